@@ -1,0 +1,92 @@
+//! The command line: one argument struct per subcommand, each with `run`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use tradekb::{Config, Error, Overrides};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tradekb",
+    version,
+    about = "Static site generator for trade-policy knowledge bases"
+)]
+pub struct Cli {
+    /// The site's folder (the one holding site.yaml).
+    #[arg(long, global = true, default_value = ".")]
+    pub root: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into public/.
+    Build(BuildArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Output folder, relative to the site root.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Base URL to build for, overriding site.yaml (e.g. https://example.org/kb/).
+    #[arg(long, value_parser = parse_base_url)]
+    pub base_url: Option<String>,
+    /// Include articles marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Write HTML and CSS as rendered, without minifying.
+    #[arg(long)]
+    pub no_minify: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+    /// Print only errors.
+    #[arg(long, short, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print the time of each stage.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+fn parse_base_url(s: &str) -> Result<String, String> {
+    tradekb::config::BaseUrl::parse(s).map(|b| b.absolute)
+}
+
+/// What a command has to say when it succeeds.
+pub enum Outcome {
+    Built {
+        report: tradekb::Report,
+        output: PathBuf,
+        verbose: bool,
+        quiet: bool,
+    },
+}
+
+impl BuildArgs {
+    pub fn run(&self, root: &std::path::Path) -> Result<Outcome, Error> {
+        if let Some(n) = self.jobs {
+            // Only fails if a pool already exists, which cannot happen before the first build.
+            let _ = rayon::ThreadPoolBuilder::new()
+                .num_threads(n.max(1))
+                .build_global();
+        }
+        let overrides = Overrides {
+            output: self.output.clone(),
+            base_url: self.base_url.clone(),
+            drafts: self.drafts,
+            no_minify: self.no_minify,
+        };
+        let config = Config::load(root, &overrides)?;
+        let report = tradekb::build(&config)?;
+        let output = config.display_path(&config.output_dir);
+        Ok(Outcome::Built {
+            report,
+            output,
+            verbose: self.verbose,
+            quiet: self.quiet,
+        })
+    }
+}

@@ -1,0 +1,288 @@
+//! Configuration: `site.yaml` read key by key (the raw layer) and checked into [`Config`],
+//! with the command line's overrides applied.
+
+use std::path::{Path, PathBuf};
+
+use crate::content::front_matter::{self, Fields};
+use crate::diagnostic::{Diagnostic, Problem};
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+const KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "language",
+    "theme",
+    "description",
+    "paginate_by",
+    "minify",
+    "highlight",
+    "extra",
+];
+
+/// What the command line may change for one build.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    pub no_minify: bool,
+}
+
+/// `site.yaml` as written: every key optional.
+#[derive(Debug, Default)]
+struct RawConfig {
+    title: Option<String>,
+    base_url: Option<String>,
+    language: Option<String>,
+    theme: Option<String>,
+    description: Option<String>,
+    paginate_by: Option<usize>,
+    minify: Option<bool>,
+    highlight: Option<RawHighlight>,
+    extra: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHighlight {
+    light: Option<String>,
+    dark: Option<String>,
+}
+
+/// Checked configuration for one build.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub root: PathBuf,
+    pub content_dir: PathBuf,
+    pub output_dir: PathBuf,
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    pub base_url: BaseUrl,
+    pub theme: String,
+    pub paginate_by: usize,
+    pub minify: bool,
+    pub highlight: Highlight,
+    pub extra: serde_json::Value,
+    pub drafts: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Highlight {
+    pub light: String,
+    pub dark: String,
+}
+
+/// The site's public address, split into what absolute and root-relative URLs need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    /// `https://example.org/kb/`: always ends with `/`.
+    pub absolute: String,
+    /// `/kb/`: the path part; every internal link starts with it.
+    pub root: String,
+}
+
+impl BaseUrl {
+    pub fn parse(text: &str) -> Result<BaseUrl, String> {
+        let text = text.trim();
+        let rest = text
+            .strip_prefix("https://")
+            .or_else(|| text.strip_prefix("http://"))
+            .ok_or("must start with http:// or https://")?;
+        if text
+            .chars()
+            .any(|c| c.is_whitespace() || c == '\\' || c.is_control())
+        {
+            return Err("must not contain spaces, backslashes or control characters".into());
+        }
+        if text.contains(['?', '#']) {
+            return Err("must not contain a query or a fragment".into());
+        }
+        let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+        if host.is_empty() {
+            return Err("has no host name".into());
+        }
+        if path.split('/').any(|seg| seg == ".." || seg == ".") {
+            return Err("must not contain `.` or `..` segments".into());
+        }
+        let path = path.trim_end_matches('/');
+        let root = if path.is_empty() {
+            "/".to_string()
+        } else {
+            format!("/{path}/")
+        };
+        let scheme = &text[..text.len() - rest.len()];
+        Ok(BaseUrl {
+            absolute: format!("{scheme}{host}{root}"),
+            root,
+        })
+    }
+
+    /// Root-relative URL of a site path such as `policies/x/`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.root, path)
+    }
+
+    /// Absolute URL of a site path.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.absolute, path)
+    }
+}
+
+impl Config {
+    /// Reads `site.yaml` in `root` and applies the overrides.
+    pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
+        let root = absolute(root);
+        let path = root.join(CONFIG_FILE);
+        let display = PathBuf::from(CONFIG_FILE);
+        if !path.is_file() {
+            let message = format!("no {CONFIG_FILE} in {}", root.display());
+            let help = "run tradekb in the site's folder, pass --root DIR, or create one with `tradekb init DIR`";
+            return Err(vec![Diagnostic::new(
+                Problem::Unreadable { message },
+                display,
+            )
+            .with_help(help)]);
+        }
+        let source = crate::content::read_text(&path, &display).map_err(|d| vec![d])?;
+        let mut fields = front_matter::parse_file(&display, &source).map_err(|d| vec![d])?;
+        let raw = RawConfig::read(&mut fields);
+        let base_url = check_base_url(&mut fields, raw.base_url.as_deref(), overrides);
+        check_highlight(&mut fields, raw.highlight.as_ref());
+        fields.finish(KEYS)?;
+        Ok(Config::from_raw(raw, root, base_url, overrides))
+    }
+
+    fn from_raw(raw: RawConfig, root: PathBuf, base_url: BaseUrl, o: &Overrides) -> Config {
+        let RawConfig {
+            title,
+            base_url: _,
+            language,
+            theme,
+            description,
+            paginate_by,
+            minify,
+            highlight,
+            extra,
+        } = raw;
+        let RawHighlight { light, dark } = highlight.unwrap_or_default();
+        let output_dir = o
+            .output
+            .as_ref()
+            .map_or_else(|| root.join("public"), |p| root.join(p));
+        Config {
+            content_dir: root.join("content"),
+            output_dir,
+            title: title.unwrap_or_else(|| "tradekb".into()),
+            description: description.unwrap_or_default(),
+            language: language.unwrap_or_else(|| "zh-CN".into()),
+            base_url,
+            theme: theme.unwrap_or_else(|| "default".into()),
+            paginate_by: paginate_by.unwrap_or(10),
+            minify: minify.unwrap_or(true) && !o.no_minify,
+            highlight: Highlight {
+                light: light.unwrap_or_else(|| "InspiredGitHub".into()),
+                dark: dark.unwrap_or_else(|| "base16-ocean.dark".into()),
+            },
+            extra: extra.unwrap_or(serde_json::Value::Object(Default::default())),
+            drafts: o.drafts,
+            root,
+        }
+    }
+
+    /// A path as shown in messages: relative to the site root when it lies inside it.
+    pub fn display_path(&self, path: &Path) -> PathBuf {
+        path.strip_prefix(&self.root)
+            .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+    }
+}
+
+impl RawConfig {
+    fn read(f: &mut Fields) -> RawConfig {
+        RawConfig {
+            title: f.take("title"),
+            base_url: f.take("base_url"),
+            language: f.take("language"),
+            theme: f.take("theme"),
+            description: f.take("description"),
+            paginate_by: crate::content::meta::take_positive(f, "paginate_by"),
+            minify: f.take("minify"),
+            highlight: f.take("highlight"),
+            extra: f.take_json("extra"),
+        }
+    }
+}
+
+fn check_base_url(f: &mut Fields, written: Option<&str>, o: &Overrides) -> BaseUrl {
+    if let Some(cli) = &o.base_url {
+        // A bad --base-url is a usage error reported by the CLI before loading.
+        if let Ok(b) = BaseUrl::parse(cli) {
+            return b;
+        }
+    }
+    let default = BaseUrl::parse("http://127.0.0.1:1111/").expect("the default base URL is valid");
+    let Some(text) = written else {
+        return default;
+    };
+    BaseUrl::parse(text).unwrap_or_else(|reason| {
+        let problem = Problem::InvalidValue {
+            key: "base_url".into(),
+            message: format!("`{text}` {reason}"),
+        };
+        f.report_with_help(
+            "base_url",
+            problem,
+            Some("for example https://example.org/ or https://example.org/kb/"),
+        );
+        default
+    })
+}
+
+fn check_highlight(f: &mut Fields, h: Option<&RawHighlight>) {
+    let Some(h) = h else { return };
+    let known = crate::content::highlight::theme_names();
+    for name in [&h.light, &h.dark].into_iter().flatten() {
+        if !known.iter().any(|k| k == name) {
+            let problem = Problem::InvalidValue {
+                key: "highlight".into(),
+                message: format!("unknown highlight theme `{name}`"),
+            };
+            f.report_with_help(
+                "highlight",
+                problem,
+                Some(format!("known themes: {}", known.join(", "))),
+            );
+        }
+    }
+}
+
+fn absolute(root: &Path) -> PathBuf {
+    if root.is_absolute() {
+        return root.to_path_buf();
+    }
+    std::env::current_dir().map_or_else(|_| root.to_path_buf(), |cwd| cwd.join(root))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_keeps_a_sub_path() {
+        let b = BaseUrl::parse("https://example.org/kb").unwrap();
+        assert_eq!(b.absolute, "https://example.org/kb/");
+        assert_eq!(b.root, "/kb/");
+        assert_eq!(b.url("tags/"), "/kb/tags/");
+        let b = BaseUrl::parse("https://example.org").unwrap();
+        assert_eq!(b.root, "/");
+    }
+
+    #[test]
+    fn bad_base_urls_are_refused() {
+        assert!(BaseUrl::parse("example.org").is_err());
+        assert!(BaseUrl::parse("https://").is_err());
+        assert!(BaseUrl::parse("https://a.org/x?y").is_err());
+        assert!(BaseUrl::parse("https://a.org/../x").is_err());
+    }
+}

@@ -1,0 +1,429 @@
+//! Load stage, YAML: splits a file into front matter and body and reads YAML mappings key by
+//! key, so that every problem points at its own line. The only user of serde_yaml.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+
+use crate::diagnostic::{did_you_mean, Diagnostic, Problem};
+
+/// A Markdown file cut in two: the YAML between the `---` lines and the body after them.
+#[derive(Debug)]
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    /// 1-based line of the file where the YAML starts.
+    pub yaml_line: usize,
+    pub body: &'a str,
+    /// 1-based line of the file where the body starts.
+    pub body_line: usize,
+}
+
+/// Cuts `source` (BOM already removed, line endings already `\n`) at its `---` fences.
+pub fn split<'a>(path: &Path, source: &'a str) -> Result<Split<'a>, Diagnostic> {
+    let mut lines = source.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != "---" {
+        let problem = Problem::MissingFrontMatter;
+        return Err(Diagnostic::new(problem, path)
+            .at(source, 1, 1, first.trim_end().chars().count())
+            .with_help("start the file with `---`, then `title:` and `date:`, then `---`"));
+    }
+    let yaml_start = first.len();
+    let mut offset = yaml_start;
+    let mut line = 2;
+    for l in lines {
+        if l.trim_end() == "---" {
+            return Ok(Split {
+                yaml: &source[yaml_start..offset],
+                yaml_line: 2,
+                body: &source[offset + l.len()..],
+                body_line: line + 1,
+            });
+        }
+        offset += l.len();
+        line += 1;
+    }
+    Err(Diagnostic::new(Problem::UnclosedFrontMatter, path)
+        .at(source, 1, 1, 3)
+        .with_help("end the front matter with a line holding only `---`"))
+}
+
+/// The keys of one YAML mapping, taken one by one by the caller; what is left over is unknown.
+pub struct Fields<'a> {
+    path: &'a Path,
+    source: &'a str,
+    yaml: &'a str,
+    yaml_line: usize,
+    entries: Vec<(String, serde_yaml::Value)>,
+    errors: Vec<Diagnostic>,
+}
+
+impl<'a> Fields<'a> {
+    /// Parses `yaml`, which starts at line `yaml_line` of `source`, as a mapping.
+    pub fn parse(
+        path: &'a Path,
+        source: &'a str,
+        yaml: &'a str,
+        yaml_line: usize,
+    ) -> Result<Self, Diagnostic> {
+        let value: serde_yaml::Value = serde_yaml::from_str(yaml).map_err(|e| {
+            let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+            let message = yaml_message(&e);
+            let (line, column, width) =
+                duplicate_key_position(yaml, &message).unwrap_or((line, column, 1));
+            Diagnostic::new(Problem::InvalidYaml { message }, path).at(
+                source,
+                yaml_line + line - 1,
+                column,
+                width,
+            )
+        })?;
+        let mapping = match value {
+            serde_yaml::Value::Mapping(m) => m,
+            serde_yaml::Value::Null => {
+                let at = yaml_line.saturating_sub(1).max(1);
+                return Err(Diagnostic::new(Problem::EmptyFrontMatter, path)
+                    .at(source, at, 1, 3)
+                    .with_help("add at least `title:` and `date:`"));
+            }
+            other => {
+                let found = kind_name(&other).to_string();
+                return Err(Diagnostic::new(Problem::NotAMapping { found }, path)
+                    .at(source, yaml_line, 1, 1)
+                    .with_help("write one `key: value` per line"));
+            }
+        };
+        let mut fields = Fields {
+            path,
+            source,
+            yaml,
+            yaml_line,
+            entries: Vec::with_capacity(mapping.len()),
+            errors: Vec::new(),
+        };
+        for (key, value) in mapping {
+            match key {
+                serde_yaml::Value::String(k) => fields.entries.push((k, value)),
+                other => {
+                    let key = scalar_text(&other);
+                    fields.report(
+                        &key,
+                        Problem::InvalidValue {
+                            key: key.clone(),
+                            message: "keys must be plain names".into(),
+                        },
+                    );
+                }
+            }
+        }
+        Ok(fields)
+    }
+
+    /// Takes an optional key. A key with an empty value counts as absent.
+    pub fn take<T: DeserializeOwned>(&mut self, key: &str) -> Option<T> {
+        let value = self.take_raw(key)?;
+        match serde_yaml::from_value(value) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let message = yaml_message(&e);
+                self.report(
+                    key,
+                    Problem::InvalidValue {
+                        key: key.into(),
+                        message,
+                    },
+                );
+                None
+            }
+        }
+    }
+
+    /// Takes a key that must be present.
+    pub fn require<T: DeserializeOwned>(&mut self, key: &str) -> Option<T> {
+        let present = self.has(key);
+        let value = self.take(key);
+        if !present {
+            let line = self.yaml_line.saturating_sub(1).max(1);
+            let d = Diagnostic::new(Problem::MissingKey { key: key.into() }, self.path)
+                .at(self.source, line, 1, 3)
+                .with_help(format!("add `{key}:` to the front matter"));
+            self.errors.push(d);
+        }
+        value
+    }
+
+    /// Takes a list of strings; a single string is a one-item list.
+    pub fn take_list(&mut self, key: &str) -> Vec<String> {
+        let Some(value) = self.take_raw(key) else {
+            return Vec::new();
+        };
+        let items = match value {
+            serde_yaml::Value::Sequence(items) => items,
+            single => vec![single],
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            match item {
+                serde_yaml::Value::String(s) if !s.trim().is_empty() => out.push(s.trim().into()),
+                serde_yaml::Value::Number(n) => out.push(n.to_string()),
+                other => {
+                    let message = format!("expected a list of names, found {}", kind_name(&other));
+                    self.report(
+                        key,
+                        Problem::InvalidValue {
+                            key: key.into(),
+                            message,
+                        },
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    /// Takes free-form data as JSON-like values (for `extra`).
+    pub fn take_json(&mut self, key: &str) -> Option<serde_json::Value> {
+        self.take(key)
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.entries.iter().any(|(k, v)| k == key && !v.is_null())
+    }
+
+    /// Records a problem with the value of `key`, pointing at that key's line.
+    pub fn report(&mut self, key: &str, problem: Problem) {
+        self.report_with_help(key, problem, None::<String>);
+    }
+
+    pub fn report_with_help(
+        &mut self,
+        key: &str,
+        problem: Problem,
+        help: Option<impl Into<String>>,
+    ) {
+        let (line, column, width) = self.locate(key);
+        let mut d = Diagnostic::new(problem, self.path).at(self.source, line, column, width);
+        if let Some(h) = help {
+            d = d.with_help(h);
+        }
+        self.errors.push(d);
+    }
+
+    /// Ends reading: every key not taken is unknown. Returns all problems found, if any.
+    pub fn finish(mut self, known: &[&str]) -> Result<(), Vec<Diagnostic>> {
+        let leftover: Vec<String> = self.entries.drain(..).map(|(k, _)| k).collect();
+        for key in leftover {
+            let help = match did_you_mean(&key, known) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("known keys: {}", known.join(", ")),
+            };
+            let (line, column, _) = self.locate(&key);
+            let width = key.chars().count();
+            let d = Diagnostic::new(Problem::UnknownKey { key }, self.path)
+                .at(self.source, line, column.saturating_sub(0), width)
+                .with_help(help);
+            self.errors.push(d.at_key_start());
+        }
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(self.errors)
+        }
+    }
+
+    fn take_raw(&mut self, key: &str) -> Option<serde_yaml::Value> {
+        let i = self.entries.iter().position(|(k, _)| k == key)?;
+        let (_, value) = self.entries.remove(i);
+        (!value.is_null()).then_some(value)
+    }
+
+    /// Line, column and width of the value of a top-level `key:` in the file.
+    fn locate(&self, key: &str) -> (usize, usize, usize) {
+        for (i, line) in self.yaml.lines().enumerate() {
+            let Some(rest) = strip_key(line, key) else {
+                continue;
+            };
+            let value = rest.trim_start();
+            let key_chars = line.chars().count() - rest.chars().count();
+            let column = key_chars + (rest.chars().count() - value.chars().count()) + 1;
+            let width = value.trim_end().chars().count();
+            if width == 0 {
+                return (self.yaml_line + i, 1, key.chars().count());
+            }
+            return (self.yaml_line + i, column, width);
+        }
+        (self.yaml_line.saturating_sub(1).max(1), 1, 3)
+    }
+}
+
+trait AtKeyStart {
+    fn at_key_start(self) -> Self;
+}
+
+impl AtKeyStart for Diagnostic {
+    /// Unknown keys are underlined at the key itself, not its value.
+    fn at_key_start(mut self) -> Self {
+        if let (Some(p), Some(snippet)) = (self.position.as_mut(), &self.snippet) {
+            let indent = snippet.chars().take_while(|c| c.is_whitespace()).count();
+            p.column = indent + 1;
+        }
+        self
+    }
+}
+
+fn strip_key<'l>(line: &'l str, key: &str) -> Option<&'l str> {
+    for quote in ["", "\"", "'"] {
+        if let Some(rest) = line
+            .strip_prefix(quote)
+            .and_then(|r| r.strip_prefix(key))
+            .and_then(|r| r.strip_prefix(quote))
+        {
+            let rest = rest.trim_start_matches([' ', '\t']);
+            if let Some(value) = rest.strip_prefix(':') {
+                return Some(value);
+            }
+        }
+    }
+    None
+}
+
+/// serde_yaml places a duplicate key at the start of its mapping; point at the second copy.
+fn duplicate_key_position(yaml: &str, message: &str) -> Option<(usize, usize, usize)> {
+    let key = message
+        .strip_prefix("duplicate entry with key \"")?
+        .strip_suffix('"')?;
+    let (i, _) = yaml
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| strip_key(l, key).is_some())
+        .nth(1)?;
+    Some((i + 1, 1, key.chars().count()))
+}
+
+/// Parses a whole YAML file (such as `site.yaml` or a language file) as a mapping.
+pub fn parse_file<'a>(path: &'a Path, source: &'a str) -> Result<Fields<'a>, Diagnostic> {
+    Fields::parse(path, source, source, 1)
+}
+
+/// Parses a whole YAML file into a free-form value (language files).
+pub fn parse_value(path: &Path, source: &str) -> Result<serde_json::Value, Diagnostic> {
+    serde_yaml::from_str(source).map_err(|e| {
+        let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+        Diagnostic::new(
+            Problem::InvalidYaml {
+                message: yaml_message(&e),
+            },
+            path,
+        )
+        .at(source, line, column, 1)
+    })
+}
+
+/// serde_yaml's message without the trailing " at line L column C", which we show ourselves.
+fn yaml_message(e: &serde_yaml::Error) -> String {
+    let text = e.to_string();
+    match text.find(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+fn kind_name(v: &serde_yaml::Value) -> &'static str {
+    match v {
+        serde_yaml::Value::Null => "nothing",
+        serde_yaml::Value::Bool(_) => "a boolean",
+        serde_yaml::Value::Number(_) => "a number",
+        serde_yaml::Value::String(_) => "a string",
+        serde_yaml::Value::Sequence(_) => "a list",
+        serde_yaml::Value::Mapping(_) => "a mapping",
+        serde_yaml::Value::Tagged(_) => "a tagged value",
+    }
+}
+
+fn scalar_text(v: &serde_yaml::Value) -> String {
+    match v {
+        serde_yaml::Value::Bool(b) => b.to_string(),
+        serde_yaml::Value::Number(n) => n.to_string(),
+        serde_yaml::Value::String(s) => s.clone(),
+        other => kind_name(other).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p() -> &'static Path {
+        Path::new("a.md")
+    }
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let src = "---\ntitle: x\n---\nbody\n";
+        let s = split(p(), src).unwrap();
+        assert_eq!(s.yaml, "title: x\n");
+        assert_eq!(s.body, "body\n");
+        assert_eq!(s.body_line, 4);
+    }
+
+    #[test]
+    fn missing_and_unclosed_fences_are_errors() {
+        let e = split(p(), "title: x\n").unwrap_err();
+        assert_eq!(e.problem, Problem::MissingFrontMatter);
+        let e = split(p(), "---\ntitle: x\n").unwrap_err();
+        assert_eq!(e.problem, Problem::UnclosedFrontMatter);
+    }
+
+    #[test]
+    fn yaml_errors_point_into_the_file() {
+        let src = "---\ntitle: x\ndate: [1\n---\n";
+        let s = split(p(), src).unwrap();
+        let e = Fields::parse(p(), src, s.yaml, s.yaml_line).err().unwrap();
+        assert!(matches!(e.problem, Problem::InvalidYaml { .. }));
+        assert!(e.position.unwrap().line >= 3, "{e}");
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        let src = "---\ntitle: x\ntitle: y\n---\n";
+        let s = split(p(), src).unwrap();
+        let e = Fields::parse(p(), src, s.yaml, s.yaml_line).err().unwrap();
+        assert!(e.to_string().contains("duplicate"), "{e}");
+        assert_eq!(e.position.unwrap().line, 3, "{e}");
+    }
+
+    #[test]
+    fn unknown_keys_suggest_the_nearest() {
+        let src = "---\ntitel: x\n---\n";
+        let s = split(p(), src).unwrap();
+        let f = Fields::parse(p(), src, s.yaml, s.yaml_line).unwrap();
+        let errs = f.finish(&["title", "date"]).unwrap_err();
+        assert_eq!(
+            errs[0].problem,
+            Problem::UnknownKey {
+                key: "titel".into()
+            }
+        );
+        assert_eq!(errs[0].help.as_deref(), Some("did you mean `title`?"));
+        assert_eq!(errs[0].location(), "a.md:2:1");
+    }
+
+    #[test]
+    fn wrong_types_point_at_the_value() {
+        let src = "---\ndraft: \"yes\"\n---\n";
+        let s = split(p(), src).unwrap();
+        let mut f = Fields::parse(p(), src, s.yaml, s.yaml_line).unwrap();
+        assert_eq!(f.take::<bool>("draft"), None);
+        let errs = f.finish(&["draft"]).unwrap_err();
+        assert_eq!(errs[0].location(), "a.md:2:8");
+    }
+
+    #[test]
+    fn a_single_string_is_a_one_item_list() {
+        let src = "---\ntags: 海关\ncities: [长沙, 重庆]\n---\n";
+        let s = split(p(), src).unwrap();
+        let mut f = Fields::parse(p(), src, s.yaml, s.yaml_line).unwrap();
+        assert_eq!(f.take_list("tags"), vec!["海关"]);
+        assert_eq!(f.take_list("cities"), vec!["长沙", "重庆"]);
+    }
+}

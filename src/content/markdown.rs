@@ -1,0 +1,518 @@
+//! Render stage, Markdown: one body to HTML with readable, unique heading ids, highlighted
+//! code, rewritten internal links, a table of contents, a summary and a reading time.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use super::highlight::Highlighter;
+use crate::site::slug;
+
+/// What a link in the body turned out to be.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkOutcome {
+    /// An external or otherwise untouched link.
+    Keep,
+    /// An internal link: the final href, and the page path and anchor it must reach.
+    Internal {
+        href: String,
+        target: String,
+        anchor: Option<String>,
+    },
+    /// Leads nowhere, for this reason.
+    Broken(String),
+}
+
+/// How links are resolved: from the link as written to its outcome.
+pub trait LinkResolver: Sync {
+    fn resolve(&self, dest: &str) -> LinkOutcome;
+}
+
+/// An internal link found in a body, kept to check its anchor once every page is rendered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InternalLink {
+    pub dest: String,
+    pub target: String,
+    pub anchor: Option<String>,
+    /// Byte range of the link in the body.
+    pub span: Range<usize>,
+}
+
+/// A link that leads nowhere, with where it is in the body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BrokenLink {
+    pub dest: String,
+    pub reason: String,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// Plain text: the part before `<!-- more -->`, or the first paragraph.
+    pub summary: String,
+    /// Chinese characters plus words of other scripts.
+    pub char_count: usize,
+    pub reading_time: u32,
+    /// Every id a link may point at: headings and footnotes.
+    pub anchors: BTreeSet<String>,
+    pub links: Vec<InternalLink>,
+    pub broken: Vec<BrokenLink>,
+}
+
+pub struct Markdown<'a> {
+    pub highlighter: &'a Highlighter,
+}
+
+const MORE: &str = "<!-- more -->";
+const SUMMARY_LIMIT: usize = 240;
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+impl Markdown<'_> {
+    pub fn render(&self, body: &str, links: &dyn LinkResolver) -> Rendered {
+        let mut state = State::new(self.highlighter, links);
+        for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+            state.event(event, range);
+        }
+        state.finish()
+    }
+}
+
+struct HeadingBuf<'e> {
+    level: HeadingLevel,
+    id: Option<CowStr<'e>>,
+    classes: Vec<CowStr<'e>>,
+    attrs: Vec<(CowStr<'e>, Option<CowStr<'e>>)>,
+    events: Vec<Event<'e>>,
+    text: String,
+}
+
+struct State<'a, 'e> {
+    highlighter: &'a Highlighter,
+    links: &'a dyn LinkResolver,
+    out: Vec<Event<'e>>,
+    heading: Option<HeadingBuf<'e>>,
+    code: Option<(String, String)>,
+    headings: Vec<(u8, String, String)>,
+    anchors: BTreeSet<String>,
+    internal: Vec<InternalLink>,
+    broken: Vec<BrokenLink>,
+    counter: TextCounter,
+    summary: Summary,
+}
+
+impl<'a, 'e> State<'a, 'e> {
+    fn new(highlighter: &'a Highlighter, links: &'a dyn LinkResolver) -> Self {
+        State {
+            highlighter,
+            links,
+            out: Vec::new(),
+            heading: None,
+            code: None,
+            headings: Vec::new(),
+            anchors: BTreeSet::new(),
+            internal: Vec::new(),
+            broken: Vec::new(),
+            counter: TextCounter::default(),
+            summary: Summary::default(),
+        }
+    }
+
+    fn event(&mut self, event: Event<'e>, range: Range<usize>) {
+        self.summary.observe(&event);
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                let buf = HeadingBuf {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                    events: Vec::new(),
+                    text: String::new(),
+                };
+                self.heading = Some(buf);
+            }
+            Event::End(TagEnd::Heading(_)) => self.end_heading(),
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    pulldown_cmark::CodeBlockKind::Fenced(l) => l.to_string(),
+                    pulldown_cmark::CodeBlockKind::Indented => String::new(),
+                };
+                self.code = Some((lang, String::new()));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                let (lang, code) = self.code.take().unwrap_or_default();
+                self.counter.add(&code);
+                self.push(Event::Html(self.highlighter.block(&lang, &code).into()));
+            }
+            Event::Text(t) if self.code.is_some() => {
+                if let Some((_, code)) = self.code.as_mut() {
+                    code.push_str(&t);
+                }
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = self.link(link_type, dest_url, range);
+                self.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = self.link(link_type, dest_url, range);
+                self.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::FootnoteDefinition(ref label)) => {
+                self.anchors.insert(label.to_string());
+                self.push(event);
+            }
+            Event::Html(ref h) if h.trim() == MORE => {}
+            Event::Text(ref t) | Event::Code(ref t) => {
+                self.counter.add(t);
+                if let Some(h) = self.heading.as_mut() {
+                    h.text.push_str(t);
+                }
+                self.push(event);
+            }
+            other => self.push(other),
+        }
+    }
+
+    fn push(&mut self, event: Event<'e>) {
+        match self.heading.as_mut() {
+            Some(h) => h.events.push(event),
+            None => self.out.push(event),
+        }
+    }
+
+    fn end_heading(&mut self) {
+        let Some(h) = self.heading.take() else { return };
+        let wanted = match &h.id {
+            Some(id) => id.to_string(),
+            None => slug::readable(&h.text),
+        };
+        let id = self.unique_id(if wanted.is_empty() {
+            "section".into()
+        } else {
+            wanted
+        });
+        let level = h.level as u8;
+        self.headings
+            .push((level, id.clone(), h.text.trim().to_string()));
+        let tag = Tag::Heading {
+            level: h.level,
+            id: Some(id.into()),
+            classes: h.classes,
+            attrs: h.attrs,
+        };
+        self.out.push(Event::Start(tag));
+        self.out.extend(h.events);
+        self.out.push(Event::End(TagEnd::Heading(h.level)));
+    }
+
+    fn unique_id(&mut self, wanted: String) -> String {
+        let mut id = wanted.clone();
+        let mut n = 1;
+        while self.anchors.contains(&id) {
+            id = format!("{wanted}-{n}");
+            n += 1;
+        }
+        self.anchors.insert(id.clone());
+        id
+    }
+
+    fn link(&mut self, link_type: LinkType, dest: CowStr<'e>, span: Range<usize>) -> CowStr<'e> {
+        if matches!(link_type, LinkType::Autolink | LinkType::Email) {
+            return dest;
+        }
+        match self.links.resolve(&dest) {
+            LinkOutcome::Keep => dest,
+            LinkOutcome::Internal {
+                href,
+                target,
+                anchor,
+            } => {
+                self.internal.push(InternalLink {
+                    dest: dest.to_string(),
+                    target,
+                    anchor,
+                    span,
+                });
+                href.into()
+            }
+            LinkOutcome::Broken(reason) => {
+                self.broken.push(BrokenLink {
+                    dest: dest.to_string(),
+                    reason,
+                    span,
+                });
+                dest
+            }
+        }
+    }
+
+    fn finish(self) -> Rendered {
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, self.out.into_iter());
+        Rendered {
+            html,
+            toc: nest(&self.headings),
+            summary: self.summary.text(),
+            char_count: self.counter.count(),
+            reading_time: self.counter.minutes(),
+            anchors: self.anchors,
+            links: self.internal,
+            broken: self.broken,
+        }
+    }
+}
+
+/// Headings as a tree: each heading holds the deeper ones that follow it.
+fn nest(flat: &[(u8, String, String)]) -> Vec<TocEntry> {
+    let mut out: Vec<TocEntry> = Vec::new();
+    for (level, id, title) in flat {
+        let entry = TocEntry {
+            level: *level,
+            id: id.clone(),
+            title: title.clone(),
+            children: Vec::new(),
+        };
+        insert(&mut out, entry);
+    }
+    out
+}
+
+fn insert(list: &mut Vec<TocEntry>, entry: TocEntry) {
+    match list.last_mut() {
+        Some(last) if last.level < entry.level => insert(&mut last.children, entry),
+        _ => list.push(entry),
+    }
+}
+
+/// Counts Chinese (and other CJK) text by characters and other text by words.
+#[derive(Default)]
+struct TextCounter {
+    cjk: usize,
+    words: usize,
+}
+
+impl TextCounter {
+    fn add(&mut self, text: &str) {
+        let mut in_word = false;
+        for c in text.chars() {
+            if is_cjk(c) {
+                self.cjk += 1;
+                in_word = false;
+            } else if c.is_alphanumeric() {
+                if !in_word {
+                    self.words += 1;
+                }
+                in_word = true;
+            } else if !(in_word && matches!(c, '\'' | '-' | '.' | '_')) {
+                in_word = false;
+            }
+        }
+    }
+
+    fn count(&self) -> usize {
+        self.cjk + self.words
+    }
+
+    /// About 500 Chinese characters or 200 words a minute; never less than a minute.
+    fn minutes(&self) -> u32 {
+        let minutes = self.cjk as f64 / 500.0 + self.words as f64 / 200.0;
+        (minutes.ceil() as u32).max(1)
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF
+        | 0xF900..=0xFAFF | 0x20000..=0x3134F)
+}
+
+/// The summary: text before `<!-- more -->` when there is one, else the first paragraph.
+#[derive(Default)]
+struct Summary {
+    before_more: String,
+    first_paragraph: String,
+    depth: usize,
+    in_first: bool,
+    first_done: bool,
+    more_seen: bool,
+    has_more: bool,
+}
+
+impl Summary {
+    fn observe(&mut self, event: &Event) {
+        match event {
+            Event::Html(h) | Event::InlineHtml(h) if h.trim() == MORE => {
+                self.has_more = !self.more_seen;
+                self.more_seen = true;
+            }
+            Event::Start(Tag::Paragraph) if self.depth == 0 && !self.first_done => {
+                self.in_first = true
+            }
+            Event::End(TagEnd::Paragraph) if self.in_first => {
+                self.in_first = false;
+                self.first_done = true;
+                if !self.more_seen {
+                    self.before_more.push(' ');
+                }
+            }
+            Event::Start(
+                Tag::BlockQuote(_) | Tag::List(_) | Tag::FootnoteDefinition(_) | Tag::Table(_),
+            ) => self.depth += 1,
+            Event::End(
+                TagEnd::BlockQuote(_)
+                | TagEnd::List(_)
+                | TagEnd::FootnoteDefinition
+                | TagEnd::Table,
+            ) => self.depth = self.depth.saturating_sub(1),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item)
+                if !self.more_seen =>
+            {
+                self.before_more.push(' ')
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if !self.more_seen {
+                    self.before_more.push_str(t);
+                }
+                if self.in_first {
+                    self.first_paragraph.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if self.in_first {
+                    self.first_paragraph.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn text(&self) -> String {
+        if self.has_more {
+            return collapse(&self.before_more);
+        }
+        let text = collapse(&self.first_paragraph);
+        if text.chars().count() <= SUMMARY_LIMIT {
+            return text;
+        }
+        let cut: String = text.chars().take(SUMMARY_LIMIT).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NoLinks;
+    impl LinkResolver for NoLinks {
+        fn resolve(&self, _: &str) -> LinkOutcome {
+            LinkOutcome::Keep
+        }
+    }
+
+    fn render(md: &str) -> Rendered {
+        let h = Highlighter::default();
+        Markdown { highlighter: &h }.render(md, &NoLinks)
+    }
+
+    #[test]
+    fn heading_ids_are_readable_and_unique() {
+        let r = render("## 第一批试点城市\n\n## 第一批试点城市\n\n### Next Steps {#next}\n");
+        assert!(r.html.contains("<h2 id=\"第一批试点城市\">"), "{}", r.html);
+        assert!(
+            r.html.contains("<h2 id=\"第一批试点城市-1\">"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<h3 id=\"next\">"), "{}", r.html);
+        assert_eq!(r.toc.len(), 2);
+        assert_eq!(r.toc[1].children[0].id, "next");
+    }
+
+    #[test]
+    fn summary_is_first_paragraph_or_text_before_more() {
+        let r = render("# T\n\n第一段，**重要**。\n\n第二段。\n");
+        assert_eq!(r.summary, "第一段，重要。");
+        let r = render("甲。\n\n乙。\n\n<!-- more -->\n\n丙。\n");
+        assert_eq!(r.summary, "甲。 乙。");
+        assert!(!r.html.contains("more"));
+    }
+
+    #[test]
+    fn reading_time_counts_chinese_by_characters() {
+        let r = render(&"字".repeat(1000));
+        assert_eq!(r.char_count, 1000);
+        assert_eq!(r.reading_time, 2);
+        let r = render(&"word ".repeat(450));
+        assert_eq!(r.reading_time, 3);
+        assert_eq!(render("短").reading_time, 1);
+    }
+
+    #[test]
+    fn gfm_extensions_are_on() {
+        let r = render("|a|b|\n|-|-|\n|1|2|\n\n~~x~~\n\n- [x] done\n\n脚注[^1]\n\n[^1]: 说明\n");
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<del>x</del>"));
+        assert!(r.html.contains("checkbox"));
+        assert!(r.anchors.contains("1"));
+    }
+
+    #[test]
+    fn code_blocks_are_highlighted() {
+        let r = render("```yaml\ntitle: x\n```\n");
+        assert!(
+            r.html
+                .contains("<pre class=\"code hl-code\" data-lang=\"yaml\">"),
+            "{}",
+            r.html
+        );
+    }
+}

@@ -1,0 +1,485 @@
+//! Load stage, typed front matter: turns the YAML keys of each kind of file into checked
+//! structs (articles, sections, city and tag profiles, the home intro).
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::Deserialize;
+
+use super::front_matter::Fields;
+use crate::diagnostic::Problem;
+
+/// A date as authors write it: a day, or an RFC 3339 instant (whose day is kept in its zone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub day: NaiveDate,
+    pub instant: Option<DateTime<FixedOffset>>,
+}
+
+impl Date {
+    pub fn parse(text: &str) -> Result<Date, String> {
+        let text = text.trim();
+        if let Ok(instant) = DateTime::parse_from_rfc3339(text) {
+            return Ok(Date {
+                day: instant.date_naive(),
+                instant: Some(instant),
+            });
+        }
+        let bytes = text.as_bytes();
+        let shaped = bytes.len() == 10
+            && bytes[4] == b'-'
+            && bytes[7] == b'-'
+            && bytes
+                .iter()
+                .enumerate()
+                .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+        if shaped {
+            return NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map(|day| Date { day, instant: None })
+                .map_err(|_| "no such day in the calendar".to_string());
+        }
+        if text.len() > 10
+            && text
+                .as_bytes()
+                .get(10)
+                .is_some_and(|b| *b == b'T' || *b == b' ')
+        {
+            return Err("a date with a time needs a time zone (RFC 3339)".into());
+        }
+        Err("expected YYYY-MM-DD or RFC 3339".into())
+    }
+
+    /// `2014-01-02`, or the full RFC 3339 form when a time was given.
+    pub fn iso(&self) -> String {
+        match self.instant {
+            Some(i) => i.to_rfc3339(),
+            None => self.day.format("%Y-%m-%d").to_string(),
+        }
+    }
+}
+
+const DATE_HELP: &str =
+    "write dates as YYYY-MM-DD (2014-03-05) or RFC 3339 (2014-03-05T09:00:00+08:00)";
+
+fn take_date(f: &mut Fields, key: &str, required: bool) -> Option<Date> {
+    let raw: Option<scalar::Scalar> = if required {
+        f.require(key)
+    } else {
+        f.take(key)
+    };
+    let text = raw?.0;
+    match Date::parse(&text) {
+        Ok(d) => Some(d),
+        Err(reason) => {
+            let problem = Problem::InvalidDate {
+                key: key.into(),
+                value: text,
+                reason,
+            };
+            f.report_with_help(key, problem, Some(DATE_HELP));
+            None
+        }
+    }
+}
+
+/// A scalar read as text, so that `date: 2014` reports a bad date rather than a type error.
+mod scalar {
+    use serde::{Deserialize, Deserializer};
+
+    pub struct Scalar(pub String);
+
+    impl<'de> Deserialize<'de> for Scalar {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            #[derive(Deserialize)]
+            #[serde(untagged)]
+            enum Any {
+                S(String),
+                I(i64),
+                F(f64),
+            }
+            match Any::deserialize(d) {
+                Ok(Any::S(s)) => Ok(Scalar(s)),
+                Ok(Any::I(i)) => Ok(Scalar(i.to_string())),
+                Ok(Any::F(x)) => Ok(Scalar(x.to_string())),
+                Err(_) => Err(serde::de::Error::custom(
+                    "expected a date, found a list or mapping",
+                )),
+            }
+        }
+    }
+}
+
+/// Where a policy stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    InForce,
+    Amended,
+    Repealed,
+    Draft,
+}
+
+impl Status {
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::InForce => "in-force",
+            Status::Amended => "amended",
+            Status::Repealed => "repealed",
+            Status::Draft => "draft",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceRef {
+    pub name: String,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+/// The front matter of an article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleMeta {
+    pub title: String,
+    pub date: Date,
+    pub updated: Option<Date>,
+    pub summary: Option<String>,
+    pub tags: Vec<String>,
+    pub cities: Vec<String>,
+    pub issuer: Option<String>,
+    pub status: Option<Status>,
+    pub source: Option<SourceRef>,
+    pub slug: Option<String>,
+    pub aliases: Vec<String>,
+    pub draft: bool,
+    pub extra: serde_json::Value,
+}
+
+pub const ARTICLE_KEYS: &[&str] = &[
+    "title", "date", "updated", "summary", "tags", "cities", "issuer", "status", "source", "slug",
+    "aliases", "draft", "extra",
+];
+
+impl ArticleMeta {
+    pub fn read(f: &mut Fields) -> Option<ArticleMeta> {
+        let title = take_text(f, "title", true);
+        let date = take_date(f, "date", true);
+        let updated = take_date(f, "updated", false);
+        let summary = take_text(f, "summary", false);
+        let tags = f.take_list("tags");
+        let cities = f.take_list("cities");
+        let issuer = take_text(f, "issuer", false);
+        let status = take_status(f);
+        let source = f.take::<SourceRef>("source");
+        let slug = take_slug(f);
+        let aliases = f.take_list("aliases");
+        let draft = f.take::<bool>("draft").unwrap_or(false);
+        let extra = f.take_json("extra").unwrap_or(serde_json::Value::Null);
+        Some(ArticleMeta {
+            title: title?,
+            date: date?,
+            updated,
+            summary,
+            tags: dedup(tags),
+            cities: dedup(cities),
+            issuer,
+            status,
+            source,
+            slug,
+            aliases,
+            draft,
+            extra,
+        })
+    }
+}
+
+fn take_status(f: &mut Fields) -> Option<Status> {
+    let text: String = f.take("status")?;
+    match status_named(&text) {
+        Some(s) => Some(s),
+        None => {
+            let problem = Problem::InvalidValue {
+                key: "status".into(),
+                message: format!("unknown status `{text}`"),
+            };
+            f.report_with_help(
+                "status",
+                problem,
+                Some("use in-force, amended, repealed or draft"),
+            );
+            None
+        }
+    }
+}
+
+fn status_named(text: &str) -> Option<Status> {
+    [
+        Status::InForce,
+        Status::Amended,
+        Status::Repealed,
+        Status::Draft,
+    ]
+    .into_iter()
+    .find(|s| s.key() == text)
+}
+
+/// A non-empty one-line text value.
+fn take_text(f: &mut Fields, key: &str, required: bool) -> Option<String> {
+    let value: Option<String> = if required {
+        f.require(key)
+    } else {
+        f.take(key)
+    };
+    match value.map(|v| v.trim().to_string()) {
+        Some(v) if v.is_empty() => {
+            let problem = Problem::InvalidValue {
+                key: key.into(),
+                message: "must not be empty".into(),
+            };
+            f.report(key, problem);
+            None
+        }
+        other => other,
+    }
+}
+
+/// `slug:` as written by an author: an ASCII path segment.
+fn take_slug(f: &mut Fields) -> Option<String> {
+    let slug: String = f.take("slug")?;
+    if crate::site::slug::is_valid_slug(&slug) {
+        return Some(slug);
+    }
+    let problem = Problem::InvalidValue {
+        key: "slug".into(),
+        message: format!("`{slug}` is not a valid slug"),
+    };
+    let help = "use ASCII letters, digits, `-`, `_` and `.`, without `/` or `..`";
+    f.report_with_help("slug", problem, Some(help));
+    None
+}
+
+fn dedup(items: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    items
+        .into_iter()
+        .filter(|i| seen.insert(i.clone()))
+        .collect()
+}
+
+/// `_index.md` of a section.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SectionMeta {
+    pub title: Option<String>,
+    pub kind: Option<String>,
+    pub description: Option<String>,
+    pub weight: Option<i64>,
+    pub paginate_by: Option<usize>,
+}
+
+pub const SECTION_KEYS: &[&str] = &["title", "kind", "description", "weight", "paginate_by"];
+
+impl SectionMeta {
+    pub fn read(f: &mut Fields) -> SectionMeta {
+        SectionMeta {
+            title: take_text(f, "title", false),
+            kind: take_kind(f),
+            description: take_text(f, "description", false),
+            weight: f.take("weight"),
+            paginate_by: take_positive(f, "paginate_by"),
+        }
+    }
+}
+
+fn take_kind(f: &mut Fields) -> Option<String> {
+    let kind: String = f.take("kind")?;
+    if crate::site::slug::is_valid_slug(&kind) {
+        return Some(kind);
+    }
+    let problem = Problem::InvalidValue {
+        key: "kind".into(),
+        message: format!("`{kind}` is not a valid kind"),
+    };
+    f.report_with_help(
+        "kind",
+        problem,
+        Some("a kind is a short ASCII name such as policy, pilot or analysis"),
+    );
+    None
+}
+
+pub fn take_positive(f: &mut Fields, key: &str) -> Option<usize> {
+    let n: i64 = f.take(key)?;
+    if n >= 1 {
+        return Some(n as usize);
+    }
+    let problem = Problem::InvalidValue {
+        key: key.into(),
+        message: format!("must be at least 1, found {n}"),
+    };
+    f.report(key, problem);
+    None
+}
+
+/// The home page's `content/_index.md`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HomeMeta {
+    pub title: Option<String>,
+    pub description: Option<String>,
+}
+
+pub const HOME_KEYS: &[&str] = &["title", "description"];
+
+impl HomeMeta {
+    pub fn read(f: &mut Fields) -> HomeMeta {
+        HomeMeta {
+            title: take_text(f, "title", false),
+            description: take_text(f, "description", false),
+        }
+    }
+}
+
+/// One pilot programme a city takes part in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pilot {
+    pub programme: String,
+    pub batch: Option<u32>,
+    pub approved: Option<Date>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPilot {
+    programme: String,
+    #[serde(default)]
+    batch: Option<u32>,
+    #[serde(default)]
+    approved: Option<String>,
+}
+
+/// `content/cities/*.md`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CityMeta {
+    pub name: String,
+    pub slug: Option<String>,
+    pub province: Option<String>,
+    pub region: Option<String>,
+    pub pilots: Vec<Pilot>,
+    pub coordinates: Option<[f64; 2]>,
+}
+
+pub const CITY_KEYS: &[&str] = &[
+    "name",
+    "slug",
+    "province",
+    "region",
+    "pilots",
+    "coordinates",
+];
+
+impl CityMeta {
+    pub fn read(f: &mut Fields) -> Option<CityMeta> {
+        let name = take_text(f, "name", true);
+        let slug = take_slug(f);
+        let province = take_text(f, "province", false);
+        let region = take_text(f, "region", false);
+        let pilots = take_pilots(f);
+        let coordinates = take_coordinates(f);
+        Some(CityMeta {
+            name: name?,
+            slug,
+            province,
+            region,
+            pilots,
+            coordinates,
+        })
+    }
+}
+
+fn take_pilots(f: &mut Fields) -> Vec<Pilot> {
+    let raw: Vec<RawPilot> = f.take("pilots").unwrap_or_default();
+    let mut pilots = Vec::with_capacity(raw.len());
+    for p in raw {
+        let approved = match p.approved.as_deref().map(Date::parse) {
+            Some(Err(reason)) => {
+                let value = p.approved.clone().unwrap_or_default();
+                let problem = Problem::InvalidDate {
+                    key: "pilots.approved".into(),
+                    value,
+                    reason,
+                };
+                f.report_with_help("pilots", problem, Some(DATE_HELP));
+                None
+            }
+            Some(Ok(d)) => Some(d),
+            None => None,
+        };
+        pilots.push(Pilot {
+            programme: p.programme,
+            batch: p.batch,
+            approved,
+        });
+    }
+    pilots
+}
+
+fn take_coordinates(f: &mut Fields) -> Option<[f64; 2]> {
+    let c: [f64; 2] = f.take("coordinates")?;
+    if (-90.0..=90.0).contains(&c[0]) && (-180.0..=180.0).contains(&c[1]) {
+        return Some(c);
+    }
+    let problem = Problem::InvalidValue {
+        key: "coordinates".into(),
+        message: "latitude must be within ±90 and longitude within ±180".into(),
+    };
+    f.report("coordinates", problem);
+    None
+}
+
+/// `content/tags/*.md`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TagMeta {
+    pub name: String,
+    pub slug: Option<String>,
+    pub description: Option<String>,
+}
+
+pub const TAG_KEYS: &[&str] = &["name", "slug", "description"];
+
+impl TagMeta {
+    pub fn read(f: &mut Fields) -> Option<TagMeta> {
+        let name = take_text(f, "name", true);
+        let slug = take_slug(f);
+        let description = take_text(f, "description", false);
+        Some(TagMeta {
+            name: name?,
+            slug,
+            description,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_accept_days_and_rfc3339() {
+        let d = Date::parse("2014-01-02").unwrap();
+        assert_eq!(d.iso(), "2014-01-02");
+        let d = Date::parse("2014-01-02T23:30:00+08:00").unwrap();
+        assert_eq!(d.day.to_string(), "2014-01-02");
+    }
+
+    #[test]
+    fn impossible_and_malformed_dates_are_refused() {
+        assert_eq!(
+            Date::parse("2014-02-30").unwrap_err(),
+            "no such day in the calendar"
+        );
+        assert_eq!(
+            Date::parse("2014-13-01").unwrap_err(),
+            "no such day in the calendar"
+        );
+        assert!(Date::parse("2014/01/02").is_err());
+        assert!(Date::parse("2014-01-02 10:00").is_err());
+    }
+}

@@ -1,0 +1,326 @@
+//! Load stage: walks `content/`, reads every file, splits and checks its front matter.
+//! Input: the config. Output: [`Content`], every source typed, or every problem found.
+
+pub mod front_matter;
+pub mod highlight;
+pub mod markdown;
+pub mod meta;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::diagnostic::{self, Diagnostic, Problem};
+use front_matter::Fields;
+pub use meta::{ArticleMeta, CityMeta, Date, HomeMeta, Pilot, SectionMeta, Status, TagMeta};
+
+/// One source file, read and normalised (no BOM, `\n` line endings).
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path as shown in messages: relative to the site root, e.g. `content/pilots/changsha.md`.
+    pub path: PathBuf,
+    /// Path inside `content/`, with `/` separators, e.g. `pilots/changsha.md`.
+    pub rel: String,
+    pub text: String,
+    /// Byte offset and 1-based line where the Markdown body starts.
+    pub body_offset: usize,
+    pub body_line: usize,
+}
+
+impl SourceFile {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+
+    /// The file name without `.md`.
+    pub fn stem(&self) -> &str {
+        let name = self.rel.rsplit('/').next().unwrap_or(&self.rel);
+        name.strip_suffix(".md").unwrap_or(name)
+    }
+
+    /// The top folder under `content/`, if the file is not at the root.
+    pub fn top_folder(&self) -> Option<&str> {
+        self.rel.split_once('/').map(|(top, _)| top)
+    }
+}
+
+/// A parsed file: its source and its typed front matter.
+#[derive(Debug, Clone)]
+pub struct Doc<M> {
+    pub file: SourceFile,
+    pub meta: M,
+}
+
+/// Everything under `content/`, typed.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub home: Option<Doc<HomeMeta>>,
+    /// `_index.md` of sections, keyed by folder name.
+    pub sections: Vec<(String, Doc<SectionMeta>)>,
+    /// Articles in sections and pages at the content root.
+    pub articles: Vec<Doc<ArticleMeta>>,
+    pub cities: Vec<Doc<CityMeta>>,
+    pub tags: Vec<Doc<TagMeta>>,
+    /// Other files (images, PDFs), copied beside the pages: path inside `content/`.
+    pub assets: Vec<String>,
+}
+
+/// What a file under `content/` is, from where it lies.
+#[derive(Debug, Clone, PartialEq)]
+enum Role {
+    Home,
+    Section(String),
+    Article,
+    City,
+    Tag,
+    Asset,
+    Misplaced(&'static str),
+}
+
+fn role_of(rel: &str) -> Role {
+    if !rel.ends_with(".md") {
+        return Role::Asset;
+    }
+    let parts: Vec<&str> = rel.split('/').collect();
+    match parts.as_slice() {
+        ["_index.md"] => Role::Home,
+        ["cities" | "tags", "_index.md"] => {
+            Role::Misplaced("the city and tag indexes take no `_index.md`; remove this file")
+        }
+        [section, "_index.md"] => Role::Section(section.to_string()),
+        [_, .., "_index.md"] => Role::Misplaced(
+            "sections are the top folders of content/; nested `_index.md` files are not supported",
+        ),
+        ["cities", ..] => Role::City,
+        ["tags", ..] => Role::Tag,
+        _ => Role::Article,
+    }
+}
+
+/// Reads and checks every file under the content folder.
+pub fn load(config: &Config) -> Result<Content, Vec<Diagnostic>> {
+    let (files, mut problems) = walk(config);
+    let parsed: Vec<Result<Parsed, Vec<Diagnostic>>> = files
+        .par_iter()
+        .map(|rel| parse_file(config, rel))
+        .collect();
+    let mut content = Content::default();
+    for result in parsed {
+        match result {
+            Ok(item) => item.add_to(&mut content),
+            Err(mut d) => problems.append(&mut d),
+        }
+    }
+    if problems.is_empty() {
+        Ok(content)
+    } else {
+        diagnostic::sort(&mut problems);
+        Err(problems)
+    }
+}
+
+/// Every file under `content/`, as paths inside it, in a stable order; hidden files skipped.
+fn walk(config: &Config) -> (Vec<String>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    let walker = WalkDir::new(&config.content_dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => match relative(&config.content_dir, e.path()) {
+                Some(rel) => files.push(rel),
+                None => problems.push(unreadable(config, e.path(), "file name is not valid UTF-8")),
+            },
+            Ok(_) => {}
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| config.content_dir.clone());
+                let message = walk_error_message(&e);
+                problems.push(unreadable(config, &path, &message));
+            }
+        }
+    }
+    (files, problems)
+}
+
+fn walk_error_message(e: &walkdir::Error) -> String {
+    if let Some(ancestor) = e.loop_ancestor() {
+        return format!("symbolic link loop back to {}", ancestor.display());
+    }
+    match e.io_error() {
+        Some(io) => io.to_string(),
+        None => e.to_string(),
+    }
+}
+
+fn unreadable(config: &Config, path: &Path, message: &str) -> Diagnostic {
+    Diagnostic::new(
+        Problem::Unreadable {
+            message: message.into(),
+        },
+        config.display_path(path),
+    )
+}
+
+fn relative(base: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(base).ok()?;
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
+}
+
+/// One file's result, before it is sorted into [`Content`].
+enum Parsed {
+    Home(Doc<HomeMeta>),
+    Section(String, Doc<SectionMeta>),
+    Article(Doc<ArticleMeta>),
+    City(Doc<CityMeta>),
+    Tag(Doc<TagMeta>),
+    Asset(String),
+}
+
+impl Parsed {
+    fn add_to(self, c: &mut Content) {
+        match self {
+            Parsed::Home(d) => c.home = Some(d),
+            Parsed::Section(k, d) => c.sections.push((k, d)),
+            Parsed::Article(d) => c.articles.push(d),
+            Parsed::City(d) => c.cities.push(d),
+            Parsed::Tag(d) => c.tags.push(d),
+            Parsed::Asset(a) => c.assets.push(a),
+        }
+    }
+}
+
+fn parse_file(config: &Config, rel: &str) -> Result<Parsed, Vec<Diagnostic>> {
+    let role = role_of(rel);
+    let display = config.display_path(&config.content_dir.join(rel));
+    if let Role::Misplaced(why) = role {
+        return Err(vec![Diagnostic::new(
+            Problem::Unsupported {
+                message: why.into(),
+            },
+            display,
+        )]);
+    }
+    if role == Role::Asset {
+        return Ok(Parsed::Asset(rel.to_string()));
+    }
+    let text = read_text(&config.content_dir.join(rel), &display).map_err(|d| vec![d])?;
+    let split = front_matter::split(&display, &text).map_err(|d| vec![d])?;
+    let (yaml_line, body_line) = (split.yaml_line, split.body_line);
+    let body_offset = text.len() - split.body.len();
+    let mut fields = Fields::parse(&display, &text, split.yaml, yaml_line).map_err(|d| vec![d])?;
+    let typed = read_meta(&role, &mut fields, rel);
+    fields.finish(known_keys(&role))?;
+    let file = SourceFile {
+        path: display,
+        rel: rel.to_string(),
+        text,
+        body_offset,
+        body_line,
+    };
+    let typed = typed.expect("a problem was recorded for every missing value");
+    Ok(typed.with_file(file))
+}
+
+/// Front matter read for a role, waiting for its source file.
+enum Meta {
+    Home(HomeMeta),
+    Section(String, SectionMeta),
+    Article(ArticleMeta),
+    City(CityMeta),
+    Tag(TagMeta),
+}
+
+impl Meta {
+    fn with_file(self, file: SourceFile) -> Parsed {
+        match self {
+            Meta::Home(meta) => Parsed::Home(Doc { file, meta }),
+            Meta::Section(k, meta) => Parsed::Section(k, Doc { file, meta }),
+            Meta::Article(meta) => Parsed::Article(Doc { file, meta }),
+            Meta::City(meta) => Parsed::City(Doc { file, meta }),
+            Meta::Tag(meta) => Parsed::Tag(Doc { file, meta }),
+        }
+    }
+}
+
+fn read_meta(role: &Role, f: &mut Fields, _rel: &str) -> Option<Meta> {
+    match role {
+        Role::Home => Some(Meta::Home(HomeMeta::read(f))),
+        Role::Section(key) => Some(Meta::Section(key.clone(), SectionMeta::read(f))),
+        Role::Article => ArticleMeta::read(f).map(Meta::Article),
+        Role::City => CityMeta::read(f).map(Meta::City),
+        Role::Tag => TagMeta::read(f).map(Meta::Tag),
+        Role::Asset | Role::Misplaced(_) => None,
+    }
+}
+
+fn known_keys(role: &Role) -> &'static [&'static str] {
+    match role {
+        Role::Home => meta::HOME_KEYS,
+        Role::Section(_) => meta::SECTION_KEYS,
+        Role::City => meta::CITY_KEYS,
+        Role::Tag => meta::TAG_KEYS,
+        _ => meta::ARTICLE_KEYS,
+    }
+}
+
+/// Reads a text file: UTF-8 required, a BOM dropped, CRLF turned into LF.
+pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::new(
+            Problem::Unreadable {
+                message: e.to_string(),
+            },
+            display,
+        )
+    })?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned();
+            let d = Diagnostic::new(Problem::NotUtf8, display);
+            let (line, column) = diagnostic::line_column(&valid, valid.len());
+            let mut d = d.at(&valid, line, column, 1);
+            d.snippet = valid.lines().last().map(str::to_string).or(d.snippet);
+            return Err(d.with_help("save the file as UTF-8"));
+        }
+    };
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text.to_string()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_follow_the_content_model() {
+        assert_eq!(role_of("_index.md"), Role::Home);
+        assert_eq!(
+            role_of("policies/_index.md"),
+            Role::Section("policies".into())
+        );
+        assert_eq!(role_of("policies/a.md"), Role::Article);
+        assert_eq!(role_of("policies/2014/a.md"), Role::Article);
+        assert_eq!(role_of("about.md"), Role::Article);
+        assert_eq!(role_of("cities/chongqing.md"), Role::City);
+        assert_eq!(role_of("tags/customs.md"), Role::Tag);
+        assert_eq!(role_of("pilots/map.png"), Role::Asset);
+        assert!(matches!(
+            role_of("policies/2014/_index.md"),
+            Role::Misplaced(_)
+        ));
+    }
+}

@@ -1,0 +1,227 @@
+//! Write stage: minifies the rendered HTML, writes the whole site into a staging folder
+//! beside the output folder, then swaps it in, so that readers and uploads never see a
+//! half-written site. Never writes outside the output folder.
+
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::render::theme::StaticFile;
+use crate::render::{Contents, OutputFile, Plan};
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("refusing to write the site into {path}: {reason}")]
+    Guarded { path: PathBuf, reason: String },
+    #[error("output path `{path}` would leave the output folder")]
+    Escapes { path: String },
+    #[error("cannot write {path}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// What was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    pub files: usize,
+    pub html: usize,
+}
+
+pub fn write(config: &Config, plan: Plan) -> Result<Written, WriteError> {
+    guard(config)?;
+    for f in &plan.files {
+        check_relative(&f.path)?;
+    }
+    let out = &config.output_dir;
+    let staging = sibling(out, "tradekb-staging");
+    remove_if_exists(&staging)?;
+    fs::create_dir_all(&staging).map_err(|e| io_err(&staging, e))?;
+    let minify = minifier(config.minify);
+    let result = plan
+        .files
+        .par_iter()
+        .try_for_each(|f| write_one(&staging, f, minify.as_ref()));
+    if let Err(e) = result {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    swap(&staging, out)?;
+    let html = plan
+        .files
+        .iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .count();
+    Ok(Written {
+        files: plan.files.len(),
+        html,
+    })
+}
+
+/// The output folder must not be the site itself or hold its sources.
+fn guard(config: &Config) -> Result<(), WriteError> {
+    let out = normalise(&config.output_dir);
+    let refuse = |reason: &str| {
+        Err(WriteError::Guarded {
+            path: config.output_dir.clone(),
+            reason: reason.into(),
+        })
+    };
+    if normalise(&config.root).starts_with(&out) {
+        return refuse("it is the site folder or holds it");
+    }
+    if normalise(&config.content_dir).starts_with(&out)
+        || out.starts_with(normalise(&config.content_dir))
+    {
+        return refuse("it is, holds or lies inside the content folder");
+    }
+    if out.join(crate::config::CONFIG_FILE).exists() {
+        return refuse("it holds a site.yaml, so it looks like a site, not a build output");
+    }
+    Ok(())
+}
+
+fn normalise(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Output paths come from slugs and file names; none may climb out or be absolute.
+fn check_relative(path: &str) -> Result<(), WriteError> {
+    let ok = !path.is_empty()
+        && !path.contains(['\\', '\0'])
+        && Path::new(path)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
+    if ok {
+        Ok(())
+    } else {
+        Err(WriteError::Escapes { path: path.into() })
+    }
+}
+
+fn sibling(out: &Path, tag: &str) -> PathBuf {
+    let name = out
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    out.with_file_name(format!(".{name}.{tag}"))
+}
+
+fn write_one(
+    staging: &Path,
+    f: &OutputFile,
+    minify: Option<&minify_html::Cfg>,
+) -> Result<(), WriteError> {
+    let target = staging.join(&f.path);
+    if let Some(dir) = target.parent() {
+        fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
+    }
+    let result = match &f.contents {
+        Contents::Bytes(bytes) => match minify {
+            Some(cfg) if f.path.ends_with(".html") => {
+                fs::write(&target, minify_html::minify(bytes, cfg))
+            }
+            Some(_) if f.path.ends_with(".css") => fs::write(&target, minify_css(bytes)),
+            _ => fs::write(&target, bytes),
+        },
+        Contents::Static(StaticFile::Embedded(bytes)) => match minify {
+            Some(_) if f.path.ends_with(".css") => fs::write(&target, minify_css(bytes)),
+            _ => fs::write(&target, bytes),
+        },
+        Contents::Static(StaticFile::Disk(src)) => match minify {
+            Some(_) if f.path.ends_with(".css") => {
+                fs::read(src).and_then(|b| fs::write(&target, minify_css(&b)))
+            }
+            _ => fs::copy(src, &target).map(|_| ()),
+        },
+    };
+    result.map_err(|e| io_err(&target, e))
+}
+
+fn minifier(on: bool) -> Option<minify_html::Cfg> {
+    on.then(|| minify_html::Cfg {
+        minify_css: true,
+        // minify-js has rewritten valid scripts wrongly before; scripts are kept as written.
+        minify_js: false,
+        keep_closing_tags: true,
+        keep_html_and_head_opening_tags: true,
+        ..minify_html::Cfg::default()
+    })
+}
+
+/// Minified CSS, or the CSS as written when it does not parse (the browser will say why).
+fn minify_css(css: &[u8]) -> Vec<u8> {
+    use lightningcss::stylesheet::{MinifyOptions, ParserOptions, PrinterOptions, StyleSheet};
+    let Ok(text) = std::str::from_utf8(css) else {
+        return css.to_vec();
+    };
+    let Ok(mut sheet) = StyleSheet::parse(text, ParserOptions::default()) else {
+        return css.to_vec();
+    };
+    if sheet.minify(MinifyOptions::default()).is_err() {
+        return css.to_vec();
+    }
+    match sheet.to_css(PrinterOptions {
+        minify: true,
+        ..PrinterOptions::default()
+    }) {
+        Ok(out) => out.code.into_bytes(),
+        Err(_) => css.to_vec(),
+    }
+}
+
+/// Puts the staged site in place of the old one.
+fn swap(staging: &Path, out: &Path) -> Result<(), WriteError> {
+    let old = sibling(out, "tradekb-old");
+    remove_if_exists(&old)?;
+    if out.exists() {
+        fs::rename(out, &old).map_err(|e| io_err(out, e))?;
+    }
+    if let Err(e) = fs::rename(staging, out) {
+        let _ = fs::rename(&old, out);
+        return Err(io_err(out, e));
+    }
+    remove_if_exists(&old)
+}
+
+fn remove_if_exists(p: &Path) -> Result<(), WriteError> {
+    match fs::remove_dir_all(p) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io_err(p, e)),
+    }
+}
+
+fn io_err(path: &Path, source: io::Error) -> WriteError {
+    WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_paths_stay_inside() {
+        assert!(check_relative("pilots/changsha/index.html").is_ok());
+        assert!(check_relative("../x.html").is_err());
+        assert!(check_relative("/etc/passwd").is_err());
+        assert!(check_relative("a\\..\\b").is_err());
+    }
+}

@@ -1,0 +1,385 @@
+//! Render stage: Markdown bodies to HTML, then every page of the site through the theme's
+//! templates. Input: the config, the theme and the resolved [`Site`]. Output: a [`Plan`] of
+//! files for the write stage, or every problem found.
+
+pub mod theme;
+pub mod views;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use tera::{Tera, Value};
+
+use crate::config::Config;
+use crate::content::highlight::{self, Highlighter};
+use crate::content::markdown::{Markdown, Rendered};
+use crate::content::SourceFile;
+use crate::diagnostic::{self, Diagnostic, Problem};
+use crate::site::links::Targets;
+use crate::site::Site;
+use theme::{StaticFile, Theme};
+use views::{map, Strings, Views};
+
+/// Every file of the finished site, by output path (`pilots/changsha/index.html`).
+pub struct Plan {
+    pub files: Vec<OutputFile>,
+}
+
+pub struct OutputFile {
+    pub path: String,
+    pub contents: Contents,
+}
+
+pub enum Contents {
+    Bytes(Vec<u8>),
+    Static(StaticFile),
+}
+
+/// Markdown bodies of everything that has one, by the same indexes as in [`Site`].
+struct Bodies {
+    home: Option<Rendered>,
+    sections: Vec<Option<Rendered>>,
+    pages: Vec<Rendered>,
+    tags: Vec<Option<Rendered>>,
+    cities: Vec<Option<Rendered>>,
+}
+
+const SYNTAX_CSS: &str = "syntax.css";
+
+pub fn render(config: &Config, theme: &Theme, site: &Site) -> Result<Plan, Vec<Diagnostic>> {
+    let strings = Strings::new(theme.strings.clone(), &config.language);
+    let views = Views {
+        config,
+        site,
+        strings: &strings,
+    };
+    let tera = setup(config, theme, &views)?;
+    let highlighter = Highlighter::default();
+    let generated = [SYNTAX_CSS.to_string(), "404.html".to_string()];
+    let files = theme.statics.keys().cloned().chain(generated);
+    let targets = Targets::new(
+        site,
+        &config.base_url,
+        list_paths(config, site).into_iter().chain(files),
+    );
+    let bodies = render_bodies(site, &highlighter, &targets)?;
+    let refs: Vec<Value> = site
+        .pages
+        .par_iter()
+        .zip(&bodies.pages)
+        .map(|(p, b)| views.page_ref(p, b))
+        .collect();
+    let pages = Pages {
+        views: &views,
+        bodies: &bodies,
+        refs: &refs,
+    };
+    let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs(config, site)
+        .par_iter()
+        .map(|job| pages.render(&tera, theme, job))
+        .collect();
+    let mut problems = Vec::new();
+    let mut files =
+        Vec::with_capacity(rendered.len() + theme.statics.len() + site.assets.len() + 1);
+    for r in rendered {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => problems.push(d),
+        }
+    }
+    if !problems.is_empty() {
+        diagnostic::sort(&mut problems);
+        problems.dedup_by(|a, b| a.problem == b.problem && a.path == b.path);
+        return Err(problems);
+    }
+    files.extend(support_files(config, theme, site));
+    Ok(Plan { files })
+}
+
+/// The stylesheet for highlighting, the theme's static files and the content's own files.
+fn support_files(config: &Config, theme: &Theme, site: &Site) -> Vec<OutputFile> {
+    let css = highlight::stylesheet(&config.highlight);
+    let mut files = vec![OutputFile {
+        path: SYNTAX_CSS.into(),
+        contents: Contents::Bytes(css.into_bytes()),
+    }];
+    for (path, file) in &theme.statics {
+        files.push(OutputFile {
+            path: path.clone(),
+            contents: Contents::Static(file.clone()),
+        });
+    }
+    for asset in &site.assets {
+        let file = StaticFile::Disk(config.content_dir.join(asset));
+        files.push(OutputFile {
+            path: asset.clone(),
+            contents: Contents::Static(file),
+        });
+    }
+    files
+}
+
+/// Site paths of the lists: pagination pages and taxonomy indexes, which have no source file.
+fn list_paths(config: &Config, site: &Site) -> Vec<String> {
+    let mut paths = vec![String::new(), "tags/".to_string(), "cities/".to_string()];
+    for s in &site.sections {
+        let per = s.meta.paginate_by.unwrap_or(config.paginate_by);
+        paths.extend((2..=page_count(s.pages.len(), per)).map(|n| format!("{}page/{n}/", s.path)));
+    }
+    for t in &site.tags {
+        paths.push(t.path.clone());
+        paths.extend(
+            (2..=page_count(t.pages.len(), config.paginate_by))
+                .map(|n| format!("{}page/{n}/", t.path)),
+        );
+    }
+    paths.extend(site.cities.iter().map(|c| c.path.clone()));
+    paths.extend(site.sections.iter().map(|s| s.path.clone()));
+    paths.extend(site.pages.iter().map(|p| p.path.clone()));
+    paths
+}
+
+fn page_count(items: usize, per: usize) -> usize {
+    items.div_ceil(per.max(1)).max(1)
+}
+
+/// Loads the templates into Tera and sets the data every template receives.
+fn setup(config: &Config, theme: &Theme, views: &Views) -> Result<Tera, Vec<Diagnostic>> {
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let sources = theme
+        .templates
+        .iter()
+        .map(|(name, t)| (name.as_str(), t.source.as_str()));
+    tera.add_raw_templates(sources)
+        .map_err(|e| vec![template_error(theme, &e)])?;
+    let site = map(vec![
+        ("title", config.title.as_str().into()),
+        ("description", config.description.as_str().into()),
+        ("language", config.language.as_str().into()),
+        ("base_url", config.base_url.absolute.as_str().into()),
+        ("root", config.base_url.root.as_str().into()),
+        ("extra", Value::from_serializable(&config.extra)),
+    ]);
+    let nav: Vec<Value> = views
+        .site
+        .sections
+        .iter()
+        .map(|s| nav_item(views, s))
+        .collect();
+    let globals = tera.global_context();
+    globals.insert_value("site", site);
+    globals.insert_value("t", Value::from_serializable(&views.strings.all));
+    globals.insert_value("nav", Value::from(nav));
+    Ok(tera)
+}
+
+fn nav_item(views: &Views, s: &crate::site::Section) -> Value {
+    map(vec![
+        ("key", s.key.as_str().into()),
+        ("title", views.section_title(s).into()),
+        ("url", views.config.base_url.url(&s.path).into()),
+        ("kind", s.kind.as_str().into()),
+    ])
+}
+
+/// A template error, named by the template's file.
+fn template_error(theme: &Theme, e: &tera::Error) -> Diagnostic {
+    let message = e.to_string();
+    let origin = theme
+        .templates
+        .iter()
+        .find(|(name, _)| {
+            message.contains(&format!("{name}:")) || message.contains(&format!("'{name}'"))
+        })
+        .map_or_else(|| PathBuf::from("templates"), |(_, t)| t.origin.clone());
+    Diagnostic::new(
+        Problem::Template {
+            message: message.trim_end().to_string(),
+        },
+        origin,
+    )
+}
+
+fn render_bodies(
+    site: &Site,
+    h: &Highlighter,
+    targets: &Targets,
+) -> Result<Bodies, Vec<Diagnostic>> {
+    let md = Markdown { highlighter: h };
+    let one =
+        |file: &SourceFile, path: &str| md.render(file.body(), &targets.for_file(&file.rel, path));
+    let opt = |file: Option<&SourceFile>, path: &str| file.map(|f| one(f, path));
+    let (pages, (sections, (tags, cities))) = rayon::join(
+        || {
+            site.pages
+                .par_iter()
+                .map(|p| one(&p.doc.file, &p.path))
+                .collect::<Vec<_>>()
+        },
+        || {
+            rayon::join(
+                || {
+                    site.sections
+                        .iter()
+                        .map(|s| opt(s.intro.as_ref(), &s.path))
+                        .collect()
+                },
+                || {
+                    rayon::join(
+                        || {
+                            site.tags
+                                .iter()
+                                .map(|t| opt(t.profile.as_ref(), &t.path))
+                                .collect()
+                        },
+                        || {
+                            site.cities
+                                .iter()
+                                .map(|c| opt(c.profile.as_ref(), &c.path))
+                                .collect()
+                        },
+                    )
+                },
+            )
+        },
+    );
+    let home = opt(site.home.as_ref().map(|h| &h.file), "");
+    let bodies = Bodies {
+        home,
+        sections,
+        pages,
+        tags,
+        cities,
+    };
+    let problems = check_links(site, &bodies);
+    if problems.is_empty() {
+        Ok(bodies)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Every body with its source, for checks that look at all of them.
+fn each_body<'a>(site: &'a Site, b: &'a Bodies) -> Vec<(&'a SourceFile, &'a str, &'a Rendered)> {
+    let mut all = Vec::new();
+    if let (Some(h), Some(r)) = (&site.home, &b.home) {
+        all.push((&h.file, "", r));
+    }
+    for (s, r) in site.sections.iter().zip(&b.sections) {
+        if let (Some(f), Some(r)) = (&s.intro, r) {
+            all.push((f, s.path.as_str(), r));
+        }
+    }
+    for (p, r) in site.pages.iter().zip(&b.pages) {
+        all.push((&p.doc.file, p.path.as_str(), r));
+    }
+    for (t, r) in site.tags.iter().zip(&b.tags) {
+        if let (Some(f), Some(r)) = (&t.profile, r) {
+            all.push((f, t.path.as_str(), r));
+        }
+    }
+    for (c, r) in site.cities.iter().zip(&b.cities) {
+        if let (Some(f), Some(r)) = (&c.profile, r) {
+            all.push((f, c.path.as_str(), r));
+        }
+    }
+    all
+}
+
+/// Links that lead nowhere: to a missing page (found while rendering) or a missing anchor.
+fn check_links(site: &Site, bodies: &Bodies) -> Vec<Diagnostic> {
+    let all = each_body(site, bodies);
+    let anchors: BTreeMap<&str, (&BTreeSet<String>, &Path)> = all
+        .iter()
+        .map(|(f, path, r)| (*path, (&r.anchors, f.path.as_path())))
+        .collect();
+    let mut problems = Vec::new();
+    for (file, _, r) in &all {
+        let at = |span: &std::ops::Range<usize>, problem: Problem| {
+            Diagnostic::new(problem, file.path.clone()).at_offset(
+                &file.text,
+                file.body_offset + span.start,
+                span.len(),
+            )
+        };
+        for b in &r.broken {
+            let problem = Problem::BrokenLink {
+                target: b.dest.clone(),
+                reason: b.reason.clone(),
+            };
+            problems.push(at(&b.span, problem));
+        }
+        for l in &r.links {
+            let (Some(anchor), Some((ids, target_file))) =
+                (&l.anchor, anchors.get(l.target.as_str()))
+            else {
+                continue;
+            };
+            if !ids.contains(anchor) {
+                let reason = format!(
+                    "{} has no heading or footnote with the id `{anchor}`",
+                    target_file.display()
+                );
+                let d = at(
+                    &l.span,
+                    Problem::BrokenLink {
+                        target: l.dest.clone(),
+                        reason,
+                    },
+                );
+                problems.push(d.with_help(suggest_anchor(anchor, ids)));
+            }
+        }
+    }
+    diagnostic::sort(&mut problems);
+    problems
+}
+
+fn suggest_anchor(anchor: &str, ids: &BTreeSet<String>) -> String {
+    let known: Vec<&str> = ids.iter().map(String::as_str).collect();
+    match diagnostic::did_you_mean(anchor, &known) {
+        Some(near) => format!("did you mean `#{near}`?"),
+        None if known.is_empty() => "that page has no headings".to_string(),
+        None => format!(
+            "ids on that page: {}",
+            known
+                .iter()
+                .take(12)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// One output page to render.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    Home,
+    Section(usize, usize),
+    Page(usize),
+    Tags,
+    Tag(usize, usize),
+    Cities,
+    City(usize),
+    NotFound,
+}
+
+fn jobs(config: &Config, site: &Site) -> Vec<Job> {
+    let mut jobs = vec![Job::Home, Job::Tags, Job::Cities, Job::NotFound];
+    for (i, s) in site.sections.iter().enumerate() {
+        let per = s.meta.paginate_by.unwrap_or(config.paginate_by);
+        jobs.extend((1..=page_count(s.pages.len(), per)).map(|n| Job::Section(i, n)));
+    }
+    for (i, t) in site.tags.iter().enumerate() {
+        jobs.extend((1..=page_count(t.pages.len(), config.paginate_by)).map(|n| Job::Tag(i, n)));
+    }
+    jobs.extend((0..site.cities.len()).map(Job::City));
+    jobs.extend((0..site.pages.len()).map(Job::Page));
+    jobs
+}
+
+mod pages;
+use pages::Pages;

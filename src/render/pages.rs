@@ -1,0 +1,368 @@
+//! Render stage, pages: the context of each kind of page, and its rendering.
+
+use tera::{Context, Tera, Value};
+
+use super::views::{extend, map, Views};
+use super::{Bodies, Contents, Job, OutputFile, Theme};
+use crate::diagnostic::Diagnostic;
+use crate::site::{City, Site};
+
+pub(super) struct Pages<'a> {
+    pub views: &'a Views<'a>,
+    pub bodies: &'a Bodies,
+    /// The list record of each page, by page index.
+    pub refs: &'a [Value],
+}
+
+const REGION_ORDER: &[&str] = &["东部", "中部", "西部", "东北"];
+const LATEST: usize = 10;
+const POPULAR_TAGS: usize = 20;
+
+impl Pages<'_> {
+    pub fn render(&self, tera: &Tera, theme: &Theme, job: &Job) -> Result<OutputFile, Diagnostic> {
+        let (path, template, mut ctx) = self.context(job);
+        let base = &self.views.config.base_url;
+        let is_404 = matches!(job, Job::NotFound);
+        ctx.insert(
+            "current_url",
+            &base.url(if is_404 { "404.html" } else { &path }),
+        );
+        ctx.insert(
+            "permalink",
+            &base.permalink(if is_404 { "404.html" } else { &path }),
+        );
+        let html = tera
+            .render(template, &ctx)
+            .map_err(|e| super::template_error(theme, &e))?;
+        let out = if is_404 {
+            "404.html".to_string()
+        } else {
+            format!("{path}index.html")
+        };
+        Ok(OutputFile {
+            path: out,
+            contents: Contents::Bytes(html.into_bytes()),
+        })
+    }
+
+    fn site(&self) -> &Site {
+        self.views.site
+    }
+
+    fn context(&self, job: &Job) -> (String, &'static str, Context) {
+        let mut ctx = Context::new();
+        let (path, template) = match *job {
+            Job::Home => {
+                self.home(&mut ctx);
+                (String::new(), "index.html")
+            }
+            Job::Section(i, n) => (self.section(&mut ctx, i, n), "section.html"),
+            Job::Page(i) => {
+                ctx.insert_value("page", self.page(i));
+                (self.site().pages[i].path.clone(), "page.html")
+            }
+            Job::Tags => {
+                let mut tags: Vec<&crate::site::Term> = self.site().tags.iter().collect();
+                tags.sort_by(|a, b| {
+                    b.pages
+                        .len()
+                        .cmp(&a.pages.len())
+                        .then_with(|| a.name.cmp(&b.name))
+                });
+                ctx.insert_value(
+                    "tags",
+                    Value::from(tags.iter().map(|t| self.views.tag(t)).collect::<Vec<_>>()),
+                );
+                ("tags/".to_string(), "tags.html")
+            }
+            Job::Tag(i, n) => (self.tag(&mut ctx, i, n), "tag.html"),
+            Job::Cities => {
+                ctx.insert_value("regions", self.regions());
+                ctx.insert("total_cities", &self.site().cities.len());
+                ("cities/".to_string(), "cities.html")
+            }
+            Job::City(i) => (self.city(&mut ctx, i), "city.html"),
+            Job::NotFound => (String::new(), "404.html"),
+        };
+        (path, template, ctx)
+    }
+
+    fn html(body: Option<&crate::content::markdown::Rendered>) -> Value {
+        Value::safe_string(body.map_or("", |b| b.html.as_str()))
+    }
+
+    fn home(&self, ctx: &mut Context) {
+        let site = self.site();
+        let intro = map(vec![
+            (
+                "title",
+                site.home.as_ref().and_then(|h| h.meta.title.clone()).into(),
+            ),
+            ("content", Self::html(self.bodies.home.as_ref())),
+        ]);
+        ctx.insert_value("intro", intro);
+        ctx.insert_value(
+            "latest",
+            Value::from(self.refs.iter().take(LATEST).cloned().collect::<Vec<_>>()),
+        );
+        let sections: Vec<Value> = site
+            .sections
+            .iter()
+            .map(|s| {
+                map(vec![
+                    ("key", s.key.as_str().into()),
+                    ("title", self.views.section_title(s).into()),
+                    ("url", self.views.config.base_url.url(&s.path).into()),
+                    ("count", s.pages.len().into()),
+                    ("description", s.meta.description.clone().into()),
+                ])
+            })
+            .collect();
+        ctx.insert_value("sections", Value::from(sections));
+        let mut cities: Vec<(usize, &City)> = site
+            .cities
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.meta.is_some())
+            .collect();
+        cities.sort_by_key(|(_, c)| (region_rank(c), c.slug.clone()));
+        ctx.insert_value(
+            "cities",
+            Value::from(
+                cities
+                    .iter()
+                    .map(|(i, c)| self.city_view(*i, c))
+                    .collect::<Vec<_>>(),
+            ),
+        );
+        let mut tags: Vec<&crate::site::Term> =
+            site.tags.iter().filter(|t| !t.pages.is_empty()).collect();
+        tags.sort_by(|a, b| {
+            b.pages
+                .len()
+                .cmp(&a.pages.len())
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        let popular: Vec<Value> = tags
+            .iter()
+            .take(POPULAR_TAGS)
+            .map(|t| self.views.tag(t))
+            .collect();
+        ctx.insert_value("popular_tags", Value::from(popular));
+    }
+
+    fn city_view(&self, i: usize, c: &City) -> Value {
+        self.views.city(c, self.bodies.cities[i].as_ref())
+    }
+
+    fn section(&self, ctx: &mut Context, i: usize, n: usize) -> String {
+        let s = &self.site().sections[i];
+        let v = self.views;
+        let section = map(vec![
+            ("key", s.key.as_str().into()),
+            ("title", v.section_title(s).into()),
+            ("kind", s.kind.as_str().into()),
+            ("kind_label", v.strings.kind_label(&s.kind).into()),
+            ("description", s.meta.description.clone().into()),
+            ("url", v.config.base_url.url(&s.path).into()),
+            ("content", Self::html(self.bodies.sections[i].as_ref())),
+            ("count", s.pages.len().into()),
+        ]);
+        ctx.insert_value("section", section);
+        let per = s.meta.paginate_by.unwrap_or(v.config.paginate_by);
+        self.paginate(ctx, &s.pages, per, &s.path, n)
+    }
+
+    fn tag(&self, ctx: &mut Context, i: usize, n: usize) -> String {
+        let t = &self.site().tags[i];
+        let tag = extend(
+            &self.views.tag(t),
+            vec![("content", Self::html(self.bodies.tags[i].as_ref()))],
+        );
+        ctx.insert_value("tag", tag);
+        self.paginate(ctx, &t.pages, self.views.config.paginate_by, &t.path, n)
+    }
+
+    /// Puts page `n` of `items` and its paginator into the context; returns that page's path.
+    fn paginate(
+        &self,
+        ctx: &mut Context,
+        items: &[usize],
+        per: usize,
+        base: &str,
+        n: usize,
+    ) -> String {
+        let per = per.max(1);
+        let total_pages = super::page_count(items.len(), per);
+        let path_of = |k: usize| {
+            if k == 1 {
+                base.to_string()
+            } else {
+                format!("{base}page/{k}/")
+            }
+        };
+        let url_of = |k: usize| self.views.config.base_url.url(&path_of(k));
+        let pages: Vec<Value> = items
+            .iter()
+            .skip((n - 1) * per)
+            .take(per)
+            .map(|&i| self.refs[i].clone())
+            .collect();
+        ctx.insert_value("pages", Value::from(pages));
+        let numbers: Vec<Value> = (1..=total_pages)
+            .map(|k| {
+                map(vec![
+                    ("number", k.into()),
+                    ("url", url_of(k).into()),
+                    ("current", (k == n).into()),
+                ])
+            })
+            .collect();
+        let paginator = map(vec![
+            ("current", n.into()),
+            ("total_pages", total_pages.into()),
+            ("total_items", items.len().into()),
+            ("prev_url", (n > 1).then(|| url_of(n - 1)).into()),
+            ("next_url", (n < total_pages).then(|| url_of(n + 1)).into()),
+            ("pages", Value::from(numbers)),
+        ]);
+        ctx.insert_value("paginator", paginator);
+        path_of(n)
+    }
+
+    fn page(&self, i: usize) -> Value {
+        let site = self.site();
+        let p = &site.pages[i];
+        let body = &self.bodies.pages[i];
+        let (prev, next) = match p.section {
+            Some(s) => neighbours(&site.sections[s].pages, i),
+            None => (None, None),
+        };
+        let source = p.doc.meta.source.as_ref().map(|s| {
+            map(vec![
+                ("name", s.name.as_str().into()),
+                ("url", s.url.clone().into()),
+            ])
+        });
+        extend(
+            &self.refs[i],
+            vec![
+                ("content", Value::safe_string(&body.html)),
+                ("toc", Value::from_serializable(&body.toc)),
+                ("source", source.into()),
+                ("extra", Value::from_serializable(&p.doc.meta.extra)),
+                ("char_count", body.char_count.into()),
+                ("prev", prev.map(|k| self.refs[k].clone()).into()),
+                ("next", next.map(|k| self.refs[k].clone()).into()),
+            ],
+        )
+    }
+
+    fn city(&self, ctx: &mut Context, i: usize) -> String {
+        let site = self.site();
+        let c = &site.cities[i];
+        let city = extend(
+            &self.city_view(i, c),
+            vec![("content", Self::html(self.bodies.cities[i].as_ref()))],
+        );
+        ctx.insert_value("city", city);
+        let mut kinds: Vec<&str> = Vec::new();
+        for &p in &c.pages {
+            let kind = site.pages[p].kind.as_str();
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+        kinds.sort_by_key(|k| {
+            (
+                ["policy", "pilot", "analysis"]
+                    .iter()
+                    .position(|x| x == k)
+                    .unwrap_or(3),
+                *k,
+            )
+        });
+        let groups: Vec<Value> = kinds
+            .iter()
+            .map(|kind| {
+                let pages: Vec<Value> = c
+                    .pages
+                    .iter()
+                    .filter(|&&p| site.pages[p].kind == *kind)
+                    .map(|&p| self.refs[p].clone())
+                    .collect();
+                map(vec![
+                    ("kind", (*kind).into()),
+                    ("label", self.views.strings.kind_label(kind).into()),
+                    ("pages", Value::from(pages)),
+                ])
+            })
+            .collect();
+        ctx.insert_value("groups", Value::from(groups));
+        c.path.clone()
+    }
+
+    /// Cities by region, then province; cities without a region under the "other" heading.
+    fn regions(&self) -> Value {
+        let site = self.site();
+        let other = self.views.strings.region_other.clone();
+        let mut order: Vec<(usize, &City)> = site.cities.iter().enumerate().collect();
+        order.sort_by_key(|(_, c)| (region_rank(c), c.slug.clone()));
+        let mut regions: Vec<(String, Vec<(String, Vec<Value>)>)> = Vec::new();
+        for (i, c) in order {
+            let meta = c.meta.as_ref();
+            let region = meta
+                .and_then(|m| m.region.clone())
+                .unwrap_or_else(|| other.clone());
+            let province = meta
+                .and_then(|m| m.province.clone())
+                .unwrap_or_else(|| other.clone());
+            if regions.last().is_none_or(|(r, _)| *r != region) {
+                regions.push((region, Vec::new()));
+            }
+            let provinces = &mut regions.last_mut().expect("just pushed").1;
+            match provinces.iter_mut().find(|(p, _)| *p == province) {
+                Some((_, cities)) => cities.push(self.city_view(i, c)),
+                None => provinces.push((province, vec![self.city_view(i, c)])),
+            }
+        }
+        let regions: Vec<Value> = regions
+            .into_iter()
+            .map(|(name, provinces)| {
+                let provinces: Vec<Value> = provinces
+                    .into_iter()
+                    .map(|(name, cities)| {
+                        map(vec![("name", name.into()), ("cities", Value::from(cities))])
+                    })
+                    .collect();
+                map(vec![
+                    ("name", name.into()),
+                    ("provinces", Value::from(provinces)),
+                ])
+            })
+            .collect();
+        Value::from(regions)
+    }
+}
+
+/// The older and the newer article beside page `i` in a newest-first list.
+fn neighbours(list: &[usize], i: usize) -> (Option<usize>, Option<usize>) {
+    match list.iter().position(|&p| p == i) {
+        Some(k) => (list.get(k + 1).copied(), k.checked_sub(1).map(|j| list[j])),
+        None => (None, None),
+    }
+}
+
+/// Sort key of a city's region: the four statistical regions first, then others, then none.
+fn region_rank(c: &City) -> (usize, String) {
+    match c.meta.as_ref().and_then(|m| m.region.as_deref()) {
+        Some(r) => (
+            REGION_ORDER
+                .iter()
+                .position(|x| *x == r)
+                .unwrap_or(REGION_ORDER.len()),
+            r.to_string(),
+        ),
+        None => (REGION_ORDER.len() + 1, String::new()),
+    }
+}

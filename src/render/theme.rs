@@ -1,0 +1,266 @@
+//! Render stage, theme: the templates, static files and UI strings of the site's theme, taken
+//! from `themes/NAME/` or, for `default`, from the copy embedded in the binary; a site's own
+//! `templates/` and `static/` override the theme's files by name.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use include_dir::{include_dir, Dir};
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Problem};
+
+static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// Templates every theme must provide.
+pub const REQUIRED_TEMPLATES: &[&str] = &[
+    "index.html",
+    "section.html",
+    "page.html",
+    "tags.html",
+    "tag.html",
+    "cities.html",
+    "city.html",
+    "404.html",
+];
+
+pub struct Theme {
+    /// Template name (path inside `templates/`) to its source and where it came from.
+    pub templates: BTreeMap<String, Template>,
+    /// Output path to where the file's bytes come from.
+    pub statics: BTreeMap<String, StaticFile>,
+    /// The UI strings for the site's language.
+    pub strings: serde_json::Value,
+}
+
+pub struct Template {
+    pub source: String,
+    pub origin: PathBuf,
+}
+
+#[derive(Debug, Clone)]
+pub enum StaticFile {
+    Embedded(&'static [u8]),
+    Disk(PathBuf),
+}
+
+/// Where a theme's files are read from.
+enum Origin {
+    Embedded,
+    Folder(PathBuf),
+}
+
+pub fn load(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
+    let origin = locate(config)?;
+    let mut theme = Theme {
+        templates: BTreeMap::new(),
+        statics: BTreeMap::new(),
+        strings: serde_json::Value::Null,
+    };
+    match &origin {
+        Origin::Embedded => load_embedded(&mut theme),
+        Origin::Folder(dir) => load_folder(config, dir, &mut theme)?,
+    }
+    load_overrides(config, &mut theme)?;
+    theme.strings = load_strings(config, &origin)?;
+    check_required(config, &theme)?;
+    Ok(theme)
+}
+
+fn locate(config: &Config) -> Result<Origin, Vec<Diagnostic>> {
+    let dir = config.root.join("themes").join(&config.theme);
+    if dir.is_dir() {
+        return Ok(Origin::Folder(dir));
+    }
+    if config.theme == "default" {
+        return Ok(Origin::Embedded);
+    }
+    let problem = Problem::Unsupported {
+        message: format!(
+            "theme `{}` not found: no folder {}",
+            config.theme,
+            config.display_path(&dir).display()
+        ),
+    };
+    let help =
+        "put the theme in themes/NAME/, or remove `theme:` to use the built-in default theme";
+    Err(vec![
+        Diagnostic::new(problem, crate::config::CONFIG_FILE).with_help(help)
+    ])
+}
+
+fn load_embedded(theme: &mut Theme) {
+    let embedded = Path::new("(built-in theme)");
+    if let Some(dir) = DEFAULT_THEME.get_dir("templates") {
+        for file in all_files(dir) {
+            let name = strip(file.path(), "templates");
+            let source = String::from_utf8_lossy(file.contents()).into_owned();
+            theme.templates.insert(
+                name.clone(),
+                Template {
+                    source,
+                    origin: embedded.join("templates").join(&name),
+                },
+            );
+        }
+    }
+    if let Some(dir) = DEFAULT_THEME.get_dir("static") {
+        for file in all_files(dir) {
+            theme.statics.insert(
+                strip(file.path(), "static"),
+                StaticFile::Embedded(file.contents()),
+            );
+        }
+    }
+}
+
+fn all_files<'a>(dir: &'a Dir<'a>) -> Vec<&'a include_dir::File<'a>> {
+    let mut out: Vec<&include_dir::File> = dir.files().collect();
+    for sub in dir.dirs() {
+        out.extend(all_files(sub));
+    }
+    out
+}
+
+fn strip(path: &Path, prefix: &str) -> String {
+    let rel = path.strip_prefix(prefix).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn load_folder(config: &Config, dir: &Path, theme: &mut Theme) -> Result<(), Vec<Diagnostic>> {
+    read_templates(config, &dir.join("templates"), &mut theme.templates)?;
+    for (name, path) in files_under(config, &dir.join("static"))? {
+        theme.statics.insert(name, StaticFile::Disk(path));
+    }
+    Ok(())
+}
+
+fn load_overrides(config: &Config, theme: &mut Theme) -> Result<(), Vec<Diagnostic>> {
+    read_templates(config, &config.root.join("templates"), &mut theme.templates)?;
+    for (name, path) in files_under(config, &config.root.join("static"))? {
+        theme.statics.insert(name, StaticFile::Disk(path));
+    }
+    Ok(())
+}
+
+fn read_templates(
+    config: &Config,
+    dir: &Path,
+    into: &mut BTreeMap<String, Template>,
+) -> Result<(), Vec<Diagnostic>> {
+    let mut problems = Vec::new();
+    for (name, path) in files_under(config, dir)? {
+        let display = config.display_path(&path);
+        match crate::content::read_text(&path, &display) {
+            Ok(source) => {
+                into.insert(
+                    name,
+                    Template {
+                        source,
+                        origin: display,
+                    },
+                );
+            }
+            Err(d) => problems.push(d),
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+/// Files under `dir` (none if it does not exist), by path inside it, hidden ones skipped.
+fn files_under(config: &Config, dir: &Path) -> Result<Vec<(String, PathBuf)>, Vec<Diagnostic>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    let walker = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => out.push((
+                strip(e.path().strip_prefix(dir).unwrap_or(e.path()), ""),
+                e.into_path(),
+            )),
+            Ok(_) => {}
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
+                let problem = Problem::Unreadable {
+                    message: e.to_string(),
+                };
+                problems.push(Diagnostic::new(problem, config.display_path(&path)));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The language file: the site's own `i18n/LANG.yaml` if it has one, else the theme's.
+fn load_strings(config: &Config, origin: &Origin) -> Result<serde_json::Value, Vec<Diagnostic>> {
+    let file = format!("{}.yaml", config.language);
+    let own = config.root.join("i18n").join(&file);
+    let theme_file = match origin {
+        Origin::Folder(dir) => Some(dir.join("i18n").join(&file)),
+        Origin::Embedded => None,
+    };
+    for path in [Some(own), theme_file].into_iter().flatten() {
+        if path.is_file() {
+            let display = config.display_path(&path);
+            let text = crate::content::read_text(&path, &display).map_err(|d| vec![d])?;
+            return crate::content::front_matter::parse_value(&display, &text).map_err(|d| vec![d]);
+        }
+    }
+    if let Origin::Embedded = origin {
+        if let Some(f) = DEFAULT_THEME.get_file(format!("i18n/{file}")) {
+            let display = Path::new("(built-in theme)/i18n").join(&file);
+            let text = String::from_utf8_lossy(f.contents());
+            return crate::content::front_matter::parse_value(&display, &text).map_err(|d| vec![d]);
+        }
+    }
+    let problem = Problem::Unsupported {
+        message: format!(
+            "the theme has no strings for language `{}` (i18n/{file})",
+            config.language
+        ),
+    };
+    Err(vec![Diagnostic::new(problem, crate::config::CONFIG_FILE)
+        .with_help(
+            "set `language:` to zh-CN or en, or add the file to your site's i18n/ folder",
+        )])
+}
+
+fn check_required(config: &Config, theme: &Theme) -> Result<(), Vec<Diagnostic>> {
+    let missing: Vec<Diagnostic> = REQUIRED_TEMPLATES
+        .iter()
+        .filter(|t| !theme.templates.contains_key(**t))
+        .map(|t| {
+            let message = format!("theme `{}` has no template `{t}`", config.theme);
+            Diagnostic::new(
+                Problem::Template { message },
+                Path::new("templates").join(t),
+            )
+        })
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(missing)
+    }
+}

@@ -1,0 +1,197 @@
+//! Resolve stage, links: turns a link written in a body (a source file such as
+//! `../pilots/changsha.md#第一批`, a site URL such as `/tags/`, or an external URL) into the
+//! href the reader follows, or says why it leads nowhere.
+
+use std::collections::BTreeSet;
+
+use super::Site;
+use crate::config::BaseUrl;
+use crate::content::markdown::{LinkOutcome, LinkResolver};
+
+/// Everything a link can reach in this build.
+pub struct Targets<'a> {
+    site: &'a Site,
+    base: &'a BaseUrl,
+    /// Every site path that will exist: pages (`pilots/x/`) and files (`style.css`).
+    paths: BTreeSet<String>,
+}
+
+impl<'a> Targets<'a> {
+    pub fn new(site: &'a Site, base: &'a BaseUrl, pages: impl Iterator<Item = String>) -> Self {
+        let mut paths: BTreeSet<String> = pages.collect();
+        paths.extend(site.sources.values().cloned());
+        paths.extend(site.assets.iter().cloned());
+        Targets { site, base, paths }
+    }
+
+    pub fn exists(&self, path: &str) -> bool {
+        self.paths.contains(path)
+    }
+
+    /// The resolver for links written in the file at `rel` (inside `content/`), whose page is
+    /// at `page_path`.
+    pub fn for_file(&'a self, rel: &'a str, page_path: &'a str) -> FileLinks<'a> {
+        FileLinks {
+            targets: self,
+            rel,
+            page_path,
+        }
+    }
+}
+
+pub struct FileLinks<'a> {
+    targets: &'a Targets<'a>,
+    rel: &'a str,
+    page_path: &'a str,
+}
+
+impl LinkResolver for FileLinks<'_> {
+    fn resolve(&self, dest: &str) -> LinkOutcome {
+        if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
+            return LinkOutcome::Keep;
+        }
+        let (path, anchor) = match dest.split_once('#') {
+            Some((p, a)) => (p, Some(percent_decode(a))),
+            None => (dest, None),
+        };
+        let path = path.split_once('?').map_or(path, |(p, _)| p);
+        let path = percent_decode(path);
+        let target = if path.is_empty() {
+            Ok(self.page_path.to_string())
+        } else if let Some(site_path) = path.strip_prefix('/') {
+            self.site_url(site_path)
+        } else {
+            self.source_file(&path)
+        };
+        match target {
+            Ok(target) => {
+                let fragment = dest
+                    .split_once('#')
+                    .map(|(_, a)| format!("#{a}"))
+                    .unwrap_or_default();
+                let href = if path.is_empty() {
+                    fragment.clone()
+                } else {
+                    format!("{}{fragment}", self.targets.base.url(&target))
+                };
+                LinkOutcome::Internal {
+                    href,
+                    target,
+                    anchor: anchor.filter(|a| !a.is_empty()),
+                }
+            }
+            Err(reason) => LinkOutcome::Broken(reason),
+        }
+    }
+}
+
+impl FileLinks<'_> {
+    fn site_url(&self, path: &str) -> Result<String, String> {
+        let t = self.targets;
+        if t.exists(path) {
+            return Ok(path.to_string());
+        }
+        let with_slash = format!("{path}/");
+        if !path.is_empty() && t.exists(&with_slash) {
+            return Ok(with_slash);
+        }
+        Err("no page or file of this site has that URL".into())
+    }
+
+    fn source_file(&self, path: &str) -> Result<String, String> {
+        let dir = self.rel.rsplit_once('/').map_or("", |(d, _)| d);
+        let joined = normalise(dir, path).ok_or("it points above the content folder")?;
+        if joined.ends_with(".md") {
+            return match self.targets.site.sources.get(&joined) {
+                Some(p) => Ok(p.clone()),
+                None => Err(format!("no published page comes from content/{joined}")),
+            };
+        }
+        if self.targets.site.assets.iter().any(|a| *a == joined) {
+            return Ok(joined);
+        }
+        Err(format!(
+            "content/{joined} does not exist; a relative link must name a Markdown source or a file in content/"
+        ))
+    }
+}
+
+/// Joins a relative path onto a folder inside `content/`, resolving `.` and `..`.
+fn normalise(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in rel.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn has_scheme(dest: &str) -> bool {
+    let Some((scheme, _)) = dest.split_once(':') else {
+        return false;
+    };
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// Decodes `%XX` escapes (authors may percent-encode Chinese anchors); invalid ones stay.
+pub fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_resolve_inside_content() {
+        assert_eq!(
+            normalise("policies", "../pilots/a.md").as_deref(),
+            Some("pilots/a.md")
+        );
+        assert_eq!(
+            normalise("policies", "./b.md").as_deref(),
+            Some("policies/b.md")
+        );
+        assert_eq!(normalise("", "../x.md"), None);
+    }
+
+    #[test]
+    fn schemes_are_external() {
+        assert!(has_scheme("https://example.org"));
+        assert!(has_scheme("mailto:a@b.c"));
+        assert!(!has_scheme("../a.md"));
+        assert!(!has_scheme("第一批:x"));
+    }
+
+    #[test]
+    fn percent_decoding_handles_chinese_and_junk() {
+        assert_eq!(percent_decode("%E7%AC%AC%E4%B8%80"), "第一");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("a%zz"), "a%zz");
+    }
+}

@@ -1,0 +1,484 @@
+//! Resolve stage: gives every source its slug and URL, builds the sections and the tag and
+//! city taxonomies, and refuses two sources that would land on one URL.
+//! Input: [`Content`]. Output: [`Site`], which later stages only read.
+
+pub mod links;
+pub mod slug;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::config::Config;
+use crate::content::{ArticleMeta, CityMeta, Content, Doc, HomeMeta, SectionMeta, SourceFile};
+use crate::diagnostic::{self, Diagnostic, Problem};
+
+/// Site paths are relative to the base URL and end with `/` for pages: `pilots/changsha/`.
+pub type SitePath = String;
+
+#[derive(Debug)]
+pub struct Site {
+    pub home: Option<Doc<HomeMeta>>,
+    pub sections: Vec<Section>,
+    /// Published articles and root pages, newest first.
+    pub pages: Vec<Page>,
+    /// Tags in name order.
+    pub tags: Vec<Term>,
+    pub cities: Vec<City>,
+    /// Files under `content/` that are not Markdown, by path inside it.
+    pub assets: Vec<String>,
+    /// Source path inside `content/` of every Markdown file with a page, to its site path.
+    pub sources: BTreeMap<String, SitePath>,
+}
+
+#[derive(Debug)]
+pub struct Page {
+    pub doc: Doc<ArticleMeta>,
+    pub path: SitePath,
+    /// Index into `Site::sections`; none for pages at the content root.
+    pub section: Option<usize>,
+    pub kind: String,
+    pub tags: Vec<usize>,
+    pub cities: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub struct Section {
+    pub key: String,
+    pub path: SitePath,
+    pub kind: String,
+    pub meta: SectionMeta,
+    pub intro: Option<SourceFile>,
+    /// Indexes into `Site::pages`, newest first.
+    pub pages: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    pub path: SitePath,
+    pub description: Option<String>,
+    pub profile: Option<SourceFile>,
+    pub pages: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub struct City {
+    pub name: String,
+    pub slug: String,
+    pub path: SitePath,
+    pub meta: Option<CityMeta>,
+    pub profile: Option<SourceFile>,
+    pub pages: Vec<usize>,
+}
+
+/// Folder names with a built-in kind.
+pub fn default_kind(section: &str) -> String {
+    match section {
+        "policies" => "policy",
+        "pilots" => "pilot",
+        "analysis" => "analysis",
+        other => other,
+    }
+    .to_string()
+}
+
+const SECTION_ORDER: &[&str] = &["policies", "pilots", "analysis"];
+
+pub fn resolve(config: &Config, content: Content) -> Result<Site, Vec<Diagnostic>> {
+    let Content {
+        home,
+        sections: section_docs,
+        articles,
+        cities,
+        tags,
+        assets,
+    } = content;
+    let mut problems = Vec::new();
+    let mut articles: Vec<Doc<ArticleMeta>> = articles
+        .into_iter()
+        .filter(|a| config.drafts || !a.meta.draft)
+        .collect();
+    articles.sort_by(|a, b| {
+        (b.meta.date, &a.meta.title, &a.file.rel).cmp(&(a.meta.date, &b.meta.title, &b.file.rel))
+    });
+    let mut sections = build_sections(section_docs, &articles);
+    let mut tag_terms = Terms::from_profiles(tags.into_iter().map(|d| {
+        let slug = d
+            .meta
+            .slug
+            .clone()
+            .unwrap_or_else(|| slug::from_file_stem(d.file.stem()));
+        (
+            d.meta.name.clone(),
+            slug,
+            d.meta.description.clone(),
+            d.file,
+        )
+    }));
+    let mut city_terms = CityTerms::from_profiles(cities);
+
+    let mut pages = Vec::with_capacity(articles.len());
+    for doc in articles {
+        let index = pages.len();
+        let section = doc
+            .file
+            .top_folder()
+            .and_then(|f| sections.iter().position(|s| s.key == f));
+        let slug = doc
+            .meta
+            .slug
+            .clone()
+            .unwrap_or_else(|| slug::from_file_stem(doc.file.stem()));
+        let (path, kind) = match section {
+            Some(s) => {
+                sections[s].pages.push(index);
+                (
+                    format!("{}{slug}/", sections[s].path),
+                    sections[s].kind.clone(),
+                )
+            }
+            None => (format!("{slug}/"), "page".to_string()),
+        };
+        let tags = doc
+            .meta
+            .tags
+            .iter()
+            .map(|t| tag_terms.use_term(t, index, &doc.file))
+            .collect();
+        let cities = doc
+            .meta
+            .cities
+            .iter()
+            .map(|c| city_terms.use_city(c, index))
+            .collect();
+        pages.push(Page {
+            doc,
+            path,
+            section,
+            kind,
+            tags,
+            cities,
+        });
+    }
+    problems.append(&mut tag_terms.problems);
+    let tags = tag_terms.finish("tags/");
+    let cities = city_terms.finish();
+    sections.sort_by_key(|s| section_rank(s));
+
+    let site = Site {
+        home,
+        sections,
+        pages,
+        tags,
+        cities,
+        assets,
+        sources: BTreeMap::new(),
+    };
+    let (sources, mut collisions) = claim_urls(config, &site);
+    problems.append(&mut collisions);
+    if !problems.is_empty() {
+        diagnostic::sort(&mut problems);
+        return Err(problems);
+    }
+    Ok(Site { sources, ..site })
+}
+
+fn section_rank(s: &Section) -> (i64, usize, String) {
+    let builtin = SECTION_ORDER
+        .iter()
+        .position(|k| *k == s.key)
+        .unwrap_or(SECTION_ORDER.len());
+    (s.meta.weight.unwrap_or(0), builtin, s.key.clone())
+}
+
+fn build_sections(
+    docs: Vec<(String, Doc<SectionMeta>)>,
+    articles: &[Doc<ArticleMeta>],
+) -> Vec<Section> {
+    let mut by_key: BTreeMap<String, Section> = BTreeMap::new();
+    for (key, doc) in docs {
+        let kind = doc.meta.kind.clone().unwrap_or_else(|| default_kind(&key));
+        let section = Section {
+            path: format!("{key}/"),
+            kind,
+            meta: doc.meta,
+            intro: Some(doc.file),
+            pages: Vec::new(),
+            key: key.clone(),
+        };
+        by_key.insert(key, section);
+    }
+    for a in articles {
+        if let Some(folder) = a.file.top_folder() {
+            by_key.entry(folder.to_string()).or_insert_with(|| Section {
+                key: folder.to_string(),
+                path: format!("{folder}/"),
+                kind: default_kind(folder),
+                meta: SectionMeta::default(),
+                intro: None,
+                pages: Vec::new(),
+            });
+        }
+    }
+    by_key.into_values().collect()
+}
+
+/// Tags (or any named terms): profiles first, then every name articles use.
+struct Terms {
+    terms: Vec<Term>,
+    by_name: BTreeMap<String, usize>,
+    /// Who first claimed each slug, to name both when two names share one.
+    slug_owner: BTreeMap<String, (String, PathBuf)>,
+    problems: Vec<Diagnostic>,
+}
+
+impl Terms {
+    fn from_profiles(
+        profiles: impl Iterator<Item = (String, String, Option<String>, SourceFile)>,
+    ) -> Terms {
+        let mut t = Terms {
+            terms: Vec::new(),
+            by_name: BTreeMap::new(),
+            slug_owner: BTreeMap::new(),
+            problems: Vec::new(),
+        };
+        for (name, slug, description, file) in profiles {
+            if let Some(&existing) = t.by_name.get(&name) {
+                let other = t.terms[existing]
+                    .profile
+                    .as_ref()
+                    .map(|f| f.path.display().to_string());
+                let message = format!(
+                    "a profile for `{name}` already exists in {}",
+                    other.unwrap_or_default()
+                );
+                t.problems.push(Diagnostic::new(
+                    Problem::Unsupported { message },
+                    file.path.clone(),
+                ));
+                continue;
+            }
+            if !t.claim_slug(&slug, &name, &file.path) {
+                continue;
+            }
+            t.by_name.insert(name.clone(), t.terms.len());
+            let path = slug.clone();
+            t.terms.push(Term {
+                name,
+                slug,
+                path,
+                description,
+                profile: Some(file),
+                pages: Vec::new(),
+            });
+        }
+        t
+    }
+
+    fn claim_slug(&mut self, slug: &str, name: &str, source: &std::path::Path) -> bool {
+        match self.slug_owner.get(slug) {
+            Some((owner, owner_path)) if owner != name => {
+                let message = format!(
+                    "`{name}` and `{owner}` (in {}) would both be written at the slug `{slug}`",
+                    owner_path.display()
+                );
+                let d = Diagnostic::new(Problem::Unsupported { message }, source.to_path_buf())
+                    .with_help("give one of them a profile with its own `slug:`");
+                self.problems.push(d);
+                false
+            }
+            _ => {
+                self.slug_owner
+                    .insert(slug.to_string(), (name.to_string(), source.to_path_buf()));
+                true
+            }
+        }
+    }
+
+    /// Records that page `index` uses the term `name`; returns the term's index.
+    fn use_term(&mut self, name: &str, index: usize, file: &SourceFile) -> usize {
+        if let Some(&i) = self.by_name.get(name) {
+            self.terms[i].pages.push(index);
+            return i;
+        }
+        let slug = slug::readable(name);
+        let slug = if slug.is_empty() {
+            format!("tag-{}", self.terms.len() + 1)
+        } else {
+            slug
+        };
+        self.claim_slug(&slug, name, &file.path);
+        let i = self.terms.len();
+        self.by_name.insert(name.to_string(), i);
+        let path = slug.clone();
+        self.terms.push(Term {
+            name: name.into(),
+            slug,
+            path,
+            description: None,
+            profile: None,
+            pages: vec![index],
+        });
+        i
+    }
+
+    /// Final terms with their site paths under `prefix`. Indexes stay valid.
+    fn finish(self, prefix: &str) -> Vec<Term> {
+        self.terms
+            .into_iter()
+            .map(|mut t| {
+                t.path = format!("{prefix}{}/", t.slug);
+                t
+            })
+            .collect()
+    }
+}
+
+/// Cities: profiles by name, and cities articles name without a profile.
+struct CityTerms {
+    cities: Vec<City>,
+    by_name: BTreeMap<String, usize>,
+}
+
+impl CityTerms {
+    fn from_profiles(docs: Vec<Doc<CityMeta>>) -> CityTerms {
+        let mut c = CityTerms {
+            cities: Vec::new(),
+            by_name: BTreeMap::new(),
+        };
+        for d in docs {
+            let slug = d
+                .meta
+                .slug
+                .clone()
+                .unwrap_or_else(|| slug::from_file_stem(d.file.stem()));
+            c.by_name
+                .entry(d.meta.name.clone())
+                .or_insert(c.cities.len());
+            c.cities.push(City {
+                name: d.meta.name.clone(),
+                path: format!("cities/{slug}/"),
+                slug,
+                meta: Some(d.meta),
+                profile: Some(d.file),
+                pages: Vec::new(),
+            });
+        }
+        c
+    }
+
+    fn use_city(&mut self, name: &str, index: usize) -> usize {
+        if let Some(&i) = self.by_name.get(name) {
+            self.cities[i].pages.push(index);
+            return i;
+        }
+        let slug = slug::readable(name);
+        let i = self.cities.len();
+        self.by_name.insert(name.to_string(), i);
+        let path = format!("cities/{slug}/");
+        self.cities.push(City {
+            name: name.into(),
+            slug,
+            path,
+            meta: None,
+            profile: None,
+            pages: vec![index],
+        });
+        i
+    }
+
+    fn finish(self) -> Vec<City> {
+        self.cities
+    }
+}
+
+/// Gives every output URL one owner, and maps Markdown sources to their pages.
+fn claim_urls(config: &Config, site: &Site) -> (BTreeMap<String, SitePath>, Vec<Diagnostic>) {
+    let mut claims = Claims::default();
+    let content = config.display_path(&config.content_dir);
+    let home_src = site
+        .home
+        .as_ref()
+        .map_or_else(|| content.clone(), |h| h.file.path.clone());
+    claims.claim("the home page", "", &home_src);
+    for s in &site.sections {
+        let src = s
+            .intro
+            .as_ref()
+            .map_or_else(|| content.join(&s.key), |f| f.path.clone());
+        claims.claim("section", &s.path, &src);
+        if let Some(f) = &s.intro {
+            claims.sources.insert(f.rel.clone(), s.path.clone());
+        }
+    }
+    let taxonomy = |name: &str| content.join(name);
+    claims.claim("the tag index", "tags/", &taxonomy("tags"));
+    claims.claim("the city index", "cities/", &taxonomy("cities"));
+    for t in &site.tags {
+        let src = t
+            .profile
+            .as_ref()
+            .map(|f| f.path.clone())
+            .unwrap_or_else(|| first_user(site, &t.pages));
+        claims.claim("tag page", &t.path, &src);
+        if let Some(f) = &t.profile {
+            claims.sources.insert(f.rel.clone(), t.path.clone());
+        }
+    }
+    for c in &site.cities {
+        let src = c
+            .profile
+            .as_ref()
+            .map(|f| f.path.clone())
+            .unwrap_or_else(|| first_user(site, &c.pages));
+        claims.claim("city page", &c.path, &src);
+        if let Some(f) = &c.profile {
+            claims.sources.insert(f.rel.clone(), c.path.clone());
+        }
+    }
+    for p in &site.pages {
+        claims.claim("page", &p.path, &p.doc.file.path);
+        claims
+            .sources
+            .insert(p.doc.file.rel.clone(), p.path.clone());
+    }
+    if let Some(h) = &site.home {
+        claims.sources.insert(h.file.rel.clone(), String::new());
+    }
+    (claims.sources, claims.problems)
+}
+
+fn first_user(site: &Site, pages: &[usize]) -> PathBuf {
+    pages
+        .first()
+        .map(|&i| site.pages[i].doc.file.path.clone())
+        .unwrap_or_default()
+}
+
+#[derive(Default)]
+struct Claims {
+    owners: BTreeMap<String, PathBuf>,
+    sources: BTreeMap<String, SitePath>,
+    problems: Vec<Diagnostic>,
+}
+
+impl Claims {
+    fn claim(&mut self, what: &str, path: &str, source: &std::path::Path) {
+        match self.owners.get(path) {
+            Some(other) => {
+                let problem = Problem::UrlCollision {
+                    what: what.into(),
+                    url: format!("/{path}"),
+                    other: other.display().to_string(),
+                };
+                let help = "give one of them another `slug:` or file name";
+                self.problems
+                    .push(Diagnostic::new(problem, source.to_path_buf()).with_help(help));
+            }
+            None => {
+                self.owners.insert(path.to_string(), source.to_path_buf());
+            }
+        }
+    }
+}
