@@ -30,8 +30,7 @@ pub fn split<'a>(path: &Path, source: &'a str) -> Result<Split<'a>, Diagnostic> 
     }
     let yaml_start = first.len();
     let mut offset = yaml_start;
-    let mut line = 2;
-    for l in lines {
+    for (line, l) in (2..).zip(lines) {
         if l.trim_end() == "---" {
             return Ok(Split {
                 yaml: &source[yaml_start..offset],
@@ -41,7 +40,6 @@ pub fn split<'a>(path: &Path, source: &'a str) -> Result<Split<'a>, Diagnostic> 
             });
         }
         offset += l.len();
-        line += 1;
     }
     Err(Diagnostic::new(Problem::UnclosedFrontMatter, path)
         .at(source, 1, 1, 3)

@@ -421,11 +421,7 @@ impl Summary {
                     self.first_paragraph.push_str(t);
                 }
             }
-            Event::SoftBreak | Event::HardBreak => {
-                if self.in_first {
-                    self.first_paragraph.push(' ');
-                }
-            }
+            Event::SoftBreak | Event::HardBreak if self.in_first => self.first_paragraph.push(' '),
             _ => {}
         }
     }

@@ -14,6 +14,9 @@ pub(super) struct Pages<'a> {
     pub refs: &'a [Value],
 }
 
+/// Provinces of one region, each with its cities' views, in display order.
+type Provinces = Vec<(String, Vec<Value>)>;
+
 const REGION_ORDER: &[&str] = &["东部", "中部", "西部", "东北"];
 const LATEST: usize = 10;
 const POPULAR_TAGS: usize = 20;
@@ -308,7 +311,7 @@ impl Pages<'_> {
         let other = self.views.strings.region_other.clone();
         let mut order: Vec<(usize, &City)> = site.cities.iter().enumerate().collect();
         order.sort_by_key(|(_, c)| (region_rank(c), c.slug.clone()));
-        let mut regions: Vec<(String, Vec<(String, Vec<Value>)>)> = Vec::new();
+        let mut regions: Vec<(String, Provinces)> = Vec::new();
         for (i, c) in order {
             let meta = c.meta.as_ref();
             let region = meta

@@ -79,7 +79,7 @@ fn chinese_numeral(n: u32) -> String {
             }
         ),
         20..=99 => {
-            let ones = if n % 10 == 0 {
+            let ones = if n.is_multiple_of(10) {
                 ""
             } else {
                 DIGITS[(n % 10) as usize]

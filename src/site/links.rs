@@ -107,7 +107,7 @@ impl FileLinks<'_> {
                 None => Err(format!("no published page comes from content/{joined}")),
             };
         }
-        if self.targets.site.assets.iter().any(|a| *a == joined) {
+        if self.targets.site.assets.contains(&joined) {
             return Ok(joined);
         }
         Err(format!(

@@ -164,7 +164,6 @@ pub fn resolve(config: &Config, content: Content) -> Result<Site, Vec<Diagnostic
     problems.append(&mut tag_terms.problems);
     let tags = tag_terms.finish("tags/");
     let cities = city_terms.finish();
-    sections.sort_by_key(|s| section_rank(s));
 
     let site = Site {
         home,
@@ -221,7 +220,9 @@ fn build_sections(
             });
         }
     }
-    by_key.into_values().collect()
+    let mut sections: Vec<Section> = by_key.into_values().collect();
+    sections.sort_by_key(section_rank);
+    sections
 }
 
 /// Tags (or any named terms): profiles first, then every name articles use.

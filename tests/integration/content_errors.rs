@@ -1,0 +1,159 @@
+//! Broken content: each problem is reported with its kind, its file, its line and column,
+//! and every problem of a build is reported at once.
+
+use tradekb::{Diagnostic, Problem};
+
+use crate::support::Site;
+
+const PATH: &str = "content/policies/x.md";
+
+/// The diagnostics of a site whose only article is `content/policies/x.md` with `text`.
+fn diagnostics_of(text: &str) -> Vec<Diagnostic> {
+    Site::from_files(&[(PATH, text)]).diagnostics()
+}
+
+fn only(diags: Vec<Diagnostic>) -> Diagnostic {
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    diags.into_iter().next().unwrap()
+}
+
+#[test]
+fn invalid_yaml_points_at_the_error() {
+    let d = only(diagnostics_of(
+        "---\ntitle: 长沙: 试点\ndate: 2014-01-01\n---\n",
+    ));
+    assert!(matches!(d.problem, Problem::InvalidYaml { .. }), "{d}");
+    assert_eq!(d.location(), format!("{PATH}:2:10"), "{d}");
+}
+
+#[test]
+fn unknown_key_suggests_the_nearest_known_one() {
+    let d = only(diagnostics_of(
+        "---\ntitle: 长沙\ndate: 2014-01-01\ntgas: [海关]\n---\n",
+    ));
+    assert_eq!(d.problem, Problem::UnknownKey { key: "tgas".into() });
+    assert_eq!(d.location(), format!("{PATH}:4:1"));
+    assert_eq!(d.help.as_deref(), Some("did you mean `tags`?"));
+}
+
+#[test]
+fn wrong_type_points_at_the_value() {
+    let d = only(diagnostics_of(
+        "---\ntitle: 长沙\ndate: 2014-01-01\ndraft: \"yes\"\n---\n",
+    ));
+    assert!(
+        matches!(&d.problem, Problem::InvalidValue { key, .. } if key == "draft"),
+        "{d}"
+    );
+    assert_eq!(d.location(), format!("{PATH}:4:8"));
+}
+
+#[test]
+fn impossible_date_is_refused() {
+    let d = only(diagnostics_of("---\ntitle: 长沙\ndate: 2014-02-30\n---\n"));
+    assert_eq!(
+        d.problem,
+        Problem::InvalidDate {
+            key: "date".into(),
+            value: "2014-02-30".into(),
+            reason: "no such day in the calendar".into(),
+        }
+    );
+    assert_eq!(d.location(), format!("{PATH}:3:7"));
+}
+
+#[test]
+fn date_with_a_time_but_no_zone_is_refused() {
+    let d = only(diagnostics_of(
+        "---\ntitle: 长沙\ndate: 2014-03-05T09:00:00\n---\n",
+    ));
+    assert!(
+        matches!(&d.problem, Problem::InvalidDate { reason, .. } if reason.contains("time zone")),
+        "{d}"
+    );
+    assert_eq!(d.location(), format!("{PATH}:3:7"));
+}
+
+#[test]
+fn missing_title_is_reported() {
+    let d = only(diagnostics_of("---\ndate: 2014-01-01\n---\n正文。\n"));
+    assert_eq!(
+        d.problem,
+        Problem::MissingKey {
+            key: "title".into()
+        }
+    );
+    assert_eq!(d.location(), format!("{PATH}:1:1"));
+}
+
+#[test]
+fn missing_closing_fence_is_reported() {
+    let d = only(diagnostics_of(
+        "---\ntitle: 长沙\ndate: 2014-01-01\n正文。\n",
+    ));
+    assert_eq!(d.problem, Problem::UnclosedFrontMatter);
+    assert_eq!(d.location(), format!("{PATH}:1:1"));
+}
+
+#[test]
+fn file_that_is_not_utf8_is_reported_where_it_stops_being_text() {
+    let site = Site::from_files(&[]);
+    site.write(PATH, b"---\ntitle: ab\xff\ndate: 2014-01-01\n---\n");
+    let d = only(site.diagnostics());
+    assert_eq!(d.problem, Problem::NotUtf8);
+    assert_eq!(d.location(), format!("{PATH}:2:10"));
+}
+
+#[test]
+fn url_collision_names_both_files() {
+    let d = only(
+        Site::from_files(&[
+            (
+                "content/policies/a.md",
+                "---\ntitle: 甲\ndate: 2014-01-01\nslug: same\n---\n",
+            ),
+            (
+                "content/policies/same.md",
+                "---\ntitle: 乙\ndate: 2014-01-02\n---\n",
+            ),
+        ])
+        .diagnostics(),
+    );
+    let Problem::UrlCollision { url, other, .. } = &d.problem else {
+        panic!("not a collision: {d}");
+    };
+    assert_eq!(url, "/policies/same/");
+    let mut both = [d.path.display().to_string(), other.clone()];
+    both.sort();
+    assert_eq!(both, ["content/policies/a.md", "content/policies/same.md"]);
+}
+
+#[test]
+fn every_broken_file_is_reported_in_one_build() {
+    let diags = Site::from_files(&[
+        (
+            "content/pilots/a.md",
+            "---\ntitle: 甲\ndate: 2014-13-01\n---\n",
+        ),
+        (
+            "content/policies/b.md",
+            "---\ntitle: 乙\ndate: 2014-01-01\ntitel: x\n---\n",
+        ),
+        ("content/policies/c.md", "---\ndate: 2014-01-01\n---\n"),
+        (
+            "content/policies/fine.md",
+            "---\ntitle: 好\ndate: 2014-01-01\n---\n",
+        ),
+    ])
+    .diagnostics();
+    let found: Vec<String> = diags.iter().map(Diagnostic::location).collect();
+    assert_eq!(
+        found,
+        [
+            "content/pilots/a.md:3:7",
+            "content/policies/b.md:4:1",
+            "content/policies/c.md:1:1",
+        ],
+        "{diags:#?}"
+    );
+}

@@ -1,0 +1,125 @@
+//! Links written in bodies, on the `links` fixture: sources and site URLs become final URLs;
+//! a link that leads nowhere stops the build at its own line and column.
+
+use percent_encoding::percent_decode_str;
+use tradekb::{Overrides, Problem};
+
+use crate::support::{unminified, Site};
+
+/// The hrefs of the body of `policies/b/`, percent-decoded (Chinese anchors may be written
+/// either way; browsers treat both alike).
+fn body_links(site: &Site, overrides: Overrides) -> Vec<String> {
+    site.build_with(overrides)
+        .page("policies/b/index.html")
+        .attrs(".article-body a", "href")
+        .iter()
+        .map(|h| percent_decode_str(h).decode_utf8().unwrap().into_owned())
+        .collect()
+}
+
+#[test]
+fn source_links_become_page_urls() {
+    let site = Site::fixture("links");
+    assert_eq!(
+        body_links(&site, unminified()),
+        ["/pilots/a/", "/pilots/a/#第一批", "/tags/"]
+    );
+}
+
+#[test]
+fn same_page_anchor_stays_a_fragment() {
+    let site = Site::fixture("links");
+    let overrides = Overrides {
+        base_url: Some("https://example.org/kb/".into()),
+        ..unminified()
+    };
+    let hrefs = site
+        .build_with(overrides)
+        .page("pilots/a/index.html")
+        .attrs(".article-body a", "href");
+    let hrefs: Vec<String> = hrefs
+        .iter()
+        .map(|h| percent_decode_str(h).decode_utf8().unwrap().into_owned())
+        .collect();
+    assert_eq!(hrefs, ["#第一批"]);
+}
+
+#[test]
+fn source_links_honour_a_sub_path_base_url() {
+    let site = Site::fixture("links");
+    let overrides = Overrides {
+        base_url: Some("https://example.org/kb/".into()),
+        ..unminified()
+    };
+    assert_eq!(
+        body_links(&site, overrides),
+        ["/kb/pilots/a/", "/kb/pilots/a/#第一批", "/kb/tags/"]
+    );
+}
+
+const BROKEN_HEAD: &str = "---\ntitle: 坏链接\ndate: 2014-01-03\n---\n第一行。\n\n";
+
+#[test]
+fn dead_link_names_path_line_and_column() {
+    let site = Site::fixture("links");
+    site.write(
+        "content/policies/broken.md",
+        format!("{BROKEN_HEAD}见[缺失的页面](../pilots/missing.md)。\n"),
+    );
+    let diags = site.diagnostics();
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert!(
+        matches!(&diags[0].problem, Problem::BrokenLink { target, .. } if target == "../pilots/missing.md"),
+        "{:?}",
+        diags[0].problem
+    );
+    assert_eq!(diags[0].location(), "content/policies/broken.md:7:2");
+}
+
+#[test]
+fn dead_anchor_names_path_line_and_column() {
+    let site = Site::fixture("links");
+    site.write(
+        "content/policies/broken.md",
+        format!("{BROKEN_HEAD}正文。\n\n另见[第二批](../pilots/a.md#第二批)。\n"),
+    );
+    let diags = site.diagnostics();
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert!(
+        matches!(&diags[0].problem, Problem::BrokenLink { target, .. } if target == "../pilots/a.md#第二批"),
+        "{:?}",
+        diags[0].problem
+    );
+    assert_eq!(diags[0].location(), "content/policies/broken.md:9:3");
+    let help = diags[0].help.as_deref().unwrap_or_default();
+    assert!(
+        help.contains("第一批"),
+        "the help names the ids that exist: {help}"
+    );
+}
+
+#[test]
+fn dead_site_url_is_reported() {
+    let site = Site::fixture("links");
+    site.write(
+        "content/policies/broken.md",
+        format!("{BROKEN_HEAD}[不存在的栏目](/no-such-section/)\n"),
+    );
+    let diags = site.diagnostics();
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert!(matches!(diags[0].problem, Problem::BrokenLink { .. }));
+    assert_eq!(diags[0].location(), "content/policies/broken.md:7:1");
+}
+
+#[test]
+fn dead_same_page_anchor_is_reported() {
+    let site = Site::fixture("links");
+    site.write(
+        "content/policies/broken.md",
+        format!("{BROKEN_HEAD}## 小节\n\n回到[小结](#小结)。\n"),
+    );
+    let diags = site.diagnostics();
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert!(matches!(diags[0].problem, Problem::BrokenLink { .. }));
+    assert_eq!(diags[0].location(), "content/policies/broken.md:9:3");
+}

@@ -1,0 +1,18 @@
+//! Integration tests of tradekb: small fixture sites (tests/fixtures/), each made for one
+//! feature, built in-process; the real sample site crawled for dead links; the command line
+//! run as a user runs it.
+
+mod support;
+
+mod base_url;
+mod cli;
+mod content_errors;
+mod crawl;
+mod determinism;
+mod drafts;
+mod input_encoding;
+mod links;
+mod markdown;
+mod sections;
+mod taxonomies;
+mod theme;

@@ -1,0 +1,130 @@
+//! Tags and cities, on the `taxonomies` fixture.
+
+use tradekb::Error;
+
+use crate::support::{describe, unminified, Output, Site};
+
+fn built() -> Output {
+    Site::fixture("taxonomies").build()
+}
+
+#[test]
+fn tag_index_lists_tags_with_counts_by_count() {
+    let page = built().page("tags/index.html");
+    assert_eq!(
+        page.texts(".tag-cloud .tag-pill"),
+        ["海关 3", "跨境电商 2", "物流 1"]
+    );
+    assert_eq!(
+        page.attrs(".tag-cloud .tag-pill", "href"),
+        ["/tags/customs/", "/tags/跨境电商/", "/tags/物流/"]
+    );
+}
+
+#[test]
+fn tag_with_profile_is_served_at_its_slug() {
+    let out = built();
+    assert!(!out.exists("tags/海关/index.html"));
+    let page = out.page("tags/customs/index.html");
+    assert_eq!(page.text(".list-header h1"), "#海关");
+    assert_eq!(page.text(".list-header .lead"), "与海关有关的条目。");
+    assert_eq!(
+        page.texts(".card-title a"),
+        ["海关复函", "长沙试点", "无简介城市的分析"]
+    );
+}
+
+#[test]
+fn tag_without_profile_gets_a_readable_chinese_url() {
+    let out = built();
+    let page = out.page("tags/跨境电商/index.html");
+    assert_eq!(
+        page.texts(".card-title a"),
+        ["海关复函", "无简介城市的分析"]
+    );
+    let article = out.page("policies/customs-reply/index.html");
+    assert_eq!(
+        article.attrs(".article-footer .chip-tag", "href"),
+        ["/tags/customs/", "/tags/跨境电商/"]
+    );
+}
+
+#[test]
+fn single_string_tag_is_a_one_item_list() {
+    let page = built().page("pilots/changsha-pilot/index.html");
+    assert_eq!(page.texts(".article-footer .chip-tag"), ["海关"]);
+}
+
+#[test]
+fn city_index_groups_by_region_then_province() {
+    let page = built().page("cities/index.html");
+    assert_eq!(
+        page.texts(".region-title"),
+        ["东部地区", "中部地区", "其他"]
+    );
+    assert_eq!(
+        page.grouped(".region", ".province-title"),
+        [vec!["浙江"], vec!["湖南"], vec!["其他"]]
+    );
+    assert_eq!(
+        page.grouped(".province", ".city-card-title"),
+        [vec!["杭州", "宁波"], vec!["长沙"], vec!["无名城"]]
+    );
+}
+
+#[test]
+fn city_index_shows_pilot_batches_in_chinese() {
+    let page = built().page("cities/index.html");
+    assert_eq!(
+        page.grouped(".city-card", ".batch"),
+        [vec!["第一批"], vec![], vec!["第二批"], vec![]],
+        "杭州 batch 1, 宁波 none, 长沙 batch 2, 无名城 none"
+    );
+}
+
+#[test]
+fn city_without_profile_has_a_page_under_other() {
+    let out = built();
+    let page = out.page("cities/无名城/index.html");
+    assert_eq!(page.text(".city-header h1"), "无名城");
+    assert_eq!(page.text(".city-main > .empty"), "暂无城市简介");
+    assert_eq!(page.texts(".card-title a"), ["无简介城市的分析"]);
+    let index = out.page("cities/index.html");
+    assert_eq!(
+        index.attrs(".region:last-of-type .city-card-title a", "href"),
+        ["/cities/无名城/"]
+    );
+}
+
+#[test]
+fn city_page_groups_articles_by_kind() {
+    let page = built().page("cities/changsha/index.html");
+    assert_eq!(page.texts(".kind-group-title .badge"), ["政策", "试点"]);
+    assert_eq!(
+        page.grouped(".kind-group", ".card-title a"),
+        [vec!["海关复函"], vec!["长沙试点"]]
+    );
+}
+
+#[test]
+#[ignore = "bug: a city named only with punctuation gets an empty slug and its page replaces cities/index.html"]
+fn city_named_only_with_punctuation_does_not_replace_the_city_index() {
+    let site = Site::from_files(&[(
+        "content/policies/a.md",
+        "---\ntitle: 甲\ndate: 2014-01-01\ncities: [\"（）\"]\n---\n",
+    )]);
+    match site.try_build(unminified()) {
+        // Refusing the name is fine; writing its page over the index is not.
+        Err(Error::Site(_)) => {}
+        Err(e) => panic!("{}", describe(&e)),
+        Ok(out) => {
+            let index = out.page("cities/index.html");
+            assert_eq!(
+                index.text(".list-header h1"),
+                "试点城市",
+                "the city index is intact"
+            );
+            assert_eq!(index.count(".city-card"), 1);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! The built-in theme, and a site's own `templates/` and `static/` overriding it, on the
+//! `overrides` fixture (which has no `themes/` folder).
+
+use std::path::Path;
+
+use tradekb::Problem;
+
+use crate::support::Site;
+
+#[test]
+fn site_without_themes_folder_builds_with_the_built_in_theme() {
+    let site = Site::fixture("overrides");
+    site.remove_dir("templates");
+    site.remove_dir("static");
+    let out = site.build();
+    assert_eq!(out.page("404.html").text(".not-found h1"), "页面未找到");
+    assert_eq!(
+        out.page("policies/a/index.html").text(".article-header h1"),
+        "一篇文章"
+    );
+    assert!(out.read("style.css").len() > 1000, "the theme's stylesheet");
+    assert!(out.exists("favicon.svg"), "the theme's other static files");
+}
+
+#[test]
+fn site_template_overrides_the_theme_404() {
+    let out = Site::fixture("overrides").build();
+    let page = out.page("404.html");
+    assert_eq!(page.text("main .site-404"), "本站自己的 404 页面");
+    assert_eq!(page.count(".not-found"), 0);
+    assert_eq!(
+        page.count(".site-header"),
+        1,
+        "it still extends the theme's base.html"
+    );
+}
+
+#[test]
+fn site_static_file_overrides_the_theme_stylesheet() {
+    let site = Site::fixture("overrides");
+    let out = site.build();
+    let own = std::fs::read_to_string(site.root().join("static/style.css")).unwrap();
+    assert_eq!(out.read("style.css"), own);
+    assert!(
+        out.exists("favicon.svg"),
+        "other theme files are still there"
+    );
+}
+
+#[test]
+fn template_syntax_error_names_the_template() {
+    let site = Site::fixture("overrides");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block main %}{% if page.title %}{{ page.title }}{% endblock main %}\n",
+    );
+    let diags = site.diagnostics();
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert!(
+        matches!(diags[0].problem, Problem::Template { .. }),
+        "{}",
+        diags[0]
+    );
+    assert_eq!(
+        diags[0].path,
+        Path::new("templates/page.html"),
+        "{}",
+        diags[0]
+    );
+}
+
+#[test]
+fn undefined_variable_in_a_template_names_the_template() {
+    let site = Site::fixture("overrides");
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}\n{% block main %}{{ no_such_variable }}{% endblock main %}\n",
+    );
+    let diags = site.diagnostics();
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert!(
+        matches!(diags[0].problem, Problem::Template { .. }),
+        "{}",
+        diags[0]
+    );
+    assert_eq!(
+        diags[0].path,
+        Path::new("templates/404.html"),
+        "{}",
+        diags[0]
+    );
+}
