@@ -76,6 +76,8 @@ pub struct Markdown<'a> {
 }
 
 const MORE: &str = "<!-- more -->";
+/// Ids with this prefix are left to the theme's templates.
+pub const THEME_ID_PREFIX: &str = "tkb-";
 const SUMMARY_LIMIT: usize = 240;
 
 pub fn options() -> Options {
@@ -201,10 +203,6 @@ impl<'a, 'e> State<'a, 'e> {
                     id,
                 }));
             }
-            Event::Start(Tag::FootnoteDefinition(ref label)) => {
-                self.anchors.insert(label.to_string());
-                self.push(event);
-            }
             Event::Html(ref h) if h.trim() == MORE => {}
             Event::Text(ref t) | Event::Code(ref t) => {
                 self.counter.add(t);
@@ -250,6 +248,12 @@ impl<'a, 'e> State<'a, 'e> {
     }
 
     fn unique_id(&mut self, wanted: String) -> String {
+        // Ids starting with `tkb-` belong to the theme (see the README's theme contract).
+        let wanted = if wanted.starts_with(THEME_ID_PREFIX) {
+            format!("h-{wanted}")
+        } else {
+            wanted
+        };
         let mut id = wanted.clone();
         let mut n = 1;
         while self.anchors.contains(&id) {
@@ -290,9 +294,11 @@ impl<'a, 'e> State<'a, 'e> {
         }
     }
 
-    fn finish(self) -> Rendered {
+    fn finish(mut self) -> Rendered {
+        let events = std::mem::take(&mut self.out);
+        let footnotes = self.footnote_ids(&events);
         let mut html = String::new();
-        pulldown_cmark::html::push_html(&mut html, self.out.into_iter());
+        pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|e| footnotes.event(e)));
         Rendered {
             html,
             toc: nest(&self.headings),
@@ -304,6 +310,75 @@ impl<'a, 'e> State<'a, 'e> {
             broken: self.broken,
         }
     }
+}
+
+impl State<'_, '_> {
+    /// Footnote ids are chosen once every heading has its id, so that the two never clash.
+    fn footnote_ids(&mut self, events: &[Event]) -> Footnotes {
+        let mut notes = Footnotes::default();
+        for e in events {
+            let label = match e {
+                Event::FootnoteReference(l) | Event::Start(Tag::FootnoteDefinition(l)) => l,
+                _ => continue,
+            };
+            if !notes.ids.contains_key(label.as_ref()) {
+                let id = self.unique_id(format!("fn-{}", slug::readable(label)));
+                notes.ids.insert(label.to_string(), id);
+            }
+            if matches!(e, Event::FootnoteReference(_))
+                && !notes.numbers.contains_key(label.as_ref())
+            {
+                let n = notes.numbers.len() + 1;
+                notes.numbers.insert(label.to_string(), n);
+            }
+        }
+        notes
+    }
+}
+
+/// Footnote labels to their ids and numbers (in order of first reference).
+#[derive(Default)]
+struct Footnotes {
+    ids: std::collections::HashMap<String, String>,
+    numbers: std::collections::HashMap<String, usize>,
+}
+
+impl Footnotes {
+    fn event<'e>(&self, e: Event<'e>) -> Event<'e> {
+        match e {
+            Event::FootnoteReference(label) => {
+                let (id, n) = self.lookup(&label);
+                let href = escape_attr(&id);
+                Event::InlineHtml(
+                    format!("<sup class=\"footnote-reference\"><a href=\"#{href}\">{n}</a></sup>")
+                        .into(),
+                )
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let (id, n) = self.lookup(&label);
+                let id = escape_attr(&id);
+                Event::Html(
+                    format!("<div class=\"footnote-definition\" id=\"{id}\"><sup class=\"footnote-definition-label\">{n}</sup>\n")
+                        .into(),
+                )
+            }
+            Event::End(TagEnd::FootnoteDefinition) => Event::Html("</div>\n".into()),
+            other => other,
+        }
+    }
+
+    fn lookup(&self, label: &str) -> (String, String) {
+        let id = self.ids.get(label).cloned().unwrap_or_default();
+        let n = self
+            .numbers
+            .get(label)
+            .map_or_else(|| "?".to_string(), usize::to_string);
+        (id, n)
+    }
+}
+
+fn escape_attr(text: &str) -> String {
+    super::highlight::escape(text)
 }
 
 /// Headings as a tree: each heading holds the deeper ones that follow it.
@@ -498,7 +573,22 @@ mod tests {
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("<del>x</del>"));
         assert!(r.html.contains("checkbox"));
-        assert!(r.anchors.contains("1"));
+        assert!(r.anchors.contains("fn-1"));
+        assert!(r.html.contains("<a href=\"#fn-1\">1</a>"), "{}", r.html);
+    }
+
+    #[test]
+    fn footnotes_and_headings_never_share_an_id() {
+        let r = render("## fn-注释\n\n正文[^注释]。\n\n[^注释]: 说明。\n");
+        assert!(r.html.contains("<h2 id=\"fn-注释\">"), "{}", r.html);
+        assert!(r.html.contains("id=\"fn-注释-1\""), "{}", r.html);
+        assert!(r.html.contains("href=\"#fn-注释-1\""), "{}", r.html);
+    }
+
+    #[test]
+    fn headings_leave_theme_ids_alone() {
+        let r = render("## tkb-main\n");
+        assert!(r.html.contains("<h2 id=\"h-tkb-main\">"), "{}", r.html);
     }
 
     #[test]

@@ -114,6 +114,8 @@ struct PageRef<'a> {
     updated: Option<String>,
     updated_text: Option<String>,
     summary: String,
+    /// The summary is an excerpt of the body rather than written in the front matter.
+    excerpt: bool,
     kind: &'a str,
     kind_label: String,
     section: Option<SectionLink<'a>>,
@@ -162,6 +164,7 @@ impl<'a> Views<'a> {
             updated: m.updated.map(|d| d.iso()),
             updated_text: m.updated.map(|d| s.date(&d)),
             summary,
+            excerpt: m.summary.is_none(),
             kind: &page.kind,
             kind_label: s.kind_label(&page.kind),
             section: page

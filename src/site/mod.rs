@@ -150,7 +150,7 @@ pub fn resolve(config: &Config, content: Content) -> Result<Site, Vec<Diagnostic
             .meta
             .cities
             .iter()
-            .map(|c| city_terms.use_city(c, index))
+            .map(|c| city_terms.use_city(c, index, &doc.file))
             .collect();
         pages.push(Page {
             doc,
@@ -162,6 +162,7 @@ pub fn resolve(config: &Config, content: Content) -> Result<Site, Vec<Diagnostic
         });
     }
     problems.append(&mut tag_terms.problems);
+    problems.append(&mut city_terms.problems);
     let tags = tag_terms.finish("tags/");
     let cities = city_terms.finish();
 
@@ -340,6 +341,7 @@ impl Terms {
 struct CityTerms {
     cities: Vec<City>,
     by_name: BTreeMap<String, usize>,
+    problems: Vec<Diagnostic>,
 }
 
 impl CityTerms {
@@ -347,6 +349,7 @@ impl CityTerms {
         let mut c = CityTerms {
             cities: Vec::new(),
             by_name: BTreeMap::new(),
+            problems: Vec::new(),
         };
         for d in docs {
             let slug = d
@@ -369,12 +372,15 @@ impl CityTerms {
         c
     }
 
-    fn use_city(&mut self, name: &str, index: usize) -> usize {
+    fn use_city(&mut self, name: &str, index: usize, file: &SourceFile) -> usize {
         if let Some(&i) = self.by_name.get(name) {
             self.cities[i].pages.push(index);
             return i;
         }
         let slug = slug::readable(name);
+        if slug.is_empty() {
+            self.problems.push(unusable_name(file, "cities", name));
+        }
         let i = self.cities.len();
         self.by_name.insert(name.to_string(), i);
         let path = format!("cities/{slug}/");
@@ -392,6 +398,24 @@ impl CityTerms {
     fn finish(self) -> Vec<City> {
         self.cities
     }
+}
+
+/// A tag or city name with nothing a URL can be made of, pointing at the article's list.
+fn unusable_name(file: &SourceFile, key: &str, name: &str) -> Diagnostic {
+    let problem = Problem::InvalidValue {
+        key: key.into(),
+        message: format!("`{name}` has no letters or digits to make a URL from"),
+    };
+    let d = Diagnostic::new(problem, file.path.clone());
+    let prefix = format!("{key}:");
+    let at = file.text.lines().position(|l| l.starts_with(&prefix));
+    let d = match at {
+        Some(i) => d.at(&file.text, i + 1, 1, key.len()),
+        None => d,
+    };
+    d.with_help(format!(
+        "rename it, or give it a profile in content/{key}/ with a `slug:`"
+    ))
 }
 
 /// Gives every output URL one owner, and maps Markdown sources to their pages.

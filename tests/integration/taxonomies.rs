@@ -107,7 +107,6 @@ fn city_page_groups_articles_by_kind() {
 }
 
 #[test]
-#[ignore = "bug: a city named only with punctuation gets an empty slug and its page replaces cities/index.html"]
 fn city_named_only_with_punctuation_does_not_replace_the_city_index() {
     let site = Site::from_files(&[(
         "content/policies/a.md",
