@@ -42,7 +42,7 @@ pub enum Problem {
     BrokenLink { target: String, reason: String },
     #[error("{message}")]
     Unsupported { message: String },
-    #[error("template error: {message}")]
+    #[error("template: {message}")]
     Template { message: String },
 }
 

@@ -153,7 +153,7 @@ fn setup(config: &Config, theme: &Theme, views: &Views) -> Result<Tera, Vec<Diag
         .iter()
         .map(|(name, t)| (name.as_str(), t.source.as_str()));
     tera.add_raw_templates(sources)
-        .map_err(|e| vec![template_error(theme, &e)])?;
+        .map_err(|e| vec![template_error(theme, &e, None)])?;
     let site = map(vec![
         ("title", config.title.as_str().into()),
         ("description", config.description.as_str().into()),
@@ -184,22 +184,56 @@ fn nav_item(views: &Views, s: &crate::site::Section) -> Value {
     ])
 }
 
-/// A template error, named by the template's file.
-fn template_error(theme: &Theme, e: &tera::Error) -> Diagnostic {
-    let message = e.to_string();
-    let origin = theme
-        .templates
+/// A template error as a diagnostic of the template's file: Tera's report is taken apart
+/// into its message, `name:line:column`, caret width and notes.
+fn template_error(theme: &Theme, e: &tera::Error, rendering: Option<&str>) -> Diagnostic {
+    let report = e.to_string();
+    let mut lines = report.lines();
+    let first = lines.next().unwrap_or_default();
+    let message = first.strip_prefix("error: ").unwrap_or(first).to_string();
+    let rest: Vec<&str> = lines.collect();
+    let located = rest
         .iter()
-        .find(|(name, _)| {
-            message.contains(&format!("{name}:")) || message.contains(&format!("'{name}'"))
-        })
-        .map_or_else(|| PathBuf::from("templates"), |(_, t)| t.origin.clone());
-    Diagnostic::new(
-        Problem::Template {
-            message: message.trim_end().to_string(),
-        },
-        origin,
-    )
+        .find_map(|l| l.trim_start().strip_prefix("--> "))
+        .and_then(parse_location);
+    let notes: Vec<&str> = rest
+        .iter()
+        .filter_map(|l| l.trim_start().strip_prefix("note: "))
+        .collect();
+    let named = located.as_ref().map(|(name, ..)| name.as_str());
+    let template = named.and_then(|n| theme.templates.get(n)).or_else(|| {
+        theme
+            .templates
+            .iter()
+            .find(|(n, _)| report.contains(&format!("'{n}'")))
+            .map(|(_, t)| t)
+    });
+    let origin = template.map_or_else(|| PathBuf::from("templates"), |t| t.origin.clone());
+    let mut d = Diagnostic::new(Problem::Template { message }, origin);
+    if let (Some(t), Some((_, line, column))) = (template, &located) {
+        let width = rest
+            .iter()
+            .map(|l| l.matches('^').count())
+            .max()
+            .unwrap_or(1);
+        d = d.at(&t.source, *line, *column, width);
+    }
+    let mut help: Vec<String> = notes.iter().map(|n| n.to_string()).collect();
+    if let Some(path) = rendering {
+        help.push(format!("while rendering /{path}"));
+    }
+    if !help.is_empty() {
+        d = d.with_help(help.join("; "));
+    }
+    d
+}
+
+/// `name:line:column` from Tera's report.
+fn parse_location(text: &str) -> Option<(String, usize, usize)> {
+    let mut parts = text.trim().rsplitn(3, ':');
+    let column = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    Some((parts.next()?.to_string(), line, column))
 }
 
 fn render_bodies(

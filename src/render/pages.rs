@@ -34,9 +34,9 @@ impl Pages<'_> {
             "permalink",
             &base.permalink(if is_404 { "404.html" } else { &path }),
         );
-        let html = tera
-            .render(template, &ctx)
-            .map_err(|e| super::template_error(theme, &e))?;
+        let html = tera.render(template, &ctx).map_err(|e| {
+            super::template_error(theme, &e, Some(if is_404 { "404.html" } else { &path }))
+        })?;
         let out = if is_404 {
             "404.html".to_string()
         } else {

@@ -67,6 +67,7 @@ fn template_syntax_error_names_the_template() {
         "{}",
         diags[0]
     );
+    assert_eq!(diags[0].position.map(|p| p.line), Some(2), "{}", diags[0]);
 }
 
 #[test]
@@ -88,5 +89,15 @@ fn undefined_variable_in_a_template_names_the_template() {
         Path::new("templates/404.html"),
         "{}",
         diags[0]
+    );
+    assert_eq!(
+        diags[0].location(),
+        "templates/404.html:2:20",
+        "{}",
+        diags[0]
+    );
+    assert_eq!(
+        diags[0].snippet.as_deref(),
+        Some("{% block main %}{{ no_such_variable }}{% endblock main %}")
     );
 }
