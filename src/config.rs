@@ -209,7 +209,7 @@ impl RawConfig {
             paginate_by: crate::content::meta::take_positive(f, "paginate_by"),
             minify: f.take("minify"),
             highlight: f.take("highlight"),
-            extra: f.take_json("extra"),
+            extra: f.take("extra"),
         }
     }
 }

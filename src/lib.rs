@@ -64,11 +64,11 @@ impl Stages {
 pub fn build(config: &Config) -> Result<Report, Error> {
     let mut stages = Stages::default();
     let site = load_and_resolve(config, &mut stages)?;
-    let (plan, theme_pages) = timed(&mut stages.render, || render_site(config, &site))?;
+    let plan = timed(&mut stages.render, || render_site(config, &site))?;
     let written = timed(&mut stages.write, || output::write(config, plan))?;
     Ok(Report {
         articles: site.pages.len(),
-        pages: theme_pages.max(written.html),
+        pages: written.html,
         files: written.files,
         tags: site.tags.len(),
         cities: site.cities.len(),
@@ -85,15 +85,9 @@ pub fn load_and_resolve(config: &Config, stages: &mut Stages) -> Result<site::Si
 }
 
 /// The render stage: the theme, then every page.
-pub fn render_site(config: &Config, site: &site::Site) -> Result<(render::Plan, usize), Error> {
+pub fn render_site(config: &Config, site: &site::Site) -> Result<render::Plan, Error> {
     let theme = render::theme::load(config)?;
-    let plan = render::render(config, &theme, site)?;
-    let pages = plan
-        .files
-        .iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .count();
-    Ok((plan, pages))
+    Ok(render::render(config, &theme, site)?)
 }
 
 fn timed<T>(slot: &mut Duration, f: impl FnOnce() -> T) -> T {

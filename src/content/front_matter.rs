@@ -179,11 +179,6 @@ impl<'a> Fields<'a> {
         out
     }
 
-    /// Takes free-form data as JSON-like values (for `extra`).
-    pub fn take_json(&mut self, key: &str) -> Option<serde_json::Value> {
-        self.take(key)
-    }
-
     pub fn has(&self, key: &str) -> bool {
         self.entries.iter().any(|(k, v)| k == key && !v.is_null())
     }
@@ -215,12 +210,13 @@ impl<'a> Fields<'a> {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => format!("known keys: {}", known.join(", ")),
             };
-            let (line, column, _) = self.locate(&key);
+            // Keys are found at the start of their line: underline the key, not its value.
+            let (line, _, _) = self.locate(&key);
             let width = key.chars().count();
             let d = Diagnostic::new(Problem::UnknownKey { key }, self.path)
-                .at(self.source, line, column.saturating_sub(0), width)
+                .at(self.source, line, 1, width)
                 .with_help(help);
-            self.errors.push(d.at_key_start());
+            self.errors.push(d);
         }
         if self.errors.is_empty() {
             Ok(())
@@ -251,21 +247,6 @@ impl<'a> Fields<'a> {
             return (self.yaml_line + i, column, width);
         }
         (self.yaml_line.saturating_sub(1).max(1), 1, 3)
-    }
-}
-
-trait AtKeyStart {
-    fn at_key_start(self) -> Self;
-}
-
-impl AtKeyStart for Diagnostic {
-    /// Unknown keys are underlined at the key itself, not its value.
-    fn at_key_start(mut self) -> Self {
-        if let (Some(p), Some(snippet)) = (self.position.as_mut(), &self.snippet) {
-            let indent = snippet.chars().take_while(|c| c.is_whitespace()).count();
-            p.column = indent + 1;
-        }
-        self
     }
 }
 

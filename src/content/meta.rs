@@ -173,7 +173,7 @@ impl ArticleMeta {
         let slug = take_slug(f);
         let aliases = f.take_list("aliases");
         let draft = f.take::<bool>("draft").unwrap_or(false);
-        let extra = f.take_json("extra").unwrap_or(serde_json::Value::Null);
+        let extra = f.take("extra").unwrap_or(serde_json::Value::Null);
         Some(ArticleMeta {
             title: title?,
             date: date?,

@@ -217,7 +217,7 @@ fn parse_file(config: &Config, rel: &str) -> Result<Parsed, Vec<Diagnostic>> {
     let (yaml_line, body_line) = (split.yaml_line, split.body_line);
     let body_offset = text.len() - split.body.len();
     let mut fields = Fields::parse(&display, &text, split.yaml, yaml_line).map_err(|d| vec![d])?;
-    let typed = read_meta(&role, &mut fields, rel);
+    let typed = read_meta(&role, &mut fields);
     fields.finish(known_keys(&role))?;
     let file = SourceFile {
         path: display,
@@ -251,7 +251,7 @@ impl Meta {
     }
 }
 
-fn read_meta(role: &Role, f: &mut Fields, _rel: &str) -> Option<Meta> {
+fn read_meta(role: &Role, f: &mut Fields) -> Option<Meta> {
     match role {
         Role::Home => Some(Meta::Home(HomeMeta::read(f))),
         Role::Section(key) => Some(Meta::Section(key.clone(), SectionMeta::read(f))),
