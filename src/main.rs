@@ -84,3 +84,8 @@ fn print_error(e: &tradekb::Error) {
         let _ = writeln!(out, "error: build failed: {e}; nothing was written");
     }
 }
+
+// The build allocates many short-lived strings on every thread; mimalloc handles that
+// pattern far better than glibc's allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
