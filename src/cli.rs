@@ -37,6 +37,9 @@ pub struct BuildArgs {
     /// Include articles marked `draft: true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Include articles dated after today.
+    #[arg(long)]
+    pub future: bool,
     /// Write HTML and CSS as rendered, without minifying.
     #[arg(long)]
     pub no_minify: bool,
@@ -77,6 +80,7 @@ impl BuildArgs {
             output: self.output.clone(),
             base_url: self.base_url.clone(),
             drafts: self.drafts,
+            future: self.future,
             no_minify: self.no_minify,
         };
         let config = Config::load(root, &overrides)?;

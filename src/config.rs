@@ -14,9 +14,13 @@ const KEYS: &[&str] = &[
     "language",
     "theme",
     "description",
+    "author",
     "paginate_by",
     "minify",
     "highlight",
+    "feed_limit",
+    "sitemap",
+    "robots",
     "extra",
 ];
 
@@ -26,6 +30,7 @@ pub struct Overrides {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    pub future: bool,
     pub no_minify: bool,
 }
 
@@ -37,9 +42,13 @@ struct RawConfig {
     language: Option<String>,
     theme: Option<String>,
     description: Option<String>,
+    author: Option<String>,
     paginate_by: Option<usize>,
     minify: Option<bool>,
     highlight: Option<RawHighlight>,
+    feed_limit: Option<usize>,
+    sitemap: Option<bool>,
+    robots: Option<bool>,
     extra: Option<serde_json::Value>,
 }
 
@@ -58,14 +67,24 @@ pub struct Config {
     pub output_dir: PathBuf,
     pub title: String,
     pub description: String,
+    /// Named as the author of the feeds; the site title when not set.
+    pub author: String,
     pub language: String,
     pub base_url: BaseUrl,
     pub theme: String,
     pub paginate_by: usize,
     pub minify: bool,
     pub highlight: Highlight,
+    /// Entries per Atom feed; 0 writes no feeds.
+    pub feed_limit: usize,
+    pub sitemap: bool,
+    pub robots: bool,
     pub extra: serde_json::Value,
     pub drafts: bool,
+    /// Publish articles dated after `today`.
+    pub future: bool,
+    /// The day the build counts as today, for leaving out future-dated articles.
+    pub today: chrono::NaiveDate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,9 +180,13 @@ impl Config {
             language,
             theme,
             description,
+            author,
             paginate_by,
             minify,
             highlight,
+            feed_limit,
+            sitemap,
+            robots,
             extra,
         } = raw;
         let RawHighlight { light, dark } = highlight.unwrap_or_default();
@@ -174,6 +197,9 @@ impl Config {
         Config {
             content_dir: root.join("content"),
             output_dir,
+            author: author
+                .or_else(|| title.clone())
+                .unwrap_or_else(|| "tradekb".into()),
             title: title.unwrap_or_else(|| "tradekb".into()),
             description: description.unwrap_or_default(),
             language: language.unwrap_or_else(|| "zh-CN".into()),
@@ -185,8 +211,13 @@ impl Config {
                 light: light.unwrap_or_else(|| "InspiredGitHub".into()),
                 dark: dark.unwrap_or_else(|| "base16-ocean.dark".into()),
             },
+            feed_limit: feed_limit.unwrap_or(20),
+            sitemap: sitemap.unwrap_or(true),
+            robots: robots.unwrap_or(true),
             extra: extra.unwrap_or(serde_json::Value::Object(Default::default())),
             drafts: o.drafts,
+            future: o.future,
+            today: chrono::Local::now().date_naive(),
             root,
         }
     }
@@ -206,9 +237,13 @@ impl RawConfig {
             language: f.take("language"),
             theme: f.take("theme"),
             description: f.take("description"),
+            author: f.take("author"),
             paginate_by: crate::content::meta::take_positive(f, "paginate_by"),
             minify: f.take("minify"),
             highlight: f.take("highlight"),
+            feed_limit: f.take("feed_limit"),
+            sitemap: f.take("sitemap"),
+            robots: f.take("robots"),
             extra: f.take("extra"),
         }
     }

@@ -2,6 +2,7 @@
 //! templates. Input: the config, the theme and the resolved [`Site`]. Output: a [`Plan`] of
 //! files for the write stage, or every problem found.
 
+pub mod feeds;
 pub mod theme;
 pub mod views;
 
@@ -56,7 +57,14 @@ pub fn render(config: &Config, theme: &Theme, site: &Site) -> Result<Plan, Vec<D
     };
     let tera = setup(config, theme, &views)?;
     let highlighter = Highlighter::default();
-    let generated = [SYNTAX_CSS.to_string(), "404.html".to_string()];
+    let generated = [
+        SYNTAX_CSS,
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        feeds::SITE_FEED,
+    ]
+    .map(String::from);
     let files = theme.statics.keys().cloned().chain(generated);
     let targets = Targets::new(
         site,
@@ -94,6 +102,7 @@ pub fn render(config: &Config, theme: &Theme, site: &Site) -> Result<Plan, Vec<D
         return Err(problems);
     }
     files.extend(support_files(config, theme, site));
+    files.extend(machine_files(config, site, &bodies.pages, &strings));
     Ok(Plan { files })
 }
 
@@ -120,6 +129,106 @@ fn support_files(config: &Config, theme: &Theme, site: &Site) -> Vec<OutputFile>
     files
 }
 
+/// Feeds, the sitemap, robots.txt and redirect pages.
+fn machine_files(
+    config: &Config,
+    site: &Site,
+    bodies: &[Rendered],
+    strings: &Strings,
+) -> Vec<OutputFile> {
+    let file = |path: String, text: String| OutputFile {
+        path,
+        contents: Contents::Bytes(text.into_bytes()),
+    };
+    let all: Vec<usize> = (0..site.pages.len()).collect();
+    let mut files: Vec<OutputFile> = feeds(config, site, &all)
+        .par_iter()
+        .map(|f| file(f.path.clone(), feeds::atom(config, site, bodies, f)))
+        .collect();
+    if config.sitemap {
+        let urls = feeds::sitemap_urls(site, &listed(site, &all));
+        files.extend(
+            feeds::sitemaps(config, &urls, feeds::SITEMAP_LIMIT)
+                .into_iter()
+                .map(|(p, x)| file(p, x)),
+        );
+    }
+    if config.robots {
+        files.push(file("robots.txt".into(), feeds::robots(config)));
+    }
+    for r in &site.redirects {
+        files.push(file(
+            r.output_path(),
+            feeds::redirect_page(config, site, r, strings),
+        ));
+    }
+    files
+}
+
+/// The site's feed and one per tag and per city with articles.
+fn feeds<'a>(config: &'a Config, site: &'a Site, all: &'a [usize]) -> Vec<feeds::Feed<'a>> {
+    let mut out = Vec::new();
+    if let Some(path) = feeds::feed_path(config, "", all) {
+        out.push(feeds::Feed {
+            title: config.title.clone(),
+            path,
+            page_path: "",
+            subtitle: Some(&config.description),
+            entries: all,
+        });
+    }
+    for t in &site.tags {
+        if let Some(path) = feeds::feed_path(config, &t.path, &t.pages) {
+            let title = format!("{} · {}", t.name, config.title);
+            out.push(feeds::Feed {
+                title,
+                path,
+                page_path: &t.path,
+                subtitle: t.description.as_deref(),
+                entries: &t.pages,
+            });
+        }
+    }
+    for c in &site.cities {
+        if let Some(path) = feeds::feed_path(config, &c.path, &c.pages) {
+            let title = format!("{} · {}", c.name, config.title);
+            out.push(feeds::Feed {
+                title,
+                path,
+                page_path: &c.path,
+                subtitle: None,
+                entries: &c.pages,
+            });
+        }
+    }
+    out
+}
+
+/// The list pages of the sitemap (first pages only) with the articles they show.
+fn listed<'a>(site: &'a Site, all: &'a [usize]) -> Vec<(String, &'a [usize])> {
+    let mut lists = vec![
+        (String::new(), all),
+        ("tags/".to_string(), all),
+        ("cities/".to_string(), all),
+    ];
+    lists.extend(
+        site.sections
+            .iter()
+            .map(|s| (s.path.clone(), s.pages.as_slice())),
+    );
+    lists.extend(
+        site.tags
+            .iter()
+            .map(|t| (t.path.clone(), t.pages.as_slice())),
+    );
+    lists.extend(
+        site.cities
+            .iter()
+            .map(|c| (c.path.clone(), c.pages.as_slice())),
+    );
+    lists
+}
+
 /// Site paths of the lists: pagination pages and taxonomy indexes, which have no source file.
 fn list_paths(config: &Config, site: &Site) -> Vec<String> {
     let mut paths = vec![String::new(), "tags/".to_string(), "cities/".to_string()];
@@ -135,6 +244,12 @@ fn list_paths(config: &Config, site: &Site) -> Vec<String> {
         );
     }
     paths.extend(site.cities.iter().map(|c| c.path.clone()));
+    let feeds = site
+        .tags
+        .iter()
+        .map(|t| (&t.path, &t.pages))
+        .chain(site.cities.iter().map(|c| (&c.path, &c.pages)));
+    paths.extend(feeds.filter_map(|(path, pages)| feeds::feed_path(config, path, pages)));
     paths.extend(site.sections.iter().map(|s| s.path.clone()));
     paths.extend(site.pages.iter().map(|p| p.path.clone()));
     paths
@@ -172,6 +287,9 @@ fn setup(config: &Config, theme: &Theme, views: &Views) -> Result<Tera, Vec<Diag
     globals.insert_value("site", site);
     globals.insert_value("t", Value::from_serializable(&views.strings.all));
     globals.insert_value("nav", Value::from(nav));
+    let all: Vec<usize> = (0..views.site.pages.len()).collect();
+    let feed = feeds::feed_path(config, "", &all).map(|p| config.base_url.url(&p));
+    globals.insert_value("feed_url", feed.into());
     Ok(tera)
 }
 

@@ -216,6 +216,7 @@ impl<'a> Views<'a> {
             url: String,
             count: usize,
             description: Option<&'b str>,
+            feed_url: Option<String>,
         }
         Value::from_serializable(&TagView {
             name: &t.name,
@@ -223,6 +224,7 @@ impl<'a> Views<'a> {
             url: self.config.base_url.url(&t.path),
             count: t.pages.len(),
             description: t.description.as_deref(),
+            feed_url: self.feed_url(&t.path, &t.pages),
         })
     }
 
@@ -239,6 +241,7 @@ impl<'a> Views<'a> {
             coordinates: Option<[f64; 2]>,
             count: usize,
             summary: String,
+            feed_url: Option<String>,
         }
         let meta = c.meta.as_ref();
         Value::from_serializable(&CityView {
@@ -254,7 +257,12 @@ impl<'a> Views<'a> {
             coordinates: meta.and_then(|m| m.coordinates),
             count: c.pages.len(),
             summary: body.map(|b| b.summary.clone()).unwrap_or_default(),
+            feed_url: self.feed_url(&c.path, &c.pages),
         })
+    }
+
+    fn feed_url(&self, list_path: &str, pages: &[usize]) -> Option<String> {
+        super::feeds::feed_path(self.config, list_path, pages).map(|p| self.config.base_url.url(&p))
     }
 
     fn pilot(&self, p: &Pilot) -> PilotView {

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use super::Site;
+use super::{Site, Unpublished};
 use crate::config::BaseUrl;
 use crate::content::markdown::{LinkOutcome, LinkResolver};
 
@@ -21,6 +21,7 @@ impl<'a> Targets<'a> {
         let mut paths: BTreeSet<String> = pages.collect();
         paths.extend(site.sources.values().cloned());
         paths.extend(site.assets.iter().cloned());
+        paths.extend(site.redirects.iter().map(|r| r.from.clone()));
         Targets { site, base, paths }
     }
 
@@ -102,9 +103,16 @@ impl FileLinks<'_> {
         let dir = self.rel.rsplit_once('/').map_or("", |(d, _)| d);
         let joined = normalise(dir, path).ok_or("it points above the content folder")?;
         if joined.ends_with(".md") {
-            return match self.targets.site.sources.get(&joined) {
-                Some(p) => Ok(p.clone()),
-                None => Err(format!("no published page comes from content/{joined}")),
+            let site = self.targets.site;
+            return match (site.sources.get(&joined), site.unpublished.get(&joined)) {
+                (Some(p), _) => Ok(p.clone()),
+                (None, Some(Unpublished::Draft)) => Err(format!(
+                    "content/{joined} is a draft, left out of this build (publish it, or remove the link)"
+                )),
+                (None, Some(Unpublished::Future)) => Err(format!(
+                    "content/{joined} is dated in the future, left out of this build (build with --future, or remove the link)"
+                )),
+                (None, None) => Err(format!("content/{joined} does not exist")),
             };
         }
         if self.targets.site.assets.contains(&joined) {

@@ -28,6 +28,35 @@ pub struct Site {
     pub assets: Vec<String>,
     /// Source path inside `content/` of every Markdown file with a page, to its site path.
     pub sources: BTreeMap<String, SitePath>,
+    /// Articles left out of this build, by source path inside `content/`, and why.
+    pub unpublished: BTreeMap<String, Unpublished>,
+    /// Old URLs (`aliases:`) that redirect to a page.
+    pub redirects: Vec<Redirect>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unpublished {
+    Draft,
+    Future,
+}
+
+/// A redirect page: written at `from` (a site path such as `old/path/` or `old.html`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redirect {
+    pub from: SitePath,
+    /// Index into `Site::pages`.
+    pub to: usize,
+}
+
+impl Redirect {
+    /// The file the redirect is written to.
+    pub fn output_path(&self) -> String {
+        if self.from.ends_with('/') {
+            format!("{}index.html", self.from)
+        } else {
+            self.from.clone()
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -95,10 +124,7 @@ pub fn resolve(config: &Config, content: Content) -> Result<Site, Vec<Diagnostic
         assets,
     } = content;
     let mut problems = Vec::new();
-    let mut articles: Vec<Doc<ArticleMeta>> = articles
-        .into_iter()
-        .filter(|a| config.drafts || !a.meta.draft)
-        .collect();
+    let (mut articles, unpublished) = publishable(config, articles);
     articles.sort_by(|a, b| {
         (b.meta.date, &a.meta.title, &a.file.rel).cmp(&(a.meta.date, &b.meta.title, &b.file.rel))
     });
@@ -174,6 +200,8 @@ pub fn resolve(config: &Config, content: Content) -> Result<Site, Vec<Diagnostic
         cities,
         assets,
         sources: BTreeMap::new(),
+        unpublished,
+        redirects: Vec::new(),
     };
     let (sources, mut collisions) = claim_urls(config, &site);
     problems.append(&mut collisions);
@@ -181,7 +209,12 @@ pub fn resolve(config: &Config, content: Content) -> Result<Site, Vec<Diagnostic
         diagnostic::sort(&mut problems);
         return Err(problems);
     }
-    Ok(Site { sources, ..site })
+    let redirects = redirects(&site.pages);
+    Ok(Site {
+        sources,
+        redirects,
+        ..site
+    })
 }
 
 fn section_rank(s: &Section) -> (i64, usize, String) {
@@ -400,20 +433,87 @@ impl CityTerms {
     }
 }
 
+/// Splits articles into those this build publishes and those it leaves out.
+fn publishable(
+    config: &Config,
+    articles: Vec<Doc<ArticleMeta>>,
+) -> (Vec<Doc<ArticleMeta>>, BTreeMap<String, Unpublished>) {
+    let mut left_out = BTreeMap::new();
+    let mut kept = Vec::with_capacity(articles.len());
+    for a in articles {
+        if a.meta.draft && !config.drafts {
+            left_out.insert(a.file.rel.clone(), Unpublished::Draft);
+        } else if a.meta.date.day > config.today && !config.future {
+            left_out.insert(a.file.rel.clone(), Unpublished::Future);
+        } else {
+            kept.push(a);
+        }
+    }
+    (kept, left_out)
+}
+
+/// The site path an alias is written at: `/old/path` → `old/path/`, `/old.html` stays a file.
+pub fn alias_path(alias: &str) -> Result<SitePath, String> {
+    let a = alias.trim();
+    if a.contains("://") || a.starts_with("//") {
+        return Err("must be a path on this site, not a URL".into());
+    }
+    if a.contains(['\\', '\0', '?', '#']) || a.chars().any(char::is_control) {
+        return Err("must not contain backslashes, control characters, `?` or `#`".into());
+    }
+    let a = a.trim_start_matches('/');
+    let a = a.strip_suffix("index.html").unwrap_or(a);
+    if a.is_empty() {
+        return Err("cannot redirect the home page".into());
+    }
+    let segments: Vec<&str> = a.trim_end_matches('/').split('/').collect();
+    if segments
+        .iter()
+        .any(|s| s.is_empty() || *s == "." || *s == "..")
+    {
+        return Err("must not contain empty, `.` or `..` segments".into());
+    }
+    let joined = segments.join("/");
+    let is_file = segments
+        .last()
+        .is_some_and(|s| s.ends_with(".html") || s.ends_with(".htm"));
+    Ok(if is_file {
+        joined
+    } else {
+        format!("{joined}/")
+    })
+}
+
+/// The redirect pages of every alias, in page order.
+fn redirects(pages: &[Page]) -> Vec<Redirect> {
+    let mut out = Vec::new();
+    for (to, p) in pages.iter().enumerate() {
+        for alias in &p.doc.meta.aliases {
+            if let Ok(from) = alias_path(alias) {
+                out.push(Redirect { from, to });
+            }
+        }
+    }
+    out
+}
+
+/// A diagnostic on the line of `key:` in a file's front matter.
+fn at_key(file: &SourceFile, key: &str, problem: Problem) -> Diagnostic {
+    let d = Diagnostic::new(problem, file.path.clone());
+    let prefix = format!("{key}:");
+    match file.text.lines().position(|l| l.starts_with(&prefix)) {
+        Some(i) => d.at(&file.text, i + 1, 1, key.len()),
+        None => d,
+    }
+}
+
 /// A tag or city name with nothing a URL can be made of, pointing at the article's list.
 fn unusable_name(file: &SourceFile, key: &str, name: &str) -> Diagnostic {
     let problem = Problem::InvalidValue {
         key: key.into(),
         message: format!("`{name}` has no letters or digits to make a URL from"),
     };
-    let d = Diagnostic::new(problem, file.path.clone());
-    let prefix = format!("{key}:");
-    let at = file.text.lines().position(|l| l.starts_with(&prefix));
-    let d = match at {
-        Some(i) => d.at(&file.text, i + 1, 1, key.len()),
-        None => d,
-    };
-    d.with_help(format!(
+    at_key(file, key, problem).with_help(format!(
         "rename it, or give it a profile in content/{key}/ with a `slug:`"
     ))
 }
@@ -464,6 +564,21 @@ fn claim_urls(config: &Config, site: &Site) -> (BTreeMap<String, SitePath>, Vec<
     }
     for p in &site.pages {
         claims.claim("page", &p.path, &p.doc.file.path);
+        for alias in &p.doc.meta.aliases {
+            match alias_path(alias) {
+                Ok(from) => claims.claim("alias", &from, &p.doc.file.path),
+                Err(why) => {
+                    let problem = Problem::InvalidValue {
+                        key: "aliases".into(),
+                        message: format!("`{alias}` {why}"),
+                    };
+                    let d = at_key(&p.doc.file, "aliases", problem);
+                    claims
+                        .problems
+                        .push(d.with_help("write an old URL of this site, such as /old/path/"));
+                }
+            }
+        }
         claims
             .sources
             .insert(p.doc.file.rel.clone(), p.path.clone());
@@ -479,6 +594,26 @@ fn first_user(site: &Site, pages: &[usize]) -> PathBuf {
         .first()
         .map(|&i| site.pages[i].doc.file.path.clone())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_become_site_paths_inside_the_site() {
+        assert_eq!(alias_path("/old/path").as_deref(), Ok("old/path/"));
+        assert_eq!(
+            alias_path("/old/path/index.html").as_deref(),
+            Ok("old/path/")
+        );
+        assert_eq!(alias_path("old.html").as_deref(), Ok("old.html"));
+        assert!(alias_path("/../etc/passwd").is_err());
+        assert!(alias_path("https://example.org/x/").is_err());
+        assert!(alias_path("/a\\b/").is_err());
+        assert!(alias_path("/").is_err());
+        assert!(alias_path("/a//b/").is_err());
+    }
 }
 
 #[derive(Default)]

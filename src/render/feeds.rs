@@ -1,0 +1,282 @@
+//! Render stage, machine-read files: Atom feeds (the site, each tag, each city), the sitemap
+//! (split into an index past 50,000 URLs), robots.txt and the redirect pages of aliases.
+//! Everything is written by hand with every value escaped, so that no title can break XML.
+
+use std::fmt::Write;
+
+use super::views::Strings;
+use crate::config::Config;
+use crate::content::markdown::Rendered;
+use crate::content::Date;
+use crate::site::{Page, Redirect, Site};
+
+/// Most URLs one sitemap file may hold (sitemaps.org).
+pub const SITEMAP_LIMIT: usize = 50_000;
+
+pub const SITE_FEED: &str = "atom.xml";
+
+/// The feed path of a list page, if it has any articles to show.
+pub fn feed_path(config: &Config, list_path: &str, pages: &[usize]) -> Option<String> {
+    (config.feed_limit > 0 && !pages.is_empty()).then(|| format!("{list_path}{SITE_FEED}"))
+}
+
+/// One Atom feed.
+pub struct Feed<'a> {
+    pub title: String,
+    /// Site path of the feed file and of the page it accompanies.
+    pub path: String,
+    pub page_path: &'a str,
+    pub subtitle: Option<&'a str>,
+    pub entries: &'a [usize],
+}
+
+pub fn atom(config: &Config, site: &Site, bodies: &[Rendered], feed: &Feed) -> String {
+    let base = &config.base_url;
+    let entries: Vec<&Page> = feed
+        .entries
+        .iter()
+        .take(config.feed_limit)
+        .map(|&i| &site.pages[i])
+        .collect();
+    let updated = entries
+        .iter()
+        .map(|p| last_changed(p))
+        .max()
+        .map(|d| timestamp(&d))
+        .unwrap_or_default();
+    let self_url = base.permalink(&feed.path);
+    let mut x = String::with_capacity(1024 + entries.len() * 512);
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let _ = writeln!(
+        x,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
+        esc(&config.language)
+    );
+    let _ = writeln!(x, "  <title>{}</title>", esc(&feed.title));
+    if let Some(sub) = feed.subtitle.filter(|s| !s.is_empty()) {
+        let _ = writeln!(x, "  <subtitle>{}</subtitle>", esc(sub));
+    }
+    let _ = writeln!(
+        x,
+        "  <link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>",
+        esc(&self_url)
+    );
+    let _ = writeln!(
+        x,
+        "  <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>",
+        esc(&base.permalink(feed.page_path))
+    );
+    let _ = writeln!(x, "  <id>{}</id>", esc(&self_url));
+    let _ = writeln!(x, "  <updated>{updated}</updated>");
+    let _ = writeln!(x, "  <author><name>{}</name></author>", esc(&config.author));
+    x.push_str("  <generator>tradekb</generator>\n");
+    for (p, &i) in entries.iter().zip(feed.entries) {
+        entry(&mut x, config, site, p, &bodies[i]);
+    }
+    x.push_str("</feed>\n");
+    x
+}
+
+fn entry(x: &mut String, config: &Config, site: &Site, p: &Page, body: &Rendered) {
+    let m = &p.doc.meta;
+    let url = config.base_url.permalink(&p.path);
+    x.push_str("  <entry>\n");
+    let _ = writeln!(x, "    <title>{}</title>", esc(&m.title));
+    let _ = writeln!(
+        x,
+        "    <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>",
+        esc(&url)
+    );
+    let _ = writeln!(x, "    <id>{}</id>", esc(&url));
+    let _ = writeln!(x, "    <published>{}</published>", timestamp(&m.date));
+    let _ = writeln!(x, "    <updated>{}</updated>", timestamp(&last_changed(p)));
+    let summary = m.summary.as_deref().unwrap_or(&body.summary);
+    if !summary.is_empty() {
+        let _ = writeln!(x, "    <summary type=\"text\">{}</summary>", esc(summary));
+    }
+    for &t in &p.tags {
+        let _ = writeln!(x, "    <category term=\"{}\"/>", esc(&site.tags[t].name));
+    }
+    x.push_str("  </entry>\n");
+}
+
+fn last_changed(p: &Page) -> Date {
+    p.doc
+        .meta
+        .updated
+        .unwrap_or(p.doc.meta.date)
+        .max(p.doc.meta.date)
+}
+
+/// RFC 3339, as Atom wants it; a day alone is midnight UTC.
+fn timestamp(d: &Date) -> String {
+    match d.instant {
+        Some(i) => i.to_rfc3339(),
+        None => format!("{}T00:00:00Z", d.day.format("%Y-%m-%d")),
+    }
+}
+
+/// One URL of the sitemap.
+pub struct SitemapUrl {
+    pub path: String,
+    pub lastmod: Option<Date>,
+}
+
+/// Every page of the site that readers should find, with when it last changed.
+pub fn sitemap_urls(site: &Site, lists: &[(String, &[usize])]) -> Vec<SitemapUrl> {
+    let newest = |pages: &[usize]| pages.iter().map(|&i| last_changed(&site.pages[i])).max();
+    let mut urls: Vec<SitemapUrl> = lists
+        .iter()
+        .map(|(path, pages)| SitemapUrl {
+            path: path.clone(),
+            lastmod: newest(pages),
+        })
+        .collect();
+    urls.extend(site.pages.iter().map(|p| SitemapUrl {
+        path: p.path.clone(),
+        lastmod: Some(last_changed(p)),
+    }));
+    urls.sort_by(|a, b| a.path.cmp(&b.path));
+    urls
+}
+
+/// The sitemap files: one `sitemap.xml`, or an index and `sitemap-N.xml` parts past `limit`.
+pub fn sitemaps(config: &Config, urls: &[SitemapUrl], limit: usize) -> Vec<(String, String)> {
+    if urls.len() <= limit {
+        return vec![("sitemap.xml".into(), urlset(config, urls))];
+    }
+    let parts: Vec<(String, String)> = urls
+        .chunks(limit.max(1))
+        .enumerate()
+        .map(|(n, chunk)| (format!("sitemap-{}.xml", n + 1), urlset(config, chunk)))
+        .collect();
+    let mut index = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    index.push_str("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (name, _) in &parts {
+        let _ = writeln!(
+            index,
+            "  <sitemap><loc>{}</loc></sitemap>",
+            esc(&config.base_url.permalink(name))
+        );
+    }
+    index.push_str("</sitemapindex>\n");
+    let mut files = vec![("sitemap.xml".to_string(), index)];
+    files.extend(parts);
+    files
+}
+
+fn urlset(config: &Config, urls: &[SitemapUrl]) -> String {
+    let mut x = String::with_capacity(200 + urls.len() * 120);
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    x.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for u in urls {
+        let loc = esc(&config.base_url.permalink(&percent_encode_path(&u.path)));
+        match &u.lastmod {
+            Some(d) => {
+                let _ = writeln!(
+                    x,
+                    "  <url><loc>{loc}</loc><lastmod>{}</lastmod></url>",
+                    d.iso()
+                );
+            }
+            None => {
+                let _ = writeln!(x, "  <url><loc>{loc}</loc></url>");
+            }
+        }
+    }
+    x.push_str("</urlset>\n");
+    x
+}
+
+pub fn robots(config: &Config) -> String {
+    let mut r = String::from("User-agent: *\nAllow: /\n");
+    if config.sitemap {
+        let _ = write!(
+            r,
+            "\nSitemap: {}\n",
+            config.base_url.permalink("sitemap.xml")
+        );
+    }
+    r
+}
+
+/// A page at an old URL that sends readers and crawlers to the page's URL.
+pub fn redirect_page(config: &Config, site: &Site, r: &Redirect, strings: &Strings) -> String {
+    let page = &site.pages[r.to];
+    let to = esc(&config.base_url.permalink(&page.path));
+    let title = esc(&page.doc.meta.title);
+    let lang = esc(&config.language);
+    let moved = strings
+        .all
+        .get("redirect_text")
+        .and_then(|v| v.as_str())
+        .unwrap_or("This page has moved to");
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n\
+         <link rel=\"canonical\" href=\"{to}\">\n<meta name=\"robots\" content=\"noindex\">\n\
+         <meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n<body>\n\
+         <p>{} <a href=\"{to}\">{title}</a></p>\n</body>\n</html>\n",
+        esc(moved)
+    )
+}
+
+/// Sitemaps want URLs, not IRIs: bytes outside printable ASCII are percent-encoded.
+pub fn percent_encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_graphic() && b != b'%' {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// Escapes text for XML and HTML, dropping characters XML 1.0 cannot carry.
+pub fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_makes_hostile_text_inert() {
+        assert_eq!(
+            esc("<script>\"x\"]]>&'\u{1}"),
+            "&lt;script&gt;&quot;x&quot;]]&gt;&amp;&#39;"
+        );
+    }
+
+    #[test]
+    fn sitemap_paths_are_percent_encoded() {
+        assert_eq!(
+            percent_encode_path("tags/海关/"),
+            "tags/%E6%B5%B7%E5%85%B3/"
+        );
+        assert_eq!(percent_encode_path("a b%/"), "a%20b%25/");
+    }
+
+    #[test]
+    fn days_are_midnight_utc_in_feeds() {
+        let d = Date::parse("2014-01-02").unwrap();
+        assert_eq!(timestamp(&d), "2014-01-02T00:00:00Z");
+        let d = Date::parse("2014-01-02T09:30:00+08:00").unwrap();
+        assert_eq!(timestamp(&d), "2014-01-02T09:30:00+08:00");
+    }
+}
