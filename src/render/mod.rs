@@ -2,6 +2,7 @@
 //! templates. Input: the config, the theme and the resolved [`Site`]. Output: a [`Plan`] of
 //! files for the write stage, or every problem found.
 
+mod crawl;
 pub mod feeds;
 pub mod theme;
 pub mod views;
@@ -103,6 +104,11 @@ pub fn render(config: &Config, theme: &Theme, site: &Site) -> Result<Plan, Vec<D
     }
     files.extend(support_files(config, theme, site));
     files.extend(machine_files(config, site, &bodies.pages, &strings));
+    let output_name = config.display_path(&config.output_dir);
+    let dead = crawl::check(&files, &config.base_url.root, &output_name);
+    if !dead.is_empty() {
+        return Err(dead);
+    }
     Ok(Plan { files })
 }
 

@@ -273,3 +273,39 @@ fn link_to_a_draft_is_an_error_that_says_so() {
         })
         .exists("policies/draft/index.html"));
 }
+
+#[test]
+fn dead_link_written_by_a_template_stops_the_build() {
+    let s = site();
+    s.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}\n{% block main %}<a href=\"{{ site.root }}nowhere/\">x</a><a href=\"{{ site.root }}policies/a/#no-such-id\">y</a>{% endblock main %}\n",
+    );
+    let diags = s.diagnostics();
+    let shown: Vec<String> = diags
+        .iter()
+        .map(|d| format!("{} {}", d.path.display(), d.problem))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "public/404.html link to `/kb/nowhere/` leads nowhere: no file nowhere/index.html in the built site",
+            "public/404.html link to `/kb/policies/a/#no-such-id` leads nowhere: policies/a/index.html has no element with id `no-such-id`",
+        ]
+    );
+}
+
+#[test]
+fn raw_html_links_in_content_are_checked_too() {
+    let s = site();
+    s.write(
+        "content/policies/e.md",
+        "---\ntitle: 戊\ndate: 2014-01-01\n---\n<a href=\"/kb/tags/nope/\">x</a>\n",
+    );
+    let diags = s.diagnostics();
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(
+        diags[0].path,
+        std::path::Path::new("public/policies/e/index.html")
+    );
+}
