@@ -40,6 +40,9 @@ pub struct BuildArgs {
     /// Include articles dated after today.
     #[arg(long)]
     pub future: bool,
+    /// Replace the output folder even if tradekb did not write it.
+    #[arg(long)]
+    pub force: bool,
     /// Write HTML and CSS as rendered, without minifying.
     #[arg(long)]
     pub no_minify: bool,
@@ -81,6 +84,7 @@ impl BuildArgs {
             base_url: self.base_url.clone(),
             drafts: self.drafts,
             future: self.future,
+            force: self.force,
             no_minify: self.no_minify,
         };
         let config = Config::load(root, &overrides)?;

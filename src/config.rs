@@ -32,6 +32,8 @@ pub struct Overrides {
     pub drafts: bool,
     pub future: bool,
     pub no_minify: bool,
+    /// Replace an output folder that tradekb did not write.
+    pub force: bool,
 }
 
 /// `site.yaml` as written: every key optional.
@@ -83,6 +85,8 @@ pub struct Config {
     pub drafts: bool,
     /// Publish articles dated after `today`.
     pub future: bool,
+    /// Replace an output folder that tradekb did not write.
+    pub force: bool,
     /// The day the build counts as today, for leaving out future-dated articles.
     pub today: chrono::NaiveDate,
 }
@@ -217,6 +221,7 @@ impl Config {
             extra: extra.unwrap_or(serde_json::Value::Object(Default::default())),
             drafts: o.drafts,
             future: o.future,
+            force: o.force,
             today: chrono::Local::now().date_naive(),
             root,
         }
@@ -292,11 +297,17 @@ fn check_highlight(f: &mut Fields, h: Option<&RawHighlight>) {
     }
 }
 
+/// `root` made absolute, without `.` segments, so that messages show clean paths.
 fn absolute(root: &Path) -> PathBuf {
-    if root.is_absolute() {
-        return root.to_path_buf();
-    }
-    std::env::current_dir().map_or_else(|_| root.to_path_buf(), |cwd| cwd.join(root))
+    let joined = if root.is_absolute() {
+        root.to_path_buf()
+    } else {
+        std::env::current_dir().map_or_else(|_| root.to_path_buf(), |cwd| cwd.join(root))
+    };
+    joined
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect()
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! beside the output folder, then swaps it in, so that readers and uploads never see a
 //! half-written site. Never writes outside the output folder.
 
+use std::borrow::Cow;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -46,7 +47,11 @@ pub fn write(config: &Config, plan: Plan) -> Result<Written, WriteError> {
     let result = plan
         .files
         .par_iter()
-        .try_for_each(|f| write_one(&staging, f, minify.as_ref()));
+        .try_for_each(|f| write_one(&staging, out, f, minify.as_ref()));
+    let result = result.and_then(|()| {
+        let marker = staging.join(MARKER);
+        fs::write(&marker, MARKER_TEXT).map_err(|e| io_err(&marker, e))
+    });
     if let Err(e) = result {
         let _ = fs::remove_dir_all(&staging);
         return Err(e);
@@ -63,12 +68,18 @@ pub fn write(config: &Config, plan: Plan) -> Result<Written, WriteError> {
     })
 }
 
-/// The output folder must not be the site itself or hold its sources.
+/// Marks a folder as tradekb's output, which the next build may replace.
+pub const MARKER: &str = ".tradekb-output";
+const MARKER_TEXT: &str =
+    "This folder is written by `tradekb build` and replaced as a whole by every build.\n";
+
+/// The output folder must not be the site itself or hold its sources, and a folder tradekb
+/// did not write is replaced only when the user says so.
 fn guard(config: &Config) -> Result<(), WriteError> {
     let out = normalise(&config.output_dir);
     let refuse = |reason: &str| {
         Err(WriteError::Guarded {
-            path: config.output_dir.clone(),
+            path: config.display_path(&config.output_dir),
             reason: reason.into(),
         })
     };
@@ -82,6 +93,13 @@ fn guard(config: &Config) -> Result<(), WriteError> {
     }
     if out.join(crate::config::CONFIG_FILE).exists() {
         return refuse("it holds a site.yaml, so it looks like a site, not a build output");
+    }
+    let foreign = fs::read_dir(&out).is_ok_and(|mut entries| entries.next().is_some())
+        && !out.join(MARKER).is_file();
+    if foreign && !config.force {
+        return refuse(
+            "it is not empty and was not written by tradekb; pass --force to replace it",
+        );
     }
     Ok(())
 }
@@ -123,6 +141,7 @@ fn sibling(out: &Path, tag: &str) -> PathBuf {
 
 fn write_one(
     staging: &Path,
+    previous: &Path,
     f: &OutputFile,
     minify: Option<&minify_html::Cfg>,
 ) -> Result<(), WriteError> {
@@ -130,26 +149,47 @@ fn write_one(
     if let Some(dir) = target.parent() {
         fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
     }
-    let result = match &f.contents {
-        Contents::Bytes(bytes) => match minify {
-            Some(cfg) if f.path.ends_with(".html") => {
-                fs::write(&target, minify_html::minify(bytes, cfg))
-            }
-            Some(_) if f.path.ends_with(".css") => fs::write(&target, minify_css(bytes)),
-            _ => fs::write(&target, bytes),
-        },
-        Contents::Static(StaticFile::Embedded(bytes)) => match minify {
-            Some(_) if f.path.ends_with(".css") => fs::write(&target, minify_css(bytes)),
-            _ => fs::write(&target, bytes),
-        },
-        Contents::Static(StaticFile::Disk(src)) => match minify {
-            Some(_) if f.path.ends_with(".css") => {
-                fs::read(src).and_then(|b| fs::write(&target, minify_css(&b)))
-            }
-            _ => fs::copy(src, &target).map(|_| ()),
-        },
+    let bytes = final_bytes(f, minify).map_err(|e| io_err(&target, e))?;
+    keep_or_write(&previous.join(&f.path), &target, &bytes).map_err(|e| io_err(&target, e))
+}
+
+/// The bytes a file gets in the output: minified HTML and CSS, others as they are.
+fn final_bytes<'a>(
+    f: &'a OutputFile,
+    minify: Option<&minify_html::Cfg>,
+) -> io::Result<Cow<'a, [u8]>> {
+    let raw: Cow<[u8]> = match &f.contents {
+        Contents::Bytes(b) => Cow::Borrowed(b),
+        Contents::Static(StaticFile::Embedded(b)) => Cow::Borrowed(b),
+        Contents::Static(StaticFile::Disk(src)) => Cow::Owned(fs::read(src)?),
     };
-    result.map_err(|e| io_err(&target, e))
+    Ok(match minify {
+        Some(cfg) if f.path.ends_with(".html") && matches!(f.contents, Contents::Bytes(_)) => {
+            Cow::Owned(minify_html::minify(&raw, cfg))
+        }
+        Some(_) if f.path.ends_with(".css") => Cow::Owned(minify_css(&raw)),
+        _ => raw,
+    })
+}
+
+/// A file whose bytes did not change keeps the previous build's copy, and so its
+/// modification time, so that uploads and rsync send only what changed.
+fn keep_or_write(previous: &Path, target: &Path, bytes: &[u8]) -> io::Result<()> {
+    let unchanged = fs::metadata(previous)
+        .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && fs::read(previous).is_ok_and(|old| old == bytes);
+    if unchanged && fs::hard_link(previous, target).is_ok() {
+        return Ok(());
+    }
+    fs::write(target, bytes)?;
+    if unchanged {
+        let modified = fs::metadata(previous)?.modified()?;
+        fs::File::options()
+            .write(true)
+            .open(target)?
+            .set_modified(modified)?;
+    }
+    Ok(())
 }
 
 fn minifier(on: bool) -> Option<minify_html::Cfg> {

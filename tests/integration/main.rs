@@ -13,6 +13,7 @@ mod drafts;
 mod input_encoding;
 mod links;
 mod markdown;
+mod output;
 mod publishing;
 mod sections;
 mod taxonomies;
