@@ -21,6 +21,7 @@ const KEYS: &[&str] = &[
     "feed_limit",
     "sitemap",
     "robots",
+    "unprofiled",
     "extra",
 ];
 
@@ -51,7 +52,31 @@ struct RawConfig {
     feed_limit: Option<usize>,
     sitemap: Option<bool>,
     robots: Option<bool>,
+    unprofiled: Option<RawUnprofiled>,
     extra: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUnprofiled {
+    cities: Option<Level>,
+    tags: Option<Level>,
+}
+
+/// How `check` treats a finding that is not always a mistake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Allow,
+}
+
+/// What `check` says of cities and tags that articles use but that have no profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unprofiled {
+    pub cities: Level,
+    pub tags: Level,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -81,6 +106,7 @@ pub struct Config {
     pub feed_limit: usize,
     pub sitemap: bool,
     pub robots: bool,
+    pub unprofiled: Unprofiled,
     pub extra: serde_json::Value,
     pub drafts: bool,
     /// Publish articles dated after `today`.
@@ -191,8 +217,10 @@ impl Config {
             feed_limit,
             sitemap,
             robots,
+            unprofiled,
             extra,
         } = raw;
+        let RawUnprofiled { cities, tags } = unprofiled.unwrap_or_default();
         let RawHighlight { light, dark } = highlight.unwrap_or_default();
         let output_dir = o
             .output
@@ -218,6 +246,10 @@ impl Config {
             feed_limit: feed_limit.unwrap_or(20),
             sitemap: sitemap.unwrap_or(true),
             robots: robots.unwrap_or(true),
+            unprofiled: Unprofiled {
+                cities: cities.unwrap_or(Level::Warning),
+                tags: tags.unwrap_or(Level::Allow),
+            },
             extra: extra.unwrap_or(serde_json::Value::Object(Default::default())),
             drafts: o.drafts,
             future: o.future,
@@ -249,6 +281,7 @@ impl RawConfig {
             feed_limit: f.take("feed_limit"),
             sitemap: f.take("sitemap"),
             robots: f.take("robots"),
+            unprofiled: f.take("unprofiled"),
             extra: f.take("extra"),
         }
     }

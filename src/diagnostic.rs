@@ -42,14 +42,30 @@ pub enum Problem {
     BrokenLink { target: String, reason: String },
     #[error("{message}")]
     Unsupported { message: String },
+    #[error("{what} `{name}` has no profile in content/{folder}/ (used by {count} article{plural})", plural = if *.count == 1 { "" } else { "s" })]
+    NoProfile {
+        what: String,
+        name: String,
+        folder: String,
+        count: usize,
+    },
     #[error("template: {message}")]
     Template { message: String },
+}
+
+/// Whether a problem stops the build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Severity {
+    #[default]
+    Error,
+    Warning,
 }
 
 /// One problem at one place.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
     pub problem: Problem,
+    pub severity: Severity,
     pub path: PathBuf,
     /// 1-based line and column (in characters), when the file has them.
     pub position: Option<Position>,
@@ -70,6 +86,7 @@ impl Diagnostic {
     pub fn new(problem: Problem, path: impl Into<PathBuf>) -> Self {
         Diagnostic {
             problem,
+            severity: Severity::Error,
             path: path.into(),
             position: None,
             snippet: None,
@@ -100,6 +117,15 @@ impl Diagnostic {
             .map(|s| s.lines().next().unwrap_or("").chars().count())
             .unwrap_or(1);
         self.at(source, line, column, width)
+    }
+
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -151,7 +177,11 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", self.problem)?;
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{label}: {}", self.problem)?;
         writeln!(f, "  --> {}", self.location())?;
         if let (Some(p), Some(snippet)) = (self.position, &self.snippet) {
             let gutter = p.line.to_string().len();

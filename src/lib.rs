@@ -21,11 +21,17 @@ pub use diagnostic::{Diagnostic, Problem};
 /// Why a build stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// Problems in the site's files: content, config, templates. All of them, sorted.
-    #[error("the site has {} problem{}", .0.len(), if .0.len() == 1 { "" } else { "s" })]
+    /// Problems in the site's files: content, config, templates. All of them, sorted;
+    /// warnings among them too.
+    #[error("{}", count_errors(.0))]
     Site(Vec<Diagnostic>),
     #[error(transparent)]
     Write(#[from] output::WriteError),
+}
+
+fn count_errors(d: &[Diagnostic]) -> String {
+    let n = d.iter().filter(|d| d.is_error()).count();
+    format!("the site has {n} error{}", if n == 1 { "" } else { "s" })
 }
 
 impl From<Vec<Diagnostic>> for Error {
@@ -42,6 +48,8 @@ pub struct Report {
     pub files: usize,
     pub tags: usize,
     pub cities: usize,
+    /// Problems that did not stop the build.
+    pub warnings: Vec<Diagnostic>,
     pub stages: Stages,
 }
 
@@ -60,11 +68,15 @@ impl Stages {
     }
 }
 
-/// Builds the site described by `config` into its output folder.
+/// Builds the site described by `config` into its output folder. Nothing is written when
+/// the site has any error; warnings are returned in the report.
 pub fn build(config: &Config) -> Result<Report, Error> {
     let mut stages = Stages::default();
-    let site = load_and_resolve(config, &mut stages)?;
-    let plan = timed(&mut stages.render, || render_site(config, &site))?;
+    let checked = validate(config, &mut stages)?;
+    let Some(plan) = checked.plan else {
+        return Err(Error::Site(checked.problems));
+    };
+    let site = &checked.site;
     let written = timed(&mut stages.write, || output::write(config, plan))?;
     Ok(Report {
         articles: site.pages.len(),
@@ -72,22 +84,49 @@ pub fn build(config: &Config) -> Result<Report, Error> {
         files: written.files,
         tags: site.tags.len(),
         cities: site.cities.len(),
+        warnings: checked.problems,
         stages,
     })
 }
 
-/// The load and resolve stages: everything `check` validates before rendering.
-pub fn load_and_resolve(config: &Config, stages: &mut Stages) -> Result<site::Site, Error> {
-    let content = timed(&mut stages.load, || content::load(config))?;
-    Ok(timed(&mut stages.resolve, || {
-        site::resolve(config, content)
-    })?)
+/// A site taken through every stage but the write, and all it had to say.
+pub struct Checked {
+    pub site: site::Site,
+    /// The files to write; none when any problem is an error.
+    pub plan: Option<render::Plan>,
+    /// Errors and warnings, sorted by file and position.
+    pub problems: Vec<Diagnostic>,
 }
 
-/// The render stage: the theme, then every page.
-pub fn render_site(config: &Config, site: &site::Site) -> Result<render::Plan, Error> {
-    let theme = render::theme::load(config)?;
-    Ok(render::render(config, &theme, site)?)
+/// Loads, resolves and renders without writing, going as far as the problems allow so that
+/// one run reports them all. `build` and `check` both start here.
+pub fn validate(config: &Config, stages: &mut Stages) -> Result<Checked, Error> {
+    let (content, mut problems) = timed(&mut stages.load, || content::load(config));
+    let (site, mut resolved) = timed(&mut stages.resolve, || site::resolve(config, content));
+    problems.append(&mut resolved);
+    let theme = match render::theme::load(config) {
+        Ok(theme) => theme,
+        Err(mut p) => {
+            problems.append(&mut p);
+            diagnostic::sort(&mut problems);
+            return Err(Error::Site(problems));
+        }
+    };
+    let rendered = timed(&mut stages.render, || render::render(config, &theme, &site));
+    let plan = match rendered {
+        Ok(plan) => Some(plan),
+        Err(mut p) => {
+            problems.append(&mut p);
+            None
+        }
+    };
+    diagnostic::sort(&mut problems);
+    let plan = plan.filter(|_| !problems.iter().any(Diagnostic::is_error));
+    Ok(Checked {
+        site,
+        plan,
+        problems,
+    })
 }
 
 fn timed<T>(slot: &mut Duration, f: impl FnOnce() -> T) -> T {

@@ -37,6 +37,9 @@ fn print_outcome(outcome: &Outcome) {
             if *quiet {
                 return;
             }
+            for w in &report.warnings {
+                eprintln!("{w}");
+            }
             let s = &report.stages;
             if *verbose {
                 println!(

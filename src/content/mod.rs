@@ -65,6 +65,8 @@ pub struct Content {
     pub tags: Vec<Doc<TagMeta>>,
     /// Other files (images, PDFs), copied beside the pages: path inside `content/`.
     pub assets: Vec<String>,
+    /// Files that could not be read or parsed, by path inside `content/`.
+    pub broken: std::collections::BTreeSet<String>,
 }
 
 /// What a file under `content/` is, from where it lies.
@@ -99,26 +101,27 @@ fn role_of(rel: &str) -> Role {
     }
 }
 
-/// Reads and checks every file under the content folder.
-pub fn load(config: &Config) -> Result<Content, Vec<Diagnostic>> {
+/// Reads and checks every file under the content folder. Files with problems are left out
+/// of the content (their paths are in `Content::broken`) so that later stages can go on
+/// and find every other problem in the same run.
+pub fn load(config: &Config) -> (Content, Vec<Diagnostic>) {
     let (files, mut problems) = walk(config);
     let parsed: Vec<Result<Parsed, Vec<Diagnostic>>> = files
         .par_iter()
         .map(|rel| parse_file(config, rel))
         .collect();
     let mut content = Content::default();
-    for result in parsed {
+    for (rel, result) in files.into_iter().zip(parsed) {
         match result {
             Ok(item) => item.add_to(&mut content),
-            Err(mut d) => problems.append(&mut d),
+            Err(mut d) => {
+                problems.append(&mut d);
+                content.broken.insert(rel);
+            }
         }
     }
-    if problems.is_empty() {
-        Ok(content)
-    } else {
-        diagnostic::sort(&mut problems);
-        Err(problems)
-    }
+    diagnostic::sort(&mut problems);
+    (content, problems)
 }
 
 /// Every file under `content/`, as paths inside it, in a stable order; hidden files skipped.

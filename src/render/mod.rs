@@ -72,7 +72,7 @@ pub fn render(config: &Config, theme: &Theme, site: &Site) -> Result<Plan, Vec<D
         &config.base_url,
         list_paths(config, site).into_iter().chain(files),
     );
-    let bodies = render_bodies(site, &highlighter, &targets)?;
+    let (bodies, mut problems) = render_bodies(site, &highlighter, &targets);
     let refs: Vec<Value> = site
         .pages
         .par_iter()
@@ -88,18 +88,22 @@ pub fn render(config: &Config, theme: &Theme, site: &Site) -> Result<Plan, Vec<D
         .par_iter()
         .map(|job| pages.render(&tera, theme, job))
         .collect();
-    let mut problems = Vec::new();
     let mut files =
         Vec::with_capacity(rendered.len() + theme.statics.len() + site.assets.len() + 1);
+    let mut template_problems = Vec::new();
     for r in rendered {
         match r {
             Ok(f) => files.push(f),
-            Err(d) => problems.push(d),
+            Err(d) => template_problems.push(d),
         }
     }
+    // One template mistake fails every page that uses it: report it once.
+    diagnostic::sort(&mut template_problems);
+    template_problems
+        .dedup_by(|a, b| a.problem == b.problem && a.path == b.path && a.position == b.position);
+    problems.append(&mut template_problems);
     if !problems.is_empty() {
-        diagnostic::sort(&mut problems);
-        problems.dedup_by(|a, b| a.problem == b.problem && a.path == b.path);
+        // The crawl below would only repeat the links already reported.
         return Err(problems);
     }
     files.extend(support_files(config, theme, site));
@@ -360,11 +364,7 @@ fn parse_location(text: &str) -> Option<(String, usize, usize)> {
     Some((parts.next()?.to_string(), line, column))
 }
 
-fn render_bodies(
-    site: &Site,
-    h: &Highlighter,
-    targets: &Targets,
-) -> Result<Bodies, Vec<Diagnostic>> {
+fn render_bodies(site: &Site, h: &Highlighter, targets: &Targets) -> (Bodies, Vec<Diagnostic>) {
     let md = Markdown { highlighter: h };
     let one =
         |file: &SourceFile, path: &str| md.render(file.body(), &targets.for_file(&file.rel, path));
@@ -412,11 +412,7 @@ fn render_bodies(
         cities,
     };
     let problems = check_links(site, &bodies);
-    if problems.is_empty() {
-        Ok(bodies)
-    } else {
-        Err(problems)
-    }
+    (bodies, problems)
 }
 
 /// Every body with its source, for checks that look at all of them.

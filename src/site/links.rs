@@ -112,6 +112,8 @@ impl FileLinks<'_> {
                 (None, Some(Unpublished::Future)) => Err(format!(
                     "content/{joined} is dated in the future, left out of this build (build with --future, or remove the link)"
                 )),
+                // Its own problems are reported already; this link is not one more.
+                (None, Some(Unpublished::Invalid)) => Ok(String::new()),
                 (None, None) => Err(format!("content/{joined} does not exist")),
             };
         }

@@ -8,7 +8,7 @@ pub mod slug;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::config::Config;
+use crate::config::{Config, Level};
 use crate::content::{ArticleMeta, CityMeta, Content, Doc, HomeMeta, SectionMeta, SourceFile};
 use crate::diagnostic::{self, Diagnostic, Problem};
 
@@ -38,6 +38,8 @@ pub struct Site {
 pub enum Unpublished {
     Draft,
     Future,
+    /// The file has problems of its own, reported already.
+    Invalid,
 }
 
 /// A redirect page: written at `from` (a site path such as `old/path/` or `old.html`).
@@ -114,7 +116,9 @@ pub fn default_kind(section: &str) -> String {
 
 const SECTION_ORDER: &[&str] = &["policies", "pilots", "analysis"];
 
-pub fn resolve(config: &Config, content: Content) -> Result<Site, Vec<Diagnostic>> {
+/// Resolves what loaded. Problems found are returned beside the site, so that later stages
+/// can still look for theirs; a site with problems must not be written.
+pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
     let Content {
         home,
         sections: section_docs,
@@ -122,9 +126,11 @@ pub fn resolve(config: &Config, content: Content) -> Result<Site, Vec<Diagnostic
         cities,
         tags,
         assets,
+        broken,
     } = content;
     let mut problems = Vec::new();
-    let (mut articles, unpublished) = publishable(config, articles);
+    let (mut articles, mut unpublished) = publishable(config, articles);
+    unpublished.extend(broken.into_iter().map(|rel| (rel, Unpublished::Invalid)));
     articles.sort_by(|a, b| {
         (b.meta.date, &a.meta.title, &a.file.rel).cmp(&(a.meta.date, &b.meta.title, &b.file.rel))
     });
@@ -205,16 +211,63 @@ pub fn resolve(config: &Config, content: Content) -> Result<Site, Vec<Diagnostic
     };
     let (sources, mut collisions) = claim_urls(config, &site);
     problems.append(&mut collisions);
-    if !problems.is_empty() {
-        diagnostic::sort(&mut problems);
-        return Err(problems);
-    }
+    problems.extend(unprofiled(config, &site));
+    diagnostic::sort(&mut problems);
     let redirects = redirects(&site.pages);
-    Ok(Site {
+    let site = Site {
         sources,
         redirects,
         ..site
-    })
+    };
+    (site, problems)
+}
+
+/// Cities and tags that articles use without a profile, at the severity `site.yaml` asks.
+fn unprofiled(config: &Config, site: &Site) -> Vec<Diagnostic> {
+    let cities = site
+        .cities
+        .iter()
+        .filter(|c| c.profile.is_none())
+        .map(|c| (&c.name, &c.pages));
+    let tags = site
+        .tags
+        .iter()
+        .filter(|t| t.profile.is_none())
+        .map(|t| (&t.name, &t.pages));
+    let levels = [
+        ("city", "cities", config.unprofiled.cities),
+        ("tag", "tags", config.unprofiled.tags),
+    ];
+    let mut out = Vec::new();
+    for ((what, folder, level), terms) in levels
+        .into_iter()
+        .zip([cities.collect::<Vec<_>>(), tags.collect()])
+    {
+        if level == Level::Allow {
+            continue;
+        }
+        for (name, pages) in terms {
+            let Some(&first) = pages.first() else {
+                continue;
+            };
+            let file = &site.pages[first].doc.file;
+            let problem = Problem::NoProfile {
+                what: what.into(),
+                name: name.clone(),
+                folder: folder.into(),
+                count: pages.len(),
+            };
+            let help =
+                format!("add content/{folder}/SLUG.md with `name: {name}`, or check the spelling");
+            let d = at_key(file, folder, problem).with_help(help);
+            out.push(if level == Level::Warning {
+                d.warning()
+            } else {
+                d
+            });
+        }
+    }
+    out
 }
 
 fn section_rank(s: &Section) -> (i64, usize, String) {

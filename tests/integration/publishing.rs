@@ -309,3 +309,65 @@ fn raw_html_links_in_content_are_checked_too() {
         std::path::Path::new("public/policies/e/index.html")
     );
 }
+
+#[test]
+fn every_kind_of_problem_is_reported_in_one_run() {
+    let s = site();
+    s.write(
+        "content/policies/bad.md",
+        "---\ntitle: 坏\ndate: 2014-13-01\n---\n",
+    );
+    s.write(
+        "content/policies/e.md",
+        "---\ntitle: 戊\ndate: 2014-01-01\n---\n见[没有](missing.md)。\n",
+    );
+    s.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}\n{% block main %}{{ nope }}{% endblock main %}\n",
+    );
+    let locations: Vec<String> = s.diagnostics().iter().map(|d| d.location()).collect();
+    assert_eq!(
+        locations,
+        [
+            "content/policies/bad.md:3:7",
+            "content/policies/e.md:5:2",
+            "templates/404.html:2:20"
+        ]
+    );
+}
+
+#[test]
+fn a_city_without_profile_warns_by_default_and_can_be_made_an_error() {
+    let s = site();
+    s.write(
+        "content/policies/e.md",
+        "---\ntitle: 戊\ndate: 2014-01-01\ncities: [合肥]\n---\n正文。\n",
+    );
+    let config = tradekb::Config::load(s.root(), &unminified()).unwrap();
+    let report = tradekb::build(&config).unwrap();
+    let warnings: Vec<String> = report.warnings.iter().map(|d| d.to_string()).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with(
+            "warning: city `合肥` has no profile in content/cities/ (used by 1 article)"
+        ),
+        "{}",
+        warnings[0]
+    );
+    assert!(
+        warnings[0].contains("--> content/policies/e.md:4:1"),
+        "{}",
+        warnings[0]
+    );
+
+    s.write(
+        "site.yaml",
+        format!("{SITE}unprofiled: {{ cities: error, tags: warning }}\n"),
+    );
+    let diags = s.diagnostics();
+    let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).collect();
+    assert_eq!(errors.len(), 1, "{diags:#?}");
+    assert!(matches!(&errors[0].problem, Problem::NoProfile { name, .. } if name == "合肥"));
+    assert!(diags.iter().any(|d| !d.is_error()
+        && matches!(&d.problem, Problem::NoProfile { name, .. } if name == "海关")));
+}
