@@ -24,6 +24,62 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into public/.
     Build(BuildArgs),
+    /// Check the site as `build` would, without writing; exit 1 if anything is found.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Also request every external link (http and https).
+    #[arg(long)]
+    pub external: bool,
+    /// Seconds to wait for each external link.
+    #[arg(long, default_value_t = 10, requires = "external")]
+    pub timeout: u64,
+    /// External requests in flight at once to one host.
+    #[arg(long, default_value_t = 2, requires = "external")]
+    pub per_host: usize,
+    /// How to print the findings.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Check as if building with drafts.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Check as if building with future-dated articles.
+    #[arg(long)]
+    pub future: bool,
+    /// Base URL to check for, overriding site.yaml.
+    #[arg(long, value_parser = parse_base_url)]
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+impl CheckArgs {
+    pub fn run(&self, root: &std::path::Path) -> Result<Outcome, Error> {
+        let overrides = Overrides {
+            base_url: self.base_url.clone(),
+            drafts: self.drafts,
+            future: self.future,
+            ..Overrides::default()
+        };
+        let config = Config::load(root, &overrides)?;
+        let external = self.external.then(|| tradekb::check::external::Options {
+            timeout: std::time::Duration::from_secs(self.timeout.max(1)),
+            per_host: self.per_host.max(1),
+            ..Default::default()
+        });
+        let options = tradekb::check::CheckOptions { external };
+        let report = tradekb::check::check(&config, &options)?;
+        Ok(Outcome::Checked {
+            report,
+            format: self.format,
+        })
+    }
 }
 
 #[derive(Debug, Args)]
@@ -69,6 +125,20 @@ pub enum Outcome {
         verbose: bool,
         quiet: bool,
     },
+    Checked {
+        report: tradekb::check::CheckReport,
+        format: Format,
+    },
+}
+
+impl Outcome {
+    /// 0 when the command did what was asked and found nothing wrong.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Outcome::Checked { report, .. } if !report.is_clean() => 1,
+            _ => 0,
+        }
+    }
 }
 
 impl BuildArgs {

@@ -6,6 +6,7 @@
 // Diagnostics are returned on the cold path only; boxing them would buy nothing measurable.
 #![allow(clippy::result_large_err)]
 
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostic;

@@ -13,11 +13,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Build(args) => args.run(&cli.root),
+        Command::Check(args) => args.run(&cli.root),
     };
     match result {
         Ok(outcome) => {
             print_outcome(&outcome);
-            ExitCode::SUCCESS
+            ExitCode::from(outcome.exit_code())
         }
         Err(e) => {
             print_error(&e);
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
 
 fn print_outcome(outcome: &Outcome) {
     match outcome {
+        Outcome::Checked { report, format } => print_check(report, *format),
         Outcome::Built {
             report,
             output,
@@ -61,6 +63,44 @@ fn print_outcome(outcome: &Outcome) {
                 output.display()
             );
         }
+    }
+}
+
+fn print_check(report: &tradekb::check::CheckReport, format: cli::Format) {
+    if format == cli::Format::Json {
+        println!("{}", report.to_json());
+        return;
+    }
+    for d in &report.problems {
+        eprintln!("{d}");
+    }
+    for link in report.external.iter().filter(|l| !l.ok()) {
+        let why = link.error.as_deref().unwrap_or_default();
+        eprintln!("error: external link {} failed: {why}", link.url);
+        for page in &link.pages {
+            eprintln!("  --> linked from {page}");
+        }
+        eprintln!();
+    }
+    let external = if report.external.is_empty() {
+        String::new()
+    } else {
+        format!(", {} external links requested", report.external.len())
+    };
+    let pages = if report.pages > 0 {
+        format!(", {} pages", report.pages)
+    } else {
+        String::new()
+    };
+    let what = format!("Checked {} articles{pages}{external}", report.articles);
+    if report.is_clean() {
+        println!("{what}: no problems");
+    } else {
+        println!(
+            "{what}: {} errors, {} warnings",
+            report.errors(),
+            report.warnings()
+        );
     }
 }
 

@@ -94,6 +94,11 @@ fn dead(
     })
 }
 
+/// The `href` and `src` values of one HTML document, in order.
+pub fn links_in(html: &str) -> Vec<String> {
+    scan(html).links
+}
+
 /// Collects the `id`s and the `href`/`src` values of one HTML document.
 fn scan(html: &str) -> Scan {
     let mut out = Scan {

@@ -3,6 +3,7 @@
 //! files for the write stage, or every problem found.
 
 mod crawl;
+pub use crawl::links_in;
 pub mod feeds;
 pub mod theme;
 pub mod views;

@@ -57,6 +57,10 @@ impl LinkResolver for FileLinks<'_> {
         };
         let path = path.split_once('?').map_or(path, |(p, _)| p);
         let path = percent_decode(path);
+        if self.is_invalid_source(&path) {
+            // That file's own problems are reported already; this link is not one more.
+            return LinkOutcome::Keep;
+        }
         let target = if path.is_empty() {
             Ok(self.page_path.to_string())
         } else if let Some(site_path) = path.strip_prefix('/') {
@@ -87,6 +91,12 @@ impl LinkResolver for FileLinks<'_> {
 }
 
 impl FileLinks<'_> {
+    fn is_invalid_source(&self, path: &str) -> bool {
+        let dir = self.rel.rsplit_once('/').map_or("", |(d, _)| d);
+        let joined = normalise(dir, path);
+        joined.is_some_and(|j| self.targets.site.unpublished.get(&j) == Some(&Unpublished::Invalid))
+    }
+
     fn site_url(&self, path: &str) -> Result<String, String> {
         let t = self.targets;
         if t.exists(path) {
@@ -112,8 +122,7 @@ impl FileLinks<'_> {
                 (None, Some(Unpublished::Future)) => Err(format!(
                     "content/{joined} is dated in the future, left out of this build (build with --future, or remove the link)"
                 )),
-                // Its own problems are reported already; this link is not one more.
-                (None, Some(Unpublished::Invalid)) => Ok(String::new()),
+                (None, Some(Unpublished::Invalid)) => Err(format!("content/{joined} has errors")),
                 (None, None) => Err(format!("content/{joined} does not exist")),
             };
         }

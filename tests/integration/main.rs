@@ -5,6 +5,7 @@
 mod support;
 
 mod base_url;
+mod check;
 mod cli;
 mod content_errors;
 mod crawl;

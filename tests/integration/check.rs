@@ -1,0 +1,190 @@
+//! `tradekb check`: what `build` validates, without writing; all problems in one run, in
+//! human or JSON form; external links requested from a server on 127.0.0.1.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+
+use crate::support::Site;
+
+fn tradekb(site: &Site) -> Command {
+    let mut cmd = Command::cargo_bin("tradekb").unwrap();
+    cmd.current_dir(site.root());
+    cmd
+}
+
+fn good_site() -> Site {
+    Site::from_files(&[
+        (
+            "content/cities/changsha.md",
+            "---\nname: 长沙\nslug: changsha\n---\n",
+        ),
+        (
+            "content/policies/a.md",
+            "---\ntitle: 甲\ndate: 2014-01-02\ncities: [长沙]\n---\n见[乙](b.md)。\n",
+        ),
+        (
+            "content/policies/b.md",
+            "---\ntitle: 乙\ndate: 2014-01-03\n---\n## 要点\n正文。\n",
+        ),
+    ])
+}
+
+#[test]
+fn a_clean_site_exits_0_and_writes_nothing() {
+    let site = good_site();
+    let out = tradekb(&site).arg("check").output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "Checked 2 articles, 8 pages: no problems\n"
+    );
+    assert!(
+        !site.root().join("public").exists(),
+        "check never writes the site"
+    );
+}
+
+#[test]
+fn problems_exit_1_with_locations_in_one_run() {
+    let site = good_site();
+    site.write(
+        "content/policies/b.md",
+        "---\ntitle: 乙\ndate: 2014-02-30\n---\n正文。\n",
+    );
+    site.write(
+        "content/policies/c.md",
+        "---\ntitle: 丙\ndate: 2014-01-03\ncities: [合肥]\n---\n见[无](../nowhere.md)。\n",
+    );
+    let out = tradekb(&site).arg("check").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let locations: Vec<&str> = err.lines().filter(|l| l.starts_with("  --> ")).collect();
+    assert_eq!(
+        locations,
+        [
+            "  --> content/policies/b.md:3:7",
+            "  --> content/policies/c.md:4:1",
+            "  --> content/policies/c.md:6:2",
+        ],
+        "{err}"
+    );
+    assert!(err.contains("warning: city `合肥` has no profile"), "{err}");
+    assert!(
+        err.contains("error: link to `../nowhere.md` leads nowhere"),
+        "{err}"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "Checked 2 articles: 2 errors, 1 warnings\n"
+    );
+}
+
+#[test]
+fn json_report_lists_every_problem_for_ci() {
+    let site = good_site();
+    site.write(
+        "content/policies/b.md",
+        "---\ntitle: 乙\ndate: 2014-02-30\n---\n正文。\n",
+    );
+    let out = tradekb(&site)
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    assert_eq!(json["clean"], false);
+    assert_eq!(json["errors"], 1);
+    let p = &json["problems"][0];
+    assert_eq!(p["severity"], "error");
+    assert_eq!(p["path"], "content/policies/b.md");
+    assert_eq!(
+        (p["line"].as_u64(), p["column"].as_u64()),
+        (Some(3), Some(7))
+    );
+    assert_eq!(p["snippet"], "date: 2014-02-30");
+    assert!(p["message"].as_str().unwrap().contains("invalid date"));
+}
+
+/// A server on 127.0.0.1 that answers `/ok` with 200, `/gone` with 404 and lets `/slow`
+/// wait past the client's timeout. It stops by itself after `expected` connections or
+/// after `deadline`, whichever comes first.
+fn serve(expected: usize, deadline: Duration) -> (String, thread::JoinHandle<usize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let handle = thread::spawn(move || {
+        let end = Instant::now() + deadline;
+        let mut served = 0;
+        while Instant::now() < end && served < expected {
+            let Ok((stream, _)) = listener.accept() else {
+                thread::sleep(Duration::from_millis(20));
+                continue;
+            };
+            served += 1;
+            stream.set_nonblocking(false).unwrap();
+            thread::spawn(move || {
+                let mut reader = BufReader::new(&stream);
+                let mut line = String::new();
+                let _ = reader.read_line(&mut line);
+                let status = if line.contains(" /ok ") {
+                    "200 OK"
+                } else if line.contains(" /slow ") {
+                    thread::sleep(Duration::from_secs(3));
+                    "200 OK"
+                } else {
+                    "404 Not Found"
+                };
+                let mut w = &stream;
+                let _ = write!(
+                    w,
+                    "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                );
+            });
+        }
+        served
+    });
+    (base, handle)
+}
+
+#[test]
+fn external_links_are_requested_and_failures_named_with_their_pages() {
+    let (base, server) = serve(3, Duration::from_secs(20));
+    let site = good_site();
+    site.write(
+        "content/analysis/links.md",
+        format!("---\ntitle: 链接\ndate: 2014-01-04\n---\n[好]({base}/ok) [坏]({base}/gone) [慢]({base}/slow)\n"),
+    );
+    let out = tradekb(&site)
+        .args(["check", "--external", "--timeout", "1", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ext = json["external"].as_array().unwrap();
+    let by_url = |path: &str| {
+        ext.iter()
+            .find(|l| l["url"] == format!("{base}{path}"))
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(by_url("/ok")["error"], serde_json::Value::Null);
+    assert_eq!(by_url("/ok")["status"], 200);
+    assert_eq!(by_url("/gone")["error"], "HTTP 404");
+    assert_eq!(by_url("/gone")["pages"][0], "analysis/links/index.html");
+    assert_eq!(by_url("/slow")["error"], "timed out");
+    assert_eq!(server.join().unwrap(), 3, "every link was requested once");
+}
