@@ -371,3 +371,38 @@ fn a_city_without_profile_warns_by_default_and_can_be_made_an_error() {
     assert!(diags.iter().any(|d| !d.is_error()
         && matches!(&d.problem, Problem::NoProfile { name, .. } if name == "海关")));
 }
+
+#[test]
+fn every_feed_and_sitemap_of_the_sample_site_is_well_formed_xml() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = crate::support::build_site(
+        crate::support::repo_root(),
+        Overrides {
+            output: Some(dir.path().join("public")),
+            base_url: Some("https://example.org/kb/".into()),
+            ..Overrides::default()
+        },
+    )
+    .unwrap();
+    let xml_files: Vec<String> = out
+        .tree()
+        .into_keys()
+        .filter(|p| p.ends_with(".xml"))
+        .collect();
+    assert!(
+        xml_files.len() > 20,
+        "a feed per tag and city: {xml_files:?}"
+    );
+    for f in &xml_files {
+        let text = out.read(f);
+        let doc = xml(&text);
+        let root = doc.root_element().tag_name().name();
+        assert!(
+            ["feed", "urlset", "sitemapindex"].contains(&root),
+            "{f}: {root}"
+        );
+        for loc in texts(&doc, "loc").into_iter().chain(texts(&doc, "id")) {
+            assert!(loc.starts_with("https://example.org/kb/"), "{f}: {loc}");
+        }
+    }
+}
