@@ -1,9 +1,11 @@
 //! The command line: one argument struct per subcommand, each with `run`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
+use tradekb::content::Date;
+use tradekb::scaffold::{self, ArticleKind, IfNotEmpty, InitOptions, NewArticle, ScaffoldError};
 use tradekb::{Config, Error, Overrides};
 
 #[derive(Debug, Parser)]
@@ -26,6 +28,10 @@ pub enum Command {
     Build(BuildArgs),
     /// Check the site as `build` would, without writing; exit 1 if anything is found.
     Check(CheckArgs),
+    /// Create a new site in DIR, ready to build.
+    Init(InitArgs),
+    /// Write a new article with a filled-in front matter skeleton, marked as a draft.
+    New(NewArgs),
 }
 
 #[derive(Debug, Args)]
@@ -117,6 +123,58 @@ fn parse_base_url(s: &str) -> Result<String, String> {
     tradekb::config::BaseUrl::parse(s).map(|b| b.absolute)
 }
 
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder for the new site, created if missing (relative to --root). It must be empty;
+    /// hidden entries such as .git do not count.
+    pub dir: PathBuf,
+    /// Add the starter files that are missing to a folder that is not empty. Existing files
+    /// are never overwritten.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// policy, pilot or analysis (or the folder names: policies, pilots, analysis).
+    #[arg(value_parser = parse_kind)]
+    pub kind: ArticleKind,
+    /// The file name without .md, also the end of the URL: ASCII letters, digits, `-`, `_`, `.`.
+    #[arg(value_parser = parse_slug)]
+    pub slug: String,
+    /// The article's title [default: 待定标题].
+    #[arg(long, value_parser = parse_title)]
+    pub title: Option<String>,
+    /// The article's date, YYYY-MM-DD [default: today].
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<Date>,
+}
+
+fn parse_kind(s: &str) -> Result<ArticleKind, String> {
+    s.parse()
+}
+
+fn parse_slug(s: &str) -> Result<String, ScaffoldError> {
+    scaffold::parse_slug(s)
+}
+
+fn parse_title(s: &str) -> Result<String, ScaffoldError> {
+    scaffold::parse_title(s)
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s).map_err(|reason| format!("{reason}; write the date as YYYY-MM-DD"))
+}
+
+/// Why a command failed; every failure exits with 1.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    #[error(transparent)]
+    Build(#[from] Error),
+    #[error(transparent)]
+    Scaffold(#[from] ScaffoldError),
+}
+
 /// What a command has to say when it succeeds.
 pub enum Outcome {
     Built {
@@ -128,6 +186,15 @@ pub enum Outcome {
     Checked {
         report: tradekb::check::CheckReport,
         format: Format,
+    },
+    /// `init` wrote a site.
+    Initialized { report: scaffold::InitReport },
+    /// `new` wrote `file` (as the user would type it) in the site at `root`.
+    Created {
+        file: PathBuf,
+        root: PathBuf,
+        /// Left out of builds until its day comes (or with `--future`).
+        dated_after_today: bool,
     },
 }
 
@@ -166,5 +233,53 @@ impl BuildArgs {
             verbose: self.verbose,
             quiet: self.quiet,
         })
+    }
+}
+
+impl InitArgs {
+    pub fn run(&self, root: &Path) -> Result<Outcome, ScaffoldError> {
+        let if_not_empty = if self.force {
+            IfNotEmpty::AddMissing
+        } else {
+            IfNotEmpty::Refuse
+        };
+        let options = InitOptions {
+            if_not_empty,
+            today: chrono::Local::now().date_naive(),
+        };
+        let report = scaffold::init(&under_root(root, &self.dir), &options)?;
+        Ok(Outcome::Initialized { report })
+    }
+}
+
+impl NewArgs {
+    pub fn run(&self, root: &Path) -> Result<Outcome, ScaffoldError> {
+        let today = chrono::Local::now().date_naive();
+        let date = self.date.unwrap_or(Date {
+            day: today,
+            instant: None,
+        });
+        let article = NewArticle {
+            kind: self.kind,
+            slug: self.slug.clone(),
+            title: self.title.clone(),
+            date,
+        };
+        let report = scaffold::new_article(root, &article)?;
+        Ok(Outcome::Created {
+            file: under_root(root, &report.file),
+            root: root.to_path_buf(),
+            dated_after_today: date.day > today,
+        })
+    }
+}
+
+/// `path` inside `root`, as a user would type it: without the `./` that joining onto the
+/// default root would add, nor a trailing `/.`.
+fn under_root(root: &Path, path: &Path) -> PathBuf {
+    if root == Path::new(".") {
+        path.to_path_buf()
+    } else {
+        root.join(path).components().collect()
     }
 }

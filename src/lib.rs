@@ -12,6 +12,7 @@ pub mod content;
 pub mod diagnostic;
 pub mod output;
 pub mod render;
+pub mod scaffold;
 pub mod site;
 
 use std::time::{Duration, Instant};

@@ -3,17 +3,20 @@
 mod cli;
 
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, Outcome};
+use cli::{Cli, Command, Failure, Outcome};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Build(args) => args.run(&cli.root),
-        Command::Check(args) => args.run(&cli.root),
+        Command::Build(args) => args.run(&cli.root).map_err(Failure::from),
+        Command::Check(args) => args.run(&cli.root).map_err(Failure::from),
+        Command::Init(args) => args.run(&cli.root).map_err(Failure::from),
+        Command::New(args) => args.run(&cli.root).map_err(Failure::from),
     };
     match result {
         Ok(outcome) => {
@@ -30,6 +33,12 @@ fn main() -> ExitCode {
 fn print_outcome(outcome: &Outcome) {
     match outcome {
         Outcome::Checked { report, format } => print_check(report, *format),
+        Outcome::Initialized { report } => print_initialized(report),
+        Outcome::Created {
+            file,
+            root,
+            dated_after_today,
+        } => print_created(file, root, *dated_after_today),
         Outcome::Built {
             report,
             output,
@@ -104,14 +113,63 @@ fn print_check(report: &tradekb::check::CheckReport, format: cli::Format) {
     }
 }
 
+fn print_initialized(report: &tradekb::scaffold::InitReport) {
+    let dir = report.dir.display();
+    if report.created.is_empty() {
+        println!("Nothing to write: {dir} already has every starter file.");
+    } else {
+        println!("Created a new site in {dir}:");
+    }
+    for file in &report.created {
+        println!("  {}", file.display());
+    }
+    if !report.kept.is_empty() {
+        println!("Kept, as they were already there:");
+        for file in &report.kept {
+            println!("  {}", file.display());
+        }
+    }
+    println!("Next:");
+    println!("  cd {} && tradekb build", shell_word(&report.dir));
+    println!(
+        "Then write articles with `tradekb new policy SLUG --title TITLE` (or pilot, analysis)."
+    );
+}
+
+fn print_created(file: &Path, root: &Path, dated_after_today: bool) {
+    let root_arg = if root == Path::new(".") {
+        String::new()
+    } else {
+        format!(" --root {}", shell_word(root))
+    };
+    println!("Created {}", file.display());
+    println!(
+        "It is a draft: `tradekb{root_arg} build --drafts` includes it; delete its `draft: true` line to publish it."
+    );
+    if dated_after_today {
+        println!("Its date is after today: builds leave it out until that day, unless run with --future.");
+    }
+}
+
+/// A path as one word for a POSIX shell: quoted when it holds anything but safe characters.
+fn shell_word(path: &Path) -> String {
+    let text = path.display().to_string();
+    let safe = |c: char| !c.is_ascii() || c.is_ascii_alphanumeric() || "/._-+,:@%=".contains(c);
+    if !text.is_empty() && text.chars().all(safe) {
+        text
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
 fn ms(d: std::time::Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn print_error(e: &tradekb::Error) {
+fn print_error(e: &Failure) {
     let stderr = std::io::stderr();
     let mut out = stderr.lock();
-    if let tradekb::Error::Site(diagnostics) = e {
+    if let Failure::Build(tradekb::Error::Site(diagnostics)) = e {
         for d in diagnostics {
             let _ = writeln!(out, "{d}");
         }
@@ -123,7 +181,7 @@ fn print_error(e: &tradekb::Error) {
             source = cause.source();
         }
     }
-    if let tradekb::Error::Site(_) = e {
+    if let Failure::Build(tradekb::Error::Site(_)) = e {
         let _ = writeln!(out, "error: build failed: {e}; nothing was written");
     }
 }

@@ -206,8 +206,9 @@ impl Pages<'_> {
         };
         let url_of = |k: usize| self.views.config.base_url.url(&path_of(k));
         let pages: Vec<Value> = items
+            .get((n - 1) * per..)
+            .unwrap_or_default()
             .iter()
-            .skip((n - 1) * per)
             .take(per)
             .map(|&i| self.refs[i].clone())
             .collect();
@@ -349,8 +350,10 @@ impl Pages<'_> {
 }
 
 /// The older and the newer article beside page `i` in a newest-first list.
+/// Lists of pages hold page indexes in ascending order (pages are numbered newest first),
+/// so a binary search finds a page's place.
 fn neighbours(list: &[usize], i: usize) -> (Option<usize>, Option<usize>) {
-    match list.iter().position(|&p| p == i) {
+    match list.binary_search(&i).ok() {
         Some(k) => (list.get(k + 1).copied(), k.checked_sub(1).map(|j| list[j])),
         None => (None, None),
     }

@@ -126,7 +126,7 @@ impl FileLinks<'_> {
                 (None, None) => Err(format!("content/{joined} does not exist")),
             };
         }
-        if self.targets.site.assets.contains(&joined) {
+        if self.targets.site.assets.binary_search(&joined).is_ok() {
             return Ok(joined);
         }
         Err(format!(

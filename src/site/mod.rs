@@ -24,7 +24,7 @@ pub struct Site {
     /// Tags in name order.
     pub tags: Vec<Term>,
     pub cities: Vec<City>,
-    /// Files under `content/` that are not Markdown, by path inside it.
+    /// Files under `content/` that are not Markdown, by path inside it, sorted.
     pub assets: Vec<String>,
     /// Source path inside `content/` of every Markdown file with a page, to its site path.
     pub sources: BTreeMap<String, SitePath>,
@@ -129,6 +129,8 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
         broken,
     } = content;
     let mut problems = Vec::new();
+    let mut assets = assets;
+    assets.sort();
     let (mut articles, mut unpublished) = publishable(config, articles);
     unpublished.extend(broken.into_iter().map(|rel| (rel, Unpublished::Invalid)));
     articles.sort_by(|a, b| {

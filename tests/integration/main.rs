@@ -16,6 +16,7 @@ mod links;
 mod markdown;
 mod output;
 mod publishing;
+mod scaffold;
 mod sections;
 mod taxonomies;
 mod theme;

@@ -1,0 +1,630 @@
+//! Scaffolding, beside the build pipeline: `init` writes the files of a new site and `new` the
+//! skeleton of one article. Input: a folder and options. Output: a report of what was written.
+//! Neither ever overwrites a file.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use crate::config::CONFIG_FILE;
+use crate::content::Date;
+use crate::site::slug::is_valid_slug;
+
+/// Why a scaffolding command wrote nothing, or stopped part-way.
+#[derive(Debug, thiserror::Error)]
+pub enum ScaffoldError {
+    #[error(
+        "{} already exists and is not empty; choose a new folder, or pass --force to add the \
+         starter files that are missing (existing files are never overwritten)",
+        .dir.display()
+    )]
+    NotEmpty { dir: PathBuf },
+    #[error("{} exists and is not a folder", .path.display())]
+    NotAFolder { path: PathBuf },
+    #[error(
+        "no {CONFIG_FILE} in {}: run this in the site's folder, pass --root DIR, or create a \
+         site with `tradekb init DIR`",
+        .root.display()
+    )]
+    NoSite { root: PathBuf },
+    #[error("{} already exists; refusing to overwrite it", .path.display())]
+    Exists { path: PathBuf },
+    #[error("`{slug}` is not a valid slug: {SLUG_RULE}")]
+    InvalidSlug { slug: String },
+    #[error("invalid title: {reason}")]
+    InvalidTitle { reason: &'static str },
+    #[error("cannot write {}", .path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// What a slug may be, as `tradekb::site::slug::is_valid_slug` checks it.
+pub const SLUG_RULE: &str = "a slug is the file name and the last part of the URL: 1 to 200 \
+     ASCII letters, digits, `-`, `_` or `.`, not starting with `.` (e.g. hangzhou-pilot-2015)";
+
+// ---------------------------------------------------------------------------------------
+// init
+
+/// What `init` does with a folder that already holds files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IfNotEmpty {
+    /// Write nothing and fail.
+    #[default]
+    Refuse,
+    /// Write the starter files that are missing; keep every file already there.
+    AddMissing,
+}
+
+#[derive(Debug, Clone)]
+pub struct InitOptions {
+    pub if_not_empty: IfNotEmpty,
+    /// The date of the example articles.
+    pub today: chrono::NaiveDate,
+}
+
+/// What `init` wrote, as paths inside the new site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InitReport {
+    pub dir: PathBuf,
+    pub created: Vec<PathBuf>,
+    /// Starter files that were already there and were left as they were.
+    pub kept: Vec<PathBuf>,
+}
+
+/// Writes a new site into `dir`, creating the folder if it is missing. A folder holding
+/// only hidden entries (such as `.git`) counts as empty.
+pub fn init(dir: &Path, options: &InitOptions) -> Result<InitReport, ScaffoldError> {
+    check_target(dir, options.if_not_empty)?;
+    let mut report = InitReport {
+        dir: dir.to_path_buf(),
+        created: Vec::new(),
+        kept: Vec::new(),
+    };
+    let date = options.today.format("%Y-%m-%d").to_string();
+    for (rel, text) in STARTER {
+        match write_new(&dir.join(rel), &text.replace("{date}", &date)) {
+            Ok(()) => report.created.push(PathBuf::from(rel)),
+            Err(ScaffoldError::Exists { .. }) => report.kept.push(PathBuf::from(rel)),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(report)
+}
+
+fn check_target(dir: &Path, if_not_empty: IfNotEmpty) -> Result<(), ScaffoldError> {
+    let io_err = |source| ScaffoldError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    match fs::metadata(dir) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io_err(e)),
+        Ok(m) if !m.is_dir() => Err(ScaffoldError::NotAFolder {
+            path: dir.to_path_buf(),
+        }),
+        Ok(_) if if_not_empty == IfNotEmpty::AddMissing => Ok(()),
+        Ok(_) => {
+            let mut entries = fs::read_dir(dir).map_err(io_err)?;
+            let visible = entries.any(|e| e.map_or(true, |e| !is_hidden(&e.file_name())));
+            if visible {
+                Err(ScaffoldError::NotEmpty {
+                    dir: dir.to_path_buf(),
+                })
+            } else {
+                Ok(())
+            }
+        }
+    }
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+/// Creates `path` (and its folders) holding `text`; fails with `Exists` rather than replace a file.
+fn write_new(path: &Path, text: &str) -> Result<(), ScaffoldError> {
+    let io_err = |source| ScaffoldError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(io_err)?;
+    }
+    let mut file = match fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            return Err(ScaffoldError::Exists {
+                path: path.to_path_buf(),
+            })
+        }
+        Err(e) => return Err(io_err(e)),
+    };
+    file.write_all(text.as_bytes()).map_err(io_err)
+}
+
+/// The files of a new site; `{date}` becomes the day of `init`.
+const STARTER: [(&str, &str); 11] = [
+    ("site.yaml", SITE_YAML),
+    (".gitignore", "/public\n/.public.tradekb-*\n"),
+    ("content/_index.md", HOME),
+    ("content/policies/_index.md", POLICIES),
+    ("content/pilots/_index.md", PILOTS),
+    ("content/analysis/_index.md", ANALYSIS),
+    ("content/policies/example-policy.md", EXAMPLE_POLICY),
+    ("content/pilots/example-pilot.md", EXAMPLE_PILOT),
+    ("content/analysis/example-analysis.md", EXAMPLE_ANALYSIS),
+    ("content/cities/hangzhou.md", HANGZHOU),
+    ("content/tags/example.md", EXAMPLE_TAG),
+];
+
+const SITE_YAML: &str = "\
+# The site's configuration; the README of tradekb lists every key.
+# Site title, shown in the header of every page.
+title: 我的知识库
+# One sentence about the site: the home page's meta description.
+description: 用 tradekb 搭建的贸易政策知识库。
+# The address the site is published at, ending with `/`; it may have a path
+# (https://example.org/kb/). `tradekb build --base-url URL` overrides it.
+base_url: https://example.org/
+# Interface language of the theme: zh-CN or en.
+language: zh-CN
+# Articles per list page; a section's _index.md may set its own.
+paginate_by: 10
+";
+
+const HOME: &str = "\
+---
+title: 我的知识库
+description: 用 tradekb 搭建的贸易政策知识库。
+---
+这是用 `tradekb init` 新建的知识库。首页显示这段介绍、最新的文章、有档案的城市和常用标签。
+
+内容分为[政策](/policies/)、[试点](/pilots/)和[分析](/analysis/)三个栏目，每个栏目里有一篇示例文章，演示条目的写法，可以修改或删除。城市档案放在 `content/cities/` 中，标签说明放在 `content/tags/` 中。
+
+新建文章用 `tradekb new policy my-policy --title 标题`，构建网站用 `tradekb build`。
+";
+
+const POLICIES: &str = "\
+---
+title: 政策
+description: 政策文件、通知、复函与相关建议。
+kind: policy
+weight: 1
+---
+本栏收录政策条目：每篇记录一份文件的发文机关、日期、状态和要点。
+";
+
+const PILOTS: &str = "\
+---
+title: 试点
+description: 试点项目、试点城市与各地的筹备情况。
+kind: pilot
+weight: 2
+---
+本栏介绍试点项目：哪些城市参加、属于第几批、何时获批。
+";
+
+const ANALYSIS: &str = "\
+---
+title: 分析
+description: 观察、评论与背景解读。
+kind: analysis
+weight: 3
+---
+本栏汇集观察与评论。观点不同于事实，宜与“政策”和“试点”栏目中的条目对照阅读。
+";
+
+const EXAMPLE_POLICY: &str = "\
+---
+title: 示例：如何记录一项政策
+date: {date}
+summary: 一篇示例，演示“政策”栏目中条目的写法；可以修改或删除。
+tags: [示例]
+cities: [杭州]
+issuer: 示例发文机关
+status: in-force
+source: { name: 示例文件名称 }
+---
+这是 `tradekb init` 生成的示例文章。文中的发文机关、文件名称和日期都只是示例，不是真实信息。
+
+## 前置元数据
+
+文件开头两行 `---` 之间是前置元数据：`title` 和 `date` 必填；政策条目通常还写 `issuer`（发文机关）、`status`（in-force、amended、repealed 或 draft）和 `source`（出处）。`cities` 中的城市名与 `content/cities/` 里的档案一致时，文章会列在该城市的页面上，例如[杭州](../cities/hangzhou.md)。
+
+## 正文
+
+正文用 Markdown 书写，支持表格和脚注。[^1]
+
+| 项目 | 内容 |
+| --- | --- |
+| 发文机关 | 示例发文机关 |
+| 文件名称 | 示例文件名称 |
+
+[^1]: 脚注的内容写在文末。
+";
+
+const EXAMPLE_PILOT: &str = "\
+---
+title: 示例：如何记录一个试点
+date: {date}
+summary: 一篇示例，演示“试点”栏目中条目的写法；可以修改或删除。
+tags: [示例]
+cities: [杭州]
+---
+这是 `tradekb init` 生成的示例文章，内容只是示例。
+
+## 写什么
+
+试点条目介绍一个试点项目：哪些城市参加、属于第几批、何时获批。资料没有给出的批次和日期宁可不写，也不要推测。
+
+## 城市档案中的试点
+
+城市参加的试点写在城市档案的 `pilots` 中，每项一行：
+
+```yaml
+pilots:
+  - { programme: 试点项目名称, batch: 1, approved: 2015-01-01 }
+```
+
+示例城市[杭州](../cities/hangzhou.md)的 `pilots` 是空的；填上之后，批次和获批日期会显示在城市页上。
+";
+
+const EXAMPLE_ANALYSIS: &str = "\
+---
+title: 示例：如何撰写一篇分析
+date: {date}
+summary: 一篇示例，演示“分析”栏目中文章的写法和站内链接；可以修改或删除。
+tags: [示例]
+---
+这是 `tradekb init` 生成的示例文章，内容只是示例。
+
+## 观点与事实
+
+分析文章记录观察和判断。把观点和事实分开写，并链接到支持它的条目，读者就能自己核对。
+
+## 站内链接
+
+链接站内文章时写源文件的相对路径，构建时会换成最终的网址，也可以指向其中的标题，例如[如何记录一项政策](../policies/example-policy.md#前置元数据)。链接的文件或标题不存在时，`tradekb build` 会报错，并指出链接所在的行。
+";
+
+const HANGZHOU: &str = "\
+---
+name: 杭州
+slug: hangzhou
+province: 浙江
+region: 东部
+pilots: []
+---
+杭州是浙江省的省会。这是一份示例城市档案：`name` 是文章在 `cities` 中使用的名称，`province` 和 `region`（东部、中部、西部或东北）决定它在城市页上的分组，`pilots` 列出它参加的试点项目。
+";
+
+const EXAMPLE_TAG: &str = "\
+---
+name: 示例
+slug: example
+description: tradekb init 生成的示例文章。
+---
+标签说明是可选的：有了它，标签的网址用这里的 `slug`，标签页上会显示这段文字。
+";
+
+// ---------------------------------------------------------------------------------------
+// new
+
+/// The kind of article `new` writes, and so its section folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArticleKind {
+    Policy,
+    Pilot,
+    Analysis,
+}
+
+impl ArticleKind {
+    pub const ALL: [ArticleKind; 3] = [
+        ArticleKind::Policy,
+        ArticleKind::Pilot,
+        ArticleKind::Analysis,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ArticleKind::Policy => "policy",
+            ArticleKind::Pilot => "pilot",
+            ArticleKind::Analysis => "analysis",
+        }
+    }
+
+    /// The folder under `content/`.
+    pub fn section(self) -> &'static str {
+        match self {
+            ArticleKind::Policy => "policies",
+            ArticleKind::Pilot => "pilots",
+            ArticleKind::Analysis => "analysis",
+        }
+    }
+}
+
+impl FromStr for ArticleKind {
+    type Err = String;
+
+    /// A kind (`policy`) or its folder name (`policies`).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ArticleKind::ALL
+            .into_iter()
+            .find(|k| s == k.name() || s == k.section())
+            .ok_or_else(|| {
+                format!("unknown kind `{s}`: use policy, pilot or analysis (or the folder names policies, pilots, analysis)")
+            })
+    }
+}
+
+/// Checks a slug given on the command line; a trailing `.md` is taken as part of a file name
+/// and dropped.
+pub fn parse_slug(s: &str) -> Result<String, ScaffoldError> {
+    let slug = s.strip_suffix(".md").unwrap_or(s);
+    if is_valid_slug(slug) {
+        Ok(slug.to_string())
+    } else {
+        Err(ScaffoldError::InvalidSlug { slug: s.into() })
+    }
+}
+
+/// Checks a title: one line of text, surrounding whitespace dropped.
+pub fn parse_title(s: &str) -> Result<String, ScaffoldError> {
+    let title = s.trim();
+    let reason = if title.is_empty() {
+        "it is empty"
+    } else if title.contains(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']) {
+        "it must be one line"
+    } else {
+        return Ok(title.to_string());
+    };
+    Err(ScaffoldError::InvalidTitle { reason })
+}
+
+/// One article for `new` to write.
+#[derive(Debug, Clone)]
+pub struct NewArticle {
+    pub kind: ArticleKind,
+    pub slug: String,
+    /// `None` writes a placeholder title.
+    pub title: Option<String>,
+    pub date: Date,
+}
+
+/// What `new` wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewReport {
+    /// The file, relative to the site root: `content/policies/SLUG.md`.
+    pub file: PathBuf,
+}
+
+pub const PLACEHOLDER_TITLE: &str = "待定标题";
+
+/// Writes the skeleton of a new article into the site at `root`, which must hold `site.yaml`.
+pub fn new_article(root: &Path, article: &NewArticle) -> Result<NewReport, ScaffoldError> {
+    if !root.join(CONFIG_FILE).is_file() {
+        // `.` says little in a message; the absolute path says where tradekb looked.
+        let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+        return Err(ScaffoldError::NoSite { root });
+    }
+    let slug = parse_slug(&article.slug)?;
+    let title = match &article.title {
+        Some(t) => parse_title(t)?,
+        None => PLACEHOLDER_TITLE.to_string(),
+    };
+    let file = Path::new("content")
+        .join(article.kind.section())
+        .join(format!("{slug}.md"));
+    let text = skeleton(article.kind, &title, &article.date);
+    match write_new(&root.join(&file), &text) {
+        Err(ScaffoldError::Exists { .. }) => Err(ScaffoldError::Exists { path: file }),
+        other => other.map(|()| NewReport { file }),
+    }
+}
+
+/// The text of a new article. Keys left empty load as absent, so every key written loads.
+fn skeleton(kind: ArticleKind, title: &str, date: &Date) -> String {
+    let mut s = String::from("---\n");
+    let _ = writeln!(s, "title: {}", yaml_text(title));
+    let _ = writeln!(s, "date: {}", date.iso());
+    s.push_str("summary:            # one sentence; left empty, the first paragraph is used\n");
+    s.push_str("tags: []\n");
+    s.push_str("cities: []          # names as in content/cities/\n");
+    if kind == ArticleKind::Policy {
+        s.push_str("issuer:             # the issuing body\n");
+        s.push_str("status: draft       # in-force | amended | repealed | draft\n");
+    }
+    s.push_str("draft: true         # delete this line to publish\n");
+    s.push_str("---\n");
+    s.push_str(BODY);
+    s
+}
+
+const BODY: &str = "\
+在这里用一两句话概括本条目；没有写 `summary` 时，这一段就是摘要。
+
+## 小标题
+
+正文用 Markdown 书写。链接站内文章时写源文件的相对路径，例如 `[标题](../pilots/some-article.md)`。
+";
+
+/// `text` as a YAML scalar: plain when that is sure to read back as the same string,
+/// double-quoted otherwise.
+fn yaml_text(text: &str) -> String {
+    if is_plain_safe(text) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if needs_escape(c) => {
+                let _ = write!(out, "\\U{:08X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Plain only for text that holds a character outside ASCII (so it cannot read as a number,
+/// a boolean or null) and no ASCII punctuation YAML gives a meaning to.
+fn is_plain_safe(text: &str) -> bool {
+    let ordinary = |c: char| {
+        if c.is_ascii() {
+            c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | '(' | ')' | '/')
+        } else {
+            !needs_escape(c)
+        }
+    };
+    !text.is_empty()
+        && text.trim() == text
+        && !text.starts_with('-')
+        && !text.is_ascii()
+        && text.chars().all(ordinary)
+}
+
+/// Characters YAML does not take as they are: controls, line and other breaks, a BOM, and the
+/// two non-characters outside its printable set.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || (c.is_whitespace() && c != ' ')
+        || matches!(c, '\u{feff}' | '\u{fffe}' | '\u{ffff}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::front_matter;
+    use crate::content::meta::{ArticleMeta, Status, ARTICLE_KEYS};
+
+    fn load(text: &str) -> ArticleMeta {
+        let path = Path::new("content/policies/x.md");
+        let split = front_matter::split(path, text).expect("front matter fences");
+        let mut fields = front_matter::Fields::parse(path, text, split.yaml, split.yaml_line)
+            .expect("front matter parses");
+        let meta = ArticleMeta::read(&mut fields);
+        if let Err(d) = fields.finish(ARTICLE_KEYS) {
+            panic!("{text}\n{}", d[0]);
+        }
+        meta.expect("the article loads")
+    }
+
+    fn day(text: &str) -> Date {
+        Date::parse(text).unwrap()
+    }
+
+    #[test]
+    fn every_skeleton_loads_as_a_draft() {
+        for kind in ArticleKind::ALL {
+            let meta = load(&skeleton(kind, PLACEHOLDER_TITLE, &day("2015-03-07")));
+            assert_eq!(meta.title, PLACEHOLDER_TITLE);
+            assert_eq!(meta.date.iso(), "2015-03-07");
+            assert!(meta.draft, "{kind:?}");
+            assert_eq!(meta.summary, None);
+            assert!(meta.tags.is_empty() && meta.cities.is_empty());
+            let status = (kind == ArticleKind::Policy).then_some(Status::Draft);
+            assert_eq!(meta.status, status);
+            assert_eq!(meta.issuer, None);
+        }
+    }
+
+    #[test]
+    fn any_one_line_title_reads_back_unchanged() {
+        let titles = [
+            "示例：如何记录一项政策",
+            "Plain English",
+            "true",
+            "null",
+            "2014",
+            "0x1F",
+            "~",
+            "- 列表",
+            "标题: 冒号",
+            "# 井号",
+            "标题 #号",
+            "\"引号\" 和 \\ 反斜杠",
+            "'单引号'",
+            "[方括号]",
+            "{花括号}",
+            "*星号 &与 !叹号 %百分 @at `反引号`",
+            "| 竖线 > 大于",
+            "制表\t符",
+            "全角　空格",
+            "ok:",
+        ];
+        for title in titles {
+            let meta = load(&skeleton(ArticleKind::Analysis, title, &day("2015-03-07")));
+            assert_eq!(meta.title, title);
+        }
+    }
+
+    #[test]
+    fn chinese_titles_stay_unquoted() {
+        assert_eq!(
+            yaml_text("示例：如何记录一项政策"),
+            "示例：如何记录一项政策"
+        );
+        assert_eq!(
+            yaml_text("2014年政府工作报告 (摘要)"),
+            "2014年政府工作报告 (摘要)"
+        );
+        assert_eq!(yaml_text("Plain English"), "\"Plain English\"");
+        assert_eq!(yaml_text("标题: 冒号"), "\"标题: 冒号\"");
+    }
+
+    #[test]
+    fn an_rfc3339_date_is_written_in_full() {
+        let date = day("2015-03-07T09:30:00+08:00");
+        let meta = load(&skeleton(ArticleKind::Pilot, "试点", &date));
+        assert_eq!(meta.date, date);
+    }
+
+    #[test]
+    fn kinds_are_named_by_kind_or_folder() {
+        assert_eq!("policy".parse(), Ok(ArticleKind::Policy));
+        assert_eq!("policies".parse(), Ok(ArticleKind::Policy));
+        assert_eq!("pilots".parse(), Ok(ArticleKind::Pilot));
+        assert_eq!("analysis".parse(), Ok(ArticleKind::Analysis));
+        let err = "news".parse::<ArticleKind>().unwrap_err();
+        assert!(err.contains("policy, pilot or analysis"), "{err}");
+    }
+
+    #[test]
+    fn slugs_follow_the_slug_rule() {
+        assert_eq!(parse_slug("hangzhou-2015").unwrap(), "hangzhou-2015");
+        assert_eq!(parse_slug("hangzhou-2015.md").unwrap(), "hangzhou-2015");
+        for bad in ["杭州", "a/b", ".hidden", "", "a b"] {
+            let err = parse_slug(bad).unwrap_err().to_string();
+            assert!(err.contains("ASCII letters, digits"), "{err}");
+        }
+    }
+
+    #[test]
+    fn titles_are_one_nonempty_line() {
+        assert_eq!(parse_title("  标题 ").unwrap(), "标题");
+        assert!(parse_title("  ").is_err());
+        assert!(parse_title("一\n二").is_err());
+    }
+
+    #[test]
+    fn the_starter_files_are_the_ones_a_site_needs() {
+        let names: Vec<&str> = STARTER.iter().map(|(p, _)| *p).collect();
+        assert!(names.contains(&CONFIG_FILE));
+        assert!(names.iter().all(|n| !n.starts_with("themes/")));
+        let gitignore = STARTER.iter().find(|(p, _)| *p == ".gitignore").unwrap();
+        assert!(gitignore.1.lines().any(|l| l == "/public"));
+    }
+}
