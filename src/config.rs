@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::content::front_matter::{self, Fields};
+use crate::content::markdown::RawHtml;
 use crate::diagnostic::{Diagnostic, Problem};
 
 pub const CONFIG_FILE: &str = "site.yaml";
@@ -22,6 +23,7 @@ const KEYS: &[&str] = &[
     "sitemap",
     "robots",
     "unprofiled",
+    "raw_html",
     "extra",
 ];
 
@@ -53,6 +55,7 @@ struct RawConfig {
     sitemap: Option<bool>,
     robots: Option<bool>,
     unprofiled: Option<RawUnprofiled>,
+    raw_html: Option<RawHtml>,
     extra: Option<serde_json::Value>,
 }
 
@@ -107,6 +110,8 @@ pub struct Config {
     pub sitemap: bool,
     pub robots: bool,
     pub unprofiled: Unprofiled,
+    /// Raw HTML in Markdown: allowed (the default) or escaped.
+    pub raw_html: RawHtml,
     pub extra: serde_json::Value,
     pub drafts: bool,
     /// Publish articles dated after `today`.
@@ -218,6 +223,7 @@ impl Config {
             sitemap,
             robots,
             unprofiled,
+            raw_html,
             extra,
         } = raw;
         let RawUnprofiled { cities, tags } = unprofiled.unwrap_or_default();
@@ -246,6 +252,7 @@ impl Config {
             feed_limit: feed_limit.unwrap_or(20),
             sitemap: sitemap.unwrap_or(true),
             robots: robots.unwrap_or(true),
+            raw_html: raw_html.unwrap_or_default(),
             unprofiled: Unprofiled {
                 cities: cities.unwrap_or(Level::Warning),
                 tags: tags.unwrap_or(Level::Allow),
@@ -282,6 +289,7 @@ impl RawConfig {
             sitemap: f.take("sitemap"),
             robots: f.take("robots"),
             unprofiled: f.take("unprofiled"),
+            raw_html: f.take("raw_html"),
             extra: f.take("extra"),
         }
     }

@@ -30,6 +30,10 @@ pub enum Problem {
     },
     #[error("file is not valid UTF-8")]
     NotUtf8,
+    #[error("file is empty")]
+    EmptyFile,
+    #[error("file contains a NUL byte")]
+    NulByte,
     #[error("cannot read: {message}")]
     Unreadable { message: String },
     #[error("{what} `{url}` is written by two sources: this file and {other}")]

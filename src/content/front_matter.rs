@@ -67,14 +67,21 @@ impl<'a> Fields<'a> {
         let value: serde_yaml::Value = serde_yaml::from_str(yaml).map_err(|e| {
             let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
             let message = yaml_message(&e);
+            let help = (message == "repetition limit exceeded").then_some(
+                "YAML aliases (`*name`) here expand into too much data; write the values out",
+            );
             let (line, column, width) =
                 duplicate_key_position(yaml, &message).unwrap_or((line, column, 1));
-            Diagnostic::new(Problem::InvalidYaml { message }, path).at(
+            let d = Diagnostic::new(Problem::InvalidYaml { message }, path).at(
                 source,
                 yaml_line + line - 1,
                 column,
                 width,
-            )
+            );
+            match help {
+                Some(h) => d.with_help(h),
+                None => d,
+            }
         })?;
         let mapping = match value {
             serde_yaml::Value::Mapping(m) => m,

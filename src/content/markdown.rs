@@ -73,6 +73,16 @@ pub struct Rendered {
 
 pub struct Markdown<'a> {
     pub highlighter: &'a Highlighter,
+    /// Raw HTML in bodies: passed through (authors are trusted) or shown as text.
+    pub raw_html: RawHtml,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    #[default]
+    Allow,
+    Escape,
 }
 
 const MORE: &str = "<!-- more -->";
@@ -91,6 +101,7 @@ pub fn options() -> Options {
 impl Markdown<'_> {
     pub fn render(&self, body: &str, links: &dyn LinkResolver) -> Rendered {
         let mut state = State::new(self.highlighter, links);
+        state.escape_html = self.raw_html == RawHtml::Escape;
         for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
             state.event(event, range);
         }
@@ -119,6 +130,7 @@ struct State<'a, 'e> {
     broken: Vec<BrokenLink>,
     counter: TextCounter,
     summary: Summary,
+    escape_html: bool,
 }
 
 impl<'a, 'e> State<'a, 'e> {
@@ -135,6 +147,7 @@ impl<'a, 'e> State<'a, 'e> {
             broken: Vec::new(),
             counter: TextCounter::default(),
             summary: Summary::default(),
+            escape_html: false,
         }
     }
 
@@ -204,6 +217,7 @@ impl<'a, 'e> State<'a, 'e> {
                 }));
             }
             Event::Html(ref h) if h.trim() == MORE => {}
+            Event::Html(h) | Event::InlineHtml(h) if self.escape_html => self.push(Event::Text(h)),
             Event::Text(ref t) | Event::Code(ref t) => {
                 self.counter.add(t);
                 if let Some(h) = self.heading.as_mut() {
@@ -531,7 +545,11 @@ mod tests {
 
     fn render(md: &str) -> Rendered {
         let h = Highlighter::default();
-        Markdown { highlighter: &h }.render(md, &NoLinks)
+        Markdown {
+            highlighter: &h,
+            raw_html: RawHtml::Allow,
+        }
+        .render(md, &NoLinks)
     }
 
     #[test]
@@ -589,6 +607,24 @@ mod tests {
     fn headings_leave_theme_ids_alone() {
         let r = render("## tkb-main\n");
         assert!(r.html.contains("<h2 id=\"h-tkb-main\">"), "{}", r.html);
+    }
+
+    #[test]
+    fn raw_html_can_be_shown_as_text() {
+        let h = Highlighter::default();
+        let md = "<script>alert(1)</script>\n\n正文<b>粗</b>\n";
+        let r = Markdown {
+            highlighter: &h,
+            raw_html: RawHtml::Escape,
+        }
+        .render(md, &NoLinks);
+        assert!(
+            !r.html.contains("<script>") && !r.html.contains("<b>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("&lt;script&gt;"), "{}", r.html);
+        assert!(render(md).html.contains("<b>粗</b>"), "allowed by default");
     }
 
     #[test]

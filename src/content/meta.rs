@@ -169,7 +169,7 @@ impl ArticleMeta {
         let cities = f.take_list("cities");
         let issuer = take_text(f, "issuer", false);
         let status = take_status(f);
-        let source = f.take::<SourceRef>("source");
+        let source = take_source(f);
         let slug = take_slug(f);
         let aliases = f.take_list("aliases");
         let draft = f.take::<bool>("draft").unwrap_or(false);
@@ -220,6 +220,56 @@ fn status_named(text: &str) -> Option<Status> {
     ]
     .into_iter()
     .find(|s| s.key() == text)
+}
+
+/// `source:`, whose URL must be one a reader can safely follow.
+fn take_source(f: &mut Fields) -> Option<SourceRef> {
+    let source: SourceRef = f.take("source")?;
+    let Some(url) = &source.url else {
+        return Some(source);
+    };
+    match unsafe_url(url) {
+        None => Some(source),
+        Some(why) => {
+            let problem = Problem::InvalidValue {
+                key: "source".into(),
+                message: format!("url `{url}` {why}"),
+            };
+            f.report_with_help(
+                "source",
+                problem,
+                Some("use an http:// or https:// address"),
+            );
+            None
+        }
+    }
+}
+
+/// Why a URL from front matter must not become a link, if it must not.
+pub fn unsafe_url(url: &str) -> Option<&'static str> {
+    // Browsers ignore whitespace and control characters inside a scheme: so do we.
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
+    let (scheme, _) = cleaned.split_once(':')?;
+    let is_scheme = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !is_scheme {
+        return None;
+    }
+    match scheme.to_ascii_lowercase().as_str() {
+        "http" | "https" | "mailto" => None,
+        "javascript" | "vbscript" | "data" => {
+            Some("would run or embed code in the reader's browser")
+        }
+        _ => Some("uses a scheme that is not http, https or mailto"),
+    }
 }
 
 /// A non-empty one-line text value.
@@ -460,6 +510,16 @@ impl TagMeta {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn script_urls_are_unsafe_web_urls_are_not() {
+        assert_eq!(unsafe_url("https://www.gov.cn/"), None);
+        assert_eq!(unsafe_url("/policies/x/"), None);
+        assert!(unsafe_url("javascript:alert(1)").is_some());
+        assert!(unsafe_url(" JaVa\tScript:alert(1)").is_some());
+        assert!(unsafe_url("data:text/html,<script>").is_some());
+        assert!(unsafe_url("file:///etc/passwd").is_some());
+    }
 
     #[test]
     fn dates_accept_days_and_rfc3339() {

@@ -277,31 +277,45 @@ fn known_keys(role: &Role) -> &'static [&'static str] {
 
 /// Reads a text file: UTF-8 required, a BOM dropped, CRLF turned into LF.
 pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::new(
-            Problem::Unreadable {
-                message: e.to_string(),
-            },
-            display,
-        )
-    })?;
+    let unreadable = |message: String| Diagnostic::new(Problem::Unreadable { message }, display);
+    let size = std::fs::metadata(path)
+        .map_err(|e| unreadable(e.to_string()))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        let message = format!(
+            "the file is {} MiB; the limit is {} MiB",
+            size >> 20,
+            MAX_FILE_BYTES >> 20
+        );
+        return Err(unreadable(message).with_help("split it into several articles"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let valid = String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned();
-            let d = Diagnostic::new(Problem::NotUtf8, display);
-            let (line, column) = diagnostic::line_column(&valid, valid.len());
-            let mut d = d.at(&valid, line, column, 1);
-            d.snippet = valid.lines().last().map(str::to_string).or(d.snippet);
-            return Err(d.with_help("save the file as UTF-8"));
-        }
-    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Diagnostic::new(Problem::EmptyFile, display)
+            .with_help("write a front matter with `title:` and `date:`, or delete the file"));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, e.valid_up_to(), display))?;
+    if let Some(nul) = text.find('\0') {
+        let d = Diagnostic::new(Problem::NulByte, display).at_offset(text, nul, 1);
+        return Err(d.with_help("this looks like a binary file; only text belongs in content/"));
+    }
     Ok(if text.contains('\r') {
         text.replace("\r\n", "\n")
     } else {
         text.to_string()
     })
+}
+
+/// Larger files are refused rather than risk a slow or stuck build.
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
+
+fn not_utf8(bytes: &[u8], valid_up_to: usize, display: &Path) -> Diagnostic {
+    let valid = String::from_utf8_lossy(&bytes[..valid_up_to]).into_owned();
+    let (line, column) = diagnostic::line_column(&valid, valid.len());
+    let mut d = Diagnostic::new(Problem::NotUtf8, display).at(&valid, line, column, 1);
+    d.snippet = valid.lines().last().map(str::to_string).or(d.snippet);
+    d.with_help("save the file as UTF-8")
 }
 
 #[cfg(test)]

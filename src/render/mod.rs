@@ -73,7 +73,11 @@ pub fn render(config: &Config, theme: &Theme, site: &Site) -> Result<Plan, Vec<D
         &config.base_url,
         list_paths(config, site).into_iter().chain(files),
     );
-    let (bodies, mut problems) = render_bodies(site, &highlighter, &targets);
+    let md = Markdown {
+        highlighter: &highlighter,
+        raw_html: config.raw_html,
+    };
+    let (bodies, mut problems) = render_bodies(site, &md, &targets);
     let refs: Vec<Value> = site
         .pages
         .par_iter()
@@ -365,8 +369,7 @@ fn parse_location(text: &str) -> Option<(String, usize, usize)> {
     Some((parts.next()?.to_string(), line, column))
 }
 
-fn render_bodies(site: &Site, h: &Highlighter, targets: &Targets) -> (Bodies, Vec<Diagnostic>) {
-    let md = Markdown { highlighter: h };
+fn render_bodies(site: &Site, md: &Markdown, targets: &Targets) -> (Bodies, Vec<Diagnostic>) {
     let one =
         |file: &SourceFile, path: &str| md.render(file.body(), &targets.for_file(&file.rel, path));
     let opt = |file: Option<&SourceFile>, path: &str| file.map(|f| one(f, path));

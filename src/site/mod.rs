@@ -671,6 +671,9 @@ mod tests {
     }
 }
 
+/// The longest file name most file systems accept, in bytes.
+const MAX_NAME_BYTES: usize = 255;
+
 #[derive(Default)]
 struct Claims {
     owners: BTreeMap<String, PathBuf>,
@@ -680,6 +683,18 @@ struct Claims {
 
 impl Claims {
     fn claim(&mut self, what: &str, path: &str, source: &std::path::Path) {
+        if let Some(long) = path.split('/').find(|seg| seg.len() > MAX_NAME_BYTES) {
+            let message = format!(
+                "the {what} URL segment `{long}` is {} bytes; file systems allow {MAX_NAME_BYTES} bytes per name",
+                long.len()
+            );
+            let help = "give it a shorter `slug:` (a Chinese character takes 3 bytes)";
+            self.problems.push(
+                Diagnostic::new(Problem::Unsupported { message }, source.to_path_buf())
+                    .with_help(help),
+            );
+            return;
+        }
         match self.owners.get(path) {
             Some(other) => {
                 let problem = Problem::UrlCollision {
