@@ -190,13 +190,22 @@ fn init_prints_what_it_created_and_what_to_run_next() {
     assert!(lines.contains(&"  cd kb && tradekb build"), "{stdout}");
     assert!(dir.path().join("kb/site.yaml").is_file());
 
-    // What the output says to run next works.
+    // What the output says to run next works, and finds nothing to complain about.
+    let kb = dir.path().join("kb");
     tradekb()
-        .current_dir(dir.path().join("kb"))
+        .current_dir(&kb)
         .arg("build")
         .assert()
         .success()
+        .stderr("")
         .stdout(predicate::str::starts_with("Built 3 articles"));
+    tradekb()
+        .current_dir(&kb)
+        .arg("check")
+        .assert()
+        .success()
+        .stderr("")
+        .stdout(predicate::str::ends_with(": no problems\n"));
 }
 
 #[test]
@@ -378,6 +387,19 @@ fn a_new_article_is_built_only_with_drafts_until_its_draft_line_goes() {
         .collect();
     fs::write(&file, published).unwrap();
     assert!(build(&root, unminified()).exists(PAGE));
+}
+
+#[test]
+fn new_says_when_its_date_keeps_it_out_of_builds() {
+    let site = Site::from_files(&[]);
+    new_in(&site, &["policy", "later", "--date", "2999-01-01"])
+        .success()
+        .stdout(predicate::str::contains(
+            "Its date is after today: builds leave it out until that day, unless run with --future.",
+        ));
+    new_in(&site, &["policy", "earlier", "--date", "2015-01-01"])
+        .success()
+        .stdout(predicate::str::contains("after today").not());
 }
 
 #[test]
