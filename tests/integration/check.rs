@@ -188,3 +188,61 @@ fn external_links_are_requested_and_failures_named_with_their_pages() {
     assert_eq!(by_url("/slow")["error"], "timed out");
     assert_eq!(server.join().unwrap(), 3, "every link was requested once");
 }
+
+/// The issue's own test: a copy of the sample site, one link broken, `build` and `check`
+/// both exit 1 naming path:line:column, and the public/ built before is byte-identical.
+#[test]
+fn breaking_one_link_in_the_sample_site_fails_build_and_check_and_keeps_public() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for part in ["content", "themes"] {
+        crate::support::copy_tree(&crate::support::repo_root().join(part), &root.join(part));
+    }
+    std::fs::copy(
+        crate::support::repo_root().join("site.yaml"),
+        root.join("site.yaml"),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let mut cmd = Command::cargo_bin("tradekb").unwrap();
+        cmd.current_dir(root).args(args).output().unwrap()
+    };
+    let built = run(&["build", "--base-url", "https://example.org/kb/"]);
+    assert_eq!(
+        built.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let before = crate::support::tree(&root.join("public"));
+
+    let article = root.join("content/policies/changsha-customs-reply.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(
+        &article,
+        text.replace(
+            "east-to-west-spread.md#各省的尝试",
+            "east-to-west-spread.md#不存在",
+        ),
+    )
+    .unwrap();
+
+    for args in [
+        &["build", "--base-url", "https://example.org/kb/"][..],
+        &["check"][..],
+    ] {
+        let out = run(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains("--> content/policies/changsha-customs-reply.md:33:"),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("#不存在"), "{err}");
+    }
+    assert_eq!(
+        crate::support::tree(&root.join("public")),
+        before,
+        "public/ is untouched"
+    );
+}
