@@ -307,15 +307,8 @@ fn check_base_url(f: &mut Fields, written: Option<&str>, o: &Overrides) -> BaseU
         return default;
     };
     BaseUrl::parse(text).unwrap_or_else(|reason| {
-        let problem = Problem::InvalidValue {
-            key: "base_url".into(),
-            message: format!("`{text}` {reason}"),
-        };
-        f.report_with_help(
-            "base_url",
-            problem,
-            Some("for example https://example.org/ or https://example.org/kb/"),
-        );
+        let help = "for example https://example.org/ or https://example.org/kb/";
+        f.invalid("base_url", format!("`{text}` {reason}"), help);
         default
     })
 }
@@ -325,14 +318,11 @@ fn check_highlight(f: &mut Fields, h: Option<&RawHighlight>) {
     let known = crate::content::highlight::theme_names();
     for name in [&h.light, &h.dark].into_iter().flatten() {
         if !known.iter().any(|k| k == name) {
-            let problem = Problem::InvalidValue {
-                key: "highlight".into(),
-                message: format!("unknown highlight theme `{name}`"),
-            };
-            f.report_with_help(
+            let message = format!("unknown highlight theme `{name}`");
+            f.invalid(
                 "highlight",
-                problem,
-                Some(format!("known themes: {}", known.join(", "))),
+                message,
+                format!("known themes: {}", known.join(", ")),
             );
         }
     }

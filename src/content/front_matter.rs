@@ -209,6 +209,15 @@ impl<'a> Fields<'a> {
         self.errors.push(d);
     }
 
+    /// Records that the value of `key` is wrong, saying why and what to write instead.
+    pub fn invalid(&mut self, key: &str, message: String, help: impl Into<String>) {
+        let problem = Problem::InvalidValue {
+            key: key.into(),
+            message,
+        };
+        self.report_with_help(key, problem, Some(help));
+    }
+
     /// Ends reading: every key not taken is unknown. Returns all problems found, if any.
     pub fn finish(mut self, known: &[&str]) -> Result<(), Vec<Diagnostic>> {
         let leftover: Vec<String> = self.entries.drain(..).map(|(k, _)| k).collect();

@@ -168,7 +168,7 @@ impl ArticleMeta {
         let tags = f.take_list("tags");
         let cities = f.take_list("cities");
         let issuer = take_text(f, "issuer", false);
-        let status = take_status(f);
+        let status = f.take::<Status>("status");
         let source = take_source(f);
         let slug = take_slug(f);
         let aliases = f.take_list("aliases");
@@ -192,36 +192,6 @@ impl ArticleMeta {
     }
 }
 
-fn take_status(f: &mut Fields) -> Option<Status> {
-    let text: String = f.take("status")?;
-    match status_named(&text) {
-        Some(s) => Some(s),
-        None => {
-            let problem = Problem::InvalidValue {
-                key: "status".into(),
-                message: format!("unknown status `{text}`"),
-            };
-            f.report_with_help(
-                "status",
-                problem,
-                Some("use in-force, amended, repealed or draft"),
-            );
-            None
-        }
-    }
-}
-
-fn status_named(text: &str) -> Option<Status> {
-    [
-        Status::InForce,
-        Status::Amended,
-        Status::Repealed,
-        Status::Draft,
-    ]
-    .into_iter()
-    .find(|s| s.key() == text)
-}
-
 /// `source:`, whose URL must be one a reader can safely follow.
 fn take_source(f: &mut Fields) -> Option<SourceRef> {
     let source: SourceRef = f.take("source")?;
@@ -231,15 +201,8 @@ fn take_source(f: &mut Fields) -> Option<SourceRef> {
     match unsafe_url(url) {
         None => Some(source),
         Some(why) => {
-            let problem = Problem::InvalidValue {
-                key: "source".into(),
-                message: format!("url `{url}` {why}"),
-            };
-            f.report_with_help(
-                "source",
-                problem,
-                Some("use an http:// or https:// address"),
-            );
+            let message = format!("url `{url}` {why}");
+            f.invalid("source", message, "use an http:// or https:// address");
             None
         }
     }
@@ -298,12 +261,8 @@ fn take_slug(f: &mut Fields) -> Option<String> {
     if crate::site::slug::is_valid_slug(&slug) {
         return Some(slug);
     }
-    let problem = Problem::InvalidValue {
-        key: "slug".into(),
-        message: format!("`{slug}` is not a valid slug"),
-    };
     let help = "use ASCII letters, digits, `-`, `_` and `.`, without `/` or `..`";
-    f.report_with_help("slug", problem, Some(help));
+    f.invalid("slug", format!("`{slug}` is not a valid slug"), help);
     None
 }
 
@@ -344,15 +303,8 @@ fn take_kind(f: &mut Fields) -> Option<String> {
     if crate::site::slug::is_valid_slug(&kind) {
         return Some(kind);
     }
-    let problem = Problem::InvalidValue {
-        key: "kind".into(),
-        message: format!("`{kind}` is not a valid kind"),
-    };
-    f.report_with_help(
-        "kind",
-        problem,
-        Some("a kind is a short ASCII name such as policy, pilot or analysis"),
-    );
+    let help = "a kind is a short ASCII name such as policy, pilot or analysis";
+    f.invalid("kind", format!("`{kind}` is not a valid kind"), help);
     None
 }
 
@@ -361,11 +313,11 @@ pub fn take_positive(f: &mut Fields, key: &str) -> Option<usize> {
     if n >= 1 {
         return Some(n as usize);
     }
-    let problem = Problem::InvalidValue {
-        key: key.into(),
-        message: format!("must be at least 1, found {n}"),
-    };
-    f.report(key, problem);
+    f.invalid(
+        key,
+        format!("must be at least 1, found {n}"),
+        "write a whole number such as 10",
+    );
     None
 }
 
@@ -476,11 +428,12 @@ fn take_coordinates(f: &mut Fields) -> Option<[f64; 2]> {
     if (-90.0..=90.0).contains(&c[0]) && (-180.0..=180.0).contains(&c[1]) {
         return Some(c);
     }
-    let problem = Problem::InvalidValue {
-        key: "coordinates".into(),
-        message: "latitude must be within ±90 and longitude within ±180".into(),
-    };
-    f.report("coordinates", problem);
+    let message = "latitude must be within ±90 and longitude within ±180".to_string();
+    f.invalid(
+        "coordinates",
+        message,
+        "write [latitude, longitude], e.g. [29.56, 106.55]",
+    );
     None
 }
 
