@@ -385,8 +385,11 @@ def machine_lines(m):
     return [
         "- date: %s" % m["date"],
         "- nproc: %s; CPU: %s; memory: %s; kernel: %s" % (m["nproc"], m["cpu"], mem, m["kernel"]),
-        "- tradekb commit: %s; binary: %s; %s" % (m["tradekb_commit"] or "unknown",
-                                                 m["tradekb_binary"], m["rustc"] or "rustc ?"),
+        "- tradekb commit: %s; binary: %s%s; %s" % (
+            m["tradekb_commit"] or "unknown", m["tradekb_binary"],
+            "" if m.get("binary_built", True) else
+            " (given with --binary, not built by this run: the commit is the repo's HEAD)",
+            m["rustc"] or "rustc ?"),
         "- hugo: %s" % (m["hugo"] or "not installed (apt-get install -y hugo)"),
         "- output file system: %s (%s)" % (m.get("out_dir"), m.get("out_fs") or "unknown"),
         "- load average at start / end: %s / %s" % (m.get("loadavg_start"), m.get("loadavg_end")),
@@ -470,6 +473,7 @@ def main(argv=None):
         binary, built = build_binary(args.binary)
         report["cargo_build_s"] = time.perf_counter() - t0 if built else None
         machine = machine_info(binary, hugo if args.hugo else hugo_version())
+        machine["binary_built"] = built
         machine["out_dir"], machine["out_fs"] = out, fs_type(out)
         report["machine"] = machine
         tools = ["tradekb"] + (["hugo"] if hugo_available else [])

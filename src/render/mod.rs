@@ -59,20 +59,7 @@ pub fn render(config: &Config, theme: &Theme, site: &Site) -> Result<Plan, Vec<D
     };
     let tera = setup(config, theme, &views)?;
     let highlighter = Highlighter::default();
-    let generated = [
-        SYNTAX_CSS,
-        "404.html",
-        "sitemap.xml",
-        "robots.txt",
-        feeds::SITE_FEED,
-    ]
-    .map(String::from);
-    let files = theme.statics.keys().cloned().chain(generated);
-    let targets = Targets::new(
-        site,
-        &config.base_url,
-        list_paths(config, site).into_iter().chain(files),
-    );
+    let targets = link_targets(config, theme, site);
     let md = Markdown {
         highlighter: &highlighter,
         raw_html: config.raw_html,
@@ -89,23 +76,7 @@ pub fn render(config: &Config, theme: &Theme, site: &Site) -> Result<Plan, Vec<D
         bodies: &bodies,
         refs: &refs,
     };
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs(config, site)
-        .par_iter()
-        .map(|job| pages.render(&tera, theme, job))
-        .collect();
-    let mut files =
-        Vec::with_capacity(rendered.len() + theme.statics.len() + site.assets.len() + 1);
-    let mut template_problems = Vec::new();
-    for r in rendered {
-        match r {
-            Ok(f) => files.push(f),
-            Err(d) => template_problems.push(d),
-        }
-    }
-    // One template mistake fails every page that uses it: report it once.
-    diagnostic::sort(&mut template_problems);
-    template_problems
-        .dedup_by(|a, b| a.problem == b.problem && a.path == b.path && a.position == b.position);
+    let (mut files, mut template_problems) = render_pages(config, site, &tera, theme, &pages);
     problems.append(&mut template_problems);
     if !problems.is_empty() {
         // The crawl below would only repeat the links already reported.
@@ -119,6 +90,53 @@ pub fn render(config: &Config, theme: &Theme, site: &Site) -> Result<Plan, Vec<D
         return Err(dead);
     }
     Ok(Plan { files })
+}
+
+/// Everything a link in a body may point at: pages, lists, feeds and files.
+fn link_targets<'a>(config: &'a Config, theme: &Theme, site: &'a Site) -> Targets<'a> {
+    let generated = [
+        SYNTAX_CSS,
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        feeds::SITE_FEED,
+    ];
+    let files = theme
+        .statics
+        .keys()
+        .cloned()
+        .chain(generated.map(String::from));
+    Targets::new(
+        site,
+        &config.base_url,
+        list_paths(config, site).into_iter().chain(files),
+    )
+}
+
+/// Every page through its template, in parallel; a template mistake is reported once.
+fn render_pages(
+    config: &Config,
+    site: &Site,
+    tera: &Tera,
+    theme: &Theme,
+    pages: &Pages,
+) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs(config, site)
+        .par_iter()
+        .map(|job| pages.render(tera, theme, job))
+        .collect();
+    let mut files = Vec::with_capacity(rendered.len() + theme.statics.len() + site.assets.len());
+    let mut problems = Vec::new();
+    for r in rendered {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => problems.push(d),
+        }
+    }
+    diagnostic::sort(&mut problems);
+    problems
+        .dedup_by(|a, b| a.problem == b.problem && a.path == b.path && a.position == b.position);
+    (files, problems)
 }
 
 /// The stylesheet for highlighting, the theme's static files and the content's own files.

@@ -213,12 +213,16 @@ impl Pages<'_> {
             .map(|&i| self.refs[i].clone())
             .collect();
         ctx.insert_value("pages", Value::from(pages));
-        let numbers: Vec<Value> = (1..=total_pages)
+        let mut previous = 0;
+        let numbers: Vec<Value> = page_window(n, total_pages)
             .map(|k| {
+                let gap_before = k > previous + 1;
+                previous = k;
                 map(vec![
                     ("number", k.into()),
                     ("url", url_of(k).into()),
                     ("current", (k == n).into()),
+                    ("gap_before", gap_before.into()),
                 ])
             })
             .collect();
@@ -350,12 +354,33 @@ impl Pages<'_> {
 }
 
 /// The older and the newer article beside page `i` in a newest-first list.
+/// The page numbers a paginator shows: the first, the last and two on each side of the
+/// current one, so that a list of any length costs each of its pages the same few links.
+fn page_window(current: usize, total: usize) -> impl Iterator<Item = usize> {
+    (1..=total).filter(move |&k| k == 1 || k == total || k.abs_diff(current) <= 2)
+}
+
 /// Lists of pages hold page indexes in ascending order (pages are numbered newest first),
 /// so a binary search finds a page's place.
 fn neighbours(list: &[usize], i: usize) -> (Option<usize>, Option<usize>) {
     match list.binary_search(&i).ok() {
         Some(k) => (list.get(k + 1).copied(), k.checked_sub(1).map(|j| list[j])),
         None => (None, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paginators_show_a_window_not_every_page() {
+        assert_eq!(page_window(1, 3).collect::<Vec<_>>(), [1, 2, 3]);
+        assert_eq!(
+            page_window(10, 40).collect::<Vec<_>>(),
+            [1, 8, 9, 10, 11, 12, 40]
+        );
+        assert_eq!(page_window(40, 40).collect::<Vec<_>>(), [1, 38, 39, 40]);
     }
 }
 
