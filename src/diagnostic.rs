@@ -46,6 +46,8 @@ pub enum Problem {
     BrokenLink { target: String, reason: String },
     #[error("{message}")]
     Unsupported { message: String },
+    #[error("Markdown nested more than {limit} levels deep")]
+    NestedTooDeep { limit: usize },
     #[error("{what} `{name}` has no profile in content/{folder}/ (used by {count} article{plural})", plural = if *.count == 1 { "" } else { "s" })]
     NoProfile {
         what: String,
@@ -190,14 +192,15 @@ impl fmt::Display for Diagnostic {
         if let (Some(p), Some(snippet)) = (self.position, &self.snippet) {
             let gutter = p.line.to_string().len();
             let pad = " ".repeat(gutter);
+            let (shown, column) = window(snippet, p.column);
             writeln!(f, "{pad} |")?;
-            writeln!(f, "{} | {}", p.line, snippet)?;
-            let lead: String = snippet
+            writeln!(f, "{} | {}", p.line, shown)?;
+            let lead: String = shown
                 .chars()
-                .take(p.column - 1)
+                .take(column - 1)
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
-            let marks = "^".repeat(p.width);
+            let marks = "^".repeat(p.width.min(SNIPPET_CHARS));
             writeln!(f, "{pad} | {lead}{marks}")?;
         }
         if let Some(help) = &self.help {
@@ -205,6 +208,30 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// Longest snippet shown, in characters; longer lines are cut around the column.
+const SNIPPET_CHARS: usize = 100;
+
+/// The part of a long line around `column`, and the column within that part.
+fn window(line: &str, column: usize) -> (String, usize) {
+    let count = line.chars().count();
+    if count <= SNIPPET_CHARS {
+        return (line.to_string(), column);
+    }
+    let start = column
+        .saturating_sub(SNIPPET_CHARS / 2)
+        .min(count - SNIPPET_CHARS);
+    let mut shown: String = line.chars().skip(start).take(SNIPPET_CHARS).collect();
+    let mut column = column - start;
+    if start > 0 {
+        shown.insert(0, '…');
+        column += 1;
+    }
+    if start + SNIPPET_CHARS < count {
+        shown.push('…');
+    }
+    (shown, column)
 }
 
 /// The nearest known name to `unknown`, if one is close enough to be what was meant.
@@ -248,6 +275,15 @@ mod tests {
         assert!(text.contains("3 | date: 2014-13-01"), "{text}");
         assert!(text.contains("  |       ^^^^^^^^^^"), "{text}");
         assert!(text.contains("= help: use YYYY-MM-DD"), "{text}");
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_column() {
+        let line = format!("{}x{}", "a".repeat(500), "b".repeat(500));
+        let (shown, column) = window(&line, 501);
+        assert_eq!(shown.chars().nth(column - 1), Some('x'));
+        assert!(shown.starts_with('…') && shown.ends_with('…'));
+        assert_eq!(window("short", 2), ("short".to_string(), 2));
     }
 
     #[test]

@@ -69,6 +69,8 @@ pub struct Rendered {
     pub anchors: BTreeSet<String>,
     pub links: Vec<InternalLink>,
     pub broken: Vec<BrokenLink>,
+    /// Byte offset where the elements nest deeper than [`MAX_NESTING`], if they do.
+    pub too_deep: Option<usize>,
 }
 
 pub struct Markdown<'a> {
@@ -86,6 +88,9 @@ pub enum RawHtml {
 }
 
 const MORE: &str = "<!-- more -->";
+/// Deeper nesting of quotes, lists and emphasis than any article needs; past it a page is
+/// refused, since browsers and HTML tools handle such pages slowly or not at all.
+pub const MAX_NESTING: usize = 100;
 /// Ids with this prefix are left to the theme's templates.
 pub const THEME_ID_PREFIX: &str = "tkb-";
 const SUMMARY_LIMIT: usize = 240;
@@ -131,6 +136,8 @@ struct State<'a, 'e> {
     counter: TextCounter,
     summary: Summary,
     escape_html: bool,
+    depth: usize,
+    too_deep: Option<usize>,
 }
 
 impl<'a, 'e> State<'a, 'e> {
@@ -148,11 +155,23 @@ impl<'a, 'e> State<'a, 'e> {
             counter: TextCounter::default(),
             summary: Summary::default(),
             escape_html: false,
+            depth: 0,
+            too_deep: None,
         }
     }
 
     fn event(&mut self, event: Event<'e>, range: Range<usize>) {
         self.summary.observe(&event);
+        match &event {
+            Event::Start(_) => {
+                self.depth += 1;
+                if self.depth > MAX_NESTING && self.too_deep.is_none() {
+                    self.too_deep = Some(range.start);
+                }
+            }
+            Event::End(_) => self.depth = self.depth.saturating_sub(1),
+            _ => {}
+        }
         match event {
             Event::Start(Tag::Heading {
                 level,
@@ -279,6 +298,20 @@ impl<'a, 'e> State<'a, 'e> {
     }
 
     fn link(&mut self, link_type: LinkType, dest: CowStr<'e>, span: Range<usize>) -> CowStr<'e> {
+        if self.escape_html {
+            if let Some(why) = super::meta::unsafe_url(&dest) {
+                let reason = format!(
+                    "a `{}` link {why}",
+                    dest.split(':').next().unwrap_or_default()
+                );
+                self.broken.push(BrokenLink {
+                    dest: dest.to_string(),
+                    reason,
+                    span,
+                });
+                return dest;
+            }
+        }
         if matches!(link_type, LinkType::Autolink | LinkType::Email) {
             return dest;
         }
@@ -322,6 +355,7 @@ impl<'a, 'e> State<'a, 'e> {
             anchors: self.anchors,
             links: self.internal,
             broken: self.broken,
+            too_deep: self.too_deep,
         }
     }
 }
@@ -625,6 +659,15 @@ mod tests {
         );
         assert!(r.html.contains("&lt;script&gt;"), "{}", r.html);
         assert!(render(md).html.contains("<b>粗</b>"), "allowed by default");
+    }
+
+    #[test]
+    fn nesting_past_the_limit_is_reported_where_it_starts() {
+        let deep = format!("正文\n\n{} 引用\n", ">".repeat(MAX_NESTING + 5));
+        let r = render(&deep);
+        // "正文\n\n" is 8 bytes; the 101st quote opens 100 bytes later.
+        assert_eq!(r.too_deep, Some(8 + MAX_NESTING));
+        assert_eq!(render(&">".repeat(20)).too_deep, None);
     }
 
     #[test]

@@ -300,8 +300,9 @@ pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
         let d = Diagnostic::new(Problem::NulByte, display).at_offset(text, nul, 1);
         return Err(d.with_help("this looks like a binary file; only text belongs in content/"));
     }
+    // Old Mac files end lines with a lone CR, and YAML counts it as one: so do we.
     Ok(if text.contains('\r') {
-        text.replace("\r\n", "\n")
+        text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
         text.to_string()
     })

@@ -44,10 +44,19 @@ pub fn write(config: &Config, plan: Plan) -> Result<Written, WriteError> {
     remove_if_exists(&staging)?;
     fs::create_dir_all(&staging).map_err(|e| io_err(&staging, e))?;
     let minify = minifier(config.minify);
-    let result = plan
-        .files
-        .par_iter()
-        .try_for_each(|f| write_one(&staging, out, f, minify.as_ref()));
+    let write_all = || {
+        plan.files
+            .par_iter()
+            .try_for_each(|f| write_one(&staging, out, f, minify.as_ref()))
+    };
+    // minify-html recurses once per nested element: its threads get room for deep pages.
+    let result = match rayon::ThreadPoolBuilder::new()
+        .stack_size(MINIFY_STACK)
+        .build()
+    {
+        Ok(pool) => pool.install(write_all),
+        Err(_) => write_all(),
+    };
     let result = result.and_then(|()| {
         let marker = staging.join(MARKER);
         fs::write(&marker, MARKER_TEXT).map_err(|e| io_err(&marker, e))
@@ -164,7 +173,11 @@ fn final_bytes<'a>(
         Contents::Static(StaticFile::Disk(src)) => Cow::Owned(fs::read(src)?),
     };
     Ok(match minify {
-        Some(cfg) if f.path.ends_with(".html") && matches!(f.contents, Contents::Bytes(_)) => {
+        Some(cfg)
+            if f.path.ends_with(".html")
+                && matches!(f.contents, Contents::Bytes(_))
+                && nesting_depth(&raw) <= MAX_MINIFY_DEPTH =>
+        {
             Cow::Owned(minify_html::minify(&raw, cfg))
         }
         Some(_) if f.path.ends_with(".css") => Cow::Owned(minify_css(&raw)),
@@ -190,6 +203,46 @@ fn keep_or_write(previous: &Path, target: &Path, bytes: &[u8]) -> io::Result<()>
             .set_modified(modified)?;
     }
     Ok(())
+}
+
+/// Stack of each writing thread: enough for minify-html on pages nested
+/// [`MAX_MINIFY_DEPTH`] deep, reserved rather than used by ordinary pages.
+const MINIFY_STACK: usize = 64 << 20;
+/// Pages nested deeper (raw HTML can be) are written as rendered, not minified.
+const MAX_MINIFY_DEPTH: usize = 1000;
+
+/// An upper estimate of how deeply the elements of an HTML document nest: opening tags
+/// count up, closing tags down; void and self-closed elements do not count.
+fn nesting_depth(html: &[u8]) -> usize {
+    const VOID: &[&[u8]] = &[
+        b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta",
+        b"source", b"track", b"wbr",
+    ];
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(off) = html[i..].iter().position(|&b| b == b'<') {
+        i += off + 1;
+        let rest = &html[i..];
+        if rest.first() == Some(&b'/') {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        if !rest.first().is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        let name_len = rest
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(rest.len());
+        let name = rest[..name_len].to_ascii_lowercase();
+        let end = rest.iter().position(|&b| b == b'>').unwrap_or(rest.len());
+        let self_closed = end > 0 && rest[end - 1] == b'/';
+        if !VOID.contains(&name.as_slice()) && !self_closed {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+    }
+    deepest
 }
 
 fn minifier(on: bool) -> Option<minify_html::Cfg> {
@@ -256,6 +309,27 @@ fn io_err(path: &Path, source: io::Error) -> WriteError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_depth_counts_open_elements() {
+        assert_eq!(
+            nesting_depth(b"<p>a<br>b<img src=x/></p><div><p>c</p></div>"),
+            2
+        );
+        assert_eq!(nesting_depth("<div>".repeat(5000).as_bytes()), 5000);
+    }
+
+    #[test]
+    fn deep_raw_html_is_written_unminified_without_crashing() {
+        let html = format!("<!doctype html><p>{}x", "<span>".repeat(50_000)).into_bytes();
+        let f = OutputFile {
+            path: "a.html".into(),
+            contents: Contents::Bytes(html.clone()),
+        };
+        let cfg = minifier(true);
+        let out = final_bytes(&f, cfg.as_ref()).unwrap();
+        assert_eq!(out.as_ref(), html.as_slice());
+    }
 
     #[test]
     fn output_paths_stay_inside() {

@@ -84,12 +84,121 @@ pub fn render(config: &Config, theme: &Theme, site: &Site) -> Result<Plan, Vec<D
     }
     files.extend(support_files(config, theme, site));
     files.extend(machine_files(config, site, &bodies.pages, &strings));
+    let clashes = clashing_files(config, theme, site, &files);
+    if !clashes.is_empty() {
+        return Err(clashes);
+    }
     let output_name = config.display_path(&config.output_dir);
     let dead = crawl::check(&files, &config.base_url.root, &output_name);
     if !dead.is_empty() {
         return Err(dead);
     }
     Ok(Plan { files })
+}
+
+/// Two files of the plan at one output path: an alias onto a feed, a content file where a
+/// page goes. The URL claims of the resolve stage see pages; this sees every file.
+fn clashing_files(
+    config: &Config,
+    theme: &Theme,
+    site: &Site,
+    files: &[OutputFile],
+) -> Vec<Diagnostic> {
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for f in files {
+        let count = seen.entry(f.path.as_str()).or_default();
+        *count += 1;
+        if *count == 2 && !claimed_by_resolve(site, &f.path, files) {
+            let origins = origins_of(config, theme, site, &f.path);
+            let problem = Problem::UrlCollision {
+                what: "output file".into(),
+                url: format!("/{}", f.path),
+                other: origins
+                    .get(1)
+                    .cloned()
+                    .unwrap_or_else(|| "a file tradekb generates".into()),
+            };
+            // An alias is the likely mistake: point at its line.
+            let alias = site.redirects.iter().find(|r| r.output_path() == f.path);
+            let d = match alias {
+                Some(r) => crate::site::at_key(&site.pages[r.to].doc.file, "aliases", problem),
+                None => {
+                    let source = origins
+                        .first()
+                        .cloned()
+                        .unwrap_or_else(|| "(generated)".into());
+                    Diagnostic::new(problem, source)
+                }
+            };
+            let d = d.with_help("change the alias or move the file");
+            problems.push(d);
+        }
+    }
+    for f in files {
+        // `a/b` cannot be both a file and the folder of `a/b/index.html`.
+        let mut ancestors = f.path.match_indices('/').map(|(i, _)| &f.path[..i]);
+        if let Some(folder) = ancestors.find(|a| seen.contains_key(a)) {
+            let origins = origins_of(config, theme, site, folder);
+            let message = format!(
+                "/{folder} is written as a file, but /{} needs it to be a folder",
+                f.path
+            );
+            let source = origins
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "(generated)".into());
+            problems.push(Diagnostic::new(Problem::Unsupported { message }, source));
+        }
+    }
+    diagnostic::sort(&mut problems);
+    problems
+}
+
+/// Whether every writer of `path` is a page or redirect whose URL the resolve stage claims
+/// (and so has reported already when two of them meet).
+fn claimed_by_resolve(site: &Site, path: &str, files: &[OutputFile]) -> bool {
+    let writers = files.iter().filter(|f| f.path == path).count();
+    let page_dir = path.strip_suffix("index.html");
+    let is_list = |p: &str| {
+        p.is_empty()
+            || p == "tags/"
+            || p == "cities/"
+            || site.sections.iter().any(|s| s.path == p)
+            || site.tags.iter().any(|t| t.path == p)
+            || site.cities.iter().any(|c| c.path == p)
+    };
+    let pages = page_dir.map_or(0, |d| {
+        site.pages.iter().filter(|p| p.path == d).count() + usize::from(is_list(d))
+    });
+    let redirects = site
+        .redirects
+        .iter()
+        .filter(|r| r.output_path() == path)
+        .count();
+    pages + redirects >= writers
+}
+
+/// Where the files written at `path` come from, sources first.
+fn origins_of(config: &Config, theme: &Theme, site: &Site, path: &str) -> Vec<String> {
+    let mut out: Vec<String> = site
+        .redirects
+        .iter()
+        .filter(|r| r.output_path() == path)
+        .map(|r| site.pages[r.to].doc.file.path.display().to_string())
+        .collect();
+    if site.assets.binary_search(&path.to_string()).is_ok() {
+        out.push(
+            config
+                .display_path(&config.content_dir.join(path))
+                .display()
+                .to_string(),
+        );
+    }
+    if theme.statics.contains_key(path) {
+        out.push(format!("the theme's static/{path}"));
+    }
+    out
 }
 
 /// Everything a link in a body may point at: pages, lists, feeds and files.
@@ -480,6 +589,17 @@ fn check_links(site: &Site, bodies: &Bodies) -> Vec<Diagnostic> {
                 span.len(),
             )
         };
+        if let Some(offset) = r.too_deep {
+            let problem = Problem::NestedTooDeep {
+                limit: crate::content::markdown::MAX_NESTING,
+            };
+            let d = Diagnostic::new(problem, file.path.clone()).at_offset(
+                &file.text,
+                file.body_offset + offset,
+                1,
+            );
+            problems.push(d.with_help("flatten the quotes or lists that open here"));
+        }
         for b in &r.broken {
             let problem = Problem::BrokenLink {
                 target: b.dest.clone(),

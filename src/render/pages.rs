@@ -369,6 +369,20 @@ fn neighbours(list: &[usize], i: usize) -> (Option<usize>, Option<usize>) {
     }
 }
 
+/// Sort key of a city's region: the four statistical regions first, then others, then none.
+fn region_rank(c: &City) -> (usize, String) {
+    match c.meta.as_ref().and_then(|m| m.region.as_deref()) {
+        Some(r) => (
+            REGION_ORDER
+                .iter()
+                .position(|x| *x == r)
+                .unwrap_or(REGION_ORDER.len()),
+            r.to_string(),
+        ),
+        None => (REGION_ORDER.len() + 1, String::new()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -381,19 +395,5 @@ mod tests {
             [1, 8, 9, 10, 11, 12, 40]
         );
         assert_eq!(page_window(40, 40).collect::<Vec<_>>(), [1, 38, 39, 40]);
-    }
-}
-
-/// Sort key of a city's region: the four statistical regions first, then others, then none.
-fn region_rank(c: &City) -> (usize, String) {
-    match c.meta.as_ref().and_then(|m| m.region.as_deref()) {
-        Some(r) => (
-            REGION_ORDER
-                .iter()
-                .position(|x| *x == r)
-                .unwrap_or(REGION_ORDER.len()),
-            r.to_string(),
-        ),
-        None => (REGION_ORDER.len() + 1, String::new()),
     }
 }

@@ -529,14 +529,14 @@ pub fn alias_path(alias: &str) -> Result<SitePath, String> {
         return Err("must not contain empty, `.` or `..` segments".into());
     }
     let joined = segments.join("/");
-    let is_file = segments
-        .last()
-        .is_some_and(|s| s.ends_with(".html") || s.ends_with(".htm"));
-    Ok(if is_file {
-        joined
-    } else {
-        format!("{joined}/")
-    })
+    let last = segments.last().copied().unwrap_or_default();
+    if last.ends_with(".html") || last.ends_with(".htm") {
+        return Ok(joined);
+    }
+    if last.contains('.') && !alias.trim().ends_with('/') {
+        return Err("must be a page URL, ending in `/` or `.html`".into());
+    }
+    Ok(format!("{joined}/"))
 }
 
 /// The redirect pages of every alias, in page order.
@@ -553,7 +553,7 @@ fn redirects(pages: &[Page]) -> Vec<Redirect> {
 }
 
 /// A diagnostic on the line of `key:` in a file's front matter.
-fn at_key(file: &SourceFile, key: &str, problem: Problem) -> Diagnostic {
+pub(crate) fn at_key(file: &SourceFile, key: &str, problem: Problem) -> Diagnostic {
     let d = Diagnostic::new(problem, file.path.clone());
     let prefix = format!("{key}:");
     match file.text.lines().position(|l| l.starts_with(&prefix)) {
@@ -595,7 +595,8 @@ fn claim_urls(config: &Config, site: &Site) -> (BTreeMap<String, SitePath>, Vec<
     let taxonomy = |name: &str| content.join(name);
     claims.claim("the tag index", "tags/", &taxonomy("tags"));
     claims.claim("the city index", "cities/", &taxonomy("cities"));
-    for t in &site.tags {
+    // Terms whose names make no URL are reported where they are used.
+    for t in site.tags.iter().filter(|t| !t.slug.is_empty()) {
         let src = t
             .profile
             .as_ref()
@@ -606,7 +607,7 @@ fn claim_urls(config: &Config, site: &Site) -> (BTreeMap<String, SitePath>, Vec<
             claims.sources.insert(f.rel.clone(), t.path.clone());
         }
     }
-    for c in &site.cities {
+    for c in site.cities.iter().filter(|c| !c.slug.is_empty()) {
         let src = c
             .profile
             .as_ref()
@@ -656,6 +657,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn paths_that_cannot_be_urls_are_named() {
+        assert_eq!(path_problem(""), None);
+        assert_eq!(path_problem("policies/x/"), None);
+        assert_eq!(path_problem("tags/跨境电商/"), None);
+        assert!(path_problem("policies//").is_some());
+        assert!(path_problem("/").is_some());
+        assert!(path_problem("a#b/").is_some());
+        assert!(path_problem("a%2e/").is_some());
+    }
+
+    #[test]
     fn aliases_become_site_paths_inside_the_site() {
         assert_eq!(alias_path("/old/path").as_deref(), Ok("old/path/"));
         assert_eq!(
@@ -668,7 +680,29 @@ mod tests {
         assert!(alias_path("/a\\b/").is_err());
         assert!(alias_path("/").is_err());
         assert!(alias_path("/a//b/").is_err());
+        assert!(alias_path("/atom.xml").is_err());
+        assert_eq!(alias_path("/v1.2/").as_deref(), Ok("v1.2/"));
     }
+}
+
+/// Why a site path cannot be a URL and a file path, if it cannot.
+fn path_problem(path: &str) -> Option<&'static str> {
+    let inner = path.strip_suffix('/').unwrap_or(path);
+    if path.is_empty() {
+        return None;
+    }
+    for seg in inner.split('/') {
+        if seg.is_empty() {
+            return Some("has an empty part: a file or folder name with no letters or digits");
+        }
+        if seg == "." || seg == ".." {
+            return Some("has a `.` or `..` part");
+        }
+        if seg.contains(['#', '?', '%', '\\']) || seg.chars().any(char::is_control) {
+            return Some("has a `#`, `?`, `%`, backslash or control character, which URLs cannot carry as they are");
+        }
+    }
+    None
 }
 
 /// The longest file name most file systems accept, in bytes.
@@ -683,6 +717,16 @@ struct Claims {
 
 impl Claims {
     fn claim(&mut self, what: &str, path: &str, source: &std::path::Path) {
+        if let Some(why) = path_problem(path) {
+            let message = format!("the {what} URL `/{path}` {why}");
+            let help =
+                "rename the file or folder, or give it a `slug:` of ASCII letters, digits and `-`";
+            self.problems.push(
+                Diagnostic::new(Problem::Unsupported { message }, source.to_path_buf())
+                    .with_help(help),
+            );
+            return;
+        }
         if let Some(long) = path.split('/').find(|seg| seg.len() > MAX_NAME_BYTES) {
             let message = format!(
                 "the {what} URL segment `{long}` is {} bytes; file systems allow {MAX_NAME_BYTES} bytes per name",

@@ -4,6 +4,7 @@
 
 mod support;
 
+mod bad_input;
 mod base_url;
 mod check;
 mod cli;
@@ -15,6 +16,7 @@ mod input_encoding;
 mod links;
 mod markdown;
 mod output;
+mod properties;
 mod publishing;
 mod scaffold;
 mod sections;
