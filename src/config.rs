@@ -9,7 +9,8 @@ use crate::diagnostic::{Diagnostic, Problem};
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
-const KEYS: &[&str] = &[
+/// The keys `site.yaml` may have.
+pub const KEYS: &[&str] = &[
     "title",
     "base_url",
     "language",

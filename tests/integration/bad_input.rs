@@ -14,7 +14,6 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use tempfile::TempDir;
-use walkdir::WalkDir;
 
 use crate::support::{assert_same_tree, repo_root, tree, Page};
 
@@ -219,16 +218,8 @@ impl Sample {
 fn copy(from: &Path, to: &Path) {
     if from.is_file() {
         fs::copy(from, to).unwrap();
-        return;
-    }
-    for entry in WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
+    } else {
+        crate::support::copy_tree(from, to);
     }
 }
 

@@ -34,28 +34,8 @@ fn cases() -> ProptestConfig {
 // ---------------------------------------------------------------------------------------
 // Generators
 
-const ARTICLE_KEYS: &[&str] = &[
-    "title", "date", "updated", "summary", "tags", "cities", "issuer", "status", "source", "slug",
-    "aliases", "draft", "extra",
-];
-
-const CONFIG_KEYS: &[&str] = &[
-    "title",
-    "base_url",
-    "language",
-    "theme",
-    "description",
-    "author",
-    "paginate_by",
-    "minify",
-    "highlight",
-    "feed_limit",
-    "sitemap",
-    "robots",
-    "unprofiled",
-    "raw_html",
-    "extra",
-];
+const ARTICLE_KEYS: &[&str] = tradekb::content::meta::ARTICLE_KEYS;
+const CONFIG_KEYS: &[&str] = tradekb::config::KEYS;
 
 /// Text of any script, emoji included, without control characters (so without NUL).
 fn text() -> impl Strategy<Value = String> {
