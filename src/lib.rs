@@ -55,13 +55,17 @@ pub struct Report {
     pub stages: Stages,
 }
 
-/// How long each stage took.
+/// How long each stage took. Files are written while they are rendered, so `render`
+/// includes writing them (`writing` says how much thread time that took); `write` is
+/// putting the finished site in place.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Stages {
     pub load: Duration,
     pub resolve: Duration,
     pub render: Duration,
     pub write: Duration,
+    /// Thread time spent writing files during the render stage.
+    pub writing: Duration,
 }
 
 impl Stages {
@@ -70,20 +74,22 @@ impl Stages {
     }
 }
 
-/// Builds the site described by `config` into its output folder. Nothing is written when
-/// the site has any error; warnings are returned in the report.
+/// Builds the site described by `config` into its output folder. The output folder is
+/// replaced only when the site has no error; warnings are returned in the report.
 pub fn build(config: &Config) -> Result<Report, Error> {
     let mut stages = Stages::default();
-    let checked = validate(config, &mut stages)?;
-    let Some(plan) = checked.plan else {
+    let staging = output::Staging::begin(config)?;
+    let checked = run(config, &mut stages, &staging)?;
+    let Some(produced) = checked.produced else {
         return Err(Error::Site(checked.problems));
     };
+    stages.writing = staging.busy();
+    timed(&mut stages.write, || staging.finish())?;
     let site = &checked.site;
-    let written = timed(&mut stages.write, || output::write(config, plan))?;
     Ok(Report {
         articles: site.pages.len(),
-        pages: written.html,
-        files: written.files,
+        pages: produced.pages.len(),
+        files: produced.files,
         tags: site.tags.len(),
         cities: site.cities.len(),
         warnings: checked.problems,
@@ -94,15 +100,20 @@ pub fn build(config: &Config) -> Result<Report, Error> {
 /// A site taken through every stage but the write, and all it had to say.
 pub struct Checked {
     pub site: site::Site,
-    /// The files to write; none when any problem is an error.
-    pub plan: Option<render::Plan>,
+    /// What was rendered; none when any problem is an error.
+    pub produced: Option<render::Produced>,
     /// Errors and warnings, sorted by file and position.
     pub problems: Vec<Diagnostic>,
 }
 
 /// Loads, resolves and renders without writing, going as far as the problems allow so that
-/// one run reports them all. `build` and `check` both start here.
+/// one run reports them all. `check` starts here.
 pub fn validate(config: &Config, stages: &mut Stages) -> Result<Checked, Error> {
+    run(config, stages, &render::Discard)
+}
+
+/// Loads, resolves and renders into `sink`.
+fn run(config: &Config, stages: &mut Stages, sink: &dyn render::Sink) -> Result<Checked, Error> {
     let (content, mut problems) = timed(&mut stages.load, || content::load(config));
     let (site, mut resolved) = timed(&mut stages.resolve, || site::resolve(config, content));
     problems.append(&mut resolved);
@@ -114,19 +125,26 @@ pub fn validate(config: &Config, stages: &mut Stages) -> Result<Checked, Error> 
             return Err(Error::Site(problems));
         }
     };
-    let rendered = timed(&mut stages.render, || render::render(config, &theme, &site));
-    let plan = match rendered {
-        Ok(plan) => Some(plan),
+    let errors_known = problems.iter().any(Diagnostic::is_error);
+    let mut site = site;
+    let rendered = timed(&mut stages.render, || {
+        let prepared = render::prepare(config, &theme, &site);
+        // Every diagnostic that quotes a source has been made: the texts can go.
+        site.forget_sources();
+        render::render(config, &theme, &site, prepared, sink, errors_known)
+    });
+    let produced = match rendered {
+        Ok(p) => Some(p),
         Err(mut p) => {
             problems.append(&mut p);
             None
         }
     };
     diagnostic::sort(&mut problems);
-    let plan = plan.filter(|_| !problems.iter().any(Diagnostic::is_error));
+    let produced = produced.filter(|_| !problems.iter().any(Diagnostic::is_error));
     Ok(Checked {
         site,
-        plan,
+        produced,
         problems,
     })
 }

@@ -9,7 +9,6 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::render::Contents;
 use crate::{Error, Stages};
 
 #[derive(Debug, Clone, Default)]
@@ -110,11 +109,9 @@ pub fn check(config: &Config, options: &CheckOptions) -> Result<CheckReport, Err
         }
         Err(e) => return Err(e),
     };
-    let pages = checked.plan.as_ref().map_or(0, |p| {
-        p.files.iter().filter(|f| f.path.ends_with(".html")).count()
-    });
-    let external = match (&options.external, &checked.plan) {
-        (Some(opts), Some(plan)) => external::check(&external_links(plan), opts),
+    let pages = checked.produced.as_ref().map_or(0, |p| p.pages.len());
+    let external = match (&options.external, &checked.produced) {
+        (Some(opts), Some(produced)) => external::check(&external_links(produced), opts),
         _ => Vec::new(),
     };
     Ok(CheckReport {
@@ -126,21 +123,13 @@ pub fn check(config: &Config, options: &CheckOptions) -> Result<CheckReport, Err
 }
 
 /// Every http(s) link of the rendered pages, with the pages (output paths) that hold it.
-fn external_links(plan: &crate::render::Plan) -> BTreeMap<String, Vec<String>> {
+fn external_links(produced: &crate::render::Produced) -> BTreeMap<String, Vec<String>> {
     let mut links: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for f in &plan.files {
-        let Contents::Bytes(bytes) = &f.contents else {
-            continue;
-        };
-        if !f.path.ends_with(".html") {
-            continue;
-        }
-        for href in crate::render::links_in(&String::from_utf8_lossy(bytes)) {
-            if href.starts_with("http://") || href.starts_with("https://") {
-                let pages = links.entry(href).or_default();
-                if pages.last() != Some(&f.path) {
-                    pages.push(f.path.clone());
-                }
+    for (path, crawled) in &produced.pages {
+        for href in &crawled.external {
+            let pages = links.entry(href.clone()).or_default();
+            if pages.last() != Some(path) {
+                pages.push(path.clone());
             }
         }
     }

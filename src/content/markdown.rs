@@ -346,6 +346,8 @@ impl<'a, 'e> State<'a, 'e> {
         let footnotes = self.footnote_ids(&events);
         let mut html = String::new();
         pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|e| footnotes.event(e)));
+        // Bodies are kept until their page is written: no room to spare.
+        html.shrink_to_fit();
         Rendered {
             html,
             toc: nest(&self.headings),

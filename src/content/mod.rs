@@ -30,8 +30,15 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
+    /// The Markdown body; empty once the text is forgotten.
     pub fn body(&self) -> &str {
-        &self.text[self.body_offset..]
+        self.text.get(self.body_offset..).unwrap_or_default()
+    }
+
+    /// Drops the text (see [`crate::site::Site::forget_sources`]).
+    pub fn forget_text(&mut self) {
+        self.text = String::new();
+        self.body_offset = 0;
     }
 
     /// The file name without `.md`.

@@ -1,17 +1,17 @@
-//! Write stage: minifies the rendered HTML, writes the whole site into a staging folder
-//! beside the output folder, then swaps it in, so that readers and uploads never see a
-//! half-written site. Never writes outside the output folder.
+//! Write stage: a staging folder beside the output folder takes every file as the render
+//! stage finishes it; when the whole site is there, the staging folder replaces the output
+//! folder, so that readers and uploads never see a half-written site. A build that fails
+//! leaves the output folder as it was. Never writes outside the output folder.
 
-use std::borrow::Cow;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
-
-use rayon::prelude::*;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use crate::config::Config;
-use crate::render::theme::StaticFile;
-use crate::render::{Contents, OutputFile, Plan};
+use crate::render::Sink;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -27,54 +27,89 @@ pub enum WriteError {
     },
 }
 
-/// What was written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Written {
-    pub files: usize,
-    pub html: usize,
+/// The staging folder of one build. Dropped unfinished, it is removed.
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    /// The first write that failed; later files are not written.
+    failed: Mutex<Option<WriteError>>,
+    /// Time spent writing files, summed over threads.
+    busy_nanos: AtomicU64,
+    finished: bool,
 }
 
-pub fn write(config: &Config, plan: Plan) -> Result<Written, WriteError> {
-    guard(config)?;
-    for f in &plan.files {
-        check_relative(&f.path)?;
+impl Staging {
+    /// Checks that the output folder may be replaced and makes an empty staging folder.
+    pub fn begin(config: &Config) -> Result<Staging, WriteError> {
+        guard(config)?;
+        let out = config.output_dir.clone();
+        let dir = sibling(&out, "tradekb-staging");
+        remove_if_exists(&dir)?;
+        fs::create_dir_all(&dir).map_err(|e| io_err(&dir, e))?;
+        Ok(Staging {
+            dir,
+            out,
+            failed: Mutex::new(None),
+            busy_nanos: AtomicU64::new(0),
+            finished: false,
+        })
     }
-    let out = &config.output_dir;
-    let staging = sibling(out, "tradekb-staging");
-    remove_if_exists(&staging)?;
-    fs::create_dir_all(&staging).map_err(|e| io_err(&staging, e))?;
-    let minify = minifier(config.minify);
-    let write_all = || {
-        plan.files
-            .par_iter()
-            .try_for_each(|f| write_one(&staging, out, f, minify.as_ref()))
-    };
-    // minify-html recurses once per nested element: its threads get room for deep pages.
-    let result = match rayon::ThreadPoolBuilder::new()
-        .stack_size(MINIFY_STACK)
-        .build()
-    {
-        Ok(pool) => pool.install(write_all),
-        Err(_) => write_all(),
-    };
-    let result = result.and_then(|()| {
-        let marker = staging.join(MARKER);
-        fs::write(&marker, MARKER_TEXT).map_err(|e| io_err(&marker, e))
-    });
-    if let Err(e) = result {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
+
+    /// Time the threads spent writing files.
+    pub fn busy(&self) -> Duration {
+        Duration::from_nanos(self.busy_nanos.load(Ordering::Relaxed))
     }
-    swap(&staging, out)?;
-    let html = plan
-        .files
-        .iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .count();
-    Ok(Written {
-        files: plan.files.len(),
-        html,
-    })
+
+    /// Puts the staged site in place of the output folder, or reports the first write that
+    /// failed (and leaves the output folder alone).
+    pub fn finish(mut self) -> Result<(), WriteError> {
+        let failed = self.failed.lock().map_or(None, |mut f| f.take());
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        let marker = self.dir.join(MARKER);
+        fs::write(&marker, MARKER_TEXT).map_err(|e| io_err(&marker, e))?;
+        swap(&self.dir, &self.out)?;
+        self.finished = true;
+        Ok(())
+    }
+
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        check_relative(path)?;
+        let target = self.dir.join(path);
+        if let Some(dir) = target.parent() {
+            fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
+        }
+        keep_or_write(&self.out.join(path), &target, bytes).map_err(|e| io_err(&target, e))
+    }
+}
+
+impl Sink for Staging {
+    fn keeps(&self) -> bool {
+        true
+    }
+
+    fn put(&self, path: &str, bytes: &[u8]) {
+        let start = Instant::now();
+        let failed = self.failed.lock().is_ok_and(|f| f.is_some());
+        if !failed {
+            if let Err(e) = self.write(path, bytes) {
+                if let Ok(mut f) = self.failed.lock() {
+                    f.get_or_insert(e);
+                }
+            }
+        }
+        let nanos = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.busy_nanos.fetch_add(nanos, Ordering::Relaxed);
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 /// Marks a folder as tradekb's output, which the next build may replace.
@@ -148,43 +183,6 @@ fn sibling(out: &Path, tag: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.{tag}"))
 }
 
-fn write_one(
-    staging: &Path,
-    previous: &Path,
-    f: &OutputFile,
-    minify: Option<&minify_html::Cfg>,
-) -> Result<(), WriteError> {
-    let target = staging.join(&f.path);
-    if let Some(dir) = target.parent() {
-        fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
-    }
-    let bytes = final_bytes(f, minify).map_err(|e| io_err(&target, e))?;
-    keep_or_write(&previous.join(&f.path), &target, &bytes).map_err(|e| io_err(&target, e))
-}
-
-/// The bytes a file gets in the output: minified HTML and CSS, others as they are.
-fn final_bytes<'a>(
-    f: &'a OutputFile,
-    minify: Option<&minify_html::Cfg>,
-) -> io::Result<Cow<'a, [u8]>> {
-    let raw: Cow<[u8]> = match &f.contents {
-        Contents::Bytes(b) => Cow::Borrowed(b),
-        Contents::Static(StaticFile::Embedded(b)) => Cow::Borrowed(b),
-        Contents::Static(StaticFile::Disk(src)) => Cow::Owned(fs::read(src)?),
-    };
-    Ok(match minify {
-        Some(cfg)
-            if f.path.ends_with(".html")
-                && matches!(f.contents, Contents::Bytes(_))
-                && nesting_depth(&raw) <= MAX_MINIFY_DEPTH =>
-        {
-            Cow::Owned(minify_html::minify(&raw, cfg))
-        }
-        Some(_) if f.path.ends_with(".css") => Cow::Owned(minify_css(&raw)),
-        _ => raw,
-    })
-}
-
 /// A file whose bytes did not change keeps the previous build's copy, and so its
 /// modification time, so that uploads and rsync send only what changed.
 fn keep_or_write(previous: &Path, target: &Path, bytes: &[u8]) -> io::Result<()> {
@@ -203,78 +201,6 @@ fn keep_or_write(previous: &Path, target: &Path, bytes: &[u8]) -> io::Result<()>
             .set_modified(modified)?;
     }
     Ok(())
-}
-
-/// Stack of each writing thread: enough for minify-html on pages nested
-/// [`MAX_MINIFY_DEPTH`] deep, reserved rather than used by ordinary pages.
-const MINIFY_STACK: usize = 64 << 20;
-/// Pages nested deeper (raw HTML can be) are written as rendered, not minified.
-const MAX_MINIFY_DEPTH: usize = 1000;
-
-/// An upper estimate of how deeply the elements of an HTML document nest: opening tags
-/// count up, closing tags down; void and self-closed elements do not count.
-fn nesting_depth(html: &[u8]) -> usize {
-    const VOID: &[&[u8]] = &[
-        b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta",
-        b"source", b"track", b"wbr",
-    ];
-    let (mut depth, mut deepest) = (0usize, 0usize);
-    let mut i = 0;
-    while let Some(off) = html[i..].iter().position(|&b| b == b'<') {
-        i += off + 1;
-        let rest = &html[i..];
-        if rest.first() == Some(&b'/') {
-            depth = depth.saturating_sub(1);
-            continue;
-        }
-        if !rest.first().is_some_and(u8::is_ascii_alphabetic) {
-            continue;
-        }
-        let name_len = rest
-            .iter()
-            .position(|b| !b.is_ascii_alphanumeric())
-            .unwrap_or(rest.len());
-        let name = rest[..name_len].to_ascii_lowercase();
-        let end = rest.iter().position(|&b| b == b'>').unwrap_or(rest.len());
-        let self_closed = end > 0 && rest[end - 1] == b'/';
-        if !VOID.contains(&name.as_slice()) && !self_closed {
-            depth += 1;
-            deepest = deepest.max(depth);
-        }
-    }
-    deepest
-}
-
-fn minifier(on: bool) -> Option<minify_html::Cfg> {
-    on.then(|| minify_html::Cfg {
-        minify_css: true,
-        // minify-js has rewritten valid scripts wrongly before; scripts are kept as written.
-        minify_js: false,
-        keep_closing_tags: true,
-        keep_html_and_head_opening_tags: true,
-        ..minify_html::Cfg::default()
-    })
-}
-
-/// Minified CSS, or the CSS as written when it does not parse (the browser will say why).
-fn minify_css(css: &[u8]) -> Vec<u8> {
-    use lightningcss::stylesheet::{MinifyOptions, ParserOptions, PrinterOptions, StyleSheet};
-    let Ok(text) = std::str::from_utf8(css) else {
-        return css.to_vec();
-    };
-    let Ok(mut sheet) = StyleSheet::parse(text, ParserOptions::default()) else {
-        return css.to_vec();
-    };
-    if sheet.minify(MinifyOptions::default()).is_err() {
-        return css.to_vec();
-    }
-    match sheet.to_css(PrinterOptions {
-        minify: true,
-        ..PrinterOptions::default()
-    }) {
-        Ok(out) => out.code.into_bytes(),
-        Err(_) => css.to_vec(),
-    }
 }
 
 /// Puts the staged site in place of the old one.
@@ -309,27 +235,6 @@ fn io_err(path: &Path, source: io::Error) -> WriteError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn nesting_depth_counts_open_elements() {
-        assert_eq!(
-            nesting_depth(b"<p>a<br>b<img src=x/></p><div><p>c</p></div>"),
-            2
-        );
-        assert_eq!(nesting_depth("<div>".repeat(5000).as_bytes()), 5000);
-    }
-
-    #[test]
-    fn deep_raw_html_is_written_unminified_without_crashing() {
-        let html = format!("<!doctype html><p>{}x", "<span>".repeat(50_000)).into_bytes();
-        let f = OutputFile {
-            path: "a.html".into(),
-            contents: Contents::Bytes(html.clone()),
-        };
-        let cfg = minifier(true);
-        let out = final_bytes(&f, cfg.as_ref()).unwrap();
-        assert_eq!(out.as_ref(), html.as_slice());
-    }
 
     #[test]
     fn output_paths_stay_inside() {

@@ -3,11 +3,12 @@
 //! files for the write stage, or every problem found.
 
 mod crawl;
-pub use crawl::links_in;
 pub mod feeds;
+pub mod html;
 pub mod theme;
 pub mod views;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -21,22 +22,35 @@ use crate::content::SourceFile;
 use crate::diagnostic::{self, Diagnostic, Problem};
 use crate::site::links::Targets;
 use crate::site::Site;
+pub use crawl::Crawled;
+pub use html::{links_in, Scan};
 use theme::{StaticFile, Theme};
 use views::{map, Strings, Views};
 
-/// Every file of the finished site, by output path (`pilots/changsha/index.html`).
-pub struct Plan {
-    pub files: Vec<OutputFile>,
+/// Where rendered files go: the staging folder of a build, or nowhere for a check.
+pub trait Sink: Sync {
+    /// Whether the files are wanted at all (a check only reads them).
+    fn keeps(&self) -> bool;
+    /// Takes one finished file; `path` is relative to the output folder.
+    fn put(&self, path: &str, bytes: &[u8]);
 }
 
-pub struct OutputFile {
-    pub path: String,
-    pub contents: Contents,
+/// A sink for checks: files are rendered and crawled, then dropped.
+pub struct Discard;
+
+impl Sink for Discard {
+    fn keeps(&self) -> bool {
+        false
+    }
+    fn put(&self, _: &str, _: &[u8]) {}
 }
 
-pub enum Contents {
-    Bytes(Vec<u8>),
-    Static(StaticFile),
+/// What the render stage produced.
+pub struct Produced {
+    /// Files handed to the sink.
+    pub files: usize,
+    /// The HTML pages among them, with what is left of each after its links were checked.
+    pub pages: Vec<(String, Crawled)>,
 }
 
 /// Markdown bodies of everything that has one, by the same indexes as in [`Site`].
@@ -50,14 +64,27 @@ struct Bodies {
 
 const SYNTAX_CSS: &str = "syntax.css";
 
-pub fn render(config: &Config, theme: &Theme, site: &Site) -> Result<Plan, Vec<Diagnostic>> {
-    let strings = Strings::new(theme.strings.clone(), &config.language);
-    let views = Views {
-        config,
-        site,
-        strings: &strings,
-    };
-    let tera = setup(config, theme, &views)?;
+/// One file of the finished site, before it is made.
+enum FileJob<'a> {
+    Page(Job),
+    Feed(feeds::Feed<'a>),
+    /// Made up front: the sitemaps and robots.txt.
+    Text(String),
+    Redirect(usize),
+    Syntax,
+    Static(&'a StaticFile),
+    Asset,
+}
+
+/// The first half of the render stage: every Markdown body to HTML, with the problems of
+/// their links and of the output paths. After this the site's source texts are no longer
+/// needed (see [`Site::forget_sources`]).
+pub struct Prepared {
+    bodies: Bodies,
+    problems: Vec<Diagnostic>,
+}
+
+pub fn prepare(config: &Config, theme: &Theme, site: &Site) -> Prepared {
     let highlighter = Highlighter::default();
     let targets = link_targets(config, theme, site);
     let md = Markdown {
@@ -65,6 +92,43 @@ pub fn render(config: &Config, theme: &Theme, site: &Site) -> Result<Plan, Vec<D
         raw_html: config.raw_html,
     };
     let (bodies, mut problems) = render_bodies(site, &md, &targets);
+    let all: Vec<usize> = (0..site.pages.len()).collect();
+    let jobs = file_jobs(config, theme, site, &all);
+    let paths: Vec<&str> = jobs.iter().map(|(p, _)| p.as_str()).collect();
+    problems.append(&mut clashing_files(config, theme, site, &paths));
+    Prepared { bodies, problems }
+}
+
+/// Renders every file of the site and hands each to `sink` as soon as it is finished
+/// (minified when the config says so), checking its links as it goes. Files go to the
+/// sink only while no problem is known; the caller throws them away if any turns up later.
+/// With `errors_known` (from earlier stages) nothing goes to the sink and links are not
+/// crawled: the render only looks for more problems.
+pub fn render(
+    config: &Config,
+    theme: &Theme,
+    site: &Site,
+    prepared: Prepared,
+    sink: &dyn Sink,
+    errors_known: bool,
+) -> Result<Produced, Vec<Diagnostic>> {
+    let Prepared {
+        bodies,
+        mut problems,
+    } = prepared;
+    let strings = Strings::new(theme.strings.clone(), &config.language);
+    let views = Views {
+        config,
+        site,
+        strings: &strings,
+    };
+    let tera = match setup(config, theme, &views) {
+        Ok(tera) => tera,
+        Err(mut p) => {
+            problems.append(&mut p);
+            return Err(problems);
+        }
+    };
     let refs: Vec<Value> = site
         .pages
         .par_iter()
@@ -76,51 +140,243 @@ pub fn render(config: &Config, theme: &Theme, site: &Site) -> Result<Plan, Vec<D
         bodies: &bodies,
         refs: &refs,
     };
-    let (mut files, mut template_problems) = render_pages(config, site, &tera, theme, &pages);
-    problems.append(&mut template_problems);
-    if !problems.is_empty() {
-        // The crawl below would only repeat the links already reported.
+    let all: Vec<usize> = (0..site.pages.len()).collect();
+    let jobs = file_jobs(config, theme, site, &all);
+    let paths: Vec<&str> = jobs.iter().map(|(p, _)| p.as_str()).collect();
+    let quiet = !problems.is_empty() || errors_known;
+    let sink: &dyn Sink = if quiet { &Discard } else { sink };
+    let make = Make {
+        config,
+        site,
+        theme,
+        tera: &tera,
+        pages: &pages,
+        strings: &strings,
+        keep: sink.keeps(),
+    };
+    let crawl = crawl::Crawl::new(&paths, &config.base_url.root);
+    let made: Vec<Result<Option<Crawled>, Diagnostic>> = jobs
+        .par_iter()
+        .map(|(path, job)| {
+            let made = make.file(path, job)?;
+            let minify = config.minify && sink.keeps();
+            let scan = emit(path, made, minify, sink);
+            Ok(scan.filter(|_| !quiet).map(|s| crawl.page(path, s)))
+        })
+        .collect();
+    let mut crawled = Vec::new();
+    let mut made_problems = Vec::new();
+    for ((path, _), m) in jobs.iter().zip(made) {
+        match m {
+            Ok(Some(c)) => crawled.push((path.clone(), c)),
+            Ok(None) => {}
+            Err(d) => made_problems.push(d),
+        }
+    }
+    diagnostic::sort(&mut made_problems);
+    made_problems
+        .dedup_by(|a, b| a.problem == b.problem && a.path == b.path && a.position == b.position);
+    problems.append(&mut made_problems);
+    if !problems.is_empty() || errors_known {
+        // A crawl now would only repeat the links already reported.
         return Err(problems);
     }
-    files.extend(support_files(config, theme, site));
-    files.extend(machine_files(config, site, &bodies.pages, &strings));
-    let clashes = clashing_files(config, theme, site, &files);
-    if !clashes.is_empty() {
-        return Err(clashes);
-    }
     let output_name = config.display_path(&config.output_dir);
-    let dead = crawl::check(&files, &config.base_url.root, &output_name);
+    let dead = crawl::report(&crawled, &output_name);
     if !dead.is_empty() {
         return Err(dead);
     }
-    Ok(Plan { files })
+    Ok(Produced {
+        files: jobs.len(),
+        pages: crawled,
+    })
+}
+
+/// Minifies and scans one finished file and hands it to the sink. Generated HTML files
+/// return what the crawl needs from them; the content's own HTML files are copied as they
+/// are.
+fn emit(path: &str, made: Made, minify: bool, sink: &dyn Sink) -> Option<Scan> {
+    if let (Made::Text(text), true) = (&made, path.ends_with(".html")) {
+        let (minified, scan) = html::process(text, minify);
+        sink.put(path, minified.as_deref().unwrap_or(text));
+        return Some(scan);
+    }
+    if minify && path.ends_with(".css") {
+        sink.put(path, &minify_css(made.bytes()));
+    } else {
+        sink.put(path, made.bytes());
+    }
+    None
+}
+
+/// Minified CSS, or the CSS as written when it does not parse (the browser will say why).
+fn minify_css(css: &[u8]) -> Vec<u8> {
+    use lightningcss::stylesheet::{MinifyOptions, ParserOptions, PrinterOptions, StyleSheet};
+    let Ok(text) = std::str::from_utf8(css) else {
+        return css.to_vec();
+    };
+    let Ok(mut sheet) = StyleSheet::parse(text, ParserOptions::default()) else {
+        return css.to_vec();
+    };
+    if sheet.minify(MinifyOptions::default()).is_err() {
+        return css.to_vec();
+    }
+    match sheet.to_css(PrinterOptions {
+        minify: true,
+        ..PrinterOptions::default()
+    }) {
+        Ok(out) => out.code.into_bytes(),
+        Err(_) => css.to_vec(),
+    }
+}
+
+/// Every file of the site with its output path, in a fixed order: pages, then support and
+/// machine-read files.
+fn file_jobs<'a>(
+    config: &'a Config,
+    theme: &'a Theme,
+    site: &'a Site,
+    all: &'a [usize],
+) -> Vec<(String, FileJob<'a>)> {
+    let mut jobs: Vec<(String, FileJob)> = page_jobs(config, site)
+        .into_iter()
+        .map(|job| (job_path(site, job), FileJob::Page(job)))
+        .collect();
+    jobs.push((SYNTAX_CSS.into(), FileJob::Syntax));
+    for (path, file) in &theme.statics {
+        jobs.push((path.clone(), FileJob::Static(file)));
+    }
+    for asset in &site.assets {
+        jobs.push((asset.clone(), FileJob::Asset));
+    }
+    for f in feeds(config, site, all) {
+        jobs.push((f.path.clone(), FileJob::Feed(f)));
+    }
+    if config.sitemap {
+        let urls = feeds::sitemap_urls(site, &listed(site, all));
+        for (path, xml) in feeds::sitemaps(config, &urls, feeds::SITEMAP_LIMIT) {
+            jobs.push((path, FileJob::Text(xml)));
+        }
+    }
+    if config.robots {
+        jobs.push(("robots.txt".into(), FileJob::Text(feeds::robots(config))));
+    }
+    for (i, r) in site.redirects.iter().enumerate() {
+        jobs.push((r.output_path(), FileJob::Redirect(i)));
+    }
+    jobs
+}
+
+/// The output path of a page job.
+fn job_path(site: &Site, job: Job) -> String {
+    let dir = match job {
+        Job::NotFound => return "404.html".into(),
+        Job::Home => "",
+        Job::Section(i, n) => return format!("{}index.html", paged(&site.sections[i].path, n)),
+        Job::Page(i) => &site.pages[i].path,
+        Job::Tags => "tags/",
+        Job::Tag(i, n) => return format!("{}index.html", paged(&site.tags[i].path, n)),
+        Job::Cities => "cities/",
+        Job::City(i) => &site.cities[i].path,
+    };
+    format!("{dir}index.html")
+}
+
+/// The site path of page `n` of the list at `base`.
+fn paged(base: &str, n: usize) -> String {
+    if n == 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+/// What every file job needs to be made.
+struct Make<'a> {
+    config: &'a Config,
+    site: &'a Site,
+    theme: &'a Theme,
+    tera: &'a Tera,
+    pages: &'a Pages<'a>,
+    strings: &'a Strings,
+    /// Whether the bytes are wanted; static and content files are not read when not.
+    keep: bool,
+}
+
+/// A finished file before minifying: text tradekb generated, or a file copied as it is.
+enum Made<'j> {
+    Text(Cow<'j, [u8]>),
+    Binary(Cow<'j, [u8]>),
+}
+
+impl Made<'_> {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Made::Text(b) | Made::Binary(b) => b,
+        }
+    }
+}
+
+impl Make<'_> {
+    fn file<'j>(&self, path: &str, job: &'j FileJob) -> Result<Made<'j>, Diagnostic> {
+        let text = |s: String| Made::Text(Cow::Owned(s.into_bytes()));
+        Ok(match job {
+            FileJob::Page(job) => {
+                Made::Text(Cow::Owned(self.pages.render(self.tera, self.theme, job)?))
+            }
+            FileJob::Feed(f) => text(feeds::atom(
+                self.config,
+                self.site,
+                &self.pages.bodies.pages,
+                f,
+            )),
+            FileJob::Text(s) => Made::Text(Cow::Borrowed(s.as_bytes())),
+            FileJob::Redirect(i) => text(feeds::redirect_page(
+                self.config,
+                self.site,
+                &self.site.redirects[*i],
+                self.strings,
+            )),
+            FileJob::Syntax => text(highlight::stylesheet(&self.config.highlight)),
+            FileJob::Static(StaticFile::Embedded(b)) => Made::Binary(Cow::Borrowed(b)),
+            FileJob::Static(StaticFile::Disk(src)) => Made::Binary(self.read(src)?),
+            FileJob::Asset => Made::Binary(self.read(&self.config.content_dir.join(path))?),
+        })
+    }
+
+    fn read(&self, src: &Path) -> Result<Cow<'static, [u8]>, Diagnostic> {
+        if !self.keep {
+            return Ok(Cow::Borrowed(&[]));
+        }
+        std::fs::read(src).map(Cow::Owned).map_err(|e| {
+            let problem = Problem::Unreadable {
+                message: e.to_string(),
+            };
+            Diagnostic::new(problem, self.config.display_path(src))
+        })
+    }
 }
 
 /// Two files of the plan at one output path: an alias onto a feed, a content file where a
 /// page goes. The URL claims of the resolve stage see pages; this sees every file.
-fn clashing_files(
-    config: &Config,
-    theme: &Theme,
-    site: &Site,
-    files: &[OutputFile],
-) -> Vec<Diagnostic> {
+fn clashing_files(config: &Config, theme: &Theme, site: &Site, files: &[&str]) -> Vec<Diagnostic> {
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     let mut problems = Vec::new();
-    for f in files {
-        let count = seen.entry(f.path.as_str()).or_default();
+    for &path in files {
+        let count = seen.entry(path).or_default();
         *count += 1;
-        if *count == 2 && !claimed_by_resolve(site, &f.path, files) {
-            let origins = origins_of(config, theme, site, &f.path);
+        if *count == 2 && !claimed_by_resolve(site, path, files) {
+            let origins = origins_of(config, theme, site, path);
             let problem = Problem::UrlCollision {
                 what: "output file".into(),
-                url: format!("/{}", f.path),
+                url: format!("/{path}"),
                 other: origins
                     .get(1)
                     .cloned()
                     .unwrap_or_else(|| "a file tradekb generates".into()),
             };
             // An alias is the likely mistake: point at its line.
-            let alias = site.redirects.iter().find(|r| r.output_path() == f.path);
+            let alias = site.redirects.iter().find(|r| r.output_path() == path);
             let d = match alias {
                 Some(r) => crate::site::at_key(&site.pages[r.to].doc.file, "aliases", problem),
                 None => {
@@ -135,15 +391,13 @@ fn clashing_files(
             problems.push(d);
         }
     }
-    for f in files {
+    for &path in files {
         // `a/b` cannot be both a file and the folder of `a/b/index.html`.
-        let mut ancestors = f.path.match_indices('/').map(|(i, _)| &f.path[..i]);
+        let mut ancestors = path.match_indices('/').map(|(i, _)| &path[..i]);
         if let Some(folder) = ancestors.find(|a| seen.contains_key(a)) {
             let origins = origins_of(config, theme, site, folder);
-            let message = format!(
-                "/{folder} is written as a file, but /{} needs it to be a folder",
-                f.path
-            );
+            let message =
+                format!("/{folder} is written as a file, but /{path} needs it to be a folder");
             let source = origins
                 .first()
                 .cloned()
@@ -157,8 +411,8 @@ fn clashing_files(
 
 /// Whether every writer of `path` is a page or redirect whose URL the resolve stage claims
 /// (and so has reported already when two of them meet).
-fn claimed_by_resolve(site: &Site, path: &str, files: &[OutputFile]) -> bool {
-    let writers = files.iter().filter(|f| f.path == path).count();
+fn claimed_by_resolve(site: &Site, path: &str, files: &[&str]) -> bool {
+    let writers = files.iter().filter(|&&f| f == path).count();
     let page_dir = path.strip_suffix("index.html");
     let is_list = |p: &str| {
         p.is_empty()
@@ -220,91 +474,6 @@ fn link_targets<'a>(config: &'a Config, theme: &Theme, site: &'a Site) -> Target
         &config.base_url,
         list_paths(config, site).into_iter().chain(files),
     )
-}
-
-/// Every page through its template, in parallel; a template mistake is reported once.
-fn render_pages(
-    config: &Config,
-    site: &Site,
-    tera: &Tera,
-    theme: &Theme,
-    pages: &Pages,
-) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs(config, site)
-        .par_iter()
-        .map(|job| pages.render(tera, theme, job))
-        .collect();
-    let mut files = Vec::with_capacity(rendered.len() + theme.statics.len() + site.assets.len());
-    let mut problems = Vec::new();
-    for r in rendered {
-        match r {
-            Ok(f) => files.push(f),
-            Err(d) => problems.push(d),
-        }
-    }
-    diagnostic::sort(&mut problems);
-    problems
-        .dedup_by(|a, b| a.problem == b.problem && a.path == b.path && a.position == b.position);
-    (files, problems)
-}
-
-/// The stylesheet for highlighting, the theme's static files and the content's own files.
-fn support_files(config: &Config, theme: &Theme, site: &Site) -> Vec<OutputFile> {
-    let css = highlight::stylesheet(&config.highlight);
-    let mut files = vec![OutputFile {
-        path: SYNTAX_CSS.into(),
-        contents: Contents::Bytes(css.into_bytes()),
-    }];
-    for (path, file) in &theme.statics {
-        files.push(OutputFile {
-            path: path.clone(),
-            contents: Contents::Static(file.clone()),
-        });
-    }
-    for asset in &site.assets {
-        let file = StaticFile::Disk(config.content_dir.join(asset));
-        files.push(OutputFile {
-            path: asset.clone(),
-            contents: Contents::Static(file),
-        });
-    }
-    files
-}
-
-/// Feeds, the sitemap, robots.txt and redirect pages.
-fn machine_files(
-    config: &Config,
-    site: &Site,
-    bodies: &[Rendered],
-    strings: &Strings,
-) -> Vec<OutputFile> {
-    let file = |path: String, text: String| OutputFile {
-        path,
-        contents: Contents::Bytes(text.into_bytes()),
-    };
-    let all: Vec<usize> = (0..site.pages.len()).collect();
-    let mut files: Vec<OutputFile> = feeds(config, site, &all)
-        .par_iter()
-        .map(|f| file(f.path.clone(), feeds::atom(config, site, bodies, f)))
-        .collect();
-    if config.sitemap {
-        let urls = feeds::sitemap_urls(site, &listed(site, &all));
-        files.extend(
-            feeds::sitemaps(config, &urls, feeds::SITEMAP_LIMIT)
-                .into_iter()
-                .map(|(p, x)| file(p, x)),
-        );
-    }
-    if config.robots {
-        files.push(file("robots.txt".into(), feeds::robots(config)));
-    }
-    for r in &site.redirects {
-        files.push(file(
-            r.output_path(),
-            feeds::redirect_page(config, site, r, strings),
-        ));
-    }
-    files
 }
 
 /// The site's feed and one per tag and per city with articles.
@@ -663,7 +832,7 @@ enum Job {
     NotFound,
 }
 
-fn jobs(config: &Config, site: &Site) -> Vec<Job> {
+fn page_jobs(config: &Config, site: &Site) -> Vec<Job> {
     let mut jobs = vec![Job::Home, Job::Tags, Job::Cities, Job::NotFound];
     for (i, s) in site.sections.iter().enumerate() {
         let per = s.meta.paginate_by.unwrap_or(config.paginate_by);

@@ -3,7 +3,7 @@
 use tera::{Context, Tera, Value};
 
 use super::views::{extend, map, Views};
-use super::{Bodies, Contents, Job, OutputFile, Theme};
+use super::{Bodies, Job, Theme};
 use crate::diagnostic::Diagnostic;
 use crate::site::{City, Site};
 
@@ -22,7 +22,8 @@ const LATEST: usize = 10;
 const POPULAR_TAGS: usize = 20;
 
 impl Pages<'_> {
-    pub fn render(&self, tera: &Tera, theme: &Theme, job: &Job) -> Result<OutputFile, Diagnostic> {
+    /// The page of `job` through its template, as UTF-8.
+    pub fn render(&self, tera: &Tera, theme: &Theme, job: &Job) -> Result<Vec<u8>, Diagnostic> {
         let (path, template, mut ctx) = self.context(job);
         let base = &self.views.config.base_url;
         let is_404 = matches!(job, Job::NotFound);
@@ -34,18 +35,11 @@ impl Pages<'_> {
             "permalink",
             &base.permalink(if is_404 { "404.html" } else { &path }),
         );
-        let html = tera.render(template, &ctx).map_err(|e| {
+        let mut out = Vec::with_capacity(32 << 10);
+        tera.render_to(template, &ctx, &mut out).map_err(|e| {
             super::template_error(theme, &e, Some(if is_404 { "404.html" } else { &path }))
         })?;
-        let out = if is_404 {
-            "404.html".to_string()
-        } else {
-            format!("{path}index.html")
-        };
-        Ok(OutputFile {
-            path: out,
-            contents: Contents::Bytes(html.into_bytes()),
-        })
+        Ok(out)
     }
 
     fn site(&self) -> &Site {
@@ -197,13 +191,7 @@ impl Pages<'_> {
     ) -> String {
         let per = per.max(1);
         let total_pages = super::page_count(items.len(), per);
-        let path_of = |k: usize| {
-            if k == 1 {
-                base.to_string()
-            } else {
-                format!("{base}page/{k}/")
-            }
-        };
+        let path_of = |k: usize| super::paged(base, k);
         let url_of = |k: usize| self.views.config.base_url.url(&path_of(k));
         let pages: Vec<Value> = items
             .get((n - 1) * per..)

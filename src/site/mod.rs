@@ -34,6 +34,24 @@ pub struct Site {
     pub redirects: Vec<Redirect>,
 }
 
+impl Site {
+    /// Lets go of the text of every source file, once nothing needs to quote it. A large
+    /// site's sources are a good part of its build's memory.
+    pub fn forget_sources(&mut self) {
+        let files = self
+            .home
+            .iter_mut()
+            .map(|h| &mut h.file)
+            .chain(self.pages.iter_mut().map(|p| &mut p.doc.file))
+            .chain(self.sections.iter_mut().filter_map(|s| s.intro.as_mut()))
+            .chain(self.tags.iter_mut().filter_map(|t| t.profile.as_mut()))
+            .chain(self.cities.iter_mut().filter_map(|c| c.profile.as_mut()));
+        for f in files {
+            f.forget_text();
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unpublished {
     Draft,
