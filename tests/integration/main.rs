@@ -15,6 +15,7 @@ mod drafts;
 mod input_encoding;
 mod links;
 mod markdown;
+mod minify;
 mod output;
 mod properties;
 mod publishing;
