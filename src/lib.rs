@@ -85,8 +85,8 @@ pub fn build(config: &Config) -> Result<Report, Error> {
     };
     stages.writing = staging.busy();
     timed(&mut stages.write, || staging.finish())?;
-    let site = &checked.site;
-    Ok(Report {
+    let site = checked.site;
+    let report = Report {
         articles: site.pages.len(),
         pages: produced.pages.len(),
         files: produced.files,
@@ -94,7 +94,16 @@ pub fn build(config: &Config) -> Result<Report, Error> {
         cities: site.cities.len(),
         warnings: checked.problems,
         stages,
-    })
+    };
+    drop_in_background((site, produced));
+    Ok(report)
+}
+
+/// Frees `value` on a thread of its own: freeing a large site's data takes a while and
+/// nobody needs to wait for it.
+pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
+    // Should no thread start, the closure (value and all) is dropped here instead.
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
 
 /// A site taken through every stage but the write, and all it had to say.

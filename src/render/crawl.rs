@@ -2,6 +2,7 @@
 //! template writes (or raw HTML in content) to a page or an anchor that does not exist stops
 //! the build, just as a broken Markdown link does.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -13,7 +14,9 @@ use crate::site::links::percent_decode;
 /// (every output path is known before rendering); whether another page has an id is
 /// known only when all pages are done, so those links wait in [`Crawled`].
 pub struct Crawl<'a> {
-    existing: HashSet<&'a str>,
+    files: HashSet<&'a str>,
+    /// Folders whose `index.html` is a file: `policies/a/`, and `` for the home page.
+    folders: HashSet<&'a str>,
     /// The base URL's path (`/` or `/kb/`).
     root: &'a str,
 }
@@ -34,7 +37,12 @@ pub struct Crawled {
 impl<'a> Crawl<'a> {
     pub fn new(files: &[&'a str], root: &'a str) -> Self {
         Crawl {
-            existing: files.iter().copied().collect(),
+            files: files.iter().copied().collect(),
+            folders: files
+                .iter()
+                .filter_map(|f| f.strip_suffix("index.html"))
+                .filter(|f| f.is_empty() || f.ends_with('/'))
+                .collect(),
             root,
         }
     }
@@ -42,46 +50,72 @@ impl<'a> Crawl<'a> {
     /// Checks what can be checked of `page`'s links now.
     pub fn page(&self, page: &str, scan: Scan) -> Crawled {
         let mut out = Crawled {
-            ids: scan.ids,
+            ids: scan.ids.into_iter().map(Cow::into_owned).collect(),
             ..Crawled::default()
         };
-        for href in scan.links {
+        for href in &scan.links {
             if href.starts_with("http://") || href.starts_with("https://") {
-                out.external.push(href.clone());
+                out.external.push(href.to_string());
+                continue;
             }
             let (path, fragment) = match href.split_once('#') {
-                Some((p, f)) => (p, percent_decode(f)),
-                None => (href.as_str(), String::new()),
+                Some((p, f)) => (p, Some(f)),
+                None => (&**href, None),
             };
             let path = path.split_once('?').map_or(path, |(p, _)| p);
-            let target = if path.is_empty() {
-                page.to_string()
+            let target: Cow<str> = if path.is_empty() {
+                Cow::Borrowed(page)
             } else {
                 let Some(inside) = path.strip_prefix(self.root) else {
                     continue;
                 };
-                let inside = percent_decode(inside);
+                let inside = decode(inside);
+                let found = if inside.is_empty() || inside.ends_with('/') {
+                    self.folders.contains(&*inside)
+                } else {
+                    self.files.contains(&*inside)
+                };
+                if !found {
+                    let file = if inside.is_empty() || inside.ends_with('/') {
+                        format!("{inside}index.html")
+                    } else {
+                        inside.into_owned()
+                    };
+                    let reason = format!("no file {file} in the built site");
+                    out.dead.push((href.to_string(), reason));
+                    continue;
+                }
                 if inside.is_empty() || inside.ends_with('/') {
-                    format!("{inside}index.html")
+                    Cow::Owned(format!("{inside}index.html"))
                 } else {
                     inside
                 }
             };
-            if !self.existing.contains(target.as_str()) {
-                let reason = format!("no file {target} in the built site");
-                out.dead.push((href, reason));
-            } else if fragment.is_empty() {
+            let Some(fragment) = fragment.map(decode).filter(|f| !f.is_empty()) else {
                 continue;
-            } else if target == page {
+            };
+            if target == page {
                 if !has_id(&out.ids, &fragment) {
                     let reason = format!("{target} has no element with id `{fragment}`");
-                    out.dead.push((href, reason));
+                    out.dead.push((href.to_string(), reason));
                 }
             } else {
-                out.pending.push((href, target, fragment));
+                out.pending
+                    .push((href.to_string(), target.into_owned(), fragment.into_owned()));
             }
         }
+        out.dead.sort();
+        out.dead.dedup();
         out
+    }
+}
+
+/// Percent-decoded, copied only when there is something to decode.
+fn decode(s: &str) -> Cow<'_, str> {
+    if s.contains('%') {
+        Cow::Owned(percent_decode(s))
+    } else {
+        Cow::Borrowed(s)
     }
 }
 

@@ -9,30 +9,30 @@
 
 use std::borrow::Cow;
 
-/// What one HTML file offers and asks for.
+/// What one HTML file offers and asks for, borrowed from its text where no entity had to
+/// be decoded.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Scan {
+pub struct Scan<'a> {
     /// Element ids, sorted and without duplicates.
-    pub ids: Vec<String>,
-    /// `href` and `src` values (entities decoded), in document order, each once.
-    pub links: Vec<String>,
+    pub ids: Vec<Cow<'a, str>>,
+    /// `href` and `src` values (entities decoded), in document order.
+    pub links: Vec<Cow<'a, str>>,
 }
 
-impl Scan {
+impl Scan<'_> {
     pub fn has_id(&self, id: &str) -> bool {
-        self.ids
-            .binary_search_by(|probe| probe.as_str().cmp(id))
-            .is_ok()
+        self.ids.binary_search_by(|probe| (**probe).cmp(id)).is_ok()
     }
 }
 
 /// Scans `html`, and returns it minified when `minify` is set. Works on bytes: everything
 /// it looks for is ASCII, and it cuts only beside ASCII bytes, so UTF-8 text stays whole.
-pub fn process(html: &[u8], minify: bool) -> (Option<Vec<u8>>, Scan) {
+pub fn process(html: &[u8], minify: bool) -> (Option<Vec<u8>>, Scan<'_>) {
     let mut p = Processor {
         html,
         out: minify.then(|| Vec::with_capacity(html.len())),
         scan: Scan::default(),
+        attrs: Vec::new(),
         pending_space: false,
         after_block: true,
         keep_whitespace: 0,
@@ -42,21 +42,22 @@ pub fn process(html: &[u8], minify: bool) -> (Option<Vec<u8>>, Scan) {
     let mut scan = p.scan;
     scan.ids.sort_unstable();
     scan.ids.dedup();
-    scan.links.sort_unstable();
-    scan.links.dedup();
     (p.out, scan)
 }
 
-/// The `href` and `src` values of one HTML document, each once.
+/// The `href` and `src` values of one HTML document, in order.
 pub fn links_in(html: &str) -> Vec<String> {
-    process(html.as_bytes(), false).1.links
+    let links = process(html.as_bytes(), false).1.links;
+    links.into_iter().map(Cow::into_owned).collect()
 }
 
 struct Processor<'a> {
     html: &'a [u8],
     /// The minified text; none when only scanning.
     out: Option<Vec<u8>>,
-    scan: Scan,
+    scan: Scan<'a>,
+    /// The attributes of the current tag (kept to reuse the allocation).
+    attrs: Vec<Attribute<'a>>,
     /// Whitespace was seen in text and not written yet: written as one space before the
     /// next text or inline tag, dropped before a block tag.
     pending_space: bool,
@@ -142,7 +143,7 @@ fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
 }
 
-impl Processor<'_> {
+impl<'a> Processor<'a> {
     fn run(&mut self) {
         let html = self.html;
         let mut i = 0;
@@ -291,7 +292,8 @@ impl Processor<'_> {
             _ => {}
         }
         self.before_tag(block);
-        let attrs = attributes(&tag[name_len..]);
+        let mut attrs = std::mem::take(&mut self.attrs);
+        attributes(&tag[name_len..], &mut attrs);
         for a in &attrs {
             let value = a.value.unwrap_or_default();
             if a.name.eq_ignore_ascii_case(b"id") {
@@ -331,6 +333,7 @@ impl Processor<'_> {
                 out.push(b'>');
             }
         }
+        self.attrs = attrs;
         let mut end = lt + 1 + len + 1;
         if is_raw_text(&name) && !self_closing {
             // Copy everything up to the end tag as it is.
@@ -391,25 +394,20 @@ fn find_end_tag(body: &[u8], name: &[u8]) -> Option<usize> {
 /// The length of a start tag's text after `<` and before its `>` (the first `>` outside
 /// quoted attribute values); none when it has no end.
 fn tag_len(tag: &[u8]) -> Option<usize> {
-    let mut quote = None;
-    let mut after_eq = false;
-    for (i, &b) in tag.iter().enumerate() {
-        match (quote, b) {
-            // Quotes open a value only right after `=` (and spaces).
-            (None, b'"' | b'\'') if after_eq => quote = Some(b),
-            (Some(q), b) if b == q => quote = None,
-            (None, b'>') => return Some(i),
-            _ => {}
+    let mut i = 0;
+    loop {
+        i += memchr::memchr3(b'>', b'"', b'\'', &tag[i..])?;
+        let b = tag[i];
+        if b == b'>' {
+            return Some(i);
         }
-        if quote.is_none() {
-            if b == b'=' {
-                after_eq = true;
-            } else if !is_space(b) {
-                after_eq = false;
-            }
+        // A quote opens a value only right after `=` (and spaces); then its `>`s are text.
+        let before = tag[..i].iter().rposition(|&c| !is_space(c));
+        if before.is_some_and(|j| tag[j] == b'=') {
+            i += 1 + memchr::memchr(b, &tag[i + 1..])?;
         }
+        i += 1;
     }
-    None
 }
 
 struct Attribute<'a> {
@@ -418,9 +416,9 @@ struct Attribute<'a> {
     value: Option<&'a [u8]>,
 }
 
-/// The attributes of a start tag's text after its name.
-fn attributes(mut s: &[u8]) -> Vec<Attribute<'_>> {
-    let mut out = Vec::new();
+/// The attributes of a start tag's text after its name, into `out`.
+fn attributes<'a>(mut s: &'a [u8], out: &mut Vec<Attribute<'a>>) {
+    out.clear();
     loop {
         while let [b, rest @ ..] = s {
             if is_space(*b) || *b == b'/' {
@@ -430,7 +428,7 @@ fn attributes(mut s: &[u8]) -> Vec<Attribute<'_>> {
             }
         }
         if s.is_empty() {
-            return out;
+            return;
         }
         let name_end = s
             .iter()
@@ -471,20 +469,22 @@ fn trim_start(s: &[u8]) -> &[u8] {
 }
 
 /// Undoes the entities templates and Markdown write into attribute values.
-fn unescape(v: &[u8]) -> String {
+fn unescape(v: &[u8]) -> Cow<'_, str> {
     let v = String::from_utf8_lossy(v);
     if !v.contains('&') {
-        return v.into_owned();
+        return v;
     }
-    v.replace("&quot;", "\"")
-        .replace("&#34;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&#x2F;", "/")
-        .replace("&#x2f;", "/")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
+    Cow::Owned(
+        v.replace("&quot;", "\"")
+            .replace("&#34;", "\"")
+            .replace("&#39;", "'")
+            .replace("&#x27;", "'")
+            .replace("&#x2F;", "/")
+            .replace("&#x2f;", "/")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&"),
+    )
 }
 
 #[cfg(test)]
@@ -543,7 +543,7 @@ mod tests {
             b"<a href=\"/a/?x=1&amp;y=2\" id='top'><img src=/i.png><!-- <a href=\"/no/\"> --><script>var a = '<a href=\"/js/\">';</script><a href=\"/a/?x=1&amp;y=2\">",
             false,
         );
-        assert_eq!(s.links, ["/a/?x=1&y=2", "/i.png"]);
+        assert_eq!(s.links, ["/a/?x=1&y=2", "/i.png", "/a/?x=1&y=2"]);
         assert!(s.has_id("top"));
         assert!(!s.has_id("to"));
     }

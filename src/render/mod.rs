@@ -160,8 +160,8 @@ pub fn render(
         .map(|(path, job)| {
             let made = make.file(path, job)?;
             let minify = config.minify && sink.keeps();
-            let scan = emit(path, made, minify, sink);
-            Ok(scan.filter(|_| !quiet).map(|s| crawl.page(path, s)))
+            let crawl = (!quiet).then_some(&crawl);
+            Ok(emit(path, made, minify, sink, crawl))
         })
         .collect();
     let mut crawled = Vec::new();
@@ -181,6 +181,7 @@ pub fn render(
         // A crawl now would only repeat the links already reported.
         return Err(problems);
     }
+    crate::drop_in_background((bodies, refs));
     let output_name = config.display_path(&config.output_dir);
     let dead = crawl::report(&crawled, &output_name);
     if !dead.is_empty() {
@@ -192,14 +193,20 @@ pub fn render(
     })
 }
 
-/// Minifies and scans one finished file and hands it to the sink. Generated HTML files
-/// return what the crawl needs from them; the content's own HTML files are copied as they
-/// are.
-fn emit(path: &str, made: Made, minify: bool, sink: &dyn Sink) -> Option<Scan> {
+/// Minifies and scans one finished file, hands it to the sink and crawls its links.
+/// Generated HTML files return what is left to check of their links; the content's own
+/// HTML files are copied as they are.
+fn emit(
+    path: &str,
+    made: Made,
+    minify: bool,
+    sink: &dyn Sink,
+    crawl: Option<&crawl::Crawl>,
+) -> Option<Crawled> {
     if let (Made::Text(text), true) = (&made, path.ends_with(".html")) {
         let (minified, scan) = html::process(text, minify);
         sink.put(path, minified.as_deref().unwrap_or(text));
-        return Some(scan);
+        return crawl.map(|c| c.page(path, scan));
     }
     if minify && path.ends_with(".css") {
         sink.put(path, &minify_css(made.bytes()));
