@@ -296,22 +296,27 @@ pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
         );
         return Err(unreadable(message).with_help("split it into several articles"));
     }
-    let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let mut bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Diagnostic::new(Problem::EmptyFile, display)
             .with_help("write a front matter with `title:` and `date:`, or delete the file"));
     }
-    let text = std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, e.valid_up_to(), display))?;
-    if let Some(nul) = text.find('\0') {
-        let d = Diagnostic::new(Problem::NulByte, display).at_offset(text, nul, 1);
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid_up_to = e.utf8_error().valid_up_to();
+        not_utf8(e.as_bytes(), valid_up_to, display)
+    })?;
+    if let Some(nul) = memchr::memchr(0, text.as_bytes()) {
+        let d = Diagnostic::new(Problem::NulByte, display).at_offset(&text, nul, 1);
         return Err(d.with_help("this looks like a binary file; only text belongs in content/"));
     }
     // Old Mac files end lines with a lone CR, and YAML counts it as one: so do we.
-    Ok(if text.contains('\r') {
+    Ok(if memchr::memchr(b'\r', text.as_bytes()).is_some() {
         text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
-        text.to_string()
+        text
     })
 }
 

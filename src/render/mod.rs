@@ -9,7 +9,7 @@ pub mod theme;
 pub mod views;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -752,7 +752,7 @@ fn each_body<'a>(site: &'a Site, b: &'a Bodies) -> Vec<(&'a SourceFile, &'a str,
 /// Links that lead nowhere: to a missing page (found while rendering) or a missing anchor.
 fn check_links(site: &Site, bodies: &Bodies) -> Vec<Diagnostic> {
     let all = each_body(site, bodies);
-    let anchors: BTreeMap<&str, (&BTreeSet<String>, &Path)> = all
+    let anchors: HashMap<&str, (&BTreeSet<String>, &Path)> = all
         .iter()
         .map(|(f, path, r)| (*path, (&r.anchors, f.path.as_path())))
         .collect();
@@ -784,9 +784,10 @@ fn check_links(site: &Site, bodies: &Bodies) -> Vec<Diagnostic> {
             problems.push(at(&b.span, problem));
         }
         for l in &r.links {
-            let (Some(anchor), Some((ids, target_file))) =
-                (&l.anchor, anchors.get(l.target.as_str()))
-            else {
+            let Some(anchor) = &l.anchor else {
+                continue;
+            };
+            let Some((ids, target_file)) = anchors.get(l.target.as_str()) else {
                 continue;
             };
             if !ids.contains(anchor) {
