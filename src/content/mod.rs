@@ -284,8 +284,11 @@ fn known_keys(role: &Role) -> &'static [&'static str] {
 
 /// Reads a text file: UTF-8 required, a BOM dropped, CRLF turned into LF.
 pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
+    use std::io::Read;
     let unreadable = |message: String| Diagnostic::new(Problem::Unreadable { message }, display);
-    let size = std::fs::metadata(path)
+    let mut file = std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
+    let size = file
+        .metadata()
         .map_err(|e| unreadable(e.to_string()))?
         .len();
     if size > MAX_FILE_BYTES {
@@ -296,7 +299,9 @@ pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
         );
         return Err(unreadable(message).with_help("split it into several articles"));
     }
-    let mut bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.read_to_end(&mut bytes)
+        .map_err(|e| unreadable(e.to_string()))?;
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
     }

@@ -35,6 +35,8 @@ pub struct Staging {
     failed: Mutex<Option<WriteError>>,
     /// Time spent writing files, summed over threads.
     busy_nanos: AtomicU64,
+    /// Whether an earlier build's output is there to keep unchanged files from.
+    previous: bool,
     finished: bool,
 }
 
@@ -46,11 +48,13 @@ impl Staging {
         let dir = sibling(&out, "tradekb-staging");
         remove_if_exists(&dir)?;
         fs::create_dir_all(&dir).map_err(|e| io_err(&dir, e))?;
+        let previous = out.is_dir();
         Ok(Staging {
             dir,
             out,
             failed: Mutex::new(None),
             busy_nanos: AtomicU64::new(0),
+            previous,
             finished: false,
         })
     }
@@ -80,7 +84,12 @@ impl Staging {
         if let Some(dir) = target.parent() {
             fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
         }
-        keep_or_write(&self.out.join(path), &target, bytes).map_err(|e| io_err(&target, e))
+        let result = if self.previous {
+            keep_or_write(&self.out.join(path), &target, bytes)
+        } else {
+            fs::write(&target, bytes)
+        };
+        result.map_err(|e| io_err(&target, e))
     }
 }
 

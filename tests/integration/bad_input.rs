@@ -396,8 +396,8 @@ fn deeply_nested_markdown_is_refused_where_it_gets_too_deep() {
     );
 }
 
-/// Raw HTML can nest as deeply as it likes: such a page is written as rendered (not
-/// minified) instead of crashing the minifier.
+/// Raw HTML can nest as deeply as it likes: the minifier does not recurse, so such a page
+/// is minified and written like any other.
 #[test]
 fn deeply_nested_raw_html_builds_without_crashing() {
     let s = Sample::new();

@@ -1,6 +1,6 @@
 //! Markdown features, on the `markdown` fixture.
 
-use crate::support::{Output, Site};
+use crate::support::{unminified, Output, Site};
 
 const ARTICLE: &str = "policies/features/index.html";
 
@@ -51,6 +51,25 @@ fn toc_nests_deeper_headings_under_their_parent() {
         page.grouped(".toc > ol > li", "li li > a"),
         [vec!["申报材料".to_string()], vec![]]
     );
+}
+
+#[test]
+fn toc_lists_headings_at_every_depth() {
+    let body = "## 二级\n\n### 三级\n\n#### 四级\n\n##### 五级\n\n###### 六级\n\n## 另一个二级\n";
+    let site = Site::from_files(&[(
+        "content/policies/deep.md",
+        &format!("---\ntitle: 深\ndate: 2014-01-02\n---\n{body}"),
+    )]);
+    let page = site
+        .build_with(unminified())
+        .page("policies/deep/index.html");
+    assert_eq!(
+        page.texts(".toc a"),
+        ["二级", "三级", "四级", "五级", "六级", "另一个二级"]
+    );
+    // Each heading's entry sits inside its parent's: six levels, five lists deep.
+    assert_eq!(page.texts(".toc ol ol ol ol ol > li > a"), ["六级"]);
+    assert_eq!(page.texts(".toc > ol > li > a"), ["二级", "另一个二级"]);
 }
 
 #[test]
