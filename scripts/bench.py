@@ -506,7 +506,7 @@ def main(argv=None):
                         file=sys.stderr, flush=True)
             entry["summary"] = {
                 tool: summarize([r for r in entry["runs"] if r["tool"] == tool], n)
-                for tool in tools}
+                for tool in size_tools}
             entry["builds_s"] = time.perf_counter() - t_size - gen_s
             entry["total_s"] = time.perf_counter() - t_size
             built_n = entry["runs"][0].get("built_articles")
