@@ -51,14 +51,21 @@ impl Highlighter {
     }
 }
 
+/// syntect's built-in themes, loaded once per process (checking `site.yaml` and writing
+/// the stylesheet both need them).
+fn themes() -> &'static ThemeSet {
+    static THEMES: std::sync::OnceLock<ThemeSet> = std::sync::OnceLock::new();
+    THEMES.get_or_init(ThemeSet::load_defaults)
+}
+
 /// The names of the built-in highlight themes, for checking `site.yaml`.
 pub fn theme_names() -> Vec<String> {
-    ThemeSet::load_defaults().themes.into_keys().collect()
+    themes().themes.keys().cloned().collect()
 }
 
 /// The stylesheet for the classes: the light theme, and the dark one for dark mode.
 pub fn stylesheet(h: &Highlight) -> String {
-    let themes = ThemeSet::load_defaults();
+    let themes = themes();
     let css = |name: &str| {
         themes
             .themes
