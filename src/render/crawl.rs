@@ -70,26 +70,23 @@ impl<'a> Crawl<'a> {
                     continue;
                 };
                 let inside = decode(inside);
-                let found = if inside.is_empty() || inside.ends_with('/') {
+                let folder = inside.is_empty() || inside.ends_with('/');
+                let found = if folder {
                     self.folders.contains(&*inside)
                 } else {
                     self.files.contains(&*inside)
                 };
+                let file = if folder {
+                    Cow::Owned(format!("{inside}index.html"))
+                } else {
+                    inside
+                };
                 if !found {
-                    let file = if inside.is_empty() || inside.ends_with('/') {
-                        format!("{inside}index.html")
-                    } else {
-                        inside.into_owned()
-                    };
                     let reason = format!("no file {file} in the built site");
                     out.dead.push((href.to_string(), reason));
                     continue;
                 }
-                if inside.is_empty() || inside.ends_with('/') {
-                    Cow::Owned(format!("{inside}index.html"))
-                } else {
-                    inside
-                }
+                file
             };
             let Some(fragment) = fragment.map(decode).filter(|f| !f.is_empty()) else {
                 continue;
