@@ -45,12 +45,6 @@ pub fn process(html: &[u8], minify: bool) -> (Option<Vec<u8>>, Scan<'_>) {
     (p.out, scan)
 }
 
-/// The `href` and `src` values of one HTML document, in order.
-pub fn links_in(html: &str) -> Vec<String> {
-    let links = process(html.as_bytes(), false).1.links;
-    links.into_iter().map(Cow::into_owned).collect()
-}
-
 struct Processor<'a> {
     html: &'a [u8],
     /// The minified text; none when only scanning.

@@ -23,7 +23,7 @@ use crate::diagnostic::{self, Diagnostic, Problem};
 use crate::site::links::Targets;
 use crate::site::Site;
 pub use crawl::Crawled;
-pub use html::{links_in, Scan};
+pub use html::Scan;
 use theme::{StaticFile, Theme};
 use views::{map, Strings, Views};
 
