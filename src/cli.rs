@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand};
 
 use tradekb::content::Date;
 use tradekb::scaffold::{self, ArticleKind, IfNotEmpty, InitOptions, NewArticle, ScaffoldError};
-use tradekb::{Config, Error, Overrides};
+use tradekb::{Config, Error, IfLocked, Overrides};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -117,6 +117,13 @@ pub struct BuildArgs {
     /// Print the time of each stage.
     #[arg(long, short)]
     pub verbose: bool,
+    /// When another build is writing the same output folder, stop at once (exit 1) instead
+    /// of waiting for it.
+    #[arg(long)]
+    pub no_wait: bool,
+    /// Sleep this many milliseconds before writing each file (for tests of overlapping builds).
+    #[arg(long, hide = true)]
+    pub write_delay_ms: Option<u64>,
 }
 
 fn parse_base_url(s: &str) -> Result<String, String> {
@@ -223,16 +230,44 @@ impl BuildArgs {
             future: self.future,
             force: self.force,
             no_minify: self.no_minify,
+            if_locked: if self.no_wait {
+                IfLocked::Fail
+            } else {
+                IfLocked::Wait
+            },
+            write_delay: self.write_delay_ms.map(std::time::Duration::from_millis),
         };
         let config = Config::load(root, &overrides)?;
-        let report = tradekb::build(&config)?;
         let output = config.display_path(&config.output_dir);
+        let observer = Terminal {
+            output: &output,
+            quiet: self.quiet,
+        };
+        let report = tradekb::build_observed(&config, &observer)?;
         Ok(Outcome::Built {
             report,
             output,
             verbose: self.verbose,
             quiet: self.quiet,
         })
+    }
+}
+
+/// Shows a build's events on the terminal (standard error).
+struct Terminal<'a> {
+    output: &'a Path,
+    quiet: bool,
+}
+
+impl tradekb::Observer for Terminal<'_> {
+    fn waiting_for_output(&self, pid: Option<u32>) {
+        if !self.quiet {
+            eprintln!(
+                "waiting for another tradekb build writing {}/{}…",
+                self.output.display(),
+                tradekb::output::pid_note(pid)
+            );
+        }
     }
 }
 

@@ -38,6 +38,21 @@ pub struct Overrides {
     pub no_minify: bool,
     /// Replace an output folder that tradekb did not write.
     pub force: bool,
+    /// What to do when another build is writing the same output folder.
+    pub if_locked: IfLocked,
+    /// Sleep this long before writing each file: lets tests make builds overlap.
+    #[doc(hidden)]
+    pub write_delay: Option<std::time::Duration>,
+}
+
+/// What a build does when another build holds its output folder.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum IfLocked {
+    /// Wait until the other build is done, then build.
+    #[default]
+    Wait,
+    /// Stop at once with an error (`--no-wait`).
+    Fail,
 }
 
 /// `site.yaml` as written: every key optional.
@@ -119,6 +134,9 @@ pub struct Config {
     pub future: bool,
     /// Replace an output folder that tradekb did not write.
     pub force: bool,
+    pub if_locked: IfLocked,
+    #[doc(hidden)]
+    pub write_delay: Option<std::time::Duration>,
     /// The day the build counts as today, for leaving out future-dated articles.
     pub today: chrono::NaiveDate,
 }
@@ -262,6 +280,8 @@ impl Config {
             drafts: o.drafts,
             future: o.future,
             force: o.force,
+            if_locked: o.if_locked,
+            write_delay: o.write_delay,
             today: chrono::Local::now().date_naive(),
             root,
         }

@@ -17,7 +17,7 @@ pub mod site;
 
 use std::time::{Duration, Instant};
 
-pub use config::{Config, Overrides};
+pub use config::{Config, IfLocked, Overrides};
 pub use diagnostic::{Diagnostic, Problem};
 
 /// Why a build stopped.
@@ -74,11 +74,29 @@ impl Stages {
     }
 }
 
+/// What a build tells while it runs, for the command line to show: the library prints
+/// nothing. Every method has a default that ignores the event.
+pub trait Observer {
+    /// Another build (process `pid`, when known) is writing the same output folder; this
+    /// build waits until it is done.
+    fn waiting_for_output(&self, _pid: Option<u32>) {}
+}
+
+/// Ignores every event.
+pub struct Unobserved;
+
+impl Observer for Unobserved {}
+
 /// Builds the site described by `config` into its output folder. The output folder is
 /// replaced only when the site has no error; warnings are returned in the report.
 pub fn build(config: &Config) -> Result<Report, Error> {
+    build_observed(config, &Unobserved)
+}
+
+/// [`build`], telling `observer` what happens.
+pub fn build_observed(config: &Config, observer: &dyn Observer) -> Result<Report, Error> {
     let mut stages = Stages::default();
-    let staging = output::Staging::begin(config)?;
+    let staging = output::Staging::begin(config, |pid| observer.waiting_for_output(pid))?;
     let checked = run(config, &mut stages, &staging)?;
     let Some(produced) = checked.produced else {
         return Err(Error::Site(checked.problems));

@@ -1,7 +1,10 @@
 //! Write stage: a staging folder beside the output folder takes every file as the render
 //! stage finishes it; when the whole site is there, the staging folder replaces the output
 //! folder, so that readers and uploads never see a half-written site. A build that fails
-//! leaves the output folder as it was. Never writes outside the output folder.
+//! leaves the output folder as it was. Never writes outside the output folder. One build at
+//! a time holds an output folder ([`lock`]), from before staging until the swap is done.
+
+pub mod lock;
 
 use std::fs;
 use std::io;
@@ -9,6 +12,8 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+use same_file::Handle;
 
 use crate::config::Config;
 use crate::render::Sink;
@@ -19,6 +24,17 @@ pub enum WriteError {
     Guarded { path: PathBuf, reason: String },
     #[error("output path `{path}` would leave the output folder")]
     Escapes { path: String },
+    #[error(
+        "another tradekb build is writing {}/{}; not waiting for it (--no-wait)",
+        .output.display(), pid_note(*.pid)
+    )]
+    Locked { output: PathBuf, pid: Option<u32> },
+    #[error(
+        "{what} {} was removed or replaced by something else while this build ran; \
+         nothing was published, build again",
+        .path.display()
+    )]
+    Changed { what: &'static str, path: PathBuf },
     #[error("cannot write {path}")]
     Io {
         path: PathBuf,
@@ -27,35 +43,61 @@ pub enum WriteError {
     },
 }
 
+/// ` (pid N)`, or nothing when the other build has not said yet.
+pub fn pid_note(pid: Option<u32>) -> String {
+    pid.map(|p| format!(" (pid {p})")).unwrap_or_default()
+}
+
 /// The staging folder of one build. Dropped unfinished, it is removed.
 pub struct Staging {
     dir: PathBuf,
+    /// The staging folder as made, to tell it from one put in its place.
+    staged: Handle,
+    /// The output folder, symbolic links resolved.
     out: PathBuf,
+    /// The output folder found at the start, to keep unchanged files from and to tell it
+    /// from one put in its place; none when there was none.
+    previous: Option<Handle>,
     /// The first write that failed; later files are not written.
     failed: Mutex<Option<WriteError>>,
     /// Time spent writing files, summed over threads.
     busy_nanos: AtomicU64,
-    /// Whether an earlier build's output is there to keep unchanged files from.
-    previous: bool,
+    delay: Option<Duration>,
     finished: bool,
+    /// Released after the fields above, so after `Drop` has removed an unfinished staging.
+    _lock: lock::OutputLock,
 }
 
 impl Staging {
-    /// Checks that the output folder may be replaced and makes an empty staging folder.
-    pub fn begin(config: &Config) -> Result<Staging, WriteError> {
-        guard(config)?;
-        let out = config.output_dir.clone();
+    /// Takes the output folder's lock (waiting for another build, telling `on_wait` its
+    /// process id), checks that the folder may be replaced, and makes an empty staging
+    /// folder.
+    pub fn begin(
+        config: &Config,
+        on_wait: impl FnOnce(Option<u32>),
+    ) -> Result<Staging, WriteError> {
+        // Links resolved, so that `public`, `./public/` and a link to it are one output, and
+        // a link is kept while the folder it points to is replaced.
+        let out = real(&config.output_dir);
+        guard(config, &out)?;
+        make_parent(&out)?;
+        let lock = take_lock(config, &out, on_wait)?;
+        // With the lock held, a staging folder left here is a dead build's.
         let dir = sibling(&out, "tradekb-staging");
         remove_if_exists(&dir)?;
         fs::create_dir_all(&dir).map_err(|e| io_err(&dir, e))?;
-        let previous = out.is_dir();
+        let staged = Handle::from_path(&dir).map_err(|e| io_err(&dir, e))?;
+        let previous = out.is_dir().then(|| Handle::from_path(&out).ok()).flatten();
         Ok(Staging {
             dir,
+            staged,
             out,
+            previous,
             failed: Mutex::new(None),
             busy_nanos: AtomicU64::new(0),
-            previous,
+            delay: config.write_delay,
             finished: false,
+            _lock: lock,
         })
     }
 
@@ -71,10 +113,33 @@ impl Staging {
         if let Some(e) = failed {
             return Err(e);
         }
+        self.unchanged()?;
         let marker = self.dir.join(MARKER);
         fs::write(&marker, MARKER_TEXT).map_err(|e| io_err(&marker, e))?;
         swap(&self.dir, &self.out)?;
         self.finished = true;
+        Ok(())
+    }
+
+    /// Whether the staging and output folders are still the ones this build started with:
+    /// something else may have removed or replaced them (writes would then have made a new,
+    /// partial staging folder).
+    fn unchanged(&self) -> Result<(), WriteError> {
+        let changed = |what, path: &Path| WriteError::Changed {
+            what,
+            path: path.to_path_buf(),
+        };
+        if Handle::from_path(&self.dir).ok().as_ref() != Some(&self.staged) {
+            return Err(changed("the staging folder", &self.dir));
+        }
+        let now = self
+            .out
+            .is_dir()
+            .then(|| Handle::from_path(&self.out).ok())
+            .flatten();
+        if now != self.previous {
+            return Err(changed("the output folder", &self.out));
+        }
         Ok(())
     }
 
@@ -84,7 +149,7 @@ impl Staging {
         if let Some(dir) = target.parent() {
             fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
         }
-        let result = if self.previous {
+        let result = if self.previous.is_some() {
             keep_or_write(&self.out.join(path), &target, bytes)
         } else {
             fs::write(&target, bytes)
@@ -99,6 +164,9 @@ impl Sink for Staging {
     }
 
     fn put(&self, path: &str, bytes: &[u8]) {
+        if let Some(delay) = self.delay {
+            std::thread::sleep(delay);
+        }
         let start = Instant::now();
         let failed = self.failed.lock().is_ok_and(|f| f.is_some());
         if !failed {
@@ -115,10 +183,36 @@ impl Sink for Staging {
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if !self.finished {
+        let ours = Handle::from_path(&self.dir).is_ok_and(|h| h == self.staged);
+        if !self.finished && ours {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// Makes the folder that will hold the output folder, its staging folder and its lock.
+fn make_parent(out: &Path) -> Result<(), WriteError> {
+    let Some(parent) = out.parent().filter(|_| out.file_name().is_some()) else {
+        return Err(WriteError::Escapes {
+            path: out.display().to_string(),
+        });
+    };
+    fs::create_dir_all(parent).map_err(|e| io_err(parent, e))
+}
+
+fn take_lock(
+    config: &Config,
+    out: &Path,
+    on_wait: impl FnOnce(Option<u32>),
+) -> Result<lock::OutputLock, WriteError> {
+    let path = sibling(out, "tradekb-lock");
+    lock::acquire(&path, config.if_locked, on_wait).map_err(|e| match e {
+        lock::LockError::Busy { pid } => WriteError::Locked {
+            output: config.display_path(&config.output_dir),
+            pid,
+        },
+        lock::LockError::Io { path, source } => WriteError::Io { path, source },
+    })
 }
 
 /// Marks a folder as tradekb's output, which the next build may replace.
@@ -128,26 +222,25 @@ const MARKER_TEXT: &str =
 
 /// The output folder must not be the site itself or hold its sources, and a folder tradekb
 /// did not write is replaced only when the user says so.
-fn guard(config: &Config) -> Result<(), WriteError> {
-    let out = normalise(&config.output_dir);
+fn guard(config: &Config, out: &Path) -> Result<(), WriteError> {
     let refuse = |reason: &str| {
         Err(WriteError::Guarded {
             path: config.display_path(&config.output_dir),
             reason: reason.into(),
         })
     };
-    if normalise(&config.root).starts_with(&out) {
+    let root = real(&config.root);
+    let content = real(&config.content_dir);
+    if root.starts_with(out) {
         return refuse("it is the site folder or holds it");
     }
-    if normalise(&config.content_dir).starts_with(&out)
-        || out.starts_with(normalise(&config.content_dir))
-    {
+    if content.starts_with(out) || out.starts_with(&content) {
         return refuse("it is, holds or lies inside the content folder");
     }
     if out.join(crate::config::CONFIG_FILE).exists() {
         return refuse("it holds a site.yaml, so it looks like a site, not a build output");
     }
-    let foreign = fs::read_dir(&out).is_ok_and(|mut entries| entries.next().is_some())
+    let foreign = fs::read_dir(out).is_ok_and(|mut entries| entries.next().is_some())
         && !out.join(MARKER).is_file();
     if foreign && !config.force {
         return refuse(
@@ -155,6 +248,26 @@ fn guard(config: &Config) -> Result<(), WriteError> {
         );
     }
     Ok(())
+}
+
+/// `p` made absolute, with symbolic links resolved as far as it exists (a link to a folder
+/// not made yet included) and tidied beyond.
+fn real(p: &Path) -> PathBuf {
+    let p = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    real_from(&normalise(&p), 8)
+}
+
+fn real_from(p: &Path, links_left: u8) -> PathBuf {
+    if let Ok(real) = fs::canonicalize(p) {
+        return real;
+    }
+    let (Some(parent), Some(name)) = (p.parent(), p.file_name()) else {
+        return p.to_path_buf();
+    };
+    match fs::read_link(p) {
+        Ok(target) if links_left > 0 => real_from(&normalise(&parent.join(target)), links_left - 1),
+        _ => real_from(parent, links_left).join(name),
+    }
 }
 
 fn normalise(p: &Path) -> PathBuf {

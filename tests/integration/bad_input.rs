@@ -201,7 +201,7 @@ impl Sample {
         let leftovers: Vec<String> = fs::read_dir(self.root())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.contains("tradekb-"))
+            .filter(|n| n.contains("tradekb-") && !n.ends_with("tradekb-lock"))
             .collect();
         assert!(
             leftovers.is_empty(),

@@ -24,7 +24,7 @@ fn build_sample(base_url: &str) -> (tempfile::TempDir, Output) {
 
 /// Every link of every page that leads nowhere, as `page: link (why)`. Links under `base`
 /// (the absolute base URL: canonical links, `og:url`) are checked like root-relative ones.
-fn dead_links(out: &Output, base: &str) -> Vec<String> {
+pub(crate) fn dead_links(out: &Output, base: &str) -> Vec<String> {
     let root = &base[base.find("://").map_or(0, |i| i + 3)..];
     let root = &root[root.find('/').unwrap_or(root.len())..];
     let files: BTreeSet<String> = out.tree().into_keys().collect();

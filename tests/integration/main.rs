@@ -8,6 +8,7 @@ mod bad_input;
 mod base_url;
 mod check;
 mod cli;
+mod concurrency;
 mod content_errors;
 mod crawl;
 mod determinism;

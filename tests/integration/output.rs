@@ -87,3 +87,21 @@ fn a_write_failure_leaves_the_previous_site_untouched() {
     }
     assert_eq!(tree(&s.root().join("public")), before);
 }
+
+#[test]
+fn an_output_folder_reached_through_a_link_is_replaced_and_the_link_kept() {
+    let s = site();
+    let real = tempfile::tempdir().unwrap();
+    let target = real.path().join("www");
+    std::os::unix::fs::symlink(&target, s.root().join("public")).unwrap();
+    for _ in 0..2 {
+        s.build();
+        let link = fs::symlink_metadata(s.root().join("public")).unwrap();
+        assert!(link.file_type().is_symlink(), "the link is still a link");
+        assert!(target.join("policies/a/index.html").is_file());
+    }
+    assert!(
+        real.path().join(".www.tradekb-lock").is_file(),
+        "locked beside the real folder"
+    );
+}
