@@ -57,6 +57,8 @@ pub enum Problem {
     },
     #[error("template: {message}")]
     Template { message: String },
+    #[error("the HTML minifier cannot read this page ({reason}); it is published unminified")]
+    NotMinified { reason: String },
 }
 
 /// Whether a problem stops the build.

@@ -161,7 +161,10 @@ fn run(config: &Config, stages: &mut Stages, sink: &dyn render::Sink) -> Result<
         render::render(config, &theme, &site, prepared, sink, errors_known)
     });
     let produced = match rendered {
-        Ok(p) => Some(p),
+        Ok(mut p) => {
+            problems.append(&mut p.warnings);
+            Some(p)
+        }
         Err(mut p) => {
             problems.append(&mut p);
             None

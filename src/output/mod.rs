@@ -82,12 +82,12 @@ impl Staging {
         guard(config, &out)?;
         make_parent(&out)?;
         let lock = take_lock(config, &out, on_wait)?;
+        let previous = out.is_dir().then(|| Handle::from_path(&out).ok()).flatten();
         // With the lock held, a staging folder left here is a dead build's.
         let dir = sibling(&out, "tradekb-staging");
         remove_if_exists(&dir)?;
         fs::create_dir_all(&dir).map_err(|e| io_err(&dir, e))?;
         let staged = Handle::from_path(&dir).map_err(|e| io_err(&dir, e))?;
-        let previous = out.is_dir().then(|| Handle::from_path(&out).ok()).flatten();
         Ok(Staging {
             dir,
             staged,

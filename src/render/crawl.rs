@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use super::html::Scan;
+use super::scan::Scan;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::site::links::percent_decode;
 
@@ -69,7 +69,7 @@ impl<'a> Crawl<'a> {
                 let Some(inside) = path.strip_prefix(self.root) else {
                     continue;
                 };
-                let inside = decode(inside);
+                let inside = percent_decode(inside);
                 let folder = inside.is_empty() || inside.ends_with('/');
                 let found = if folder {
                     self.folders.contains(&*inside)
@@ -88,7 +88,7 @@ impl<'a> Crawl<'a> {
                 }
                 file
             };
-            let Some(fragment) = fragment.map(decode).filter(|f| !f.is_empty()) else {
+            let Some(fragment) = fragment.map(percent_decode).filter(|f| !f.is_empty()) else {
                 continue;
             };
             if target == page {
@@ -104,15 +104,6 @@ impl<'a> Crawl<'a> {
         out.dead.sort();
         out.dead.dedup();
         out
-    }
-}
-
-/// Percent-decoded, copied only when there is something to decode.
-fn decode(s: &str) -> Cow<'_, str> {
-    if s.contains('%') {
-        Cow::Owned(percent_decode(s))
-    } else {
-        Cow::Borrowed(s)
     }
 }
 
@@ -156,7 +147,7 @@ mod tests {
         let pages: Vec<(String, Crawled)> = files
             .iter()
             .map(|(p, html)| {
-                let scan = super::super::html::process(html.as_bytes(), false).1;
+                let scan = super::super::scan::scan(html.as_bytes());
                 (p.to_string(), crawl.page(p, scan))
             })
             .collect();

@@ -4,7 +4,8 @@
 
 mod crawl;
 pub mod feeds;
-pub mod html;
+pub mod minify;
+pub mod scan;
 pub mod theme;
 pub mod views;
 
@@ -23,7 +24,7 @@ use crate::diagnostic::{self, Diagnostic, Problem};
 use crate::site::links::Targets;
 use crate::site::Site;
 pub use crawl::Crawled;
-pub use html::Scan;
+pub use scan::Scan;
 use theme::{StaticFile, Theme};
 use views::{map, Strings, Views};
 
@@ -51,6 +52,8 @@ pub struct Produced {
     pub files: usize,
     /// The HTML pages among them, with what is left of each after its links were checked.
     pub pages: Vec<(String, Crawled)>,
+    /// Problems that did not stop the build: pages written unminified.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Markdown bodies of everything that has one, by the same indexes as in [`Site`].
@@ -155,7 +158,7 @@ pub fn render(
         keep: sink.keeps(),
     };
     let crawl = crawl::Crawl::new(&paths, &config.base_url.root);
-    let made: Vec<Result<Option<Crawled>, Diagnostic>> = jobs
+    let made: Vec<Result<Emitted, Diagnostic>> = jobs
         .par_iter()
         .map(|(path, job)| {
             let made = make.file(path, job)?;
@@ -166,10 +169,15 @@ pub fn render(
         .collect();
     let mut crawled = Vec::new();
     let mut made_problems = Vec::new();
-    for ((path, _), m) in jobs.iter().zip(made) {
+    let mut warnings = Vec::new();
+    for ((path, job), m) in jobs.iter().zip(made) {
         match m {
-            Ok(Some(c)) => crawled.push((path.clone(), c)),
-            Ok(None) => {}
+            Ok(emitted) => {
+                if let Some(refused) = emitted.unminified {
+                    warnings.push(unminified(config, site, path, job, &refused));
+                }
+                crawled.extend(emitted.crawled.map(|c| (path.clone(), c)));
+            }
             Err(d) => made_problems.push(d),
         }
     }
@@ -190,51 +198,81 @@ pub fn render(
     Ok(Produced {
         files: jobs.len(),
         pages: crawled,
+        warnings,
     })
 }
 
-/// Minifies and scans one finished file, hands it to the sink and crawls its links.
-/// Generated HTML files return what is left to check of their links; the content's own
-/// HTML files are copied as they are.
+/// What became of one finished file.
+struct Emitted {
+    /// For generated HTML: what is left to check of its links.
+    crawled: Option<Crawled>,
+    /// Why the minifier refused an HTML file, which was then written as rendered.
+    unminified: Option<String>,
+}
+
+/// Minifies one finished file, hands it to the sink and scans it for the crawl. The
+/// content's own HTML files are copied as they are.
 fn emit(
     path: &str,
     made: Made,
     minify: bool,
     sink: &dyn Sink,
     crawl: Option<&crawl::Crawl>,
-) -> Option<Crawled> {
+) -> Emitted {
+    let mut emitted = Emitted {
+        crawled: None,
+        unminified: None,
+    };
     if let (Made::Text(text), true) = (&made, path.ends_with(".html")) {
-        let (minified, scan) = html::process(text, minify);
-        sink.put(path, minified.as_deref().unwrap_or(text));
-        return crawl.map(|c| c.page(path, scan));
+        let scan = scan::scan(text);
+        let minified = minify.then(|| minify::html(text, scan.depth));
+        let bytes = match &minified {
+            Some(Ok(small)) => &small[..],
+            Some(Err(refused)) => {
+                emitted.unminified = Some(refused.clone());
+                text
+            }
+            None => text,
+        };
+        sink.put(path, bytes);
+        emitted.crawled = crawl.map(|c| c.page(path, scan));
+        return emitted;
     }
     if minify && path.ends_with(".css") {
-        sink.put(path, &minify_css(made.bytes()));
+        sink.put(path, &minify::css(made.bytes()));
     } else {
         sink.put(path, made.bytes());
     }
-    None
+    emitted
 }
 
-/// Minified CSS, or the CSS as written when it does not parse (the browser will say why).
-fn minify_css(css: &[u8]) -> Vec<u8> {
-    use lightningcss::stylesheet::{MinifyOptions, ParserOptions, PrinterOptions, StyleSheet};
-    let Ok(text) = std::str::from_utf8(css) else {
-        return css.to_vec();
+/// The warning for an HTML file the minifier refused, at the source its HTML comes from.
+fn unminified(config: &Config, site: &Site, path: &str, job: &FileJob, why: &str) -> Diagnostic {
+    let problem = Problem::NotMinified {
+        reason: why.to_string(),
     };
-    let Ok(mut sheet) = StyleSheet::parse(text, ParserOptions::default()) else {
-        return css.to_vec();
+    let output = || config.display_path(&config.output_dir).join(path);
+    let d = Diagnostic::new(problem, body_source(site, job).unwrap_or_else(output)).warning();
+    d.with_help(format!(
+        "the page is /{path}; look for raw HTML in its source that is not closed, closes the \
+         wrong element, or has a comment written `<!-->`"
+    ))
+}
+
+/// The source whose Markdown body a generated page shows, if it has one.
+fn body_source(site: &Site, job: &FileJob) -> Option<PathBuf> {
+    let FileJob::Page(job) = job else {
+        return None;
     };
-    if sheet.minify(MinifyOptions::default()).is_err() {
-        return css.to_vec();
-    }
-    match sheet.to_css(PrinterOptions {
-        minify: true,
-        ..PrinterOptions::default()
-    }) {
-        Ok(out) => out.code.into_bytes(),
-        Err(_) => css.to_vec(),
-    }
+    let file = match *job {
+        Job::Page(i) => Some(&site.pages[i].doc.file),
+        Job::Home => site.home.as_ref().map(|h| &h.file),
+        Job::Section(i, _) => site.sections[i].intro.as_ref(),
+        Job::Tag(i, _) => site.tags[i].profile.as_ref(),
+        Job::City(i) => site.cities[i].profile.as_ref(),
+        Job::Tags | Job::Cities | Job::NotFound => None,
+    };
+    file.map(|f| f.path.clone())
 }
 
 /// Every file of the site with its output path, in a fixed order: pages, then support and

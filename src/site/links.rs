@@ -2,6 +2,7 @@
 //! `../pilots/changsha.md#第一批`, a site URL such as `/tags/`, or an external URL) into the
 //! href the reader follows, or says why it leads nowhere.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use super::{Site, Unpublished};
@@ -52,7 +53,7 @@ impl LinkResolver for FileLinks<'_> {
             return LinkOutcome::Keep;
         }
         let (path, anchor) = match dest.split_once('#') {
-            Some((p, a)) => (p, Some(percent_decode(a))),
+            Some((p, a)) => (p, Some(percent_decode(a).into_owned())),
             None => (dest, None),
         };
         let path = path.split_once('?').map_or(path, |(p, _)| p);
@@ -159,27 +160,12 @@ fn has_scheme(dest: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
-/// Decodes `%XX` escapes (authors may percent-encode Chinese anchors); invalid ones stay.
-pub fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+/// Decodes `%XX` escapes (authors may percent-encode Chinese anchors); invalid ones stay,
+/// and so does the whole text when the bytes it decodes to are not UTF-8.
+pub fn percent_decode(s: &str) -> Cow<'_, str> {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .unwrap_or(Cow::Borrowed(s))
 }
 
 #[cfg(test)]

@@ -69,11 +69,12 @@ impl Sample {
         assert!(dead.is_empty(), "dead links: {dead:?}");
     }
 
-    /// Waits until a build has taken the output folder: its staging folder appears.
+    /// Waits until a build has taken the output folder and begun to write: its staging
+    /// folder has a file.
     fn wait_for_staging(&self) {
         let staging = self.path(".public.tradekb-staging");
         let start = Instant::now();
-        while !staging.is_dir() {
+        while fs::read_dir(&staging).map_or(true, |mut d| d.next().is_none()) {
             assert!(start.elapsed() < Duration::from_secs(20), "no build began");
             std::thread::sleep(Duration::from_millis(2));
         }
@@ -184,7 +185,7 @@ fn another_site_writing_into_the_same_folder_waits_too() {
 #[test]
 fn check_takes_no_lock() {
     let sample = Sample::new();
-    let first = sample.start(&["--write-delay-ms", "20"]);
+    let first = sample.start(&["--write-delay-ms", "40"]);
     sample.wait_for_staging();
     let out = Command::new(env!("CARGO_BIN_EXE_tradekb"))
         .current_dir(sample.root())

@@ -1,0 +1,30 @@
+//! Bytes as a rendered HTML page, through what the render stage does to every page: the
+//! minifier (one-pass, with its fallback) and the crawl's reader, on the input and on the
+//! minified output. Must not panic; ids come out sorted and unique; a value the reader
+//! returns borrowed is a piece of the page.
+
+#![no_main]
+
+use std::borrow::Cow;
+
+use libfuzzer_sys::fuzz_target;
+use tradekb::render::{minify, scan};
+
+fn read(html: &[u8]) -> usize {
+    let found = scan::scan(html);
+    assert!(found.ids.windows(2).all(|w| w[0] < w[1]), "ids sorted, unique");
+    let text = String::from_utf8_lossy(html);
+    for value in found.ids.iter().chain(&found.links) {
+        if let Cow::Borrowed(v) = value {
+            assert!(text.contains(v), "{v:?} is not in the page");
+        }
+    }
+    found.depth
+}
+
+fuzz_target!(|data: &[u8]| {
+    let depth = read(data);
+    if let Ok(small) = minify::html(data, depth) {
+        read(&small);
+    }
+});

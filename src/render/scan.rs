@@ -1,0 +1,341 @@
+//! Render stage, the crawl's reader: what one finished HTML file offers (element ids) and
+//! asks for (`href` and `src` values). It only reads. It follows the HTML tokenizer where
+//! that decides what is markup: comments (`<!-->` included), declarations, end tags, and
+//! the elements whose content is text (`script`, `style`, `textarea`, `title`, `xmp`,
+//! `iframe`, `noembed`, `noframes`, `noscript`, and `plaintext` to the end of the file), so
+//! that a link written inside them is not taken for one.
+
+use std::borrow::Cow;
+
+use memchr::{memchr, memchr2, memmem};
+
+/// What one HTML file offers and asks for, borrowed from its text where no entity had to
+/// be decoded.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Scan<'a> {
+    /// Element ids, sorted and without duplicates.
+    pub ids: Vec<Cow<'a, str>>,
+    /// `href` and `src` values (entities decoded), in document order.
+    pub links: Vec<Cow<'a, str>>,
+    /// How deep elements nest at the most, counting an element from its start tag to its
+    /// end tag (an element whose end tag may be left out counts until there is one).
+    pub depth: usize,
+}
+
+impl Scan<'_> {
+    pub fn has_id(&self, id: &str) -> bool {
+        self.ids.binary_search_by(|probe| (**probe).cmp(id)).is_ok()
+    }
+}
+
+/// Reads `html`. Works on bytes: all it looks for is ASCII, and values are cut only beside
+/// ASCII bytes, so UTF-8 text stays whole.
+pub fn scan(html: &[u8]) -> Scan<'_> {
+    let mut scan = Scan::default();
+    let mut depth = 0usize;
+    let mut at = 0;
+    while let Some(lt) = memchr(b'<', &html[at..]).map(|i| at + i) {
+        let rest = &html[lt + 1..];
+        at = match rest.first() {
+            Some(b'!') if rest.starts_with(b"!--") => after_comment(html, lt + 4),
+            Some(b'!' | b'?') => after_gt(html, lt + 1),
+            Some(b'/') => {
+                if rest.get(1).is_some_and(u8::is_ascii_alphabetic) {
+                    depth = depth.saturating_sub(1);
+                }
+                after_gt(html, lt + 2)
+            }
+            Some(b) if b.is_ascii_alphabetic() => {
+                let (name, end) = start_tag(html, lt + 1, &mut scan);
+                let opens = !is_void(&name) && html.get(end.wrapping_sub(2)) != Some(&b'/');
+                scan.depth = scan.depth.max(depth + 1);
+                depth += usize::from(opens);
+                match text_element(&name) {
+                    Some(TextContent::ToEnd) => html.len(),
+                    Some(TextContent::UntilEndTag) => {
+                        depth = depth.saturating_sub(1);
+                        after_text(html, end, &name)
+                    }
+                    None => end,
+                }
+            }
+            _ => lt + 1,
+        };
+    }
+    scan.ids.sort_unstable();
+    scan.ids.dedup();
+    scan
+}
+
+/// Elements that have no content and no end tag.
+fn is_void(name: &str) -> bool {
+    matches!(
+        name,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "source"
+            | "track"
+            | "wbr"
+    )
+}
+
+/// Where a comment whose text starts at `start` ends. `<!-->` and `<!--->` are whole
+/// (empty) comments; otherwise `-->` or `--!>` ends it, or the end of the file.
+fn after_comment(html: &[u8], start: usize) -> usize {
+    let text = &html[start.min(html.len())..];
+    if text.starts_with(b">") {
+        return start + 1;
+    }
+    if text.starts_with(b"->") {
+        return start + 2;
+    }
+    let ends = [
+        memmem::find(text, b"-->").map(|i| i + 3),
+        memmem::find(text, b"--!>").map(|i| i + 4),
+    ];
+    ends.into_iter()
+        .flatten()
+        .min()
+        .map_or(html.len(), |e| start + e)
+}
+
+fn after_gt(html: &[u8], from: usize) -> usize {
+    memchr(b'>', &html[from.min(html.len())..]).map_or(html.len(), |i| from + i + 1)
+}
+
+/// How the content of an element is read.
+enum TextContent {
+    /// As text up to the element's end tag.
+    UntilEndTag,
+    /// As text to the end of the file (`plaintext`).
+    ToEnd,
+}
+
+fn text_element(name: &str) -> Option<TextContent> {
+    match name {
+        "script" | "style" | "textarea" | "title" | "xmp" | "iframe" | "noembed" | "noframes"
+        | "noscript" => Some(TextContent::UntilEndTag),
+        "plaintext" => Some(TextContent::ToEnd),
+        _ => None,
+    }
+}
+
+/// After the end tag `</name` (any case) that closes a text element, or the end of the file.
+fn after_text(html: &[u8], from: usize, name: &str) -> usize {
+    let mut at = from;
+    while let Some(lt) = memmem::find(&html[at..], b"</").map(|i| at + i) {
+        let after = lt + 2 + name.len();
+        let closes = html
+            .get(lt + 2..after)
+            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
+            && html
+                .get(after)
+                .is_none_or(|&b| is_space(b) || b == b'/' || b == b'>');
+        if closes {
+            return after_gt(html, after);
+        }
+        at = lt + 2;
+    }
+    html.len()
+}
+
+/// Reads the start tag whose name starts at `from`, recording its id and links; returns
+/// the lower-cased name and where the tag ends.
+fn start_tag<'a>(html: &'a [u8], from: usize, scan: &mut Scan<'a>) -> (Cow<'a, str>, usize) {
+    let name_end = from + until(&html[from..], |b| is_space(b) || b == b'/' || b == b'>');
+    let name = lower(&html[from..name_end]);
+    let mut at = name_end;
+    // The first of attributes with one name counts, as in the tokenizer.
+    let mut seen = Seen::default();
+    loop {
+        at += html[at..]
+            .iter()
+            .take_while(|&&b| is_space(b) || b == b'/')
+            .count();
+        match html.get(at) {
+            None => return (name, html.len()),
+            Some(b'>') => return (name, at + 1),
+            Some(_) => {
+                let (attr, value, end) = attribute(html, at);
+                record(scan, &mut seen, attr, value);
+                at = end;
+            }
+        }
+    }
+}
+
+/// The attribute starting at `from`: its name, its value (none when it has none) and where
+/// it ends.
+fn attribute(html: &[u8], from: usize) -> (&[u8], Option<&[u8]>, usize) {
+    // A first `=` belongs to the name, as in the tokenizer.
+    let name_len = 1 + until(&html[from + 1..], |b| {
+        is_space(b) || b == b'/' || b == b'>' || b == b'='
+    });
+    let name = &html[from..from + name_len];
+    let mut at = from + name_len;
+    at += until(&html[at..], |b| !is_space(b));
+    if html.get(at) != Some(&b'=') {
+        return (name, None, at);
+    }
+    at += 1;
+    at += until(&html[at..], |b| !is_space(b));
+    match html.get(at) {
+        Some(&q @ (b'"' | b'\'')) => {
+            let len = memchr(q, &html[at + 1..]).unwrap_or(html.len() - at - 1);
+            let end = (at + 2 + len).min(html.len());
+            (name, Some(&html[at + 1..at + 1 + len]), end)
+        }
+        _ => {
+            let len = until(&html[at..], |b| is_space(b) || b == b'>');
+            (name, Some(&html[at..at + len]), at + len)
+        }
+    }
+}
+
+/// The attributes of one tag that the scan reads, once seen.
+#[derive(Default)]
+struct Seen {
+    id: bool,
+    href: bool,
+    src: bool,
+}
+
+fn record<'a>(scan: &mut Scan<'a>, seen: &mut Seen, name: &[u8], value: Option<&'a [u8]>) {
+    let first = |flag: &mut bool| !std::mem::replace(flag, true);
+    let value = value.unwrap_or_default();
+    if name.eq_ignore_ascii_case(b"id") {
+        if first(&mut seen.id) && !value.is_empty() {
+            scan.ids.push(decode(value));
+        }
+    } else if name.eq_ignore_ascii_case(b"href") {
+        if first(&mut seen.href) {
+            scan.links.push(decode(value));
+        }
+    } else if name.eq_ignore_ascii_case(b"src") && first(&mut seen.src) {
+        scan.links.push(decode(value));
+    }
+}
+
+/// How many bytes of `s` come before the first one that `stop` accepts.
+fn until(s: &[u8], stop: impl Fn(u8) -> bool) -> usize {
+    s.iter().position(|&b| stop(b)).unwrap_or(s.len())
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
+}
+
+fn lower(name: &[u8]) -> Cow<'_, str> {
+    match String::from_utf8_lossy(name) {
+        Cow::Borrowed(s) if !s.bytes().any(|b| b.is_ascii_uppercase()) => Cow::Borrowed(s),
+        s => Cow::Owned(s.to_ascii_lowercase()),
+    }
+}
+
+/// An attribute value as the browser reads it: character references decoded.
+fn decode(value: &[u8]) -> Cow<'_, str> {
+    let text = String::from_utf8_lossy(value);
+    if memchr2(b'&', b'\0', value).is_none() {
+        return text;
+    }
+    let decoded = html_escape::decode_html_entities(&text).replace('\0', "\u{FFFD}");
+    Cow::Owned(decoded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn links(html: &str) -> Vec<String> {
+        scan(html.as_bytes())
+            .links
+            .into_iter()
+            .map(Cow::into_owned)
+            .collect()
+    }
+
+    fn ids(html: &str) -> Vec<String> {
+        scan(html.as_bytes())
+            .ids
+            .into_iter()
+            .map(Cow::into_owned)
+            .collect()
+    }
+
+    #[test]
+    fn quoted_bare_and_escaped_values_are_read() {
+        let html = "<a href=\"/a/?x=1&amp;y=2\" id='top'><img src=/i.png><A HREF = '/b/'>";
+        assert_eq!(links(html), ["/a/?x=1&y=2", "/i.png", "/b/"]);
+        assert_eq!(ids(html), ["top"]);
+        assert_eq!(links("<a href=\"&#x2F;c&sol;\">"), ["/c/"]);
+    }
+
+    #[test]
+    fn comments_end_where_the_browser_ends_them() {
+        assert_eq!(links("<!--><a href=/after-empty/>"), ["/after-empty/"]);
+        assert_eq!(links("<!---><a href=/after-dash/>"), ["/after-dash/"]);
+        assert_eq!(links("<!-- <a href=/no/> --!><a href=/yes/>"), ["/yes/"]);
+        assert_eq!(
+            links("<!-- <a href=/no/> -- > still --><a href=/yes/>"),
+            ["/yes/"]
+        );
+        assert!(links("<!-- never closed <a href=/no/>").is_empty());
+    }
+
+    #[test]
+    fn text_elements_hide_markup_until_their_end_tag() {
+        let html = "<script>'<a href=/no/>'</script ><noscript><a href=/no2/></NOSCRIPT>\
+                    <xmp><a href=/no3/></xmp><iframe><a href=/no4/></iframe><a href=/yes/>\
+                    <textarea></textareax><a href=/no5/></textarea><plaintext><a href=/no6/>";
+        assert_eq!(links(html), ["/yes/"]);
+    }
+
+    #[test]
+    fn declarations_and_end_tags_are_not_links() {
+        let html = "<!DOCTYPE html><?xml href=/no/?></p href=/no2/><p>a < b<a href=/yes/>";
+        assert_eq!(links(html), ["/yes/"]);
+    }
+
+    #[test]
+    fn a_quoted_gt_stays_in_its_value() {
+        assert_eq!(links("<a title='a>b' href=/yes/>"), ["/yes/"]);
+        assert_eq!(ids("<p id=x ID=y><p id=z>"), ["x", "z"]);
+    }
+
+    #[test]
+    fn depth_counts_open_elements_not_void_or_closed_ones() {
+        let depth = |html: &str| scan(html.as_bytes()).depth;
+        assert_eq!(depth("<p>a<br><img src=x><b>b</b></p><p>c</p>"), 2);
+        assert_eq!(
+            depth("<div><svg><path d=x/></svg><script>'<a><a><a>'</script></div>"),
+            3
+        );
+        assert_eq!(depth(&"<span>".repeat(300)), 300);
+        assert_eq!(depth("</p></p><p>"), 1);
+    }
+
+    #[test]
+    fn cut_off_files_end_without_panicking() {
+        for html in [
+            "<",
+            "<a",
+            "<a href",
+            "<a href=",
+            "<a href='",
+            "<a href=\"/x",
+            "<!",
+            "<!-",
+            "</",
+        ] {
+            scan(html.as_bytes());
+        }
+    }
+}
