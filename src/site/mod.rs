@@ -9,7 +9,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use crate::config::{Config, Level};
-use crate::content::{ArticleMeta, CityMeta, Content, Doc, HomeMeta, SectionMeta, SourceFile};
+use crate::content::{
+    front_matter, ArticleMeta, CityMeta, Content, Doc, HomeMeta, SectionMeta, SourceFile,
+};
 use crate::diagnostic::{self, Diagnostic, Problem};
 
 /// Site paths are relative to the base URL and end with `/` for pages: `pilots/changsha/`.
@@ -284,7 +286,7 @@ fn unprofiled(config: &Config, site: &Site) -> Vec<Diagnostic> {
             };
             let help =
                 format!("add content/{folder}/SLUG.md with `name: {name}`, or check the spelling");
-            let d = at_key(file, folder, problem).with_help(help);
+            let d = at_item(file, folder, name, problem).with_help(help);
             out.push(if level == Level::Warning {
                 d.warning()
             } else {
@@ -585,13 +587,24 @@ pub(crate) fn at_key(file: &SourceFile, key: &str, problem: Problem) -> Diagnost
     }
 }
 
-/// A tag or city name with nothing a URL can be made of, pointing at the article's list.
+/// A diagnostic on `item` of the list `key` in a file's front matter; on the key's line when
+/// the item is not written there as it is named.
+pub(crate) fn at_item(file: &SourceFile, key: &str, item: &str, problem: Problem) -> Diagnostic {
+    match front_matter::item_position(&file.text, key, item) {
+        Some(p) => {
+            Diagnostic::new(problem, file.path.clone()).at(&file.text, p.line, p.column, p.width)
+        }
+        None => at_key(file, key, problem),
+    }
+}
+
+/// A tag or city name with nothing a URL can be made of, pointing at it in the article's list.
 fn unusable_name(file: &SourceFile, key: &str, name: &str) -> Diagnostic {
     let problem = Problem::InvalidValue {
         key: key.into(),
         message: format!("`{name}` has no letters or digits to make a URL from"),
     };
-    at_key(file, key, problem).with_help(format!(
+    at_item(file, key, name, problem).with_help(format!(
         "rename it, or give it a profile in content/{key}/ with a `slug:`"
     ))
 }

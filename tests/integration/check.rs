@@ -75,7 +75,7 @@ fn problems_exit_1_with_locations_in_one_run() {
         locations,
         [
             "content/policies/b.md:3:7",
-            "content/policies/c.md:4:1",
+            "content/policies/c.md:4:10",
             "content/policies/c.md:6:2",
         ],
         "{err}"
