@@ -271,6 +271,29 @@ pub fn did_you_mean<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
         .map(|(_, k)| k)
 }
 
+/// The known name that `unknown` most likely means: one that holds it or that it holds
+/// (长沙市 and 长沙), or else one a slip of the keyboard away. Two Chinese names of two
+/// characters that differ in one are two cities (长春, 长沙), so the edits allowed grow with
+/// the length: one for every three characters.
+pub fn closest_name<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
+    let chars = |s: &str| s.chars().count();
+    let holds =
+        |k: &str| chars(k).min(chars(unknown)) >= 2 && (k.contains(unknown) || unknown.contains(k));
+    let held = known
+        .iter()
+        .filter(|k| holds(k))
+        .min_by_key(|k| chars(k).abs_diff(chars(unknown)));
+    let near = || {
+        known
+            .iter()
+            .map(|k| (strsim::osa_distance(unknown, k), k))
+            .filter(|(edits, k)| *edits <= chars(unknown).max(chars(k)) / 3)
+            .min_by_key(|(edits, _)| *edits)
+            .map(|(_, k)| k)
+    };
+    held.or_else(near).copied()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -371,6 +394,22 @@ mod tests {
             "\n{text}"
         );
         assert!(!text.contains('\t'), "a tab is shown as spaces:\n{text}");
+    }
+
+    #[test]
+    fn names_that_hold_each_other_or_differ_by_a_slip_are_close() {
+        let known = ["杭州", "长沙", "哈尔滨", "customs"];
+        assert_eq!(closest_name("长沙市", &known), Some("长沙"));
+        assert_eq!(closest_name("浙江杭州", &known), Some("杭州"));
+        assert_eq!(closest_name("哈尔宾", &known), Some("哈尔滨"));
+        assert_eq!(closest_name("Customs", &known), Some("customs"));
+        assert_eq!(closest_name("长春", &known), None, "another city");
+        assert_eq!(closest_name("合肥", &known), None);
+        assert_eq!(
+            closest_name("沙", &known),
+            None,
+            "one character holds too little"
+        );
     }
 
     #[test]

@@ -251,48 +251,100 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
 
 /// Cities and tags that articles use without a profile, at the severity `site.yaml` asks.
 fn unprofiled(config: &Config, site: &Site) -> Vec<Diagnostic> {
-    let cities = site
+    let cities: Vec<Named> = site
         .cities
         .iter()
-        .filter(|c| c.profile.is_none())
-        .map(|c| (&c.name, &c.pages));
-    let tags = site
+        .map(|c| Named {
+            name: &c.name,
+            pages: &c.pages,
+            profiled: c.profile.is_some(),
+        })
+        .collect();
+    let tags: Vec<Named> = site
         .tags
         .iter()
-        .filter(|t| t.profile.is_none())
-        .map(|t| (&t.name, &t.pages));
-    let levels = [
-        ("city", "cities", config.unprofiled.cities),
-        ("tag", "tags", config.unprofiled.tags),
-    ];
+        .map(|t| Named {
+            name: &t.name,
+            pages: &t.pages,
+            profiled: t.profile.is_some(),
+        })
+        .collect();
+    let mut out = no_profile(site, Taxonomy::Cities, config.unprofiled.cities, &cities);
+    out.extend(no_profile(
+        site,
+        Taxonomy::Tags,
+        config.unprofiled.tags,
+        &tags,
+    ));
+    out
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Taxonomy {
+    Cities,
+    Tags,
+}
+
+impl Taxonomy {
+    fn what(self) -> &'static str {
+        match self {
+            Taxonomy::Cities => "city",
+            Taxonomy::Tags => "tag",
+        }
+    }
+
+    /// The folder of its profiles under `content/`, and the front-matter key articles use.
+    fn folder(self) -> &'static str {
+        match self {
+            Taxonomy::Cities => "cities",
+            Taxonomy::Tags => "tags",
+        }
+    }
+}
+
+/// A city or tag as articles name it, and whether a profile gives it that name.
+struct Named<'a> {
+    name: &'a str,
+    pages: &'a [usize],
+    profiled: bool,
+}
+
+/// One diagnostic, at the first article that uses it, for each name in `terms` that no
+/// profile gives.
+fn no_profile(site: &Site, taxonomy: Taxonomy, level: Level, terms: &[Named]) -> Vec<Diagnostic> {
+    if level == Level::Allow {
+        return Vec::new();
+    }
+    let profiled: Vec<&str> = terms
+        .iter()
+        .filter(|t| t.profiled)
+        .map(|t| t.name)
+        .collect();
     let mut out = Vec::new();
-    for ((what, folder, level), terms) in levels
-        .into_iter()
-        .zip([cities.collect::<Vec<_>>(), tags.collect()])
-    {
-        if level == Level::Allow {
+    for t in terms.iter().filter(|t| !t.profiled) {
+        let Some(&first) = t.pages.first() else {
             continue;
-        }
-        for (name, pages) in terms {
-            let Some(&first) = pages.first() else {
-                continue;
-            };
-            let file = &site.pages[first].doc.file;
-            let problem = Problem::NoProfile {
-                what: what.into(),
-                name: name.clone(),
-                folder: folder.into(),
-                count: pages.len(),
-            };
-            let help =
-                format!("add content/{folder}/SLUG.md with `name: {name}`, or check the spelling");
-            let d = at_item(file, folder, name, problem).with_help(help);
-            out.push(if level == Level::Warning {
-                d.warning()
-            } else {
-                d
-            });
-        }
+        };
+        let folder = taxonomy.folder();
+        let problem = Problem::NoProfile {
+            what: taxonomy.what().into(),
+            name: t.name.into(),
+            folder: folder.into(),
+            count: t.pages.len(),
+        };
+        let help = match diagnostic::closest_name(t.name, &profiled) {
+            Some(near) => format!("did you mean {near}?"),
+            None => format!(
+                "add content/{folder}/SLUG.md with `name: {}`, or check the spelling",
+                t.name
+            ),
+        };
+        let d = at_item(&site.pages[first].doc.file, folder, t.name, problem).with_help(help);
+        out.push(if level == Level::Warning {
+            d.warning()
+        } else {
+            d
+        });
     }
     out
 }

@@ -10,9 +10,16 @@ const HANGZHOU: (&str, &str) = (
     "---\nname: 杭州\nslug: hangzhou\n---\n",
 );
 
-/// The only warning of a site with the 杭州 profile and `article` as content/policies/x.md.
+const CHANGSHA: (&str, &str) = (
+    "content/cities/changsha.md",
+    "---\nname: 长沙\nslug: changsha\n---\n",
+);
+
+/// The only warning of a site with profiles of 杭州 and 长沙 and `article` as
+/// content/policies/x.md.
 fn warning_of(article: &str) -> Diagnostic {
-    let warnings = Site::from_files(&[HANGZHOU, ("content/policies/x.md", article)]).warnings();
+    let site = Site::from_files(&[HANGZHOU, CHANGSHA, ("content/policies/x.md", article)]);
+    let warnings = site.warnings();
     assert_eq!(warnings.len(), 1, "{warnings:#?}");
     warnings.into_iter().next().unwrap()
 }
@@ -62,4 +69,19 @@ fn an_unknown_tag_is_underlined_where_it_is_written() {
         "{}",
         warnings[0]
     );
+}
+
+#[test]
+fn a_city_name_that_holds_a_profiled_one_suggests_it() {
+    let d = warning_of("---\ntitle: 甲\ndate: 2014-01-01\ncities: [长沙市]\n---\n");
+    assert!(is_no_profile(&d, "长沙市"), "{d}");
+    assert_eq!(d.help.as_deref(), Some("did you mean 长沙?"), "{d}");
+}
+
+#[test]
+fn a_city_name_like_no_profiled_one_suggests_nothing() {
+    let d = warning_of("---\ntitle: 甲\ndate: 2014-01-01\ncities: [合肥]\n---\n");
+    assert!(is_no_profile(&d, "合肥"), "{d}");
+    let help = d.help.as_deref().unwrap_or_default();
+    assert!(!help.contains("did you mean"), "{d}");
 }
