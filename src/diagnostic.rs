@@ -56,6 +56,12 @@ pub enum Problem {
         url: String,
         other: String,
     },
+    #[error("{what} name `{name}` is given by two profiles: this file and {other}")]
+    NameCollision {
+        what: String,
+        name: String,
+        other: String,
+    },
     #[error("link to `{target}` leads nowhere: {reason}")]
     BrokenLink { target: String, reason: String },
     #[error("{message}")]
