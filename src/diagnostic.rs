@@ -8,8 +8,9 @@
 //! as spaces, so that the line and its carets agree whatever a terminal or CI log makes of
 //! tabs; and it shortens long lines around the span. It takes the offending line and its
 //! number as they are, which is what a [`Diagnostic`] keeps. codespan-reporting draws the
-//! same shape but wants every whole file in a database of its own; miette's default report
-//! is a boxed layout of its own rather than rustc's.
+//! same shape but numbers lines itself from the text it is handed, so every whole file would
+//! have to be kept until the report; miette's default report is a boxed layout of its own
+//! rather than rustc's.
 
 use std::fmt;
 use std::ops::Range;
