@@ -1,7 +1,22 @@
-//! Diagnostics: every problem a build finds in its input, located in a file, rendered rustc-style.
+//! Diagnostics: every problem a build finds in its input, located in a file, and drawn the
+//! way rustc draws its own. A leaf: it imports nothing of the crate.
+//!
+//! Drawing is left to annotate-snippets, the renderer of rustc's and cargo's messages. Its
+//! output is the format readers of Rust tools already know (`error:`, ` --> path:line:col`,
+//! the line, carets, `= help:`); it measures columns with unicode-width, so a Chinese
+//! character takes two columns and the carets stay under the text they mean; it shows a tab
+//! as spaces, so that the line and its carets agree whatever a terminal or CI log makes of
+//! tabs; and it shortens long lines around the span. It takes the offending line and its
+//! number as they are, which is what a [`Diagnostic`] keeps. codespan-reporting draws the
+//! same shape but numbers lines itself from the text it is handed, so every whole file would
+//! have to be kept until the report; miette's default report is a boxed layout of its own
+//! rather than rustc's.
 
 use std::fmt;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+
+use annotate_snippets::{AnnotationKind, Element, Group, Level, Origin, Renderer, Snippet};
 
 /// What is wrong. `check` and the tests match on this; the rendered text comes from `Display`.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -40,6 +55,12 @@ pub enum Problem {
     UrlCollision {
         what: String,
         url: String,
+        other: String,
+    },
+    #[error("{what} name `{name}` is given by two profiles: this file and {other}")]
+    NameCollision {
+        what: String,
+        name: String,
         other: String,
     },
     #[error("link to `{target}` leads nowhere: {reason}")]
@@ -183,57 +204,70 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by_key(|d| d.sort_key());
 }
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+/// How a diagnostic is drawn: plain text for pipes, files and tests; colours for a terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Style {
+    #[default]
+    Plain,
+    Coloured,
+}
+
+impl Diagnostic {
+    /// The diagnostic drawn as rustc draws its own, ending with a newline.
+    pub fn render(&self, style: Style) -> String {
+        let renderer = match style {
+            Style::Plain => Renderer::plain(),
+            Style::Coloured => Renderer::styled(),
         };
-        writeln!(f, "{label}: {}", self.problem)?;
-        writeln!(f, "  --> {}", self.location())?;
-        if let (Some(p), Some(snippet)) = (self.position, &self.snippet) {
-            let gutter = p.line.to_string().len();
-            let pad = " ".repeat(gutter);
-            let (shown, column) = window(snippet, p.column);
-            writeln!(f, "{pad} |")?;
-            writeln!(f, "{} | {}", p.line, shown)?;
-            let lead: String = shown
-                .chars()
-                .take(column - 1)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            let marks = "^".repeat(p.width.min(SNIPPET_CHARS));
-            writeln!(f, "{pad} | {lead}{marks}")?;
+        let mut text = renderer.render(&[self.report()]);
+        text.push('\n');
+        text
+    }
+
+    fn report(&self) -> Group<'_> {
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let group = level
+            .primary_title(self.problem.to_string())
+            .element(self.source());
+        match &self.help {
+            Some(help) => group.element(Level::HELP.message(help.as_str())),
+            None => group,
         }
-        if let Some(help) = &self.help {
-            writeln!(f, "  = help: {help}")?;
+    }
+
+    /// The offending line with its span underlined; only the location when the line is unknown.
+    fn source(&self) -> Element<'_> {
+        let path = self.path.display().to_string();
+        match (self.position, &self.snippet) {
+            (Some(p), Some(line)) => Snippet::source(line.as_str())
+                .line_start(p.line)
+                .path(path)
+                .annotation(AnnotationKind::Primary.span(byte_span(line, p)))
+                .into(),
+            (Some(p), None) => Origin::path(path).line(p.line).char_column(p.column).into(),
+            (None, _) => Origin::path(path).into(),
         }
-        Ok(())
     }
 }
 
-/// Longest snippet shown, in characters; longer lines are cut around the column.
-const SNIPPET_CHARS: usize = 100;
+/// The bytes of `line` that a position's characters cover, cut at the end of the line.
+fn byte_span(line: &str, p: Position) -> Range<usize> {
+    let byte = |chars: usize| {
+        line.char_indices()
+            .nth(chars)
+            .map_or(line.len(), |(i, _)| i)
+    };
+    let first = p.column.saturating_sub(1);
+    byte(first)..byte(first + p.width)
+}
 
-/// The part of a long line around `column`, and the column within that part.
-fn window(line: &str, column: usize) -> (String, usize) {
-    let count = line.chars().count();
-    if count <= SNIPPET_CHARS {
-        return (line.to_string(), column);
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Style::Plain))
     }
-    let start = column
-        .saturating_sub(SNIPPET_CHARS / 2)
-        .min(count - SNIPPET_CHARS);
-    let mut shown: String = line.chars().skip(start).take(SNIPPET_CHARS).collect();
-    let mut column = column - start;
-    if start > 0 {
-        shown.insert(0, '…');
-        column += 1;
-    }
-    if start + SNIPPET_CHARS < count {
-        shown.push('…');
-    }
-    (shown, column)
 }
 
 /// The nearest known name to `unknown`, if one is close enough to be what was meant.
@@ -244,6 +278,29 @@ pub fn did_you_mean<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, k)| k)
+}
+
+/// The known name that `unknown` most likely means: one that holds it or that it holds
+/// (长沙市 and 长沙), or else one a slip of the keyboard away. Two Chinese names of two
+/// characters that differ in one are two cities (长春, 长沙), so the edits allowed grow with
+/// the length: one for every three characters.
+pub fn closest_name<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
+    let chars = |s: &str| s.chars().count();
+    let holds =
+        |k: &str| chars(k).min(chars(unknown)) >= 2 && (k.contains(unknown) || unknown.contains(k));
+    let held = known
+        .iter()
+        .filter(|k| holds(k))
+        .min_by_key(|k| chars(k).abs_diff(chars(unknown)));
+    let near = || {
+        known
+            .iter()
+            .map(|k| (strsim::osa_distance(unknown, k), k))
+            .filter(|(edits, k)| *edits <= chars(unknown).max(chars(k)) / 3)
+            .min_by_key(|(edits, _)| *edits)
+            .map(|(_, k)| k)
+    };
+    held.or_else(near).copied()
 }
 
 #[cfg(test)]
@@ -273,19 +330,95 @@ mod tests {
         .at(src, 3, 7, 10)
         .with_help("use YYYY-MM-DD");
         let text = d.to_string();
-        assert!(text.contains("--> content/a.md:3:7"), "{text}");
-        assert!(text.contains("3 | date: 2014-13-01"), "{text}");
-        assert!(text.contains("  |       ^^^^^^^^^^"), "{text}");
-        assert!(text.contains("= help: use YYYY-MM-DD"), "{text}");
+        assert!(text.starts_with("error: `date`: invalid date"), "{text}");
+        assert!(text.contains(" --> content/a.md:3:7\n"), "{text}");
+        assert!(text.contains("3 | date: 2014-13-01\n"), "{text}");
+        assert!(text.contains("  |       ^^^^^^^^^^\n"), "{text}");
+        assert!(text.contains("  = help: use YYYY-MM-DD\n"), "{text}");
+        assert!(d.warning().to_string().starts_with("warning: `date`"));
+    }
+
+    /// Where `needle` first starts on `line`, in terminal columns: wide characters take two,
+    /// and a tab moves to the next multiple of 8, as terminals show it.
+    fn display_column(line: &str, needle: char) -> usize {
+        use unicode_width::UnicodeWidthChar;
+        let mut column = 0;
+        for c in line.chars() {
+            if c == needle {
+                return column;
+            }
+            column = match c {
+                '\t' => (column / 8 + 1) * 8,
+                c => column + c.width().unwrap_or(0),
+            };
+        }
+        panic!("no {needle:?} in {line:?}")
+    }
+
+    /// A broken-link diagnostic for the `[…](…)` of `line`, which is line 5 of its file.
+    fn link_diagnostic(line: &str) -> String {
+        let src = format!("---\ntitle: 甲\ndate: 2014-01-01\n---\n{line}\n");
+        let start = src.find('[').unwrap();
+        let end = src.find(')').unwrap() + 1;
+        let problem = Problem::BrokenLink {
+            target: "../pilots/nothing.md".into(),
+            reason: "no such file".into(),
+        };
+        let d = Diagnostic::new(problem, "content/policies/x.md");
+        d.at_offset(&src, start, end - start).to_string()
+    }
+
+    /// The shown line 5 and the caret line under it.
+    fn line_and_carets(text: &str) -> (&str, &str) {
+        let mut lines = text.lines();
+        let shown = lines.by_ref().find(|l| l.starts_with("5 | "));
+        (shown.expect(text), lines.next().expect(text))
     }
 
     #[test]
-    fn long_lines_are_cut_around_the_column() {
-        let line = format!("{}x{}", "a".repeat(500), "b".repeat(500));
-        let (shown, column) = window(&line, 501);
-        assert_eq!(shown.chars().nth(column - 1), Some('x'));
-        assert!(shown.starts_with('…') && shown.ends_with('…'));
-        assert_eq!(window("short", 2), ("short".to_string(), 2));
+    fn carets_sit_under_the_span_after_chinese_text() {
+        let text = link_diagnostic("正文，见[不存在的链接](../pilots/nothing.md)。");
+        let (shown, carets) = line_and_carets(&text);
+        assert_eq!(
+            display_column(carets, '^'),
+            display_column(shown, '['),
+            "\n{text}"
+        );
+        let link = "[不存在的链接](../pilots/nothing.md)";
+        let underlined = carets.matches('^').count();
+        assert_eq!(
+            underlined,
+            unicode_width::UnicodeWidthStr::width(link),
+            "\n{text}"
+        );
+    }
+
+    #[test]
+    fn carets_sit_under_the_span_after_a_tab() {
+        let text = link_diagnostic("正文\t[链接](../pilots/nothing.md)");
+        let (shown, carets) = line_and_carets(&text);
+        assert_eq!(
+            display_column(carets, '^'),
+            display_column(shown, '['),
+            "\n{text}"
+        );
+        assert!(!text.contains('\t'), "a tab is shown as spaces:\n{text}");
+    }
+
+    #[test]
+    fn names_that_hold_each_other_or_differ_by_a_slip_are_close() {
+        let known = ["杭州", "长沙", "哈尔滨", "customs"];
+        assert_eq!(closest_name("长沙市", &known), Some("长沙"));
+        assert_eq!(closest_name("浙江杭州", &known), Some("杭州"));
+        assert_eq!(closest_name("哈尔宾", &known), Some("哈尔滨"));
+        assert_eq!(closest_name("Customs", &known), Some("customs"));
+        assert_eq!(closest_name("长春", &known), None, "another city");
+        assert_eq!(closest_name("合肥", &known), None);
+        assert_eq!(
+            closest_name("沙", &known),
+            None,
+            "one character holds too little"
+        );
     }
 
     #[test]

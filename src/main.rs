@@ -2,13 +2,14 @@
 
 mod cli;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
 
 use cli::{Cli, Command, Failure, Outcome};
+use tradekb::diagnostic::Style;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -49,7 +50,7 @@ fn print_outcome(outcome: &Outcome) {
                 return;
             }
             for w in &report.warnings {
-                eprintln!("{w}");
+                eprintln!("{}", w.render(diagnostic_style()));
             }
             let s = &report.stages;
             if *verbose {
@@ -83,7 +84,7 @@ fn print_check(report: &tradekb::check::CheckReport, format: cli::Format) {
         return;
     }
     for d in &report.problems {
-        eprintln!("{d}");
+        eprintln!("{}", d.render(diagnostic_style()));
     }
     for link in report.external.iter().filter(|l| !l.ok()) {
         let why = link.error.as_deref().unwrap_or_default();
@@ -164,6 +165,17 @@ fn shell_word(path: &Path) -> String {
     }
 }
 
+/// Colours only for a person at a terminal: pipes, files and CI logs get plain text, and so
+/// does anyone who sets `NO_COLOR` (no-color.org).
+fn diagnostic_style() -> Style {
+    if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    {
+        Style::Coloured
+    } else {
+        Style::Plain
+    }
+}
+
 fn ms(d: std::time::Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
@@ -172,8 +184,9 @@ fn print_error(e: &Failure) {
     let stderr = std::io::stderr();
     let mut out = stderr.lock();
     if let Failure::Build(tradekb::Error::Site(diagnostics)) = e {
+        let style = diagnostic_style();
         for d in diagnostics {
-            let _ = writeln!(out, "{d}");
+            let _ = writeln!(out, "{}", d.render(style));
         }
     } else {
         let _ = writeln!(out, "error: {e}");

@@ -1,11 +1,14 @@
 //! Load stage, YAML: splits a file into front matter and body and reads YAML mappings key by
-//! key, so that every problem points at its own line. The only user of serde_yaml.
+//! key, so that every problem points at its own line. The only user of serde_yaml, and of
+//! saphyr-parser, which finds where list items are written (serde_yaml keeps no positions).
 
+use std::borrow::Cow;
 use std::path::Path;
 
+use saphyr_parser::{Event, Parser, Span};
 use serde::de::DeserializeOwned;
 
-use crate::diagnostic::{did_you_mean, Diagnostic, Problem};
+use crate::diagnostic::{did_you_mean, Diagnostic, Position, Problem};
 
 /// A Markdown file cut in two: the YAML between the `---` lines and the body after them.
 #[derive(Debug)]
@@ -295,6 +298,94 @@ fn duplicate_key_position(yaml: &str, message: &str) -> Option<(usize, usize, us
     Some((i + 1, 1, key.chars().count()))
 }
 
+/// Where `item` of the top-level list `key` is written in the front matter of `source` (a
+/// whole file): in `cities: [长沙市, 杭州]`, in a block list, or as the key's single value.
+/// None when the front matter does not hold it as written.
+pub fn item_position(source: &str, key: &str, item: &str) -> Option<Position> {
+    let split = split(Path::new(""), source).ok()?;
+    let (_, span) = list_items(split.yaml, key)
+        .into_iter()
+        .find(|(text, _)| text.trim() == item)?;
+    let line = split.yaml_line + span.start.line() - 1;
+    let text = source.lines().nth(line - 1)?;
+    // A span ends where the next token starts, after any blanks; an item spans one line.
+    let end = (span.end.line() == span.start.line()).then_some(span.end.col());
+    let written: String = text
+        .chars()
+        .skip(span.start.col())
+        .take(end.map_or(usize::MAX, |e| e - span.start.col()))
+        .collect();
+    Some(Position {
+        line,
+        column: span.start.col() + 1,
+        width: written.trim_end().chars().count(),
+    })
+}
+
+type Spanned<'a> = (Event<'a>, Span);
+
+/// The scalars of the top-level `key` of `yaml`, with where each is written.
+fn list_items<'a>(yaml: &'a str, key: &str) -> Vec<(Cow<'a, str>, Span)> {
+    let mut events = Parser::new_from_str(yaml).map_while(Result::ok);
+    // A stream, a document, then the mapping of the front matter.
+    if !events
+        .by_ref()
+        .take(3)
+        .any(|(e, _)| matches!(e, Event::MappingStart(..)))
+    {
+        return Vec::new();
+    }
+    while let Some((Event::Scalar(name, ..), _)) = events.next() {
+        let Some(value) = events.next() else { break };
+        if name == key {
+            return scalars(value, &mut events);
+        }
+        skip(&value.0, &mut events);
+    }
+    Vec::new()
+}
+
+/// The scalars of the node that starts with `first`: itself, or the items of its list.
+fn scalars<'a>(
+    first: Spanned<'a>,
+    events: &mut impl Iterator<Item = Spanned<'a>>,
+) -> Vec<(Cow<'a, str>, Span)> {
+    let mut out = Vec::new();
+    match first {
+        (Event::Scalar(text, ..), span) => out.push((text, span)),
+        (Event::SequenceStart(..), _) => {
+            while let Some((event, span)) = events.next() {
+                match event {
+                    Event::SequenceEnd => break,
+                    Event::Scalar(text, ..) => out.push((text, span)),
+                    nested => skip(&nested, events),
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Consumes the rest of the node that starts with `first`.
+fn skip<'a>(first: &Event<'a>, events: &mut impl Iterator<Item = Spanned<'a>>) {
+    let mut depth = nesting(first);
+    while depth > 0 {
+        let Some((event, _)) = events.next() else {
+            return;
+        };
+        depth += nesting(&event);
+    }
+}
+
+fn nesting(event: &Event) -> isize {
+    match event {
+        Event::MappingStart(..) | Event::SequenceStart(..) => 1,
+        Event::MappingEnd | Event::SequenceEnd => -1,
+        _ => 0,
+    }
+}
+
 /// Parses a whole YAML file (such as `site.yaml` or a language file) as a mapping.
 pub fn parse_file<'a>(path: &'a Path, source: &'a str) -> Result<Fields<'a>, Diagnostic> {
     Fields::parse(path, source, source, 1)
@@ -411,6 +502,25 @@ mod tests {
         assert_eq!(f.take::<bool>("draft"), None);
         let errs = f.finish(&["draft"]).unwrap_err();
         assert_eq!(errs[0].location(), "a.md:2:8");
+    }
+
+    #[test]
+    fn list_items_are_found_where_they_are_written() {
+        let src = "---\ntitle: 长沙\ncities: [长沙市, \"杭州\" , 宁波]\ntags:\n  - 海关\n  -   物流 # 注释\nx: 物流\n---\ntags: [正文]\n";
+        let at = |key, item| item_position(src, key, item).map(|p| (p.line, p.column, p.width));
+        assert_eq!(at("cities", "长沙市"), Some((3, 10, 3)));
+        assert_eq!(at("cities", "杭州"), Some((3, 15, 4)));
+        assert_eq!(at("tags", "物流"), Some((6, 7, 2)));
+        assert_eq!(at("title", "长沙"), Some((2, 8, 2)));
+        assert_eq!(at("tags", "正文"), None, "the body is not front matter");
+        assert_eq!(at("summary", "长沙"), None);
+    }
+
+    #[test]
+    fn a_list_item_may_follow_a_nested_value_and_a_line_break() {
+        let src = "---\nsource: { name: [a, b] }\ncities: [长沙,\n  杭州]\n---\n";
+        let p = item_position(src, "cities", "杭州").unwrap();
+        assert_eq!((p.line, p.column, p.width), (4, 3, 2));
     }
 
     #[test]

@@ -361,6 +361,8 @@ struct RawPilot {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CityMeta {
     pub name: String,
+    /// Other names articles may call the city by (长沙市 for 长沙); they lead to this city.
+    pub other_names: Vec<String>,
     pub slug: Option<String>,
     pub province: Option<String>,
     pub region: Option<String>,
@@ -370,6 +372,7 @@ pub struct CityMeta {
 
 pub const CITY_KEYS: &[&str] = &[
     "name",
+    "other_names",
     "slug",
     "province",
     "region",
@@ -380,6 +383,7 @@ pub const CITY_KEYS: &[&str] = &[
 impl CityMeta {
     pub fn read(f: &mut Fields) -> Option<CityMeta> {
         let name = take_text(f, "name", true);
+        let other_names = dedup(f.take_list("other_names"));
         let slug = take_slug(f);
         let province = take_text(f, "province", false);
         let region = take_text(f, "region", false);
@@ -387,6 +391,7 @@ impl CityMeta {
         let coordinates = take_coordinates(f);
         Some(CityMeta {
             name: name?,
+            other_names,
             slug,
             province,
             region,

@@ -232,6 +232,7 @@ impl<'a> Views<'a> {
         #[derive(Serialize)]
         struct CityView<'b> {
             name: &'b str,
+            other_names: &'b [String],
             slug: &'b str,
             url: String,
             province: Option<&'b str>,
@@ -246,6 +247,7 @@ impl<'a> Views<'a> {
         let meta = c.meta.as_ref();
         Value::from_serializable(&CityView {
             name: &c.name,
+            other_names: meta.map_or(&[], |m| m.other_names.as_slice()),
             slug: &c.slug,
             url: self.config.base_url.url(&c.path),
             province: meta.and_then(|m| m.province.as_deref()),

@@ -5,11 +5,13 @@
 pub mod links;
 pub mod slug;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use crate::config::{Config, Level};
-use crate::content::{ArticleMeta, CityMeta, Content, Doc, HomeMeta, SectionMeta, SourceFile};
+use crate::content::{
+    front_matter, ArticleMeta, CityMeta, Content, Doc, HomeMeta, SectionMeta, SourceFile,
+};
 use crate::diagnostic::{self, Diagnostic, Problem};
 
 /// Site paths are relative to the base URL and end with `/` for pages: `pilots/changsha/`.
@@ -203,11 +205,13 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
             .iter()
             .map(|t| tag_terms.use_term(t, index, &doc.file))
             .collect();
+        let mut named = BTreeSet::new();
         let cities = doc
             .meta
             .cities
             .iter()
             .map(|c| city_terms.use_city(c, index, &doc.file))
+            .filter(|&c| named.insert(c))
             .collect();
         pages.push(Page {
             doc,
@@ -249,48 +253,113 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
 
 /// Cities and tags that articles use without a profile, at the severity `site.yaml` asks.
 fn unprofiled(config: &Config, site: &Site) -> Vec<Diagnostic> {
-    let cities = site
+    let cities: Vec<Named> = site
         .cities
         .iter()
-        .filter(|c| c.profile.is_none())
-        .map(|c| (&c.name, &c.pages));
-    let tags = site
+        .map(|c| Named {
+            name: &c.name,
+            pages: &c.pages,
+            profile: c.profile.as_ref(),
+        })
+        .collect();
+    let tags: Vec<Named> = site
         .tags
         .iter()
-        .filter(|t| t.profile.is_none())
-        .map(|t| (&t.name, &t.pages));
-    let levels = [
-        ("city", "cities", config.unprofiled.cities),
-        ("tag", "tags", config.unprofiled.tags),
-    ];
+        .map(|t| Named {
+            name: &t.name,
+            pages: &t.pages,
+            profile: t.profile.as_ref(),
+        })
+        .collect();
+    let mut out = no_profile(site, Taxonomy::Cities, config.unprofiled.cities, &cities);
+    out.extend(no_profile(
+        site,
+        Taxonomy::Tags,
+        config.unprofiled.tags,
+        &tags,
+    ));
+    out
+}
+
+/// The profiled name that `name` probably means, or how to give it a profile.
+fn no_profile_help(taxonomy: Taxonomy, name: &str, terms: &[Named]) -> String {
+    let profiled: Vec<&str> = terms
+        .iter()
+        .filter(|t| t.profile.is_some())
+        .map(|t| t.name)
+        .collect();
+    let folder = taxonomy.folder();
+    let Some(near) = diagnostic::closest_name(name, &profiled) else {
+        return format!("add content/{folder}/SLUG.md with `name: {name}`, or check the spelling");
+    };
+    let profile = terms
+        .iter()
+        .find(|t| t.name == near)
+        .and_then(|t| t.profile);
+    match (taxonomy, profile) {
+        (Taxonomy::Cities, Some(f)) => format!(
+            "did you mean {near}? If {name} is another name of it, list it under `other_names:` in {}",
+            f.path.display()
+        ),
+        _ => format!("did you mean {near}?"),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Taxonomy {
+    Cities,
+    Tags,
+}
+
+impl Taxonomy {
+    fn what(self) -> &'static str {
+        match self {
+            Taxonomy::Cities => "city",
+            Taxonomy::Tags => "tag",
+        }
+    }
+
+    /// The folder of its profiles under `content/`, and the front-matter key articles use.
+    fn folder(self) -> &'static str {
+        match self {
+            Taxonomy::Cities => "cities",
+            Taxonomy::Tags => "tags",
+        }
+    }
+}
+
+/// A city or tag as articles name it, and the profile that gives it that name, if one does.
+struct Named<'a> {
+    name: &'a str,
+    pages: &'a [usize],
+    profile: Option<&'a SourceFile>,
+}
+
+/// One diagnostic, at the first article that uses it, for each name in `terms` that no
+/// profile gives.
+fn no_profile(site: &Site, taxonomy: Taxonomy, level: Level, terms: &[Named]) -> Vec<Diagnostic> {
+    if level == Level::Allow {
+        return Vec::new();
+    }
     let mut out = Vec::new();
-    for ((what, folder, level), terms) in levels
-        .into_iter()
-        .zip([cities.collect::<Vec<_>>(), tags.collect()])
-    {
-        if level == Level::Allow {
+    for t in terms.iter().filter(|t| t.profile.is_none()) {
+        let Some(&first) = t.pages.first() else {
             continue;
-        }
-        for (name, pages) in terms {
-            let Some(&first) = pages.first() else {
-                continue;
-            };
-            let file = &site.pages[first].doc.file;
-            let problem = Problem::NoProfile {
-                what: what.into(),
-                name: name.clone(),
-                folder: folder.into(),
-                count: pages.len(),
-            };
-            let help =
-                format!("add content/{folder}/SLUG.md with `name: {name}`, or check the spelling");
-            let d = at_key(file, folder, problem).with_help(help);
-            out.push(if level == Level::Warning {
-                d.warning()
-            } else {
-                d
-            });
-        }
+        };
+        let folder = taxonomy.folder();
+        let problem = Problem::NoProfile {
+            what: taxonomy.what().into(),
+            name: t.name.into(),
+            folder: folder.into(),
+            count: t.pages.len(),
+        };
+        let help = no_profile_help(taxonomy, t.name, terms);
+        let d = at_item(&site.pages[first].doc.file, folder, t.name, problem).with_help(help);
+        out.push(if level == Level::Warning {
+            d.warning()
+        } else {
+            d
+        });
     }
     out
 }
@@ -358,18 +427,9 @@ impl Terms {
         };
         for (name, slug, description, file) in profiles {
             if let Some(&existing) = t.by_name.get(&name) {
-                let other = t.terms[existing]
-                    .profile
-                    .as_ref()
-                    .map(|f| f.path.display().to_string());
-                let message = format!(
-                    "a profile for `{name}` already exists in {}",
-                    other.unwrap_or_default()
-                );
-                t.problems.push(Diagnostic::new(
-                    Problem::Unsupported { message },
-                    file.path.clone(),
-                ));
+                let other = t.terms[existing].profile.as_ref();
+                let d = name_collision(Taxonomy::Tags, &file, "name", &name, other);
+                t.problems.push(d);
                 continue;
             }
             if !t.claim_slug(&slug, &name, &file.path) {
@@ -468,9 +528,11 @@ impl CityTerms {
                 .slug
                 .clone()
                 .unwrap_or_else(|| slug::from_file_stem(d.file.stem()));
-            c.by_name
-                .entry(d.meta.name.clone())
-                .or_insert(c.cities.len());
+            let index = c.cities.len();
+            c.claim_name(&d.meta.name, "name", index, &d.file);
+            for other in &d.meta.other_names {
+                c.claim_name(other, "other_names", index, &d.file);
+            }
             c.cities.push(City {
                 name: d.meta.name.clone(),
                 path: format!("cities/{slug}/"),
@@ -483,9 +545,29 @@ impl CityTerms {
         c
     }
 
+    /// Gives `name`, written under `key` of the profile `file`, to the city `index`. A name
+    /// that another profile gives already is an error naming both files.
+    fn claim_name(&mut self, name: &str, key: &str, index: usize, file: &SourceFile) {
+        match self.by_name.get(name) {
+            None => {
+                self.by_name.insert(name.to_string(), index);
+            }
+            Some(&owner) if owner == index => {}
+            Some(&owner) => {
+                let other = self.cities[owner].profile.as_ref();
+                let d = name_collision(Taxonomy::Cities, file, key, name, other);
+                self.problems.push(d);
+            }
+        }
+    }
+
     fn use_city(&mut self, name: &str, index: usize, file: &SourceFile) -> usize {
         if let Some(&i) = self.by_name.get(name) {
-            self.cities[i].pages.push(index);
+            let pages = &mut self.cities[i].pages;
+            // An article may name one city twice: by its name and by another.
+            if pages.last() != Some(&index) {
+                pages.push(index);
+            }
             return i;
         }
         let slug = slug::readable(name);
@@ -585,13 +667,42 @@ pub(crate) fn at_key(file: &SourceFile, key: &str, problem: Problem) -> Diagnost
     }
 }
 
-/// A tag or city name with nothing a URL can be made of, pointing at the article's list.
+/// A diagnostic on `item` of the list `key` in a file's front matter; on the key's line when
+/// the item is not written there as it is named.
+pub(crate) fn at_item(file: &SourceFile, key: &str, item: &str, problem: Problem) -> Diagnostic {
+    match front_matter::item_position(&file.text, key, item) {
+        Some(p) => {
+            Diagnostic::new(problem, file.path.clone()).at(&file.text, p.line, p.column, p.width)
+        }
+        None => at_key(file, key, problem),
+    }
+}
+
+/// Two profiles give one name: reported where the later one writes it, naming the first.
+fn name_collision(
+    taxonomy: Taxonomy,
+    file: &SourceFile,
+    key: &str,
+    name: &str,
+    first: Option<&SourceFile>,
+) -> Diagnostic {
+    let problem = Problem::NameCollision {
+        what: taxonomy.what().into(),
+        name: name.into(),
+        other: first
+            .map(|f| f.path.display().to_string())
+            .unwrap_or_default(),
+    };
+    at_item(file, key, name, problem).with_help("give each name to one profile only")
+}
+
+/// A tag or city name with nothing a URL can be made of, pointing at it in the article's list.
 fn unusable_name(file: &SourceFile, key: &str, name: &str) -> Diagnostic {
     let problem = Problem::InvalidValue {
         key: key.into(),
         message: format!("`{name}` has no letters or digits to make a URL from"),
     };
-    at_key(file, key, problem).with_help(format!(
+    at_item(file, key, name, problem).with_help(format!(
         "rename it, or give it a profile in content/{key}/ with a `slug:`"
     ))
 }

@@ -67,13 +67,16 @@ fn problems_exit_1_with_locations_in_one_run() {
     let out = tradekb(&site).arg("check").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    let locations: Vec<&str> = err.lines().filter(|l| l.starts_with("  --> ")).collect();
+    let locations: Vec<&str> = err
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("--> "))
+        .collect();
     assert_eq!(
         locations,
         [
-            "  --> content/policies/b.md:3:7",
-            "  --> content/policies/c.md:4:1",
-            "  --> content/policies/c.md:6:2",
+            "content/policies/b.md:3:7",
+            "content/policies/c.md:4:10",
+            "content/policies/c.md:6:2",
         ],
         "{err}"
     );

@@ -85,9 +85,7 @@ fn broken_site_exits_1_shows_the_line_and_leaves_public_untouched() {
         .stdout("")
         .stderr(
             predicate::str::contains("error: `date`: invalid date `2014-02-30`")
-                .and(predicate::str::contains(
-                    "  --> content/policies/x.md:3:7\n",
-                ))
+                .and(predicate::str::contains(" --> content/policies/x.md:3:7\n"))
                 .and(predicate::str::contains("3 | date: 2014-02-30\n"))
                 .and(predicate::str::contains("  |       ^^^^^^^^^^\n")),
         );
@@ -147,4 +145,48 @@ fn output_into_the_content_folder_is_refused() {
             .stderr(predicate::str::contains("refusing to write the site"));
     }
     crate::support::assert_same_tree(&before, &tree(site.root()));
+}
+
+/// Where `needle` first starts on `line`, in terminal columns (a Chinese character takes two).
+fn display_column(line: &str, needle: char) -> usize {
+    let at = line
+        .find(needle)
+        .unwrap_or_else(|| panic!("no {needle:?} in {line:?}"));
+    unicode_width::UnicodeWidthStr::width(&line[..at])
+}
+
+#[test]
+fn carets_sit_under_a_broken_link_after_chinese_text_in_plain_text() {
+    let site = Site::from_files(&[(
+        "content/policies/x.md",
+        "---\ntitle: 甲\ndate: 2014-01-01\n---\n正文，见[不存在的链接](../pilots/nothing.md)。\n",
+    )]);
+    let out = tradekb()
+        .arg("--root")
+        .arg(site.root())
+        .arg("check")
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains(" --> content/policies/x.md:5:5\n"),
+        "{stderr}"
+    );
+    let mut lines = stderr.lines();
+    let shown = lines
+        .by_ref()
+        .find(|l| l.starts_with("5 | "))
+        .expect(&stderr);
+    let carets = lines.next().unwrap();
+    assert_eq!(
+        display_column(carets, '^'),
+        display_column(shown, '['),
+        "\n{stderr}"
+    );
+    assert!(
+        !stderr.contains('\x1b'),
+        "no colours into a pipe:\n{stderr}"
+    );
 }

@@ -17,6 +17,7 @@ mod input_encoding;
 mod links;
 mod markdown;
 mod minify;
+mod names;
 mod output;
 mod properties;
 mod publishing;

@@ -355,7 +355,7 @@ fn a_city_without_profile_warns_by_default_and_can_be_made_an_error() {
         warnings[0]
     );
     assert!(
-        warnings[0].contains("--> content/policies/e.md:4:1"),
+        warnings[0].contains("--> content/policies/e.md:4:10"),
         "{}",
         warnings[0]
     );

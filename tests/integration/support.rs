@@ -94,6 +94,15 @@ impl Site {
         Ok(out)
     }
 
+    /// The warnings of a build that must succeed.
+    pub fn warnings(&self) -> Vec<Diagnostic> {
+        let config = Config::load(self.root(), &unminified()).expect("a valid site.yaml");
+        match tradekb::build(&config) {
+            Ok(report) => report.warnings,
+            Err(e) => panic!("the build failed: {}", describe(&e)),
+        }
+    }
+
     /// The diagnostics of a build that must fail with problems in the site's files.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         match self.try_build(unminified()) {
