@@ -2,11 +2,16 @@
 
 use std::path::{Path, PathBuf};
 
+use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
 use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use tradekb::content::Date;
 use tradekb::scaffold::{self, ArticleKind, IfNotEmpty, InitOptions, NewArticle, ScaffoldError};
-use tradekb::{Config, Error, IfLocked, Overrides};
+use tradekb::{Config, Error, IfLocked, Overrides, Step};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -239,10 +244,7 @@ impl BuildArgs {
         };
         let config = Config::load(root, &overrides)?;
         let output = config.display_path(&config.output_dir);
-        let observer = Terminal {
-            output: &output,
-            quiet: self.quiet,
-        };
+        let observer = Terminal::new(&output, self.quiet);
         let report = tradekb::build_observed(&config, &observer)?;
         Ok(Outcome::Built {
             report,
@@ -253,10 +255,40 @@ impl BuildArgs {
     }
 }
 
-/// Shows a build's events on the terminal (standard error).
+/// Shows a build's events on standard error: the waiting message, and a progress bar per
+/// step once the build has run for a second, when standard error is a terminal.
 struct Terminal<'a> {
     output: &'a Path,
     quiet: bool,
+    /// None when no bar is shown (quiet, or not a terminal).
+    bars: Option<Bars>,
+}
+
+struct Bars {
+    start: Instant,
+    current: Mutex<Option<ProgressBar>>,
+}
+
+/// Builds shorter than this show no bar.
+const QUIET_SPELL: Duration = Duration::from_secs(1);
+
+impl<'a> Terminal<'a> {
+    fn new(output: &'a Path, quiet: bool) -> Self {
+        let bars = (!quiet && std::io::stderr().is_terminal()).then(|| Bars {
+            start: Instant::now(),
+            current: Mutex::new(None),
+        });
+        Terminal {
+            output,
+            quiet,
+            bars,
+        }
+    }
+
+    fn bar(&self) -> Option<ProgressBar> {
+        let bars = self.bars.as_ref()?;
+        bars.current.lock().ok()?.clone()
+    }
 }
 
 impl tradekb::Observer for Terminal<'_> {
@@ -267,6 +299,36 @@ impl tradekb::Observer for Terminal<'_> {
                 self.output.display(),
                 tradekb::output::pid_note(pid)
             );
+        }
+    }
+
+    fn started(&self, step: Step, total: usize) {
+        let Some(bars) = &self.bars else { return };
+        let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::hidden())
+            .with_style(
+                ProgressStyle::with_template("{prefix:>9} [{bar:30}] {pos}/{len} {elapsed}")
+                    .expect("a valid template")
+                    .progress_chars("=> "),
+            )
+            .with_prefix(step.label());
+        if let Ok(mut current) = bars.current.lock() {
+            *current = Some(bar);
+        }
+    }
+
+    fn advanced(&self, _: Step) {
+        let (Some(bars), Some(bar)) = (&self.bars, self.bar()) else {
+            return;
+        };
+        bar.inc(1);
+        if bar.is_hidden() && bars.start.elapsed() > QUIET_SPELL {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+
+    fn finished(&self, _: Step) {
+        if let Some(bar) = self.bar() {
+            bar.finish_and_clear();
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod output;
+pub mod progress;
 pub mod render;
 pub mod scaffold;
 pub mod site;
@@ -19,6 +20,7 @@ use std::time::{Duration, Instant};
 
 pub use config::{Config, IfLocked, Overrides};
 pub use diagnostic::{Diagnostic, Problem};
+pub use progress::{Observer, Step, Unobserved};
 
 /// Why a build stopped.
 #[derive(Debug, thiserror::Error)]
@@ -74,19 +76,6 @@ impl Stages {
     }
 }
 
-/// What a build tells while it runs, for the command line to show: the library prints
-/// nothing. Every method has a default that ignores the event.
-pub trait Observer {
-    /// Another build (process `pid`, when known) is writing the same output folder; this
-    /// build waits until it is done.
-    fn waiting_for_output(&self, _pid: Option<u32>) {}
-}
-
-/// Ignores every event.
-pub struct Unobserved;
-
-impl Observer for Unobserved {}
-
 /// Builds the site described by `config` into its output folder. The output folder is
 /// replaced only when the site has no error; warnings are returned in the report.
 pub fn build(config: &Config) -> Result<Report, Error> {
@@ -97,7 +86,7 @@ pub fn build(config: &Config) -> Result<Report, Error> {
 pub fn build_observed(config: &Config, observer: &dyn Observer) -> Result<Report, Error> {
     let mut stages = Stages::default();
     let staging = output::Staging::begin(config, |pid| observer.waiting_for_output(pid))?;
-    let checked = run(config, &mut stages, &staging)?;
+    let checked = run(config, &mut stages, &staging, observer)?;
     let Some(produced) = checked.produced else {
         return Err(Error::Site(checked.problems));
     };
@@ -136,12 +125,17 @@ pub struct Checked {
 /// Loads, resolves and renders without writing, going as far as the problems allow so that
 /// one run reports them all. `check` starts here.
 pub fn validate(config: &Config, stages: &mut Stages) -> Result<Checked, Error> {
-    run(config, stages, &render::Discard)
+    run(config, stages, &render::Discard, &Unobserved)
 }
 
 /// Loads, resolves and renders into `sink`.
-fn run(config: &Config, stages: &mut Stages, sink: &dyn render::Sink) -> Result<Checked, Error> {
-    let (content, mut problems) = timed(&mut stages.load, || content::load(config));
+fn run(
+    config: &Config,
+    stages: &mut Stages,
+    sink: &dyn render::Sink,
+    observer: &dyn Observer,
+) -> Result<Checked, Error> {
+    let (content, mut problems) = timed(&mut stages.load, || content::load(config, observer));
     let (site, mut resolved) = timed(&mut stages.resolve, || site::resolve(config, content));
     problems.append(&mut resolved);
     let theme = match render::theme::load(config) {
@@ -155,10 +149,18 @@ fn run(config: &Config, stages: &mut Stages, sink: &dyn render::Sink) -> Result<
     let errors_known = problems.iter().any(Diagnostic::is_error);
     let mut site = site;
     let rendered = timed(&mut stages.render, || {
-        let prepared = render::prepare(config, &theme, &site);
+        let prepared = render::prepare(config, &theme, &site, observer);
         // Every diagnostic that quotes a source has been made: the texts can go.
         site.forget_sources();
-        render::render(config, &theme, &site, prepared, sink, errors_known)
+        render::render(
+            config,
+            &theme,
+            &site,
+            prepared,
+            sink,
+            errors_known,
+            observer,
+        )
     });
     let produced = match rendered {
         Ok(mut p) => {

@@ -8,11 +8,11 @@ pub mod meta;
 
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic, Problem};
+use crate::progress::{self, Observer, Step};
 use front_matter::Fields;
 pub use meta::{ArticleMeta, CityMeta, Date, HomeMeta, Pilot, SectionMeta, Status, TagMeta};
 
@@ -111,12 +111,10 @@ fn role_of(rel: &str) -> Role {
 /// Reads and checks every file under the content folder. Files with problems are left out
 /// of the content (their paths are in `Content::broken`) so that later stages can go on
 /// and find every other problem in the same run.
-pub fn load(config: &Config) -> (Content, Vec<Diagnostic>) {
+pub fn load(config: &Config, observer: &dyn Observer) -> (Content, Vec<Diagnostic>) {
     let (files, mut problems) = walk(config);
-    let parsed: Vec<Result<Parsed, Vec<Diagnostic>>> = files
-        .par_iter()
-        .map(|rel| parse_file(config, rel))
-        .collect();
+    let parsed: Vec<Result<Parsed, Vec<Diagnostic>>> =
+        progress::each(observer, Step::Load, &files, |rel| parse_file(config, rel));
     let mut content = Content::default();
     for (rel, result) in files.into_iter().zip(parsed) {
         match result {

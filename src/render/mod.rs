@@ -21,6 +21,7 @@ use crate::content::highlight::{self, Highlighter};
 use crate::content::markdown::{Markdown, Rendered};
 use crate::content::SourceFile;
 use crate::diagnostic::{self, Diagnostic, Problem};
+use crate::progress::{self, Observer, Step};
 use crate::site::links::Targets;
 use crate::site::Site;
 pub use crawl::Crawled;
@@ -87,14 +88,14 @@ pub struct Prepared {
     problems: Vec<Diagnostic>,
 }
 
-pub fn prepare(config: &Config, theme: &Theme, site: &Site) -> Prepared {
+pub fn prepare(config: &Config, theme: &Theme, site: &Site, observer: &dyn Observer) -> Prepared {
     let highlighter = Highlighter::default();
     let targets = link_targets(config, theme, site);
     let md = Markdown {
         highlighter: &highlighter,
         raw_html: config.raw_html,
     };
-    let (bodies, mut problems) = render_bodies(site, &md, &targets);
+    let (bodies, mut problems) = render_bodies(site, &md, &targets, observer);
     let all: Vec<usize> = (0..site.pages.len()).collect();
     let jobs = file_jobs(config, theme, site, &all);
     let paths: Vec<&str> = jobs.iter().map(|(p, _)| p.as_str()).collect();
@@ -114,6 +115,7 @@ pub fn render(
     prepared: Prepared,
     sink: &dyn Sink,
     errors_known: bool,
+    observer: &dyn Observer,
 ) -> Result<Produced, Vec<Diagnostic>> {
     let Prepared {
         bodies,
@@ -158,15 +160,13 @@ pub fn render(
         keep: sink.keeps(),
     };
     let crawl = crawl::Crawl::new(&paths, &config.base_url.root);
-    let made: Vec<Result<Emitted, Diagnostic>> = jobs
-        .par_iter()
-        .map(|(path, job)| {
+    let made: Vec<Result<Emitted, Diagnostic>> =
+        progress::each(observer, Step::Render, &jobs, |(path, job)| {
             let made = make.file(path, job)?;
             let minify = config.minify && sink.keeps();
             let crawl = (!quiet).then_some(&crawl);
             Ok(emit(path, made, minify, sink, crawl))
-        })
-        .collect();
+        });
     let mut crawled = Vec::new();
     let mut made_problems = Vec::new();
     let mut warnings = Vec::new();
@@ -710,16 +710,20 @@ fn parse_location(text: &str) -> Option<(String, usize, usize)> {
     Some((parts.next()?.to_string(), line, column))
 }
 
-fn render_bodies(site: &Site, md: &Markdown, targets: &Targets) -> (Bodies, Vec<Diagnostic>) {
+fn render_bodies(
+    site: &Site,
+    md: &Markdown,
+    targets: &Targets,
+    observer: &dyn Observer,
+) -> (Bodies, Vec<Diagnostic>) {
     let one =
         |file: &SourceFile, path: &str| md.render(file.body(), &targets.for_file(&file.rel, path));
     let opt = |file: Option<&SourceFile>, path: &str| file.map(|f| one(f, path));
     let (pages, (sections, (tags, cities))) = rayon::join(
         || {
-            site.pages
-                .par_iter()
-                .map(|p| one(&p.doc.file, &p.path))
-                .collect::<Vec<_>>()
+            progress::each(observer, Step::Markdown, &site.pages, |p| {
+                one(&p.doc.file, &p.path)
+            })
         },
         || {
             rayon::join(

@@ -28,6 +28,7 @@ fn build_help_lists_every_flag() {
         "--jobs",
         "--quiet",
         "--verbose",
+        "--no-wait",
     ] {
         expected = expected.and(predicate::str::contains(flag)).boxed();
     }

@@ -19,6 +19,7 @@ mod markdown;
 mod minify;
 mod names;
 mod output;
+mod progress;
 mod properties;
 mod publishing;
 mod scaffold;
