@@ -4,11 +4,12 @@
 
 use std::fmt::Write;
 
-use super::views::Strings;
+use percent_encoding::{percent_encode, AsciiSet, CONTROLS};
+
 use crate::config::Config;
 use crate::content::markdown::Rendered;
 use crate::content::Date;
-use crate::site::{Page, Redirect, Site};
+use crate::site::{Page, Site};
 
 /// Most URLs one sitemap file may hold (sitemaps.org).
 pub const SITEMAP_LIMIT: usize = 50_000;
@@ -200,37 +201,11 @@ pub fn robots(config: &Config) -> String {
     r
 }
 
-/// A page at an old URL that sends readers and crawlers to the page's URL.
-pub fn redirect_page(config: &Config, site: &Site, r: &Redirect, strings: &Strings) -> String {
-    let page = &site.pages[r.to];
-    let to = esc(&config.base_url.permalink(&page.path));
-    let title = esc(&page.doc.meta.title);
-    let lang = esc(&config.language);
-    let moved = strings
-        .all
-        .get("redirect_text")
-        .and_then(|v| v.as_str())
-        .unwrap_or("This page has moved to");
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n\
-         <link rel=\"canonical\" href=\"{to}\">\n<meta name=\"robots\" content=\"noindex\">\n\
-         <meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n<body>\n\
-         <p>{} <a href=\"{to}\">{title}</a></p>\n</body>\n</html>\n",
-        esc(moved)
-    )
-}
-
-/// Sitemaps want URLs, not IRIs: bytes outside printable ASCII are percent-encoded.
+/// Sitemaps want URLs, not IRIs: bytes outside printable ASCII are percent-encoded, and so
+/// is `%` itself.
 pub fn percent_encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_graphic() && b != b'%' {
-            out.push(b as char);
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
+    const NOT_PRINTABLE: &AsciiSet = &CONTROLS.add(b' ').add(b'%');
+    percent_encode(path.as_bytes(), NOT_PRINTABLE).to_string()
 }
 
 /// Escapes text for XML and HTML, dropping characters XML 1.0 cannot carry.

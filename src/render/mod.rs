@@ -156,7 +156,6 @@ pub fn render(
         theme,
         tera: &tera,
         pages: &pages,
-        strings: &strings,
         keep: sink.keeps(),
     };
     let crawl = crawl::Crawl::new(&paths, &config.base_url.root);
@@ -343,7 +342,6 @@ struct Make<'a> {
     theme: &'a Theme,
     tera: &'a Tera,
     pages: &'a Pages<'a>,
-    strings: &'a Strings,
     /// Whether the bytes are wanted; static and content files are not read when not.
     keep: bool,
 }
@@ -376,12 +374,11 @@ impl Make<'_> {
                 f,
             )),
             FileJob::Text(s) => Made::Text(Cow::Borrowed(s.as_bytes())),
-            FileJob::Redirect(i) => text(feeds::redirect_page(
-                self.config,
-                self.site,
+            FileJob::Redirect(i) => Made::Text(Cow::Owned(self.pages.redirect(
+                self.tera,
+                self.theme,
                 &self.site.redirects[*i],
-                self.strings,
-            )),
+            )?)),
             FileJob::Syntax => text(highlight::stylesheet(&self.config.highlight)),
             FileJob::Static(StaticFile::Embedded(b)) => Made::Binary(Cow::Borrowed(b)),
             FileJob::Static(StaticFile::Disk(src)) => Made::Binary(self.read(src)?),

@@ -5,7 +5,7 @@ use tera::{Context, Tera, Value};
 use super::views::{extend, map, Views};
 use super::{Bodies, Job, Theme};
 use crate::diagnostic::Diagnostic;
-use crate::site::{City, Site};
+use crate::site::{City, Redirect, Site};
 
 pub(super) struct Pages<'a> {
     pub views: &'a Views<'a>,
@@ -39,6 +39,26 @@ impl Pages<'_> {
         tera.render_to(template, &ctx, &mut out).map_err(|e| {
             super::template_error(theme, &e, Some(if is_404 { "404.html" } else { &path }))
         })?;
+        Ok(out)
+    }
+
+    /// The page at an old URL (`aliases:`) that sends readers on, through `redirect.html`.
+    pub fn redirect(
+        &self,
+        tera: &Tera,
+        theme: &Theme,
+        r: &Redirect,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let base = &self.views.config.base_url;
+        let to = base.permalink(&self.site().pages[r.to].path);
+        let mut ctx = Context::new();
+        ctx.insert_value("page", self.refs[r.to].clone());
+        ctx.insert("to", &to);
+        ctx.insert("current_url", &base.url(&r.from));
+        ctx.insert("permalink", &base.permalink(&r.from));
+        let mut out = Vec::with_capacity(1 << 10);
+        tera.render_to(super::theme::REDIRECT, &ctx, &mut out)
+            .map_err(|e| super::template_error(theme, &e, Some(&r.from)))?;
         Ok(out)
     }
 

@@ -25,6 +25,9 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "404.html",
 ];
 
+/// The page written at an old URL. Optional: a theme without it gets the built-in one.
+pub const REDIRECT: &str = "redirect.html";
+
 pub struct Theme {
     /// Template name (path inside `templates/`) to its source and where it came from.
     pub templates: BTreeMap<String, Template>,
@@ -63,6 +66,11 @@ pub fn load(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         Origin::Folder(dir) => load_folder(config, dir, &mut theme)?,
     }
     load_overrides(config, &mut theme)?;
+    if !theme.templates.contains_key(REDIRECT) {
+        theme
+            .templates
+            .extend(built_in(REDIRECT).map(|t| (REDIRECT.into(), t)));
+    }
     theme.strings = load_strings(config, &origin)?;
     check_required(config, &theme)?;
     Ok(theme)
@@ -113,6 +121,15 @@ fn load_embedded(theme: &mut Theme) {
             );
         }
     }
+}
+
+/// A template of the built-in theme.
+fn built_in(name: &str) -> Option<Template> {
+    let file = DEFAULT_THEME.get_file(format!("templates/{name}"))?;
+    Some(Template {
+        source: String::from_utf8_lossy(file.contents()).into_owned(),
+        origin: Path::new("(built-in theme)").join("templates").join(name),
+    })
 }
 
 fn all_files<'a>(dir: &'a Dir<'a>) -> Vec<&'a include_dir::File<'a>> {

@@ -101,3 +101,61 @@ fn undefined_variable_in_a_template_names_the_template() {
         Some("{% block main %}{{ no_such_variable }}{% endblock main %}")
     );
 }
+
+/// A site with one article that has an old URL, built with `theme` (a folder under themes/
+/// with its templates) and its own `templates/`.
+fn site_with_alias(theme: &[(&str, &str)], own: &[(&str, &str)]) -> Site {
+    let mut files = vec![
+        (
+            "site.yaml",
+            "title: 测试站\nbase_url: https://example.org/\ntheme: plain\n",
+        ),
+        (
+            "content/policies/a.md",
+            "---\ntitle: 一篇文章\ndate: 2014-01-02\naliases: [/old/a/]\n---\n正文。\n",
+        ),
+    ];
+    files.extend_from_slice(theme);
+    files.extend_from_slice(own);
+    Site::from_files(&files)
+}
+
+/// The templates a theme must have, each printing only what identifies it.
+const PLAIN_THEME: &[(&str, &str)] = &[
+    ("themes/plain/templates/index.html", "home"),
+    ("themes/plain/templates/section.html", "section"),
+    ("themes/plain/templates/page.html", "page {{ page.title }}"),
+    ("themes/plain/templates/tags.html", "tags"),
+    ("themes/plain/templates/tag.html", "tag"),
+    ("themes/plain/templates/cities.html", "cities"),
+    ("themes/plain/templates/city.html", "city"),
+    ("themes/plain/templates/404.html", "404"),
+    (
+        "themes/plain/i18n/zh-CN.yaml",
+        "redirect_text: 已迁移至\ndate_format: \"%Y-%m-%d\"\n",
+    ),
+];
+
+#[test]
+fn a_theme_without_a_redirect_template_gets_the_built_in_one() {
+    let out = site_with_alias(PLAIN_THEME, &[]).build();
+    let page = out.page("old/a/index.html");
+    assert_eq!(
+        page.attrs("link[rel=canonical]", "href"),
+        ["https://example.org/policies/a/"]
+    );
+    assert_eq!(page.text("body p"), "已迁移至 一篇文章");
+}
+
+#[test]
+fn a_site_template_shapes_the_redirect_page() {
+    let own = [(
+        "templates/redirect.html",
+        "<p class=moved>{{ page.title }} → {{ to }}</p>",
+    )];
+    let out = site_with_alias(PLAIN_THEME, &own).build();
+    assert_eq!(
+        out.page("old/a/index.html").text("p.moved"),
+        "一篇文章 → https://example.org/policies/a/"
+    );
+}

@@ -8,6 +8,8 @@ use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+use include_dir::{include_dir, Dir};
+
 use crate::config::CONFIG_FILE;
 use crate::content::Date;
 use crate::site::slug::is_valid_slug;
@@ -86,10 +88,10 @@ pub fn init(dir: &Path, options: &InitOptions) -> Result<InitReport, ScaffoldErr
         kept: Vec::new(),
     };
     let date = options.today.format("%Y-%m-%d").to_string();
-    for (rel, text) in STARTER {
-        match write_new(&dir.join(rel), &text.replace("{date}", &date)) {
-            Ok(()) => report.created.push(PathBuf::from(rel)),
-            Err(ScaffoldError::Exists { .. }) => report.kept.push(PathBuf::from(rel)),
+    for (rel, text) in starter_files() {
+        match write_new(&dir.join(&rel), &text.replace("{date}", &date)) {
+            Ok(()) => report.created.push(rel),
+            Err(ScaffoldError::Exists { .. }) => report.kept.push(rel),
             Err(e) => return Err(e),
         }
     }
@@ -151,170 +153,26 @@ fn write_new(path: &Path, text: &str) -> Result<(), ScaffoldError> {
     file.write_all(text.as_bytes()).map_err(io_err)
 }
 
-/// The files of a new site; `{date}` becomes the day of `init`.
-const STARTER: [(&str, &str); 11] = [
-    ("site.yaml", SITE_YAML),
-    (".gitignore", "/public\n/.public.tradekb-*\n"),
-    ("content/_index.md", HOME),
-    ("content/policies/_index.md", POLICIES),
-    ("content/pilots/_index.md", PILOTS),
-    ("content/analysis/_index.md", ANALYSIS),
-    ("content/policies/example-policy.md", EXAMPLE_POLICY),
-    ("content/pilots/example-pilot.md", EXAMPLE_PILOT),
-    ("content/analysis/example-analysis.md", EXAMPLE_ANALYSIS),
-    ("content/cities/hangzhou.md", HANGZHOU),
-    ("content/tags/example.md", EXAMPLE_TAG),
-];
+/// The files of a new site, as they are in `src/scaffold/starter/`; `{date}` becomes the
+/// day of `init`.
+static STARTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/src/scaffold/starter");
 
-const SITE_YAML: &str = "\
-# The site's configuration; the README of tradekb lists every key.
-# Site title, shown in the header of every page.
-title: 我的知识库
-# One sentence about the site: the home page's meta description.
-description: 用 tradekb 搭建的贸易政策知识库。
-# The address the site is published at, ending with `/`; it may have a path
-# (https://example.org/kb/). `tradekb build --base-url URL` overrides it.
-base_url: https://example.org/
-# Interface language of the theme: zh-CN or en.
-language: zh-CN
-# Articles per list page; a section's _index.md may set its own.
-paginate_by: 10
-";
-
-const HOME: &str = "\
----
-title: 我的知识库
-description: 用 tradekb 搭建的贸易政策知识库。
----
-这是用 `tradekb init` 新建的知识库。首页显示这段介绍、最新的文章、有档案的城市和常用标签。
-
-内容分为[政策](/policies/)、[试点](/pilots/)和[分析](/analysis/)三个栏目，每个栏目里有一篇示例文章，演示条目的写法，可以修改或删除。城市档案放在 `content/cities/` 中，标签说明放在 `content/tags/` 中。
-
-新建文章用 `tradekb new policy my-policy --title 标题`，构建网站用 `tradekb build`。
-";
-
-const POLICIES: &str = "\
----
-title: 政策
-description: 政策文件、通知、复函与相关建议。
-kind: policy
-weight: 1
----
-本栏收录政策条目：每篇记录一份文件的发文机关、日期、状态和要点。
-";
-
-const PILOTS: &str = "\
----
-title: 试点
-description: 试点项目、试点城市与各地的筹备情况。
-kind: pilot
-weight: 2
----
-本栏介绍试点项目：哪些城市参加、属于第几批、何时获批。
-";
-
-const ANALYSIS: &str = "\
----
-title: 分析
-description: 观察、评论与背景解读。
-kind: analysis
-weight: 3
----
-本栏汇集观察与评论。观点不同于事实，宜与“政策”和“试点”栏目中的条目对照阅读。
-";
-
-const EXAMPLE_POLICY: &str = "\
----
-title: 示例：如何记录一项政策
-date: {date}
-summary: 一篇示例，演示“政策”栏目中条目的写法；可以修改或删除。
-tags: [示例]
-cities: [杭州]
-issuer: 示例发文机关
-status: in-force
-source: { name: 示例文件名称 }
----
-这是 `tradekb init` 生成的示例文章。文中的发文机关、文件名称和日期都只是示例，不是真实信息。
-
-## 前置元数据
-
-文件开头两行 `---` 之间是前置元数据：`title` 和 `date` 必填；政策条目通常还写 `issuer`（发文机关）、`status`（in-force、amended、repealed 或 draft）和 `source`（出处）。`cities` 中的城市名与 `content/cities/` 里的档案一致时，文章会列在该城市的页面上，例如[杭州](../cities/hangzhou.md)。
-
-## 正文
-
-正文用 Markdown 书写，支持表格和脚注。[^1]
-
-| 项目 | 内容 |
-| --- | --- |
-| 发文机关 | 示例发文机关 |
-| 文件名称 | 示例文件名称 |
-
-[^1]: 脚注的内容写在文末。
-";
-
-const EXAMPLE_PILOT: &str = "\
----
-title: 示例：如何记录一个试点
-date: {date}
-summary: 一篇示例，演示“试点”栏目中条目的写法；可以修改或删除。
-tags: [示例]
-cities: [杭州]
----
-这是 `tradekb init` 生成的示例文章，内容只是示例。
-
-## 写什么
-
-试点条目介绍一个试点项目：哪些城市参加、属于第几批、何时获批。资料没有给出的批次和日期宁可不写，也不要推测。
-
-## 城市档案中的试点
-
-城市参加的试点写在城市档案的 `pilots` 中，每项一行：
-
-```yaml
-pilots:
-  - { programme: 试点项目名称, batch: 1, approved: 2015-01-01 }
-```
-
-示例城市[杭州](../cities/hangzhou.md)的 `pilots` 是空的；填上之后，批次和获批日期会显示在城市页上。
-";
-
-const EXAMPLE_ANALYSIS: &str = "\
----
-title: 示例：如何撰写一篇分析
-date: {date}
-summary: 一篇示例，演示“分析”栏目中文章的写法和站内链接；可以修改或删除。
-tags: [示例]
----
-这是 `tradekb init` 生成的示例文章，内容只是示例。
-
-## 观点与事实
-
-分析文章记录观察和判断。把观点和事实分开写，并链接到支持它的条目，读者就能自己核对。
-
-## 站内链接
-
-链接站内文章时写源文件的相对路径，构建时会换成最终的网址，也可以指向其中的标题，例如[如何记录一项政策](../policies/example-policy.md#前置元数据)。链接的文件或标题不存在时，`tradekb build` 会报错，并指出链接所在的行。
-";
-
-const HANGZHOU: &str = "\
----
-name: 杭州
-slug: hangzhou
-province: 浙江
-region: 东部
-pilots: []
----
-杭州是浙江省的省会。这是一份示例城市档案：`name` 是文章在 `cities` 中使用的名称，`province` 和 `region`（东部、中部、西部或东北）决定它在城市页上的分组，`pilots` 列出它参加的试点项目。
-";
-
-const EXAMPLE_TAG: &str = "\
----
-name: 示例
-slug: example
-description: tradekb init 生成的示例文章。
----
-标签说明是可选的：有了它，标签的网址用这里的 `slug`，标签页上会显示这段文字。
-";
+/// Every starter file, by path inside the new site, with its text.
+fn starter_files() -> Vec<(PathBuf, &'static str)> {
+    fn walk(dir: &'static Dir<'static>, out: &mut Vec<(PathBuf, &'static str)>) {
+        for file in dir.files() {
+            let text = file.contents_utf8().expect("starter files are UTF-8");
+            out.push((file.path().to_path_buf(), text));
+        }
+        for sub in dir.dirs() {
+            walk(sub, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&STARTER, &mut out);
+    out.sort();
+    out
+}
 
 // ---------------------------------------------------------------------------------------
 // new
@@ -621,10 +479,15 @@ mod tests {
 
     #[test]
     fn the_starter_files_are_the_ones_a_site_needs() {
-        let names: Vec<&str> = STARTER.iter().map(|(p, _)| *p).collect();
-        assert!(names.contains(&CONFIG_FILE));
-        assert!(names.iter().all(|n| !n.starts_with("themes/")));
-        let gitignore = STARTER.iter().find(|(p, _)| *p == ".gitignore").unwrap();
+        let files = starter_files();
+        let names: Vec<&Path> = files.iter().map(|(p, _)| p.as_path()).collect();
+        assert!(names.contains(&Path::new(CONFIG_FILE)));
+        assert!(names.contains(&Path::new("content/policies/_index.md")));
+        assert!(names.iter().all(|n| !n.starts_with("themes")));
+        let gitignore = files
+            .iter()
+            .find(|(p, _)| p == Path::new(".gitignore"))
+            .unwrap();
         assert!(gitignore.1.lines().any(|l| l == "/public"));
     }
 }
