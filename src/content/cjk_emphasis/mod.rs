@@ -2,12 +2,14 @@
 //! with `*`, `_` and `~` paired as the CommonMark CJK-friendly amendments pair them, so
 //! that `**重点，**后文` is bold (<https://github.com/tats-u/markdown-cjk-friendly>).
 //!
-//! CommonMark reads full-width punctuation next to a delimiter as a word boundary would
-//! never be (commonmark-spec issue 650). pulldown-cmark 0.13 has no switch for the fix, so
-//! each inline container (paragraph, heading, table cell, tight list item) whose delimiter
-//! runs can open or close differently under the amendment is paired again: its runs are
-//! found from the source offsets, with the amended flags, and CommonMark's delimiter
-//! algorithm runs over them. Every other container passes through untouched.
+//! CommonMark takes full-width punctuation inside a delimiter and a letter outside it for
+//! the middle of a word, where emphasis cannot end (commonmark-spec issue 650), though
+//! Chinese and Japanese put no spaces between words. pulldown-cmark 0.13 has no switch for
+//! the fix, so each inline container (paragraph, heading, table cell, tight list item)
+//! whose delimiter runs can open or close differently under the amendment is paired
+//! again: its runs are found from the source offsets, with the amended flags, and
+//! CommonMark's delimiter algorithm runs over them. Every other container passes through
+//! untouched.
 
 mod flanking;
 mod pair;
@@ -43,8 +45,17 @@ where
         events: events.fuse(),
         container: Vec::new(),
         ready: VecDeque::new(),
-        verbatim: false,
+        inline: Inline::Collect,
     }
+}
+
+/// What to do with the inline events after a block event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Inline {
+    /// Collect them: the container may need pairing again.
+    Collect,
+    /// Pass them on as they come: the block's source cannot change (or is code).
+    Pass,
 }
 
 pub struct Amend<'e, I> {
@@ -55,8 +66,7 @@ pub struct Amend<'e, I> {
     /// The inline events of the container being read.
     container: Vec<Spanned<'e>>,
     ready: VecDeque<Spanned<'e>>,
-    /// Inside a code or metadata block, whose text is not inline content.
-    verbatim: bool,
+    inline: Inline,
 }
 
 impl<'e, I: Iterator<Item = Spanned<'e>>> Iterator for Amend<'e, I> {
@@ -71,15 +81,14 @@ impl<'e, I: Iterator<Item = Spanned<'e>>> Iterator for Amend<'e, I> {
                 self.flush();
                 return self.ready.pop_front();
             };
-            if !self.verbatim && is_inline(&event) {
+            if is_inline(&event) {
+                if self.inline == Inline::Pass {
+                    return Some((event, range));
+                }
                 self.container.push((event, range));
                 continue;
             }
-            self.verbatim = match &event {
-                Event::Start(Tag::CodeBlock(_) | Tag::MetadataBlock(_)) => true,
-                Event::End(TagEnd::CodeBlock | TagEnd::MetadataBlock(_)) => false,
-                _ => self.verbatim,
-            };
+            self.inline = self.inline_after(&event, &range);
             if self.container.is_empty() {
                 return Some((event, range));
             }
@@ -90,15 +99,32 @@ impl<'e, I: Iterator<Item = Spanned<'e>>> Iterator for Amend<'e, I> {
 }
 
 impl<'e, I> Amend<'e, I> {
+    /// The fast path, taken before any event is collected: a block whose source has no
+    /// delimiter, or nothing but ASCII, passes through (most paragraphs of a site).
+    fn inline_after(&self, event: &Event, range: &Range<usize>) -> Inline {
+        match event {
+            // Text in code is not inline content.
+            Event::Start(Tag::CodeBlock(_) | Tag::MetadataBlock(_)) => Inline::Pass,
+            Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::TableCell | Tag::Item)
+                if self.mode == Repair::IfChanged
+                    && !may_change(self.source.get(range.clone()).unwrap_or(""), self.tildes) =>
+            {
+                Inline::Pass
+            }
+            _ => Inline::Collect,
+        }
+    }
+
+    /// Hands the container on. Called only once `ready` is empty, so the two buffers swap
+    /// instead of moving every event: this runs for every paragraph of every page.
     fn flush(&mut self) {
         let mut container = std::mem::take(&mut self.container);
-        match repair(self.source, &mut container, self.tildes, self.mode) {
-            Some(repaired) => self.ready.extend(repaired),
-            None => self.ready.extend(container.drain(..)),
+        self.container = Vec::from(std::mem::take(&mut self.ready));
+        self.container.clear();
+        if let Some(repaired) = repair(self.source, &mut container, self.tildes, self.mode) {
+            container = repaired;
         }
-        // The buffer is kept for the next container: no allocation per paragraph.
-        container.clear();
-        self.container = container;
+        self.ready = VecDeque::from(container);
     }
 }
 
@@ -118,9 +144,6 @@ fn repair<'e>(
     tildes: bool,
     mode: Repair,
 ) -> Option<Vec<Spanned<'e>>> {
-    if mode == Repair::IfChanged && !may_change(container, tildes) {
-        return None;
-    }
     let (scan, changed) = scan::scan(source, container, tildes)?;
     if mode == Repair::IfChanged && changed == Changed::No {
         return None;
@@ -128,28 +151,17 @@ fn repair<'e>(
     Some(pair::pair(source, &scan, container))
 }
 
-/// The fast path: a change needs a delimiter, and a CJK character or variation selector
-/// next to it; both live in text (the source around other events is ASCII).
-fn may_change(container: &[Spanned], tildes: bool) -> bool {
-    let mut delimiters = false;
-    let mut non_ascii = false;
-    for (event, _) in container {
-        match event {
-            Event::Text(text) => {
-                let bytes = text.as_bytes();
-                delimiters = delimiters
-                    || memchr::memchr2(b'*', b'_', bytes).is_some()
-                    || (tildes && memchr::memchr(b'~', bytes).is_some());
-                non_ascii = non_ascii || !text.is_ascii();
-            }
-            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough) => delimiters = true,
-            _ => {}
+/// A change needs a delimiter, and a CJK character or a variation selector next to it:
+/// none of which the source can hold without a delimiter and a non-ASCII byte.
+fn may_change(source: &str, tildes: bool) -> bool {
+    let bytes = source.as_bytes();
+    // Chinese text fails `is_ascii` at its first character: the cheap test goes first.
+    !source.is_ascii()
+        && if tildes {
+            memchr::memchr3(b'*', b'_', b'~', bytes).is_some()
+        } else {
+            memchr::memchr2(b'*', b'_', bytes).is_some()
         }
-        if delimiters && non_ascii {
-            return true;
-        }
-    }
-    false
 }
 
 fn is_inline(event: &Event) -> bool {
