@@ -107,7 +107,8 @@ impl Markdown<'_> {
     pub fn render(&self, body: &str, links: &dyn LinkResolver) -> Rendered {
         let mut state = State::new(self.highlighter, links);
         state.escape_html = self.raw_html == RawHtml::Escape;
-        for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let events = Parser::new_ext(body, options()).into_offset_iter();
+        for (event, range) in super::cjk_emphasis::amend(body, options(), events) {
             state.event(event, range);
         }
         state.finish()

@@ -1,6 +1,7 @@
 //! Load stage: walks `content/`, reads every file, splits and checks its front matter.
 //! Input: the config. Output: [`Content`], every source typed, or every problem found.
 
+mod cjk_emphasis;
 pub mod front_matter;
 pub mod highlight;
 pub mod markdown;

@@ -147,3 +147,23 @@ fn heading_never_takes_an_id_the_theme_uses() {
     let page = site.build().page("policies/main/index.html");
     assert_eq!(page.duplicate_ids(), Vec::<String>::new());
 }
+
+#[test]
+fn emphasis_follows_the_cjk_friendly_amendments() {
+    let body = "这是**重点，**后文，*斜体*。\n\n以及**“引号”**内容。\n\n## **要点：**申报\n";
+    let site = Site::from_files(&[(
+        "content/policies/emphasis.md",
+        &format!("---\ntitle: 强调\ndate: 2014-01-02\n---\n{body}"),
+    )]);
+    let page = site.build().page("policies/emphasis/index.html");
+    assert_eq!(
+        page.texts(".article-body strong"),
+        ["重点，", "“引号”", "要点："]
+    );
+    assert_eq!(page.texts(".article-body em"), ["斜体"]);
+    assert_eq!(page.texts(".article-body h2"), ["要点：申报"]);
+    assert!(
+        !page.text(".article-body").contains('*'),
+        "no delimiter is left as text"
+    );
+}
