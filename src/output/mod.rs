@@ -106,14 +106,15 @@ impl Staging {
         Duration::from_nanos(self.busy_nanos.load(Ordering::Relaxed))
     }
 
-    /// Puts the staged site in place of the output folder, or reports the first write that
-    /// failed (and leaves the output folder alone).
+    /// Puts the staged site in place of the output folder, or reports why not (a folder
+    /// changed under the build, or the first write that failed) and leaves it alone.
     pub fn finish(mut self) -> Result<(), WriteError> {
+        // A folder changed under the build explains any write that failed after it.
+        self.unchanged()?;
         let failed = self.failed.lock().map_or(None, |mut f| f.take());
         if let Some(e) = failed {
             return Err(e);
         }
-        self.unchanged()?;
         let marker = self.dir.join(MARKER);
         fs::write(&marker, MARKER_TEXT).map_err(|e| io_err(&marker, e))?;
         swap(&self.dir, &self.out)?;
