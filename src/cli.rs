@@ -37,6 +37,92 @@ pub enum Command {
     Init(InitArgs),
     /// Write a new article with a filled-in front matter skeleton, marked as a draft.
     New(NewArgs),
+    /// Build the site into memory, serve it, and rebuild and reload open pages on every edit.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to listen on. Anything but a loopback address lets other machines in.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Include articles marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Include articles dated after today.
+    #[arg(long)]
+    pub future: bool,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+}
+
+impl ServeArgs {
+    pub fn run(&self, root: &Path) -> Result<Outcome, tradekb::serve::ServeError> {
+        use tradekb::serve::{serve, ServeOptions, Stop};
+        if !self.bind.is_loopback() {
+            eprintln!(
+                "warning: serving on {}: other machines can reach this preview; it is meant for \
+                 the author's own machine",
+                self.bind
+            );
+        }
+        let stop = Stop::default();
+        let on_ctrl_c = stop.clone();
+        // Only fails if a handler is set already, which nothing else does.
+        let _ = ctrlc::set_handler(move || on_ctrl_c.stop());
+        let options = ServeOptions {
+            root: root.to_path_buf(),
+            bind: self.bind,
+            port: self.port,
+            drafts: self.drafts,
+            future: self.future,
+        };
+        serve(&options, &ServeTerminal { open: self.open }, &stop)?;
+        Ok(Outcome::Stopped)
+    }
+}
+
+/// Shows what a running server does on the terminal.
+struct ServeTerminal {
+    open: bool,
+}
+
+impl tradekb::serve::ServeObserver for ServeTerminal {
+    fn listening(&self, url: &str) {
+        println!("Serving the site at {url} (Ctrl-C to stop)");
+        if self.open {
+            if let Err(e) = opener::open_browser(url) {
+                eprintln!("warning: cannot open a browser: {e}");
+            }
+        }
+    }
+
+    fn built(&self, report: &tradekb::Report, changed: usize, took: Duration) {
+        for w in &report.warnings {
+            eprintln!("{w}");
+        }
+        println!(
+            "Built {} articles in {} ms: {changed} file{} changed",
+            report.articles,
+            took.as_millis(),
+            if changed == 1 { "" } else { "s" }
+        );
+    }
+
+    fn broken(&self, problems: &[tradekb::Diagnostic]) {
+        for d in problems {
+            eprintln!("{d}");
+        }
+        let errors = problems.iter().filter(|d| d.is_error()).count();
+        eprintln!(
+            "error: the site has {errors} error{}; still serving the last good version",
+            if errors == 1 { "" } else { "s" }
+        );
+    }
 }
 
 #[derive(Debug, Args)]
@@ -185,6 +271,8 @@ pub enum Failure {
     Build(#[from] Error),
     #[error(transparent)]
     Scaffold(#[from] ScaffoldError),
+    #[error(transparent)]
+    Serve(#[from] tradekb::serve::ServeError),
 }
 
 /// What a command has to say when it succeeds.
@@ -201,6 +289,8 @@ pub enum Outcome {
     },
     /// `init` wrote a site.
     Initialized { report: scaffold::InitReport },
+    /// `serve` was stopped.
+    Stopped,
     /// `new` wrote `file` (as the user would type it) in the site at `root`.
     Created {
         file: PathBuf,

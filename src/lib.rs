@@ -14,6 +14,7 @@ pub mod output;
 pub mod progress;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod site;
 
 use std::time::{Duration, Instant};
@@ -84,14 +85,25 @@ pub fn build(config: &Config) -> Result<Report, Error> {
 
 /// [`build`], telling `observer` what happens.
 pub fn build_observed(config: &Config, observer: &dyn Observer) -> Result<Report, Error> {
-    let mut stages = Stages::default();
     let staging = output::Staging::begin(config, |pid| observer.waiting_for_output(pid))?;
-    let checked = run(config, &mut stages, &staging, observer)?;
+    let mut report = render_into(config, &staging, observer)?;
+    report.stages.writing = staging.busy();
+    timed(&mut report.stages.write, || staging.finish())?;
+    Ok(report)
+}
+
+/// Loads, resolves and renders the site, handing every file to `sink` (a staging folder,
+/// or `serve`'s memory); the report when the site has no error.
+pub fn render_into(
+    config: &Config,
+    sink: &dyn render::Sink,
+    observer: &dyn Observer,
+) -> Result<Report, Error> {
+    let mut stages = Stages::default();
+    let checked = run(config, &mut stages, sink, observer)?;
     let Some(produced) = checked.produced else {
         return Err(Error::Site(checked.problems));
     };
-    stages.writing = staging.busy();
-    timed(&mut stages.write, || staging.finish())?;
     let site = checked.site;
     let report = Report {
         articles: site.pages.len(),

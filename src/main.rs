@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         Command::Check(args) => args.run(&cli.root).map_err(Failure::from),
         Command::Init(args) => args.run(&cli.root).map_err(Failure::from),
         Command::New(args) => args.run(&cli.root).map_err(Failure::from),
+        Command::Serve(args) => args.run(&cli.root).map_err(Failure::from),
     };
     match result {
         Ok(outcome) => {
@@ -35,6 +36,7 @@ fn print_outcome(outcome: &Outcome) {
     match outcome {
         Outcome::Checked { report, format } => print_check(report, *format),
         Outcome::Initialized { report } => print_initialized(report),
+        Outcome::Stopped => println!("Stopped."),
         Outcome::Created {
             file,
             root,
@@ -183,7 +185,12 @@ fn ms(d: std::time::Duration) -> f64 {
 fn print_error(e: &Failure) {
     let stderr = std::io::stderr();
     let mut out = stderr.lock();
-    if let Failure::Build(tradekb::Error::Site(diagnostics)) = e {
+    let site_problems = match e {
+        Failure::Build(tradekb::Error::Site(d)) => Some(d),
+        Failure::Serve(tradekb::serve::ServeError::Site(tradekb::Error::Site(d))) => Some(d),
+        _ => None,
+    };
+    if let Some(diagnostics) = site_problems {
         let style = diagnostic_style();
         for d in diagnostics {
             let _ = writeln!(out, "{}", d.render(style));

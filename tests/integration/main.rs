@@ -24,5 +24,6 @@ mod properties;
 mod publishing;
 mod scaffold;
 mod sections;
+mod serve;
 mod taxonomies;
 mod theme;

@@ -1,0 +1,186 @@
+//! Serve, live reload: the news that every open page listens to, as server-sent events
+//! (`text/event-stream`): which pages changed, whether only stylesheets did, and whether
+//! the site is broken (with the diagnostics for the overlay) or fixed again.
+
+use std::collections::VecDeque;
+use std::io::Write;
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
+
+use serde::Serialize;
+
+/// One piece of news for the open pages.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum News {
+    /// These URLs (root-relative, as pages are addressed) now serve other bytes.
+    Changed {
+        urls: Vec<String>,
+        styles_only: bool,
+    },
+    /// The last change broke the site; the last good site is still served.
+    Broken { report: String },
+    /// The site builds again.
+    Fixed,
+}
+
+/// The news so far, for the streams of every open page.
+pub struct Hub {
+    state: Mutex<State>,
+    arrived: Condvar,
+}
+
+struct State {
+    /// The serial number of the newest piece of news.
+    serial: u64,
+    /// The newest pieces with their serial numbers; a page that falls further behind reloads.
+    recent: VecDeque<(u64, News)>,
+    /// What a page that connects now must be told first.
+    broken: Option<News>,
+    stopped: bool,
+}
+
+const KEPT: usize = 64;
+/// A comment line sent when nothing happens, so that a closed page is noticed.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub {
+            state: Mutex::new(State {
+                serial: 0,
+                recent: VecDeque::new(),
+                broken: None,
+                stopped: false,
+            }),
+            arrived: Condvar::new(),
+        }
+    }
+}
+
+impl Hub {
+    pub fn publish(&self, news: News) {
+        let Ok(mut s) = self.state.lock() else { return };
+        s.broken = matches!(news, News::Broken { .. }).then(|| news.clone());
+        s.serial += 1;
+        let serial = s.serial;
+        s.recent.push_back((serial, news));
+        while s.recent.len() > KEPT {
+            s.recent.pop_front();
+        }
+        self.arrived.notify_all();
+    }
+
+    /// Ends every stream.
+    pub fn stop(&self) {
+        if let Ok(mut s) = self.state.lock() {
+            s.stopped = true;
+        }
+        self.arrived.notify_all();
+    }
+
+    /// Writes the stream of one page to `out` until the page goes away or the hub stops.
+    pub fn stream(&self, out: &mut dyn Write) {
+        let Ok(s) = self.state.lock() else { return };
+        let mut seen = s.serial;
+        let first = s.broken.clone();
+        drop(s);
+        if let Some(news) = first {
+            if send(out, &news).is_err() {
+                return;
+            }
+        }
+        loop {
+            let Some(batch) = self.wait(seen) else { return };
+            let written = match &batch {
+                Batch::Quiet => out
+                    .write_all(b": still here\n\n")
+                    .and_then(|()| out.flush()),
+                Batch::News(news, last) => {
+                    seen = *last;
+                    news.iter().try_for_each(|n| send(out, n))
+                }
+            };
+            if written.is_err() {
+                return;
+            }
+        }
+    }
+
+    /// The news after `seen`, or `Quiet` after a while without any; none once stopped.
+    fn wait(&self, seen: u64) -> Option<Batch> {
+        let s = self.state.lock().ok()?;
+        let (s, _) = self
+            .arrived
+            .wait_timeout_while(s, KEEP_ALIVE, |s| s.serial == seen && !s.stopped)
+            .ok()?;
+        if s.stopped {
+            return None;
+        }
+        if s.serial == seen {
+            return Some(Batch::Quiet);
+        }
+        let news = s
+            .recent
+            .iter()
+            .filter(|(n, _)| *n > seen)
+            .map(|(_, news)| news.clone())
+            .collect();
+        Some(Batch::News(news, s.serial))
+    }
+}
+
+enum Batch {
+    Quiet,
+    News(Vec<News>, u64),
+}
+
+fn send(out: &mut dyn Write, news: &News) -> std::io::Result<()> {
+    let json = serde_json::to_string(news).unwrap_or_else(|_| "{}".into());
+    write!(out, "data: {json}\n\n")?;
+    out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn a_stream_gets_the_news_published_after_it_opened_and_ends_on_stop() {
+        let hub = Arc::new(Hub::default());
+        hub.publish(News::Fixed);
+        let reader = {
+            let hub = Arc::clone(&hub);
+            std::thread::spawn(move || {
+                let mut out = Vec::new();
+                hub.stream(&mut out);
+                String::from_utf8(out).unwrap()
+            })
+        };
+        std::thread::sleep(Duration::from_millis(50));
+        hub.publish(News::Changed {
+            urls: vec!["/a/".into()],
+            styles_only: false,
+        });
+        std::thread::sleep(Duration::from_millis(50));
+        hub.stop();
+        let text = reader.join().unwrap();
+        assert_eq!(
+            text,
+            "data: {\"kind\":\"changed\",\"urls\":[\"/a/\"],\"styles_only\":false}\n\n"
+        );
+    }
+
+    #[test]
+    fn a_page_that_opens_while_the_site_is_broken_is_told_at_once() {
+        let hub = Hub::default();
+        hub.publish(News::Broken {
+            report: "error".into(),
+        });
+        hub.stop();
+        let mut out = Vec::new();
+        hub.stream(&mut out);
+        assert!(String::from_utf8(out).unwrap().contains("\"broken\""));
+    }
+}

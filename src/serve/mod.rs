@@ -1,0 +1,250 @@
+//! `tradekb serve`, beside the build pipeline: builds the site into memory, serves it over
+//! HTTP, watches its sources and builds again on every change, telling the open pages what
+//! changed (live reload) or what broke (an overlay with the diagnostics). The last good
+//! site stays served while the sources are broken. It never touches `public/`: the files
+//! it serves are exactly what `tradekb build --base-url <its address>` writes, held in
+//! memory, with the live-reload script added to pages as they are sent.
+
+pub mod events;
+pub mod http;
+pub mod snapshot;
+mod watch;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use events::News;
+use http::Shared;
+use snapshot::{Memory, Snapshot};
+
+use crate::config::{Config, Overrides};
+use crate::diagnostic::Diagnostic;
+use crate::{Error, Report, Unobserved};
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    pub drafts: bool,
+    pub future: bool,
+}
+
+/// What a running server tells, for the command line to show.
+pub trait ServeObserver: Sync {
+    /// The site is served at `url`.
+    fn listening(&self, _url: &str) {}
+    /// A build succeeded; `changed` files now serve other bytes.
+    fn built(&self, _report: &Report, _changed: usize, _took: Duration) {}
+    /// A build failed; the last good site is still served.
+    fn broken(&self, _problems: &[Diagnostic]) {}
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(
+        "cannot listen on {addr}: {reason}; pass --port with another number (0 picks a free one)"
+    )]
+    Listen { addr: SocketAddr, reason: String },
+    #[error("cannot watch the site's files")]
+    Watch(#[source] notify_debouncer_full::notify::Error),
+    #[error(transparent)]
+    Site(#[from] Error),
+}
+
+/// Stops a running server from another thread (Ctrl-C).
+#[derive(Debug, Clone, Default)]
+pub struct Stop(Arc<AtomicBool>);
+
+impl Stop {
+    pub fn stop(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    fn stopped(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// Threads answering requests; each stream of news takes one more of its own.
+const WORKERS: usize = 4;
+
+/// Serves the site until `stop` is stopped.
+pub fn serve(
+    options: &ServeOptions,
+    observer: &dyn ServeObserver,
+    stop: &Stop,
+) -> Result<(), ServeError> {
+    let addr = SocketAddr::new(options.bind, options.port);
+    let server = tiny_http::Server::http(addr).map_err(|e| ServeError::Listen {
+        addr,
+        reason: e.to_string(),
+    })?;
+    let server = Arc::new(server);
+    let port = server
+        .server_addr()
+        .to_ip()
+        .map_or(options.port, |a| a.port());
+    let base = base_url(options, port)?;
+    let shared = Arc::new(Shared {
+        snapshot: RwLock::new(Arc::new(Snapshot::default())),
+        hub: events::Hub::default(),
+        root: crate::config::BaseUrl::parse(&base)
+            .map(|b| b.root)
+            .unwrap_or_else(|_| "/".into()),
+    });
+    let mut site = Building::new(options, base.clone());
+    site.build(&shared, observer);
+    observer.listening(&base);
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|_| spawn_worker(Arc::clone(&server), Arc::clone(&shared)))
+        .collect();
+    let watched = watch_and_build(options, &mut site, &shared, observer, stop);
+    shared.hub.stop();
+    for _ in &workers {
+        server.unblock();
+    }
+    for w in workers {
+        let _ = w.join();
+    }
+    watched
+}
+
+fn spawn_worker(
+    server: Arc<tiny_http::Server>,
+    shared: Arc<Shared>,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        while let Ok(request) = server.recv() {
+            if request.url() == http::EVENTS {
+                // A stream lasts as long as its page: it gets a thread of its own.
+                let shared = Arc::clone(&shared);
+                std::thread::spawn(move || http::answer(&shared, request));
+            } else {
+                http::answer(&shared, request);
+            }
+        }
+    })
+}
+
+/// The address the site is served at: this server's, under the path of the site's own
+/// base URL (`/kb/`), so that every link of the site works as published.
+fn base_url(options: &ServeOptions, port: u16) -> Result<String, ServeError> {
+    let config = Config::load(&options.root, &Overrides::default()).map_err(Error::from)?;
+    let host = if options.bind.is_unspecified() {
+        IpAddr::from([127, 0, 0, 1])
+    } else {
+        options.bind
+    };
+    let host = match host {
+        IpAddr::V6(v6) => format!("[{v6}]"),
+        IpAddr::V4(v4) => v4.to_string(),
+    };
+    Ok(format!("http://{host}:{port}{}", config.base_url.root))
+}
+
+fn watch_and_build(
+    options: &ServeOptions,
+    site: &mut Building,
+    shared: &Shared,
+    observer: &dyn ServeObserver,
+    stop: &Stop,
+) -> Result<(), ServeError> {
+    let mut watch = watch::Watch::start(&options.root).map_err(ServeError::Watch)?;
+    while !stop.stopped() {
+        let batch = match watch.changes.recv_timeout(Duration::from_millis(100)) {
+            Ok(batch) => batch,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+        };
+        let events = batch.unwrap_or_default();
+        if events.iter().any(|e| watch.matters(e)) {
+            watch.arm();
+            site.build(shared, observer);
+        }
+    }
+    Ok(())
+}
+
+/// The state between builds: the base URL, and whether the last build failed.
+struct Building {
+    root: PathBuf,
+    overrides: Overrides,
+    broken: bool,
+}
+
+impl Building {
+    fn new(options: &ServeOptions, base: String) -> Self {
+        Building {
+            root: options.root.clone(),
+            overrides: Overrides {
+                base_url: Some(base),
+                drafts: options.drafts,
+                future: options.future,
+                ..Overrides::default()
+            },
+            broken: false,
+        }
+    }
+
+    /// Builds the site into memory and serves the result, or keeps the last good site and
+    /// tells the pages what broke.
+    fn build(&mut self, shared: &Shared, observer: &dyn ServeObserver) {
+        let started = Instant::now();
+        let memory = Memory::default();
+        let built = Config::load(&self.root, &self.overrides)
+            .map_err(Error::from)
+            .and_then(|config| crate::render_into(&config, &memory, &Unobserved));
+        match built {
+            Ok(report) => {
+                let changed = self.publish(shared, memory.into_files());
+                observer.built(&report, changed.len(), started.elapsed());
+                if std::mem::take(&mut self.broken) {
+                    shared.hub.publish(News::Fixed);
+                }
+                if !changed.is_empty() {
+                    shared.hub.publish(news_of(&shared.root, changed));
+                }
+            }
+            Err(e) => {
+                self.broken = true;
+                let problems = match e {
+                    Error::Site(d) => d,
+                    other => vec![Diagnostic::new(
+                        crate::Problem::Unsupported {
+                            message: other.to_string(),
+                        },
+                        self.root.clone(),
+                    )],
+                };
+                observer.broken(&problems);
+                let report = problems.iter().map(|d| d.to_string()).collect::<String>();
+                shared.hub.publish(News::Broken { report });
+            }
+        }
+    }
+
+    /// Makes `files` the served site; returns the paths that changed.
+    fn publish(&self, shared: &Shared, files: Vec<(String, Vec<u8>)>) -> Vec<String> {
+        let Ok(mut current) = shared.snapshot.write() else {
+            return Vec::new();
+        };
+        let (next, changed) = current.next(files);
+        *current = Arc::new(next);
+        changed
+    }
+}
+
+/// The news of changed output paths, as the URLs pages are addressed by.
+fn news_of(root: &str, changed: Vec<String>) -> News {
+    let styles_only = changed.iter().all(|p| p.ends_with(".css"));
+    let urls = changed
+        .into_iter()
+        .map(|p| format!("{root}{}", p.strip_suffix("index.html").unwrap_or(&p)))
+        .collect();
+    News::Changed { urls, styles_only }
+}

@@ -1,0 +1,73 @@
+// tradekb serve: keeps this page up to date while its sources are edited. Served pages
+// only; `tradekb build` never writes it.
+(function () {
+  var cfg = window.__tradekb;
+  var here = decodeURIComponent(location.pathname).replace(/index\.html$/, "");
+  var scrollKey = "tradekb-scroll:" + here;
+  var saved = sessionStorage.getItem(scrollKey);
+  if (saved !== null) {
+    sessionStorage.removeItem(scrollKey);
+    window.addEventListener("load", function () { window.scrollTo(0, Number(saved)); });
+  }
+
+  function reload() {
+    sessionStorage.setItem(scrollKey, String(window.scrollY));
+    location.reload();
+  }
+
+  function swapStyles(urls) {
+    var links = document.querySelectorAll('link[rel="stylesheet"]');
+    Array.prototype.forEach.call(links, function (link) {
+      var path = decodeURIComponent(new URL(link.href).pathname);
+      if (urls.indexOf(path) >= 0) {
+        var fresh = link.cloneNode();
+        fresh.href = path + "?v=" + Date.now();
+        fresh.onload = function () { link.remove(); };
+        link.after(fresh);
+      }
+    });
+  }
+
+  function showOverlay(report) {
+    var box = document.getElementById("tkb-serve-overlay");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "tkb-serve-overlay";
+      box.setAttribute("role", "alertdialog");
+      box.setAttribute("aria-label", "tradekb: the site does not build");
+      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
+        "background:rgba(20,20,24,.94);color:#f4f4f5;padding:2rem;font:14px/1.5 ui-monospace,monospace";
+      var title = document.createElement("p");
+      title.textContent = "tradekb serve: the last change broke the site. The last good version " +
+        "is still served; fix the file and this goes away.";
+      title.style.cssText = "margin:0 0 1rem;font-weight:bold;color:#fca5a5";
+      var pre = document.createElement("pre");
+      pre.style.cssText = "margin:0;white-space:pre-wrap";
+      box.appendChild(title);
+      box.appendChild(pre);
+      document.body.appendChild(box);
+    }
+    box.querySelector("pre").textContent = report;
+  }
+
+  function hideOverlay() {
+    var box = document.getElementById("tkb-serve-overlay");
+    if (box) box.remove();
+  }
+
+  var events = new EventSource(cfg.events);
+  events.onmessage = function (e) {
+    var news = JSON.parse(e.data);
+    if (news.kind === "broken") {
+      showOverlay(news.report);
+    } else if (news.kind === "fixed") {
+      hideOverlay();
+    } else if (news.kind === "changed") {
+      if (news.styles_only) {
+        swapStyles(news.urls);
+      } else if (news.urls.some(function (u) { return u === here || !/(\/|\.(html|xml|txt|json))$/.test(u); })) {
+        reload();
+      }
+    }
+  };
+})();

@@ -1,0 +1,412 @@
+//! `tradekb serve` as a user runs it, on a copy of the sample site and a free port: what it
+//! serves equals what `tradekb build --base-url <its address>` writes, an edit is served
+//! once it is saved, a broken edit keeps the last good site and tells the open pages, paths
+//! that climb out are refused, and Ctrl-C stops it with exit code 0. Changes are waited for
+//! by polling, never by sleeping a fixed time.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use tempfile::TempDir;
+
+use crate::support::{copy_tree, repo_root, tree};
+
+/// What a browser percent-encodes in a path: controls, space, non-ASCII and a few more.
+const URL_PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// A running `tradekb serve` on a copy of the sample site.
+struct Served {
+    dir: TempDir,
+    child: Child,
+    /// `http://127.0.0.1:PORT/` and the site's sub-path.
+    url: String,
+    addr: String,
+}
+
+impl Served {
+    fn start() -> Served {
+        Served::start_with(|_| {})
+    }
+
+    /// Starts on a copy of the sample site, changed by `prepare` first.
+    fn start_with(prepare: impl FnOnce(&Path)) -> Served {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["content", "themes", "site.yaml"] {
+            let from = repo_root().join(name);
+            if from.is_dir() {
+                copy_tree(&from, &dir.path().join(name));
+            } else {
+                std::fs::copy(&from, dir.path().join(name)).unwrap();
+            }
+        }
+        prepare(dir.path());
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tradekb"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("tradekb serve starts");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let url = loop {
+            let line = lines.next().expect("serve says where it serves").unwrap();
+            if let Some(at) = line.find("http://") {
+                break line[at..].split_whitespace().next().unwrap().to_string();
+            }
+        };
+        // Keep reading its output so that it never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        let addr = url["http://".len()..]
+            .split('/')
+            .next()
+            .unwrap()
+            .to_string();
+        Served {
+            dir,
+            child,
+            url,
+            addr,
+        }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    fn edit(&self, rel: &str, change: impl FnOnce(String) -> String) {
+        let text = std::fs::read_to_string(self.path(rel)).unwrap();
+        std::fs::write(self.path(rel), change(text)).unwrap();
+    }
+
+    /// `GET` (or another method) of a raw request target, as written on the request line.
+    fn request(&self, method: &str, target: &str, headers: &[&str]) -> Reply {
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        let extra: String = headers.iter().map(|h| format!("{h}\r\n")).collect();
+        write!(
+            stream,
+            "{method} {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n{extra}\r\n",
+            self.addr
+        )
+        .unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).unwrap();
+        Reply::parse(&raw)
+    }
+
+    /// `GET` of a path inside the site, percent-encoded as a browser sends it.
+    fn get(&self, site_path: &str) -> Reply {
+        let root = &self.url[self.url.find(&self.addr).unwrap() + self.addr.len()..];
+        let encoded = percent_encoding::utf8_percent_encode(site_path, URL_PATH);
+        self.request("GET", &format!("{root}{encoded}"), &[])
+    }
+
+    /// Polls `site_path` until `done` holds of it.
+    fn wait_for(&self, site_path: &str, what: &str, done: impl Fn(&Reply) -> bool) -> Reply {
+        let start = Instant::now();
+        loop {
+            let reply = self.get(site_path);
+            if done(&reply) {
+                return reply;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "never served: {what}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Ctrl-C, and the exit code.
+    fn interrupt(mut self) -> Option<i32> {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-INT", &pid]).status().unwrap();
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code();
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "serve did not stop"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn parse(raw: &[u8]) -> Reply {
+        let end = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("a head");
+        let head = String::from_utf8_lossy(&raw[..end]);
+        let mut lines = head.split("\r\n");
+        let status = lines
+            .next()
+            .unwrap()
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        Reply {
+            status,
+            headers,
+            body: raw[end + 4..].to_vec(),
+        }
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// A page as built: without the live-reload script that only served pages carry.
+fn without_reload_script(page: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(page);
+    let Some(start) = text.find("<script>window.__tradekb") else {
+        return page.to_vec();
+    };
+    let end = text[start..].find("</script>").unwrap() + start + "</script>".len();
+    format!("{}{}", &text[..start], &text[end..]).into_bytes()
+}
+
+/// Every file of `tradekb build --base-url URL` of the served site, fetched from the
+/// server: the bytes must be the same.
+fn assert_serves_what_build_writes(served: &Served) {
+    let out = served.dir.path().join("built");
+    let status = Command::new(env!("CARGO_BIN_EXE_tradekb"))
+        .args(["build", "-q", "--base-url", &served.url, "--output"])
+        .arg(&out)
+        .arg("--root")
+        .arg(served.dir.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let built = tree(&out);
+    assert!(built.len() > 50);
+    for (path, bytes) in built.iter().filter(|(p, _)| *p != ".tradekb-output") {
+        let reply = served.get(path);
+        assert_eq!(reply.status, 200, "{path}");
+        assert!(
+            without_reload_script(&reply.body) == *bytes,
+            "{path} is served with other bytes than build writes"
+        );
+    }
+}
+
+#[test]
+fn it_serves_what_build_writes_and_an_edit_once_saved() {
+    let served = Served::start();
+    let home = served.get("");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(
+        home.text().contains("__tradekb"),
+        "pages carry the reload script"
+    );
+    assert_serves_what_build_writes(&served);
+
+    const PAGE: &str = "policies/changsha-customs-reply/";
+    served.edit("content/policies/changsha-customs-reply.md", |t| {
+        t.replacen("title: ", "title: 改过的标题", 1)
+    });
+    served.wait_for(PAGE, "the new title", |r| r.text().contains("改过的标题"));
+    // The lists that show the article follow.
+    served.wait_for("policies/", "the section list", |r| {
+        r.text().contains("改过的标题")
+    });
+    assert_serves_what_build_writes(&served);
+    assert_eq!(served.interrupt(), Some(0), "Ctrl-C stops it cleanly");
+}
+
+#[test]
+fn a_broken_edit_keeps_the_last_good_site_and_tells_open_pages() {
+    let served = Served::start();
+    const PAGE: &str = "policies/changsha-customs-reply/";
+    let before = served.get(PAGE).body;
+    let mut events = TcpStream::connect(&served.addr).unwrap();
+    events
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(events, "GET /__tradekb/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut events = BufReader::new(events);
+    let mut line = String::new();
+    events.read_line(&mut line).unwrap();
+    assert!(line.starts_with("HTTP/1.1 200"), "{line}");
+
+    served.edit("content/policies/changsha-customs-reply.md", |t| {
+        t.replacen("date: 2014-01-02", "date: 2014-02-30", 1)
+    });
+    let news = next_news(&mut events);
+    assert!(news.contains("\"broken\""), "{news}");
+    assert!(news.contains("changsha-customs-reply.md:3:7"), "{news}");
+    assert_eq!(
+        served.get(PAGE).body,
+        before,
+        "the last good page is still served"
+    );
+
+    served.edit("content/policies/changsha-customs-reply.md", |t| {
+        t.replacen("date: 2014-02-30", "date: 2014-01-02", 1)
+    });
+    assert!(next_news(&mut events).contains("\"fixed\""));
+}
+
+/// The next `data:` line of a stream of news.
+fn next_news(events: &mut BufReader<TcpStream>) -> String {
+    let mut line = String::new();
+    loop {
+        line.clear();
+        events
+            .read_line(&mut line)
+            .expect("news within the timeout");
+        if let Some(data) = line.strip_prefix("data: ") {
+            return data.to_string();
+        }
+    }
+}
+
+#[test]
+fn paths_that_climb_out_are_refused() {
+    let served = Served::start();
+    for target in [
+        "/../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/policies/%2E%2E/%2E%2E/site.yaml",
+        "/..%5c..%5csite.yaml",
+        "/policies\\..\\site.yaml",
+        "//etc/passwd",
+    ] {
+        let reply = served.request("GET", target, &[]);
+        assert!(
+            matches!(reply.status, 400 | 404),
+            "{target}: {}",
+            reply.status
+        );
+        assert!(
+            !reply.text().contains("base_url"),
+            "{target} served site.yaml"
+        );
+    }
+    let missing = served.get("no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.text().contains("tkb-main"),
+        "the site's own 404 page"
+    );
+}
+
+#[test]
+fn head_folders_and_conditional_requests_work_as_browsers_expect() {
+    let served = Served::start();
+    let page = served.get("policies/");
+    let etag = page.header("etag").expect("an ETag").to_string();
+    let head = served.request("HEAD", "/policies/", &[]);
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(head.header("etag"), Some(etag.as_str()));
+    let again = served.request("GET", "/policies/", &[&format!("If-None-Match: {etag}")]);
+    assert_eq!(again.status, 304);
+    let folder = served.request("GET", "/policies", &[]);
+    assert_eq!(folder.status, 301);
+    assert_eq!(folder.header("location"), Some("/policies/"));
+    let css = served.get("style.css");
+    assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
+}
+
+#[test]
+fn a_site_under_a_sub_path_is_served_under_it() {
+    let served = Served::start_with(|root| {
+        let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+        let yaml = yaml.replace("https://example.org/", "https://example.org/kb/");
+        std::fs::write(root.join("site.yaml"), yaml).unwrap();
+    });
+    assert!(served.url.ends_with("/kb/"), "{}", served.url);
+    let root = served.request("GET", "/", &[]);
+    assert_eq!(root.status, 301);
+    assert_eq!(root.header("location"), Some("/kb/"));
+    assert_eq!(served.get("").status, 200);
+    assert_serves_what_build_writes(&served);
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let served = Served::start();
+    let port = served.addr.rsplit(':').next().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_tradekb"))
+        .args(["serve", "--port", port, "--root"])
+        .arg(served.dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("cannot listen on") && said.contains("--port"),
+        "{said}"
+    );
+}
+
+#[test]
+fn listening_beyond_this_machine_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo_root().join("content"), &dir.path().join("content"));
+    std::fs::copy(repo_root().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tradekb"))
+        .args(["serve", "--bind", "0.0.0.0", "--port", "0", "--root"])
+        .arg(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(first.starts_with("warning: serving on 0.0.0.0"), "{first}");
+}
