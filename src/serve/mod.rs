@@ -97,13 +97,15 @@ pub fn serve(
             .map(|b| b.root)
             .unwrap_or_else(|_| "/".into()),
     });
+    // Watching starts first, so that an edit made while the first build runs is not lost.
+    let mut watch = watch::Watch::start(&options.root).map_err(ServeError::Watch)?;
     let mut site = Building::new(options, base.clone());
     site.build(&shared, observer);
     observer.listening(&base);
     let workers: Vec<_> = (0..WORKERS)
         .map(|_| spawn_worker(Arc::clone(&server), Arc::clone(&shared)))
         .collect();
-    let watched = watch_and_build(options, &mut site, &shared, observer, stop);
+    rebuild_on_change(&mut watch, &mut site, &shared, observer, stop);
     shared.hub.stop();
     for _ in &workers {
         server.unblock();
@@ -111,7 +113,7 @@ pub fn serve(
     for w in workers {
         let _ = w.join();
     }
-    watched
+    Ok(())
 }
 
 fn spawn_worker(
@@ -147,14 +149,13 @@ fn base_url(options: &ServeOptions, port: u16) -> Result<String, ServeError> {
     Ok(format!("http://{host}:{port}{}", config.base_url.root))
 }
 
-fn watch_and_build(
-    options: &ServeOptions,
+fn rebuild_on_change(
+    watch: &mut watch::Watch,
     site: &mut Building,
     shared: &Shared,
     observer: &dyn ServeObserver,
     stop: &Stop,
-) -> Result<(), ServeError> {
-    let mut watch = watch::Watch::start(&options.root).map_err(ServeError::Watch)?;
+) {
     while !stop.stopped() {
         let batch = match watch.changes.recv_timeout(Duration::from_millis(100)) {
             Ok(batch) => batch,
@@ -167,7 +168,6 @@ fn watch_and_build(
             site.build(shared, observer);
         }
     }
-    Ok(())
 }
 
 /// The state between builds: the base URL, and whether the last build failed.

@@ -35,14 +35,19 @@
       box.id = "tkb-serve-overlay";
       box.setAttribute("role", "alertdialog");
       box.setAttribute("aria-label", "tradekb: the site does not build");
-      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
-        "background:rgba(20,20,24,.94);color:#f4f4f5;padding:2rem;font:14px/1.5 ui-monospace,monospace";
+      // Every property the site's own styles might set is set here, so the overlay reads the
+      // same on any theme, light or dark.
+      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;box-sizing:border-box;" +
+        "background:#18181b;color:#f4f4f5;padding:1.5rem;text-align:left;" +
+        "font:14px/1.6 ui-monospace,SFMono-Regular,Menlo,Consolas,'Noto Sans Mono CJK SC',monospace";
       var title = document.createElement("p");
       title.textContent = "tradekb serve: the last change broke the site. The last good version " +
         "is still served; fix the file and this goes away.";
       title.style.cssText = "margin:0 0 1rem;font-weight:bold;color:#fca5a5";
       var pre = document.createElement("pre");
-      pre.style.cssText = "margin:0;white-space:pre-wrap";
+      pre.style.cssText = "margin:0;padding:1rem;white-space:pre;overflow:auto;" +
+        "background:#09090b;color:#f4f4f5;border:1px solid #3f3f46;border-radius:6px;" +
+        "font:inherit;max-width:none;box-shadow:none";
       box.appendChild(title);
       box.appendChild(pre);
       document.body.appendChild(box);

@@ -6,6 +6,7 @@ mod support;
 
 mod bad_input;
 mod base_url;
+mod browser;
 mod check;
 mod cli;
 mod concurrency;

@@ -410,3 +410,91 @@ fn listening_beyond_this_machine_is_warned_about() {
     let _ = child.wait();
     assert!(first.starts_with("warning: serving on 0.0.0.0"), "{first}");
 }
+
+/// In a real browser: the open page follows edits without anyone reloading it.
+mod live {
+    use std::time::Duration;
+
+    use super::Served;
+    use crate::browser::Browser;
+
+    const ARTICLE: &str = "content/policies/changsha-customs-reply.md";
+    const WAIT: Duration = Duration::from_secs(30);
+
+    fn open_article(served: &Served) -> Browser {
+        let browser = Browser::open(1280, 800);
+        browser.goto(&format!("{}policies/changsha-customs-reply/", served.url));
+        browser.wait_until(
+            "the live-reload stream",
+            WAIT,
+            "return document.readyState === 'complete';",
+        );
+        // A mark that a reload would wipe out.
+        browser.eval("window.__mark = 'still the same page'; return null;");
+        browser
+    }
+
+    fn marked(browser: &Browser) -> bool {
+        browser.eval("return window.__mark === 'still the same page';") == true
+    }
+
+    #[test]
+    fn an_edited_page_reloads_itself_and_keeps_its_scroll_position() {
+        let served = Served::start();
+        let browser = open_article(&served);
+        browser.eval("window.scrollTo(0, 300); return null;");
+        served.edit(ARTICLE, |t| {
+            format!("{t}\n\n新加的一段，用来测试实时预览。\n")
+        });
+        browser.wait_until(
+            "the added paragraph",
+            WAIT,
+            "return document.body.innerText.includes('新加的一段');",
+        );
+        assert!(!marked(&browser), "the page was reloaded");
+        browser.wait_until(
+            "the scroll position",
+            WAIT,
+            "return Math.abs(window.scrollY - 300) < 2;",
+        );
+    }
+
+    #[test]
+    fn a_stylesheet_edit_is_swapped_in_without_a_reload() {
+        let served = Served::start();
+        let browser = open_article(&served);
+        served.edit("themes/default/static/style.css", |t| {
+            format!("{t}\nbody {{ outline: 3px solid rgb(1, 2, 3); }}\n")
+        });
+        browser.wait_until(
+            "the new style",
+            WAIT,
+            "return getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)';",
+        );
+        assert!(marked(&browser), "the page was not reloaded");
+    }
+
+    #[test]
+    fn a_broken_edit_shows_an_overlay_until_it_is_fixed() {
+        let served = Served::start();
+        let browser = open_article(&served);
+        served.edit(ARTICLE, |t| {
+            t.replacen("date: 2014-01-02", "date: 2014-02-30", 1)
+        });
+        browser.wait_until(
+            "the overlay with the diagnostic",
+            WAIT,
+            "const o = document.getElementById('tkb-serve-overlay'); \
+             return !!o && o.innerText.includes('changsha-customs-reply.md:3:7');",
+        );
+        assert!(marked(&browser), "the last good page stays, not reloaded");
+        served.edit(ARTICLE, |t| {
+            t.replacen("date: 2014-02-30", "date: 2014-01-02", 1)
+        });
+        browser.wait_until(
+            "the overlay gone",
+            WAIT,
+            "return !document.getElementById('tkb-serve-overlay');",
+        );
+    }
+}

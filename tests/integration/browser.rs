@@ -1,0 +1,167 @@
+//! A real browser for the tests that only a browser can answer (live reload, the error
+//! overlay, later search): headless Chromium driven by ChromeDriver over WebDriver, the W3C
+//! protocol, spoken with the blocking HTTP client tradekb already has (ureq) rather than an
+//! async WebDriver crate, which would bring an async runtime into every test build.
+//!
+//! One ChromeDriver serves every test of the process; each test opens a session (a browser
+//! of its own, with a fresh profile) and closes it when dropped. Chromium and ChromeDriver
+//! come from Debian (`apt-get install chromium chromium-driver`; `.ci/run` installs them);
+//! without them these tests fail and say so.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+const CHROMEDRIVER: &str = "chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// The ChromeDriver of this test process, started on first use, and its address.
+struct Driver {
+    _child: Mutex<Child>,
+    url: String,
+}
+
+fn driver() -> &'static Driver {
+    static DRIVER: OnceLock<Driver> = OnceLock::new();
+    DRIVER.get_or_init(|| {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot start {CHROMEDRIVER} ({e}): apt-get install chromium chromium-driver"
+                )
+            });
+        let url = format!("http://127.0.0.1:{port}");
+        let start = Instant::now();
+        while ureq::get(&format!("{url}/status")).call().is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "ChromeDriver did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Driver {
+            _child: Mutex::new(child),
+            url,
+        }
+    })
+}
+
+/// One headless browser.
+pub struct Browser {
+    session: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// A browser window of `width` × `height` CSS pixels.
+    pub fn open(width: u32, height: u32) -> Browser {
+        let profile = tempfile::tempdir().unwrap();
+        let args = [
+            "--headless=new".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-dev-shm-usage".into(),
+            // The machine has no network but loopback; Chromium's own requests would fail.
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--no-first-run".into(),
+            format!("--window-size={width},{height}"),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        let mut chrome = json!({ "binary": CHROMIUM, "args": args });
+        // Narrower than a desktop window can be: a phone, emulated.
+        if width < 500 {
+            chrome["mobileEmulation"] = json!({
+                "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1 }
+            });
+        }
+        let caps = json!({ "capabilities": { "alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": chrome,
+        }}});
+        let reply = call("POST", "/session", Some(caps));
+        let session = reply["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {reply}"))
+            .to_string();
+        Browser {
+            session,
+            _profile: profile,
+        }
+    }
+
+    fn path(&self, rest: &str) -> String {
+        format!("/session/{}{rest}", self.session)
+    }
+
+    pub fn goto(&self, url: &str) {
+        call("POST", &self.path("/url"), Some(json!({ "url": url })));
+    }
+
+    /// Runs `script` (a function body; `return` gives the value) in the page.
+    pub fn eval(&self, script: &str) -> Value {
+        let body = json!({ "script": script, "args": [] });
+        call("POST", &self.path("/execute/sync"), Some(body))["value"].take()
+    }
+
+    /// Waits until `script` returns `true`, failing with `what` after `within`.
+    pub fn wait_until(&self, what: &str, within: Duration, script: &str) {
+        let start = Instant::now();
+        loop {
+            if self.eval(script) == Value::Bool(true) {
+                return;
+            }
+            assert!(start.elapsed() < within, "the page never showed {what}");
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = try_call("DELETE", &self.path(""), None);
+    }
+}
+
+fn call(method: &str, path: &str, body: Option<Value>) -> Value {
+    try_call(method, path, body).unwrap_or_else(|e| panic!("WebDriver {method} {path}: {e}"))
+}
+
+fn try_call(method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
+    let url = format!("{}{path}", driver().url);
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into();
+    let reply = match (method, body) {
+        ("GET", _) => agent.get(&url).call(),
+        ("DELETE", _) => agent.delete(&url).call(),
+        (_, body) => agent
+            .post(&url)
+            .header("Content-Type", "application/json")
+            .send(body.unwrap_or(json!({})).to_string()),
+    };
+    let text = reply
+        .map_err(|e| e.to_string())?
+        .into_body()
+        .read_to_string()
+        .map_err(|e| e.to_string())?;
+    let value: Value = serde_json::from_str(&text).map_err(|e| format!("{e}: {text}"))?;
+    match value["value"].get("error") {
+        Some(error) => Err(format!("{error}: {}", value["value"]["message"])),
+        None => Ok(value),
+    }
+}
