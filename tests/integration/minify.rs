@@ -276,7 +276,9 @@ fn attrs() -> BoxedStrategy<String> {
         Just("\"a=b\""),
         Just("\"x/\""),
         Just("bare"),
-        Just("\"&amp;&quot;\""),
+        // (Not `&amp;&quot;`: the one-pass minifier refuses an `&` just before `&quot;`,
+        // and such a page is published unminified; see render::minify.)
+        Just("\"&quot;&amp;\""),
     ];
     let name = prop_oneof![
         Just("class"),
