@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
@@ -35,15 +36,18 @@ struct Run {
     took: Duration,
 }
 
-/// A copy of the sample site (content/, site.yaml, themes/) in a temporary folder, built
-/// once, with the output of that first build kept to compare against.
+/// A copy of the sample site (content/, site.yaml, themes/) in a temporary folder, with the
+/// output of a build of the unmodified site in `public/`, kept to compare against.
 struct Sample {
     dir: TempDir,
     before: BTreeMap<String, Vec<u8>>,
 }
 
-impl Sample {
-    fn new() -> Sample {
+/// The sample site built once by the command line for the whole test process; each test
+/// starts from a copy of it.
+fn built_sample() -> &'static (TempDir, BTreeMap<String, Vec<u8>>) {
+    static BUILT: OnceLock<(TempDir, BTreeMap<String, Vec<u8>>)> = OnceLock::new();
+    BUILT.get_or_init(|| {
         let dir = tempfile::tempdir().expect("a temporary folder");
         for name in ["content", "themes", "site.yaml"] {
             copy(&repo_root().join(name), &dir.path().join(name));
@@ -61,7 +65,20 @@ impl Sample {
         );
         sample.before = tree(&sample.public());
         assert!(sample.before.contains_key(ARTICLE_PAGE));
-        sample
+        (sample.dir, sample.before)
+    })
+}
+
+impl Sample {
+    fn new() -> Sample {
+        let (built, before) = built_sample();
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        copy(built.path(), dir.path());
+        let _ = fs::remove_file(dir.path().join(".public.tradekb-lock"));
+        Sample {
+            dir,
+            before: before.clone(),
+        }
     }
 
     fn root(&self) -> &Path {
