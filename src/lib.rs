@@ -158,21 +158,31 @@ fn run(
             return Err(Error::Site(problems));
         }
     };
-    let errors_known = problems.iter().any(Diagnostic::is_error);
+    let statics = theme.statics.keys().map(String::as_str);
+    // The plan is the last step of the resolve stage.
+    let mut planning = Duration::ZERO;
+    let (plan, mut clashes) = timed(&mut planning, || {
+        site::plan::Plan::new(config, &site, statics)
+    });
+    stages.resolve += planning;
+    problems.append(&mut clashes);
+    let mode = if problems.iter().any(Diagnostic::is_error) {
+        render::Mode::ProblemsOnly
+    } else {
+        render::Mode::Publish
+    };
     let mut site = site;
     let rendered = timed(&mut stages.render, || {
-        let prepared = render::prepare(config, &theme, &site, observer);
+        let prepared = render::prepare(config, &site, &plan, observer);
         // Every diagnostic that quotes a source has been made: the texts can go.
         site.forget_sources();
-        render::render(
+        let inputs = render::Inputs {
             config,
-            &theme,
-            &site,
-            prepared,
-            sink,
-            errors_known,
-            observer,
-        )
+            theme: &theme,
+            site: &site,
+            plan: &plan,
+        };
+        render::render(&inputs, prepared, sink, mode, observer)
     });
     let produced = match rendered {
         Ok(mut p) => {

@@ -9,17 +9,8 @@ use percent_encoding::{percent_encode, AsciiSet, CONTROLS};
 use crate::config::Config;
 use crate::content::markdown::Rendered;
 use crate::content::Date;
+use crate::site::plan::{FeedOf, SitemapFile, SITEMAP_LIMIT};
 use crate::site::{Page, Site};
-
-/// Most URLs one sitemap file may hold (sitemaps.org).
-pub const SITEMAP_LIMIT: usize = 50_000;
-
-pub const SITE_FEED: &str = "atom.xml";
-
-/// The feed path of a list page, if it has any articles to show.
-pub fn feed_path(config: &Config, list_path: &str, pages: &[usize]) -> Option<String> {
-    (config.feed_limit > 0 && !pages.is_empty()).then(|| format!("{list_path}{SITE_FEED}"))
-}
 
 /// One Atom feed.
 pub struct Feed<'a> {
@@ -29,6 +20,48 @@ pub struct Feed<'a> {
     pub page_path: &'a str,
     pub subtitle: Option<&'a str>,
     pub entries: &'a [usize],
+}
+
+impl<'a> Feed<'a> {
+    /// The feed of the plan's `of`, at `path`; `all` lists every article.
+    pub fn of(
+        config: &'a Config,
+        site: &'a Site,
+        all: &'a [usize],
+        of: FeedOf,
+        path: &str,
+    ) -> Self {
+        let (title, page_path, subtitle, entries) = match of {
+            FeedOf::Site => (
+                config.title.clone(),
+                "",
+                Some(config.description.as_str()),
+                all,
+            ),
+            FeedOf::Tag(i) => {
+                let t = &site.tags[i];
+                let title = format!("{} · {}", t.name, config.title);
+                (
+                    title,
+                    t.path.as_str(),
+                    t.description.as_deref(),
+                    t.pages.as_slice(),
+                )
+            }
+            FeedOf::City(i) => {
+                let c = &site.cities[i];
+                let title = format!("{} · {}", c.name, config.title);
+                (title, c.path.as_str(), None, c.pages.as_slice())
+            }
+        };
+        Feed {
+            title,
+            path: path.to_string(),
+            page_path,
+            subtitle,
+            entries,
+        }
+    }
 }
 
 pub fn atom(config: &Config, site: &Site, bodies: &[Rendered], feed: &Feed) -> String {
@@ -123,8 +156,9 @@ pub struct SitemapUrl {
     pub lastmod: Option<Date>,
 }
 
-/// Every page of the site that readers should find, with when it last changed.
-pub fn sitemap_urls(site: &Site, lists: &[(String, &[usize])]) -> Vec<SitemapUrl> {
+/// Every page of the site that readers should find, with when it last changed: the lists
+/// (with the articles they show) and every article, sorted by path.
+pub fn sitemap_urls(site: &Site, lists: &[(String, Vec<usize>)]) -> Vec<SitemapUrl> {
     let newest = |pages: &[usize]| pages.iter().map(|&i| last_changed(&site.pages[i])).max();
     let mut urls: Vec<SitemapUrl> = lists
         .iter()
@@ -141,29 +175,23 @@ pub fn sitemap_urls(site: &Site, lists: &[(String, &[usize])]) -> Vec<SitemapUrl
     urls
 }
 
-/// The sitemap files: one `sitemap.xml`, or an index and `sitemap-N.xml` parts past `limit`.
-pub fn sitemaps(config: &Config, urls: &[SitemapUrl], limit: usize) -> Vec<(String, String)> {
-    if urls.len() <= limit {
-        return vec![("sitemap.xml".into(), urlset(config, urls))];
+/// One sitemap file: the whole sitemap, the index of its parts, or one part.
+pub fn sitemap(config: &Config, urls: &[SitemapUrl], file: SitemapFile) -> String {
+    match file {
+        SitemapFile::Whole => urlset(config, urls),
+        SitemapFile::Part(n) => urlset(config, urls.chunks(SITEMAP_LIMIT).nth(n).unwrap_or(&[])),
+        SitemapFile::Index => {
+            let mut index = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+            index
+                .push_str("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+            for n in 0..urls.len().div_ceil(SITEMAP_LIMIT) {
+                let loc = config.base_url.permalink(&format!("sitemap-{}.xml", n + 1));
+                let _ = writeln!(index, "  <sitemap><loc>{}</loc></sitemap>", esc(&loc));
+            }
+            index.push_str("</sitemapindex>\n");
+            index
+        }
     }
-    let parts: Vec<(String, String)> = urls
-        .chunks(limit.max(1))
-        .enumerate()
-        .map(|(n, chunk)| (format!("sitemap-{}.xml", n + 1), urlset(config, chunk)))
-        .collect();
-    let mut index = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    index.push_str("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for (name, _) in &parts {
-        let _ = writeln!(
-            index,
-            "  <sitemap><loc>{}</loc></sitemap>",
-            esc(&config.base_url.permalink(name))
-        );
-    }
-    index.push_str("</sitemapindex>\n");
-    let mut files = vec![("sitemap.xml".to_string(), index)];
-    files.extend(parts);
-    files
 }
 
 fn urlset(config: &Config, urls: &[SitemapUrl]) -> String {

@@ -10,7 +10,7 @@ pub mod theme;
 pub mod views;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -23,6 +23,7 @@ use crate::content::SourceFile;
 use crate::diagnostic::{self, Diagnostic, Problem};
 use crate::progress::{self, Observer, Step};
 use crate::site::links::Targets;
+use crate::site::plan::{self, Output, PageJob, Plan, Planned};
 use crate::site::Site;
 pub use crawl::Crawled;
 pub use scan::Scan;
@@ -66,57 +67,59 @@ struct Bodies {
     cities: Vec<Option<Rendered>>,
 }
 
-const SYNTAX_CSS: &str = "syntax.css";
-
-/// One file of the finished site, before it is made.
-enum FileJob<'a> {
-    Page(Job),
-    Feed(feeds::Feed<'a>),
-    /// Made up front: the sitemaps and robots.txt.
-    Text(String),
-    Redirect(usize),
-    Syntax,
-    Static(&'a StaticFile),
-    Asset,
-}
-
 /// The first half of the render stage: every Markdown body to HTML, with the problems of
-/// their links and of the output paths. After this the site's source texts are no longer
+/// their links. After this the site's source texts are no longer
 /// needed (see [`Site::forget_sources`]).
 pub struct Prepared {
     bodies: Bodies,
     problems: Vec<Diagnostic>,
 }
 
-pub fn prepare(config: &Config, theme: &Theme, site: &Site, observer: &dyn Observer) -> Prepared {
+pub fn prepare(config: &Config, site: &Site, plan: &Plan, observer: &dyn Observer) -> Prepared {
     let highlighter = Highlighter::default();
-    let targets = link_targets(config, theme, site);
+    let targets = Targets::new(site, &config.base_url, plan.link_targets());
     let md = Markdown {
         highlighter: &highlighter,
         raw_html: config.raw_html,
     };
-    let (bodies, mut problems) = render_bodies(site, &md, &targets, observer);
-    let all: Vec<usize> = (0..site.pages.len()).collect();
-    let jobs = file_jobs(config, theme, site, &all);
-    let paths: Vec<&str> = jobs.iter().map(|(p, _)| p.as_str()).collect();
-    problems.append(&mut clashing_files(config, theme, site, &paths));
+    let (bodies, problems) = render_bodies(site, &md, &targets, observer);
     Prepared { bodies, problems }
 }
 
-/// Renders every file of the site and hands each to `sink` as soon as it is finished
+/// What the render stage renders from.
+pub struct Inputs<'a> {
+    pub config: &'a Config,
+    pub theme: &'a Theme,
+    pub site: &'a Site,
+    pub plan: &'a Plan,
+}
+
+/// What a render is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Hand every file to the sink and check its links.
+    Publish,
+    /// Earlier stages found errors: nothing goes to the sink and links are not crawled; the
+    /// render only looks for more problems (in templates).
+    ProblemsOnly,
+}
+
+/// Renders every file of the plan and hands each to `sink` as soon as it is finished
 /// (minified when the config says so), checking its links as it goes. Files go to the
 /// sink only while no problem is known; the caller throws them away if any turns up later.
-/// With `errors_known` (from earlier stages) nothing goes to the sink and links are not
-/// crawled: the render only looks for more problems.
 pub fn render(
-    config: &Config,
-    theme: &Theme,
-    site: &Site,
+    inputs: &Inputs,
     prepared: Prepared,
     sink: &dyn Sink,
-    errors_known: bool,
+    mode: Mode,
     observer: &dyn Observer,
 ) -> Result<Produced, Vec<Diagnostic>> {
+    let Inputs {
+        config,
+        theme,
+        site,
+        plan,
+    } = *inputs;
     let Prepared {
         bodies,
         mut problems,
@@ -145,35 +148,41 @@ pub fn render(
         bodies: &bodies,
         refs: &refs,
     };
-    let all: Vec<usize> = (0..site.pages.len()).collect();
-    let jobs = file_jobs(config, theme, site, &all);
-    let paths: Vec<&str> = jobs.iter().map(|(p, _)| p.as_str()).collect();
-    let quiet = !problems.is_empty() || errors_known;
+    let paths: Vec<&str> = plan.files.iter().map(|f| f.path.as_str()).collect();
+    let quiet = !problems.is_empty() || mode == Mode::ProblemsOnly;
     let sink: &dyn Sink = if quiet { &Discard } else { sink };
+    let all: Vec<usize> = (0..site.pages.len()).collect();
+    let sitemap = feeds::sitemap_urls(site, &plan::sitemap_lists(site));
     let make = Make {
         config,
         site,
         theme,
         tera: &tera,
         pages: &pages,
+        all: &all,
+        sitemap: &sitemap,
         keep: sink.keeps(),
     };
     let crawl = crawl::Crawl::new(&paths, &config.base_url.root);
-    let made: Vec<Result<Emitted, Diagnostic>> =
-        progress::each(observer, Step::Render, &jobs, |(path, job)| {
-            let made = make.file(path, job)?;
+    let made: Vec<Result<Emitted, Diagnostic>> = progress::each(
+        observer,
+        Step::Render,
+        &plan.files,
+        |Planned { path, output }| {
+            let made = make.file(path, output)?;
             let minify = config.minify && sink.keeps();
             let crawl = (!quiet).then_some(&crawl);
             Ok(emit(path, made, minify, sink, crawl))
-        });
+        },
+    );
     let mut crawled = Vec::new();
     let mut made_problems = Vec::new();
     let mut warnings = Vec::new();
-    for ((path, job), m) in jobs.iter().zip(made) {
+    for (Planned { path, output }, m) in plan.files.iter().zip(made) {
         match m {
             Ok(emitted) => {
                 if let Some(refused) = emitted.unminified {
-                    warnings.push(unminified(config, site, path, job, &refused));
+                    warnings.push(unminified(config, site, path, output, &refused));
                 }
                 crawled.extend(emitted.crawled.map(|c| (path.clone(), c)));
             }
@@ -184,7 +193,7 @@ pub fn render(
     made_problems
         .dedup_by(|a, b| a.problem == b.problem && a.path == b.path && a.position == b.position);
     problems.append(&mut made_problems);
-    if !problems.is_empty() || errors_known {
+    if !problems.is_empty() || mode == Mode::ProblemsOnly {
         // A crawl now would only repeat the links already reported.
         return Err(problems);
     }
@@ -195,7 +204,7 @@ pub fn render(
         return Err(dead);
     }
     Ok(Produced {
-        files: jobs.len(),
+        files: plan.files.len(),
         pages: crawled,
         warnings,
     })
@@ -246,102 +255,50 @@ fn emit(
 }
 
 /// The warning for an HTML file the minifier refused, at the source its HTML comes from.
-fn unminified(config: &Config, site: &Site, path: &str, job: &FileJob, why: &str) -> Diagnostic {
+fn unminified(config: &Config, site: &Site, path: &str, output: &Output, why: &str) -> Diagnostic {
     let problem = Problem::NotMinified {
         reason: why.to_string(),
     };
-    let output = || config.display_path(&config.output_dir).join(path);
-    let d = Diagnostic::new(problem, body_source(site, job).unwrap_or_else(output)).warning();
+    let output_path = || config.display_path(&config.output_dir).join(path);
+    let d = Diagnostic::new(
+        problem,
+        body_source(site, output).unwrap_or_else(output_path),
+    );
+    let d = d.warning();
     d.with_help(format!(
-        "the page is /{path}; look for raw HTML in its source that is not closed, closes the \
-         wrong element, or has a comment written `<!-->`"
+        "the page is /{path}. If the quoted HTML is raw HTML of a source, close its elements \
+         in order and write no `<!-->`. Text with an `&` just before `<`, `\"` or `'` is also \
+         refused by the minifier (a limit of minify-html-onepass); such a page reads right \
+         as it is"
     ))
 }
 
 /// The source whose Markdown body a generated page shows, if it has one.
-fn body_source(site: &Site, job: &FileJob) -> Option<PathBuf> {
-    let FileJob::Page(job) = job else {
+fn body_source(site: &Site, output: &Output) -> Option<PathBuf> {
+    let Output::Page(job) = output else {
         return None;
     };
     let file = match *job {
-        Job::Page(i) => Some(&site.pages[i].doc.file),
-        Job::Home => site.home.as_ref().map(|h| &h.file),
-        Job::Section(i, _) => site.sections[i].intro.as_ref(),
-        Job::Tag(i, _) => site.tags[i].profile.as_ref(),
-        Job::City(i) => site.cities[i].profile.as_ref(),
-        Job::Tags | Job::Cities | Job::NotFound => None,
+        PageJob::Article(i) => Some(&site.pages[i].doc.file),
+        PageJob::Home => site.home.as_ref().map(|h| &h.file),
+        PageJob::Section(i, _) => site.sections[i].intro.as_ref(),
+        PageJob::Tag(i, _) => site.tags[i].profile.as_ref(),
+        PageJob::City(i) => site.cities[i].profile.as_ref(),
+        PageJob::Tags | PageJob::Cities | PageJob::NotFound => None,
     };
     file.map(|f| f.path.clone())
 }
 
-/// Every file of the site with its output path, in a fixed order: pages, then support and
-/// machine-read files.
-fn file_jobs<'a>(
-    config: &'a Config,
-    theme: &'a Theme,
-    site: &'a Site,
-    all: &'a [usize],
-) -> Vec<(String, FileJob<'a>)> {
-    let mut jobs: Vec<(String, FileJob)> = page_jobs(config, site)
-        .into_iter()
-        .map(|job| (job_path(site, job), FileJob::Page(job)))
-        .collect();
-    jobs.push((SYNTAX_CSS.into(), FileJob::Syntax));
-    for (path, file) in &theme.statics {
-        jobs.push((path.clone(), FileJob::Static(file)));
-    }
-    for asset in &site.assets {
-        jobs.push((asset.clone(), FileJob::Asset));
-    }
-    for f in feeds(config, site, all) {
-        jobs.push((f.path.clone(), FileJob::Feed(f)));
-    }
-    if config.sitemap {
-        let urls = feeds::sitemap_urls(site, &listed(site, all));
-        for (path, xml) in feeds::sitemaps(config, &urls, feeds::SITEMAP_LIMIT) {
-            jobs.push((path, FileJob::Text(xml)));
-        }
-    }
-    if config.robots {
-        jobs.push(("robots.txt".into(), FileJob::Text(feeds::robots(config))));
-    }
-    for (i, r) in site.redirects.iter().enumerate() {
-        jobs.push((r.output_path(), FileJob::Redirect(i)));
-    }
-    jobs
-}
-
-/// The output path of a page job.
-fn job_path(site: &Site, job: Job) -> String {
-    let dir = match job {
-        Job::NotFound => return "404.html".into(),
-        Job::Home => "",
-        Job::Section(i, n) => return format!("{}index.html", paged(&site.sections[i].path, n)),
-        Job::Page(i) => &site.pages[i].path,
-        Job::Tags => "tags/",
-        Job::Tag(i, n) => return format!("{}index.html", paged(&site.tags[i].path, n)),
-        Job::Cities => "cities/",
-        Job::City(i) => &site.cities[i].path,
-    };
-    format!("{dir}index.html")
-}
-
-/// The site path of page `n` of the list at `base`.
-fn paged(base: &str, n: usize) -> String {
-    if n == 1 {
-        base.to_string()
-    } else {
-        format!("{base}page/{n}/")
-    }
-}
-
-/// What every file job needs to be made.
+/// What every file of the plan needs to be made.
 struct Make<'a> {
     config: &'a Config,
     site: &'a Site,
     theme: &'a Theme,
     tera: &'a Tera,
     pages: &'a Pages<'a>,
+    /// Every article, for the site's feed.
+    all: &'a [usize],
+    sitemap: &'a [feeds::SitemapUrl],
     /// Whether the bytes are wanted; static and content files are not read when not.
     keep: bool,
 }
@@ -361,28 +318,32 @@ impl Made<'_> {
 }
 
 impl Make<'_> {
-    fn file<'j>(&self, path: &str, job: &'j FileJob) -> Result<Made<'j>, Diagnostic> {
+    fn file(&self, path: &str, output: &Output) -> Result<Made<'_>, Diagnostic> {
+        let (config, site) = (self.config, self.site);
         let text = |s: String| Made::Text(Cow::Owned(s.into_bytes()));
-        Ok(match job {
-            FileJob::Page(job) => {
-                Made::Text(Cow::Owned(self.pages.render(self.tera, self.theme, job)?))
+        Ok(match *output {
+            Output::Page(job) => {
+                Made::Text(Cow::Owned(self.pages.render(self.tera, self.theme, &job)?))
             }
-            FileJob::Feed(f) => text(feeds::atom(
-                self.config,
-                self.site,
-                &self.pages.bodies.pages,
-                f,
-            )),
-            FileJob::Text(s) => Made::Text(Cow::Borrowed(s.as_bytes())),
-            FileJob::Redirect(i) => Made::Text(Cow::Owned(self.pages.redirect(
-                self.tera,
-                self.theme,
-                &self.site.redirects[*i],
-            )?)),
-            FileJob::Syntax => text(highlight::stylesheet(&self.config.highlight)),
-            FileJob::Static(StaticFile::Embedded(b)) => Made::Binary(Cow::Borrowed(b)),
-            FileJob::Static(StaticFile::Disk(src)) => Made::Binary(self.read(src)?),
-            FileJob::Asset => Made::Binary(self.read(&self.config.content_dir.join(path))?),
+            Output::Feed(of) => {
+                let feed = feeds::Feed::of(config, site, self.all, of, path);
+                text(feeds::atom(config, site, &self.pages.bodies.pages, &feed))
+            }
+            Output::Sitemap(file) => text(feeds::sitemap(config, self.sitemap, file)),
+            Output::Robots => text(feeds::robots(config)),
+            Output::Redirect(i) => {
+                let page = self
+                    .pages
+                    .redirect(self.tera, self.theme, &site.redirects[i])?;
+                Made::Text(Cow::Owned(page))
+            }
+            Output::Syntax => text(highlight::stylesheet(&config.highlight)),
+            Output::ThemeStatic => match self.theme.statics.get(path) {
+                Some(StaticFile::Embedded(b)) => Made::Binary(Cow::Borrowed(b)),
+                Some(StaticFile::Disk(src)) => Made::Binary(self.read(src)?),
+                None => Made::Binary(Cow::Borrowed(&[])),
+            },
+            Output::Asset => Made::Binary(self.read(&config.content_dir.join(path))?),
         })
     }
 
@@ -397,219 +358,6 @@ impl Make<'_> {
             Diagnostic::new(problem, self.config.display_path(src))
         })
     }
-}
-
-/// Two files of the plan at one output path: an alias onto a feed, a content file where a
-/// page goes. The URL claims of the resolve stage see pages; this sees every file.
-fn clashing_files(config: &Config, theme: &Theme, site: &Site, files: &[&str]) -> Vec<Diagnostic> {
-    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut problems = Vec::new();
-    for &path in files {
-        let count = seen.entry(path).or_default();
-        *count += 1;
-        if *count == 2 && !claimed_by_resolve(site, path, files) {
-            let origins = origins_of(config, theme, site, path);
-            let problem = Problem::UrlCollision {
-                what: "output file".into(),
-                url: format!("/{path}"),
-                other: origins
-                    .get(1)
-                    .cloned()
-                    .unwrap_or_else(|| "a file tradekb generates".into()),
-            };
-            // An alias is the likely mistake: point at its line.
-            let alias = site.redirects.iter().find(|r| r.output_path() == path);
-            let d = match alias {
-                Some(r) => crate::site::at_key(&site.pages[r.to].doc.file, "aliases", problem),
-                None => {
-                    let source = origins
-                        .first()
-                        .cloned()
-                        .unwrap_or_else(|| "(generated)".into());
-                    Diagnostic::new(problem, source)
-                }
-            };
-            let d = d.with_help("change the alias or move the file");
-            problems.push(d);
-        }
-    }
-    for &path in files {
-        // `a/b` cannot be both a file and the folder of `a/b/index.html`.
-        let mut ancestors = path.match_indices('/').map(|(i, _)| &path[..i]);
-        if let Some(folder) = ancestors.find(|a| seen.contains_key(a)) {
-            let origins = origins_of(config, theme, site, folder);
-            let message =
-                format!("/{folder} is written as a file, but /{path} needs it to be a folder");
-            let source = origins
-                .first()
-                .cloned()
-                .unwrap_or_else(|| "(generated)".into());
-            problems.push(Diagnostic::new(Problem::Unsupported { message }, source));
-        }
-    }
-    diagnostic::sort(&mut problems);
-    problems
-}
-
-/// Whether every writer of `path` is a page or redirect whose URL the resolve stage claims
-/// (and so has reported already when two of them meet).
-fn claimed_by_resolve(site: &Site, path: &str, files: &[&str]) -> bool {
-    let writers = files.iter().filter(|&&f| f == path).count();
-    let page_dir = path.strip_suffix("index.html");
-    let is_list = |p: &str| {
-        p.is_empty()
-            || p == "tags/"
-            || p == "cities/"
-            || site.sections.iter().any(|s| s.path == p)
-            || site.tags.iter().any(|t| t.path == p)
-            || site.cities.iter().any(|c| c.path == p)
-    };
-    let pages = page_dir.map_or(0, |d| {
-        site.pages.iter().filter(|p| p.path == d).count() + usize::from(is_list(d))
-    });
-    let redirects = site
-        .redirects
-        .iter()
-        .filter(|r| r.output_path() == path)
-        .count();
-    pages + redirects >= writers
-}
-
-/// Where the files written at `path` come from, sources first.
-fn origins_of(config: &Config, theme: &Theme, site: &Site, path: &str) -> Vec<String> {
-    let mut out: Vec<String> = site
-        .redirects
-        .iter()
-        .filter(|r| r.output_path() == path)
-        .map(|r| site.pages[r.to].doc.file.path.display().to_string())
-        .collect();
-    if site.assets.binary_search(&path.to_string()).is_ok() {
-        out.push(
-            config
-                .display_path(&config.content_dir.join(path))
-                .display()
-                .to_string(),
-        );
-    }
-    if theme.statics.contains_key(path) {
-        out.push(format!("the theme's static/{path}"));
-    }
-    out
-}
-
-/// Everything a link in a body may point at: pages, lists, feeds and files.
-fn link_targets<'a>(config: &'a Config, theme: &Theme, site: &'a Site) -> Targets<'a> {
-    let generated = [
-        SYNTAX_CSS,
-        "404.html",
-        "sitemap.xml",
-        "robots.txt",
-        feeds::SITE_FEED,
-    ];
-    let files = theme
-        .statics
-        .keys()
-        .cloned()
-        .chain(generated.map(String::from));
-    Targets::new(
-        site,
-        &config.base_url,
-        list_paths(config, site).into_iter().chain(files),
-    )
-}
-
-/// The site's feed and one per tag and per city with articles.
-fn feeds<'a>(config: &'a Config, site: &'a Site, all: &'a [usize]) -> Vec<feeds::Feed<'a>> {
-    let mut out = Vec::new();
-    if let Some(path) = feeds::feed_path(config, "", all) {
-        out.push(feeds::Feed {
-            title: config.title.clone(),
-            path,
-            page_path: "",
-            subtitle: Some(&config.description),
-            entries: all,
-        });
-    }
-    for t in &site.tags {
-        if let Some(path) = feeds::feed_path(config, &t.path, &t.pages) {
-            let title = format!("{} · {}", t.name, config.title);
-            out.push(feeds::Feed {
-                title,
-                path,
-                page_path: &t.path,
-                subtitle: t.description.as_deref(),
-                entries: &t.pages,
-            });
-        }
-    }
-    for c in &site.cities {
-        if let Some(path) = feeds::feed_path(config, &c.path, &c.pages) {
-            let title = format!("{} · {}", c.name, config.title);
-            out.push(feeds::Feed {
-                title,
-                path,
-                page_path: &c.path,
-                subtitle: None,
-                entries: &c.pages,
-            });
-        }
-    }
-    out
-}
-
-/// The list pages of the sitemap (first pages only) with the articles they show.
-fn listed<'a>(site: &'a Site, all: &'a [usize]) -> Vec<(String, &'a [usize])> {
-    let mut lists = vec![
-        (String::new(), all),
-        ("tags/".to_string(), all),
-        ("cities/".to_string(), all),
-    ];
-    lists.extend(
-        site.sections
-            .iter()
-            .map(|s| (s.path.clone(), s.pages.as_slice())),
-    );
-    lists.extend(
-        site.tags
-            .iter()
-            .map(|t| (t.path.clone(), t.pages.as_slice())),
-    );
-    lists.extend(
-        site.cities
-            .iter()
-            .map(|c| (c.path.clone(), c.pages.as_slice())),
-    );
-    lists
-}
-
-/// Site paths of the lists: pagination pages and taxonomy indexes, which have no source file.
-fn list_paths(config: &Config, site: &Site) -> Vec<String> {
-    let mut paths = vec![String::new(), "tags/".to_string(), "cities/".to_string()];
-    for s in &site.sections {
-        let per = s.meta.paginate_by.unwrap_or(config.paginate_by);
-        paths.extend((2..=page_count(s.pages.len(), per)).map(|n| format!("{}page/{n}/", s.path)));
-    }
-    for t in &site.tags {
-        paths.push(t.path.clone());
-        paths.extend(
-            (2..=page_count(t.pages.len(), config.paginate_by))
-                .map(|n| format!("{}page/{n}/", t.path)),
-        );
-    }
-    paths.extend(site.cities.iter().map(|c| c.path.clone()));
-    let feeds = site
-        .tags
-        .iter()
-        .map(|t| (&t.path, &t.pages))
-        .chain(site.cities.iter().map(|c| (&c.path, &c.pages)));
-    paths.extend(feeds.filter_map(|(path, pages)| feeds::feed_path(config, path, pages)));
-    paths.extend(site.sections.iter().map(|s| s.path.clone()));
-    paths.extend(site.pages.iter().map(|p| p.path.clone()));
-    paths
-}
-
-fn page_count(items: usize, per: usize) -> usize {
-    items.div_ceil(per.max(1)).max(1)
 }
 
 /// Loads the templates into Tera and sets the data every template receives.
@@ -641,7 +389,7 @@ fn setup(config: &Config, theme: &Theme, views: &Views) -> Result<Tera, Vec<Diag
     globals.insert_value("t", Value::from_serializable(&views.strings.all));
     globals.insert_value("nav", Value::from(nav));
     let all: Vec<usize> = (0..views.site.pages.len()).collect();
-    let feed = feeds::feed_path(config, "", &all).map(|p| config.base_url.url(&p));
+    let feed = plan::feed_path(config, "", &all).map(|p| config.base_url.url(&p));
     globals.insert_value("feed_url", feed.into());
     Ok(tera)
 }
@@ -864,33 +612,6 @@ fn suggest_anchor(anchor: &str, ids: &BTreeSet<String>) -> String {
                 .join(", ")
         ),
     }
-}
-
-/// One output page to render.
-#[derive(Debug, Clone, Copy)]
-enum Job {
-    Home,
-    Section(usize, usize),
-    Page(usize),
-    Tags,
-    Tag(usize, usize),
-    Cities,
-    City(usize),
-    NotFound,
-}
-
-fn page_jobs(config: &Config, site: &Site) -> Vec<Job> {
-    let mut jobs = vec![Job::Home, Job::Tags, Job::Cities, Job::NotFound];
-    for (i, s) in site.sections.iter().enumerate() {
-        let per = s.meta.paginate_by.unwrap_or(config.paginate_by);
-        jobs.extend((1..=page_count(s.pages.len(), per)).map(|n| Job::Section(i, n)));
-    }
-    for (i, t) in site.tags.iter().enumerate() {
-        jobs.extend((1..=page_count(t.pages.len(), config.paginate_by)).map(|n| Job::Tag(i, n)));
-    }
-    jobs.extend((0..site.cities.len()).map(Job::City));
-    jobs.extend((0..site.pages.len()).map(Job::Page));
-    jobs
 }
 
 mod pages;

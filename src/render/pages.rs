@@ -3,8 +3,9 @@
 use tera::{Context, Tera, Value};
 
 use super::views::{extend, map, Views};
-use super::{Bodies, Job, Theme};
+use super::{Bodies, Theme};
 use crate::diagnostic::Diagnostic;
+use crate::site::plan::PageJob as Job;
 use crate::site::{City, Redirect, Site};
 
 pub(super) struct Pages<'a> {
@@ -74,7 +75,7 @@ impl Pages<'_> {
                 (String::new(), "index.html")
             }
             Job::Section(i, n) => (self.section(&mut ctx, i, n), "section.html"),
-            Job::Page(i) => {
+            Job::Article(i) => {
                 ctx.insert_value("page", self.page(i));
                 (self.site().pages[i].path.clone(), "page.html")
             }
@@ -210,8 +211,8 @@ impl Pages<'_> {
         n: usize,
     ) -> String {
         let per = per.max(1);
-        let total_pages = super::page_count(items.len(), per);
-        let path_of = |k: usize| super::paged(base, k);
+        let total_pages = crate::site::plan::page_count(items.len(), per);
+        let path_of = |k: usize| crate::site::plan::paged(base, k);
         let url_of = |k: usize| self.views.config.base_url.url(&path_of(k));
         let pages: Vec<Value> = items
             .get((n - 1) * per..)

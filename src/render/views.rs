@@ -264,7 +264,8 @@ impl<'a> Views<'a> {
     }
 
     fn feed_url(&self, list_path: &str, pages: &[usize]) -> Option<String> {
-        super::feeds::feed_path(self.config, list_path, pages).map(|p| self.config.base_url.url(&p))
+        crate::site::plan::feed_path(self.config, list_path, pages)
+            .map(|p| self.config.base_url.url(&p))
     }
 
     fn pilot(&self, p: &Pilot) -> PilotView {

@@ -18,11 +18,13 @@ pub struct Targets<'a> {
 }
 
 impl<'a> Targets<'a> {
-    pub fn new(site: &'a Site, base: &'a BaseUrl, pages: impl Iterator<Item = String>) -> Self {
-        let mut paths: BTreeSet<String> = pages.collect();
-        paths.extend(site.sources.values().cloned());
-        paths.extend(site.assets.iter().cloned());
-        paths.extend(site.redirects.iter().map(|r| r.from.clone()));
+    /// `paths`: every site path the output plan writes.
+    pub fn new<'p>(
+        site: &'a Site,
+        base: &'a BaseUrl,
+        paths: impl Iterator<Item = &'p str>,
+    ) -> Self {
+        let paths = paths.map(str::to_string).collect();
         Targets { site, base, paths }
     }
 

@@ -3,6 +3,7 @@
 //! Input: [`Content`]. Output: [`Site`], which later stages only read.
 
 pub mod links;
+pub mod plan;
 pub mod slug;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -238,8 +239,8 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
         unpublished,
         redirects: Vec::new(),
     };
-    let (sources, mut collisions) = claim_urls(config, &site);
-    problems.append(&mut collisions);
+    let sources = sources(&site);
+    problems.extend(alias_problems(&site));
     problems.extend(unprofiled(config, &site));
     diagnostic::sort(&mut problems);
     let redirects = redirects(&site.pages);
@@ -707,99 +708,52 @@ fn unusable_name(file: &SourceFile, key: &str, name: &str) -> Diagnostic {
     ))
 }
 
-/// Gives every output URL one owner, and maps Markdown sources to their pages.
-fn claim_urls(config: &Config, site: &Site) -> (BTreeMap<String, SitePath>, Vec<Diagnostic>) {
-    let mut claims = Claims::default();
-    let content = config.display_path(&config.content_dir);
-    let home_src = site
-        .home
-        .as_ref()
-        .map_or_else(|| content.clone(), |h| h.file.path.clone());
-    claims.claim("the home page", "", &home_src);
+/// The site path of every Markdown source that has a page: articles, section intros, tag
+/// and city profiles, the home page.
+fn sources(site: &Site) -> BTreeMap<String, SitePath> {
+    let mut sources = BTreeMap::new();
+    let mut add = |file: Option<&SourceFile>, path: &str| {
+        if let Some(f) = file {
+            sources.insert(f.rel.clone(), path.to_string());
+        }
+    };
+    add(site.home.as_ref().map(|h| &h.file), "");
     for s in &site.sections {
-        let src = s
-            .intro
-            .as_ref()
-            .map_or_else(|| content.join(&s.key), |f| f.path.clone());
-        claims.claim("section", &s.path, &src);
-        if let Some(f) = &s.intro {
-            claims.sources.insert(f.rel.clone(), s.path.clone());
-        }
+        add(s.intro.as_ref(), &s.path);
     }
-    let taxonomy = |name: &str| content.join(name);
-    claims.claim("the tag index", "tags/", &taxonomy("tags"));
-    claims.claim("the city index", "cities/", &taxonomy("cities"));
-    // Terms whose names make no URL are reported where they are used.
     for t in site.tags.iter().filter(|t| !t.slug.is_empty()) {
-        let src = t
-            .profile
-            .as_ref()
-            .map(|f| f.path.clone())
-            .unwrap_or_else(|| first_user(site, &t.pages));
-        claims.claim("tag page", &t.path, &src);
-        if let Some(f) = &t.profile {
-            claims.sources.insert(f.rel.clone(), t.path.clone());
-        }
+        add(t.profile.as_ref(), &t.path);
     }
     for c in site.cities.iter().filter(|c| !c.slug.is_empty()) {
-        let src = c
-            .profile
-            .as_ref()
-            .map(|f| f.path.clone())
-            .unwrap_or_else(|| first_user(site, &c.pages));
-        claims.claim("city page", &c.path, &src);
-        if let Some(f) = &c.profile {
-            claims.sources.insert(f.rel.clone(), c.path.clone());
-        }
+        add(c.profile.as_ref(), &c.path);
     }
     for p in &site.pages {
-        claims.claim("page", &p.path, &p.doc.file.path);
-        for alias in &p.doc.meta.aliases {
-            match alias_path(alias) {
-                Ok(from) => claims.claim("alias", &from, &p.doc.file.path),
-                Err(why) => {
-                    let problem = Problem::InvalidValue {
-                        key: "aliases".into(),
-                        message: format!("`{alias}` {why}"),
-                    };
-                    let d = at_key(&p.doc.file, "aliases", problem);
-                    claims
-                        .problems
-                        .push(d.with_help("write an old URL of this site, such as /old/path/"));
-                }
-            }
-        }
-        claims
-            .sources
-            .insert(p.doc.file.rel.clone(), p.path.clone());
+        add(Some(&p.doc.file), &p.path);
     }
-    if let Some(h) = &site.home {
-        claims.sources.insert(h.file.rel.clone(), String::new());
-    }
-    (claims.sources, claims.problems)
+    sources
 }
 
-fn first_user(site: &Site, pages: &[usize]) -> PathBuf {
-    pages
-        .first()
-        .map(|&i| site.pages[i].doc.file.path.clone())
-        .unwrap_or_default()
+/// Aliases that cannot be an old URL of this site, at their line.
+fn alias_problems(site: &Site) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for p in &site.pages {
+        for alias in &p.doc.meta.aliases {
+            if let Err(why) = alias_path(alias) {
+                let problem = Problem::InvalidValue {
+                    key: "aliases".into(),
+                    message: format!("`{alias}` {why}"),
+                };
+                let d = at_key(&p.doc.file, "aliases", problem);
+                problems.push(d.with_help("write an old URL of this site, such as /old/path/"));
+            }
+        }
+    }
+    problems
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn paths_that_cannot_be_urls_are_named() {
-        assert_eq!(path_problem(""), None);
-        assert_eq!(path_problem("policies/x/"), None);
-        assert_eq!(path_problem("tags/跨境电商/"), None);
-        assert!(path_problem("policies//").is_some());
-        assert!(path_problem("/").is_some());
-        assert!(path_problem("a#b/").is_some());
-        assert!(path_problem("a%2e/").is_some());
-    }
 
     #[test]
     fn aliases_become_site_paths_inside_the_site() {
@@ -816,77 +770,5 @@ mod tests {
         assert!(alias_path("/a//b/").is_err());
         assert!(alias_path("/atom.xml").is_err());
         assert_eq!(alias_path("/v1.2/").as_deref(), Ok("v1.2/"));
-    }
-}
-
-/// Why a site path cannot be a URL and a file path, if it cannot.
-fn path_problem(path: &str) -> Option<&'static str> {
-    let inner = path.strip_suffix('/').unwrap_or(path);
-    if path.is_empty() {
-        return None;
-    }
-    for seg in inner.split('/') {
-        if seg.is_empty() {
-            return Some("has an empty part: a file or folder name with no letters or digits");
-        }
-        if seg == "." || seg == ".." {
-            return Some("has a `.` or `..` part");
-        }
-        if seg.contains(['#', '?', '%', '\\']) || seg.chars().any(char::is_control) {
-            return Some("has a `#`, `?`, `%`, backslash or control character, which URLs cannot carry as they are");
-        }
-    }
-    None
-}
-
-/// The longest file name most file systems accept, in bytes.
-const MAX_NAME_BYTES: usize = 255;
-
-#[derive(Default)]
-struct Claims {
-    owners: HashMap<String, PathBuf>,
-    sources: BTreeMap<String, SitePath>,
-    problems: Vec<Diagnostic>,
-}
-
-impl Claims {
-    fn claim(&mut self, what: &str, path: &str, source: &std::path::Path) {
-        if let Some(why) = path_problem(path) {
-            let message = format!("the {what} URL `/{path}` {why}");
-            let help =
-                "rename the file or folder, or give it a `slug:` of ASCII letters, digits and `-`";
-            self.problems.push(
-                Diagnostic::new(Problem::Unsupported { message }, source.to_path_buf())
-                    .with_help(help),
-            );
-            return;
-        }
-        if let Some(long) = path.split('/').find(|seg| seg.len() > MAX_NAME_BYTES) {
-            let message = format!(
-                "the {what} URL segment `{long}` is {} bytes; file systems allow {MAX_NAME_BYTES} bytes per name",
-                long.len()
-            );
-            let help = "give it a shorter `slug:` (a Chinese character takes 3 bytes)";
-            self.problems.push(
-                Diagnostic::new(Problem::Unsupported { message }, source.to_path_buf())
-                    .with_help(help),
-            );
-            return;
-        }
-        match self.owners.get(path) {
-            Some(other) => {
-                let problem = Problem::UrlCollision {
-                    what: what.into(),
-                    url: format!("/{path}"),
-                    other: other.display().to_string(),
-                };
-                let help = "give one of them another `slug:` or file name";
-                self.problems
-                    .push(Diagnostic::new(problem, source.to_path_buf()).with_help(help));
-            }
-            None => {
-                self.owners.insert(path.to_string(), source.to_path_buf());
-            }
-        }
     }
 }

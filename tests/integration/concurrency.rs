@@ -206,7 +206,8 @@ fn a_build_whose_staging_folder_is_removed_under_it_fails() {
     assert!(finish(sample.start(&[])).status.success());
     let build = sample.start(&["--write-delay-ms", "10"]);
     sample.wait_for_staging();
-    fs::remove_dir_all(sample.path(".public.tradekb-staging")).unwrap();
+    // Moved away in one step: removing it file by file would race the build's writes.
+    fs::rename(sample.path(".public.tradekb-staging"), sample.path("gone")).unwrap();
     let out = finish(build);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(

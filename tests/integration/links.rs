@@ -123,3 +123,37 @@ fn dead_same_page_anchor_is_reported() {
     assert!(matches!(diags[0].problem, Problem::BrokenLink { .. }));
     assert_eq!(diags[0].location(), "content/policies/broken.md:9:3");
 }
+
+#[test]
+fn links_to_files_the_site_does_not_write_lead_nowhere() {
+    // With `sitemap: false` and `robots: false` there is no sitemap.xml or robots.txt to
+    // link to; the feed exists.
+    let site = Site::from_files(&[
+        (
+            "site.yaml",
+            "title: 测试站\nbase_url: https://example.org/\nsitemap: false\nrobots: false\n",
+        ),
+        (
+            "content/policies/a.md",
+            "---\ntitle: 甲\ndate: 2014-01-02\n---\n[地图](/sitemap.xml)、[机器人](/robots.txt)、[订阅](/atom.xml)\n",
+        ),
+    ]);
+    let mut broken: Vec<(String, String)> = site
+        .diagnostics()
+        .into_iter()
+        .filter_map(|d| match d.problem {
+            Problem::BrokenLink { target, .. } => Some((target, d.path.display().to_string())),
+            _ => None,
+        })
+        .collect();
+    broken.sort();
+    // Found at the link in the source, not only in the rendered page.
+    let source = "content/policies/a.md".to_string();
+    assert_eq!(
+        broken,
+        [
+            ("/robots.txt".to_string(), source.clone()),
+            ("/sitemap.xml".to_string(), source)
+        ]
+    );
+}

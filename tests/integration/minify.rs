@@ -426,3 +426,22 @@ fn a_page_whose_raw_html_does_not_nest_is_published_unminified_with_a_warning() 
     );
     assert!(page.contains("\n"), "written as rendered");
 }
+
+#[test]
+fn text_the_one_pass_minifier_refuses_is_published_whole_with_a_warning() {
+    // Found by the property tests: `&amp;&lt;!--` is read by minify-html-onepass as the
+    // start of a comment it cannot find the end of.
+    let site = crate::support::Site::from_files(&[(
+        "content/policies/amp.md",
+        "---\ntitle: 乙\ndate: 2014-01-03\n---\n`&<!-- more -->` 之后的正文。\n",
+    )]);
+    let config = tradekb::Config::load(site.root(), &Overrides::default()).unwrap();
+    let report = tradekb::build(&config).expect("a warning does not stop the build");
+    assert!(report
+        .warnings
+        .iter()
+        .all(|w| matches!(w.problem, tradekb::Problem::NotMinified { .. })));
+    assert!(!report.warnings.is_empty());
+    let page = std::fs::read_to_string(config.output_dir.join("policies/amp/index.html")).unwrap();
+    assert!(page.contains("&amp;&lt;!-- more --&gt;") && page.contains("之后的正文"));
+}

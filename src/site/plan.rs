@@ -1,0 +1,526 @@
+//! Resolve stage, the output plan: every file the finished site will have (pages, lists with
+//! their pagination, feeds, sitemaps, robots.txt, the 404 page, alias redirects, the
+//! highlighting stylesheet, the theme's static files, the content's own files), what makes
+//! each one, and whose path it is. Every path is claimed here, once, so that two things
+//! that would be written at one path are found in one place. Input: the resolved site and
+//! the names of the theme's static files. Output: a [`Plan`] and the clashes found.
+//! Render makes the files of the plan; links are checked against it.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::{at_key, Site};
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Problem};
+
+/// A page made from a template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PageJob {
+    Home,
+    /// A section's list: section, page number (from 1).
+    Section(usize, usize),
+    Article(usize),
+    Tags,
+    /// A tag's list: tag, page number (from 1).
+    Tag(usize, usize),
+    Cities,
+    City(usize),
+    NotFound,
+}
+
+/// Whose articles a feed lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FeedOf {
+    Site,
+    Tag(usize),
+    City(usize),
+}
+
+/// Which sitemap file: the only one, or past [`SITEMAP_LIMIT`] URLs an index and its parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SitemapFile {
+    Whole,
+    Index,
+    /// The n-th part (from 0).
+    Part(usize),
+}
+
+/// What makes one file of the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Output {
+    Page(PageJob),
+    Feed(FeedOf),
+    Sitemap(SitemapFile),
+    Robots,
+    /// A redirect page, by index into `Site::redirects`.
+    Redirect(usize),
+    /// The highlighting stylesheet.
+    Syntax,
+    /// A static file of the theme (or of the site's `static/`), at the same path.
+    ThemeStatic,
+    /// A file of `content/` that is not Markdown, at the same path.
+    Asset,
+}
+
+/// One file of the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    /// Path inside the output folder, with `/`: `policies/a/index.html`, `atom.xml`.
+    pub path: String,
+    pub output: Output,
+}
+
+/// Every file of the site, pages first, each path once.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub files: Vec<Planned>,
+}
+
+pub const SITE_FEED: &str = "atom.xml";
+pub const SYNTAX_CSS: &str = "syntax.css";
+/// URLs per sitemap file, as the sitemap protocol allows.
+pub const SITEMAP_LIMIT: usize = 50_000;
+
+impl Plan {
+    /// The plan of `site`, with the clashes of its paths. `statics` are the theme's static
+    /// files by output path.
+    pub fn new<'s>(
+        config: &Config,
+        site: &Site,
+        statics: impl Iterator<Item = &'s str>,
+    ) -> (Plan, Vec<Diagnostic>) {
+        let mut plan = Planner {
+            config,
+            site,
+            files: Vec::new(),
+            claims: Claims::default(),
+        };
+        plan.pages();
+        plan.add(SYNTAX_CSS.into(), Output::Syntax, Owner::generated());
+        for path in statics {
+            let owner = Owner::named(format!("the theme's static/{path}"));
+            plan.add(path.to_string(), Output::ThemeStatic, owner);
+        }
+        for asset in &site.assets {
+            let source = config.display_path(&config.content_dir.join(asset));
+            plan.add(asset.clone(), Output::Asset, Owner::file(source));
+        }
+        plan.feeds();
+        plan.sitemaps();
+        if config.robots {
+            plan.add("robots.txt".into(), Output::Robots, Owner::generated());
+        }
+        plan.redirects();
+        let mut problems = plan.claims.problems;
+        problems.extend(folders_that_are_files(&plan.files, &plan.claims.owners));
+        crate::diagnostic::sort(&mut problems);
+        (Plan { files: plan.files }, problems)
+    }
+
+    /// Every site path a link may reach: pages and lists as folders (`policies/a/`), other
+    /// files by name (`atom.xml`).
+    pub fn link_targets(&self) -> impl Iterator<Item = &str> {
+        self.files
+            .iter()
+            .map(|f| f.path.strip_suffix("index.html").unwrap_or(&f.path))
+    }
+}
+
+/// The site path of page `n` of the list at `base`.
+pub fn paged(base: &str, n: usize) -> String {
+    if n == 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+/// How many pages a list of `items` takes at `per` a page (at least one).
+pub fn page_count(items: usize, per: usize) -> usize {
+    items.div_ceil(per.max(1)).max(1)
+}
+
+/// The feed path of a list, if it has any articles to show.
+pub fn feed_path(config: &Config, list_path: &str, pages: &[usize]) -> Option<String> {
+    (config.feed_limit > 0 && !pages.is_empty()).then(|| format!("{list_path}{SITE_FEED}"))
+}
+
+/// The lists of the sitemap (first pages only) with the articles they show, then every
+/// article: (site path, articles that make its last change).
+pub fn sitemap_lists(site: &Site) -> Vec<(String, Vec<usize>)> {
+    let all: Vec<usize> = (0..site.pages.len()).collect();
+    let mut lists = vec![
+        (String::new(), all.clone()),
+        ("tags/".to_string(), all.clone()),
+        ("cities/".to_string(), all),
+    ];
+    lists.extend(
+        site.sections
+            .iter()
+            .map(|s| (s.path.clone(), s.pages.clone())),
+    );
+    lists.extend(site.tags.iter().map(|t| (t.path.clone(), t.pages.clone())));
+    lists.extend(
+        site.cities
+            .iter()
+            .map(|c| (c.path.clone(), c.pages.clone())),
+    );
+    lists
+}
+
+struct Planner<'a> {
+    config: &'a Config,
+    site: &'a Site,
+    files: Vec<Planned>,
+    claims: Claims,
+}
+
+impl Planner<'_> {
+    fn add(&mut self, path: String, output: Output, owner: Owner) {
+        if self.claims.claim(self.site, &path, owner) {
+            self.files.push(Planned { path, output });
+        }
+    }
+
+    fn page(&mut self, site_path: &str, job: PageJob, owner: Owner) {
+        let path = format!("{site_path}index.html");
+        self.add(path, Output::Page(job), owner);
+    }
+
+    fn pages(&mut self) {
+        self.fixed_pages();
+        self.section_pages();
+        self.term_pages();
+        for (i, p) in self.site.pages.iter().enumerate() {
+            let owner = Owner::file(p.doc.file.path.clone()).called("page");
+            self.page(&p.path, PageJob::Article(i), owner);
+        }
+    }
+
+    /// The home page, the tag and city indexes and the 404 page.
+    fn fixed_pages(&mut self) {
+        let content = self.config.display_path(&self.config.content_dir);
+        let home = self.site.home.as_ref().map(|h| h.file.path.clone());
+        let owner = Owner::source("the home page", home, &content);
+        self.page("", PageJob::Home, owner);
+        let owner = Owner::source("the tag index", None, &content.join("tags"));
+        self.page("tags/", PageJob::Tags, owner);
+        let owner = Owner::source("the city index", None, &content.join("cities"));
+        self.page("cities/", PageJob::Cities, owner);
+        let owner = Owner::generated();
+        self.add("404.html".into(), Output::Page(PageJob::NotFound), owner);
+    }
+
+    fn section_pages(&mut self) {
+        let (site, config) = (self.site, self.config);
+        let content = config.display_path(&config.content_dir);
+        for (i, s) in site.sections.iter().enumerate() {
+            let intro = s.intro.as_ref().map(|f| f.path.clone());
+            let per = s.meta.paginate_by.unwrap_or(config.paginate_by);
+            for n in 1..=page_count(s.pages.len(), per) {
+                let owner = Owner::source("section", intro.clone(), &content.join(&s.key));
+                self.page(&paged(&s.path, n), PageJob::Section(i, n), owner);
+            }
+        }
+    }
+
+    /// Tag lists (paginated) and city pages. Terms whose names make no URL are left out:
+    /// they are reported where they are used.
+    fn term_pages(&mut self) {
+        let (site, per) = (self.site, self.config.paginate_by);
+        for (i, t) in site
+            .tags
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| !t.slug.is_empty())
+        {
+            let source = t.profile.as_ref().map(|f| f.path.clone());
+            let fallback = first_user(site, &t.pages);
+            for n in 1..=page_count(t.pages.len(), per) {
+                let owner = Owner::source("tag page", source.clone(), &fallback);
+                self.page(&paged(&t.path, n), PageJob::Tag(i, n), owner);
+            }
+        }
+        for (i, c) in site
+            .cities
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.slug.is_empty())
+        {
+            let source = c.profile.as_ref().map(|f| f.path.clone());
+            let owner = Owner::source("city page", source, &first_user(site, &c.pages));
+            self.page(&c.path, PageJob::City(i), owner);
+        }
+    }
+
+    fn feeds(&mut self) {
+        let (site, config) = (self.site, self.config);
+        let all: Vec<usize> = (0..site.pages.len()).collect();
+        if let Some(path) = feed_path(config, "", &all) {
+            self.add(path, Output::Feed(FeedOf::Site), Owner::generated());
+        }
+        for (i, t) in site
+            .tags
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| !t.slug.is_empty())
+        {
+            if let Some(path) = feed_path(config, &t.path, &t.pages) {
+                self.add(path, Output::Feed(FeedOf::Tag(i)), Owner::generated());
+            }
+        }
+        for (i, c) in site
+            .cities
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.slug.is_empty())
+        {
+            if let Some(path) = feed_path(config, &c.path, &c.pages) {
+                self.add(path, Output::Feed(FeedOf::City(i)), Owner::generated());
+            }
+        }
+    }
+
+    fn sitemaps(&mut self) {
+        if !self.config.sitemap {
+            return;
+        }
+        let urls = sitemap_lists(self.site).len() + self.site.pages.len();
+        if urls <= SITEMAP_LIMIT {
+            self.add(
+                "sitemap.xml".into(),
+                Output::Sitemap(SitemapFile::Whole),
+                Owner::generated(),
+            );
+            return;
+        }
+        self.add(
+            "sitemap.xml".into(),
+            Output::Sitemap(SitemapFile::Index),
+            Owner::generated(),
+        );
+        for n in 0..urls.div_ceil(SITEMAP_LIMIT) {
+            let path = format!("sitemap-{}.xml", n + 1);
+            self.add(
+                path,
+                Output::Sitemap(SitemapFile::Part(n)),
+                Owner::generated(),
+            );
+        }
+    }
+
+    fn redirects(&mut self) {
+        for (i, r) in self.site.redirects.iter().enumerate() {
+            let owner = Owner::alias(r.to);
+            self.add(r.output_path(), Output::Redirect(i), owner);
+        }
+    }
+}
+
+fn first_user(site: &Site, pages: &[usize]) -> PathBuf {
+    pages
+        .first()
+        .map(|&i| site.pages[i].doc.file.path.clone())
+        .unwrap_or_default()
+}
+
+/// Who claims a path, as messages name it.
+#[derive(Debug, Clone)]
+struct Owner {
+    /// What the path is: `page`, `section`, `alias`, …
+    what: String,
+    /// The file to name, when a file makes it.
+    source: Option<PathBuf>,
+    /// For an alias: the page (index into `Site::pages`) whose `aliases:` line to point at.
+    alias_of: Option<usize>,
+}
+
+impl Owner {
+    fn generated() -> Owner {
+        Owner::named("a file tradekb generates".into())
+    }
+
+    fn named(what: String) -> Owner {
+        Owner {
+            what,
+            source: None,
+            alias_of: None,
+        }
+    }
+
+    fn file(path: PathBuf) -> Owner {
+        Owner {
+            what: "output file".into(),
+            source: Some(path),
+            alias_of: None,
+        }
+    }
+
+    /// A list page, named after its own source file or, without one, `fallback`.
+    fn source(what: &str, own: Option<PathBuf>, fallback: &Path) -> Owner {
+        Owner {
+            what: what.into(),
+            source: Some(own.unwrap_or_else(|| fallback.to_path_buf())),
+            alias_of: None,
+        }
+    }
+
+    fn alias(page: usize) -> Owner {
+        Owner {
+            what: "alias".into(),
+            source: None,
+            alias_of: Some(page),
+        }
+    }
+
+    fn called(mut self, what: &str) -> Owner {
+        self.what = what.into();
+        self
+    }
+
+    fn name(&self, site: &Site) -> String {
+        match (&self.source, self.alias_of) {
+            (Some(path), _) => path.display().to_string(),
+            (None, Some(page)) => site.pages[page].doc.file.path.display().to_string(),
+            (None, None) => self.what.clone(),
+        }
+    }
+
+    /// A diagnostic of `problem` at this owner: an alias at its `aliases:` line.
+    fn diagnostic(&self, site: &Site, problem: Problem) -> Diagnostic {
+        match (self.alias_of, &self.source) {
+            (Some(page), _) => at_key(&site.pages[page].doc.file, "aliases", problem),
+            (None, Some(path)) => Diagnostic::new(problem, path.clone()),
+            (None, None) => Diagnostic::new(problem, "(generated)"),
+        }
+    }
+}
+
+/// The longest file name most file systems accept, in bytes.
+const MAX_NAME_BYTES: usize = 255;
+
+#[derive(Default)]
+struct Claims {
+    owners: HashMap<String, Owner>,
+    problems: Vec<Diagnostic>,
+}
+
+impl Claims {
+    /// Gives `path` to `owner`, or reports why it cannot have it.
+    fn claim(&mut self, site: &Site, path: &str, owner: Owner) -> bool {
+        let url = path.strip_suffix("index.html").unwrap_or(path);
+        if let Some(why) = path_problem(url) {
+            let message = format!("the {} URL `/{url}` {why}", owner.what);
+            let help =
+                "rename the file or folder, or give it a `slug:` of ASCII letters, digits and `-`";
+            let problem = Problem::Unsupported { message };
+            self.problems
+                .push(owner.diagnostic(site, problem).with_help(help));
+            return false;
+        }
+        if let Some(long) = url.split('/').find(|seg| seg.len() > MAX_NAME_BYTES) {
+            let message = format!(
+                "the {} URL segment `{long}` is {} bytes; file systems allow {MAX_NAME_BYTES} bytes per name",
+                owner.what,
+                long.len()
+            );
+            let help = "give it a shorter `slug:` (a Chinese character takes 3 bytes)";
+            let problem = Problem::Unsupported { message };
+            self.problems
+                .push(owner.diagnostic(site, problem).with_help(help));
+            return false;
+        }
+        if let Some(first) = self.owners.get(path) {
+            self.problems.push(clash(site, url, first, &owner));
+            return false;
+        }
+        self.owners.insert(path.to_string(), owner);
+        true
+    }
+}
+
+/// Two owners of one path, reported at the later one (an alias is the likelier mistake,
+/// and is reported at its line whichever came first).
+fn clash(site: &Site, url: &str, first: &Owner, second: &Owner) -> Diagnostic {
+    let (at, other) = if first.alias_of.is_some() && second.alias_of.is_none() {
+        (first, second)
+    } else {
+        (second, first)
+    };
+    let problem = Problem::UrlCollision {
+        what: at.what.clone(),
+        url: format!("/{url}"),
+        other: other.name(site),
+    };
+    let help = if at.alias_of.is_some() {
+        "change the alias: it must be an old URL that nothing else uses"
+    } else {
+        "give one of them another `slug:` or file name"
+    };
+    at.diagnostic(site, problem).with_help(help)
+}
+
+/// `a/b` cannot be both a file and the folder of `a/b/index.html`.
+fn folders_that_are_files(files: &[Planned], owners: &HashMap<String, Owner>) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for f in files {
+        let mut ancestors = f.path.match_indices('/').map(|(i, _)| &f.path[..i]);
+        if let Some(folder) = ancestors.find(|a| owners.contains_key(*a)) {
+            let message = format!(
+                "/{folder} is written as a file, but /{} needs it to be a folder",
+                f.path
+            );
+            let source = owners[folder]
+                .source
+                .clone()
+                .unwrap_or_else(|| "(generated)".into());
+            problems.push(Diagnostic::new(Problem::Unsupported { message }, source));
+        }
+    }
+    problems
+}
+
+/// Why a site path cannot be a URL and a file path, if it cannot.
+pub fn path_problem(path: &str) -> Option<&'static str> {
+    let inner = path.strip_suffix('/').unwrap_or(path);
+    if path.is_empty() {
+        return None;
+    }
+    for seg in inner.split('/') {
+        if seg.is_empty() {
+            return Some("has an empty part: a file or folder name with no letters or digits");
+        }
+        if seg == "." || seg == ".." {
+            return Some("has a `.` or `..` part");
+        }
+        if seg.contains(['#', '?', '%', '\\']) || seg.chars().any(char::is_control) {
+            return Some("has a `#`, `?`, `%`, backslash or control character, which URLs cannot carry as they are");
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_that_cannot_be_urls_are_named() {
+        assert_eq!(path_problem(""), None);
+        assert_eq!(path_problem("policies/x/"), None);
+        assert_eq!(path_problem("tags/跨境电商/"), None);
+        assert!(path_problem("policies//").is_some());
+        assert!(path_problem("/").is_some());
+        assert!(path_problem("a#b/").is_some());
+        assert!(path_problem("a%2e/").is_some());
+    }
+
+    #[test]
+    fn lists_take_at_least_one_page() {
+        assert_eq!(page_count(0, 10), 1);
+        assert_eq!(page_count(10, 10), 1);
+        assert_eq!(page_count(11, 10), 2);
+        assert_eq!(paged("tags/a/", 1), "tags/a/");
+        assert_eq!(paged("tags/a/", 3), "tags/a/page/3/");
+    }
+}
