@@ -4,14 +4,21 @@
   var cfg = window.__tradekb;
   var here = decodeURIComponent(location.pathname).replace(/index\.html$/, "");
   var scrollKey = "tradekb-scroll:" + here;
-  var saved = sessionStorage.getItem(scrollKey);
-  if (saved !== null) {
+  // The scroll position to go back to after a reload, until it is restored: a reload that
+  // comes before the page has loaded keeps it rather than saving the top of the page.
+  var pending = sessionStorage.getItem(scrollKey);
+  if (pending !== null) {
     sessionStorage.removeItem(scrollKey);
-    window.addEventListener("load", function () { window.scrollTo(0, Number(saved)); });
+    history.scrollRestoration = "manual";
+    window.addEventListener("load", function () {
+      window.scrollTo(0, Number(pending));
+      pending = null;
+    });
   }
 
   function reload() {
-    sessionStorage.setItem(scrollKey, String(window.scrollY));
+    var y = pending !== null ? pending : window.scrollY;
+    sessionStorage.setItem(scrollKey, String(y));
     location.reload();
   }
 

@@ -31,16 +31,23 @@ fn driver() -> &'static Driver {
             .and_then(|l| l.local_addr())
             .expect("a free port")
             .port();
-        let child = Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
+        assert!(
+            Command::new(CHROMEDRIVER).arg("--version").output().is_ok(),
+            "cannot run {CHROMEDRIVER}: apt-get install chromium chromium-driver"
+        );
+        // A test process ends without dropping its statics: a small shell stops ChromeDriver
+        // within a second of the test process ending, so that none is left running.
+        let watch = format!(
+            "{CHROMEDRIVER} --port={port} & d=$!; \
+             while kill -0 {} 2>/dev/null && kill -0 $d 2>/dev/null; do sleep 1; done; kill $d",
+            std::process::id()
+        );
+        let child = Command::new("sh")
+            .args(["-c", &watch])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap_or_else(|e| {
-                panic!(
-                    "cannot start {CHROMEDRIVER} ({e}): apt-get install chromium chromium-driver"
-                )
-            });
+            .expect("sh starts");
         let url = format!("http://127.0.0.1:{port}");
         let start = Instant::now();
         while ureq::get(&format!("{url}/status")).call().is_err() {
