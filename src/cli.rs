@@ -86,6 +86,17 @@ impl ServeArgs {
     }
 }
 
+/// Colours for diagnostics on a terminal, unless `NO_COLOR` is set; plain text otherwise.
+pub fn diagnostic_style() -> tradekb::diagnostic::Style {
+    use tradekb::diagnostic::Style;
+    let wanted = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    if std::io::stderr().is_terminal() && wanted {
+        Style::Coloured
+    } else {
+        Style::Plain
+    }
+}
+
 /// Shows what a running server does on the terminal.
 struct ServeTerminal {
     open: bool,
@@ -103,7 +114,7 @@ impl tradekb::serve::ServeObserver for ServeTerminal {
 
     fn built(&self, report: &tradekb::Report, changed: usize, took: Duration) {
         for w in &report.warnings {
-            eprintln!("{w}");
+            eprintln!("{}", w.render(diagnostic_style()));
         }
         println!(
             "Built {} articles in {} ms: {changed} file{} changed",
@@ -115,7 +126,7 @@ impl tradekb::serve::ServeObserver for ServeTerminal {
 
     fn broken(&self, problems: &[tradekb::Diagnostic]) {
         for d in problems {
-            eprintln!("{d}");
+            eprintln!("{}", d.render(diagnostic_style()));
         }
         let errors = problems.iter().filter(|d| d.is_error()).count();
         eprintln!(

@@ -158,7 +158,13 @@ fn run(
             return Err(Error::Site(problems));
         }
     };
-    let statics = theme.statics.keys().map(String::as_str);
+    let statics = theme.statics.iter().map(|(path, file)| {
+        let source = match file {
+            render::theme::StaticFile::Disk(src) => Some(config.display_path(src)),
+            render::theme::StaticFile::Embedded(_) => None,
+        };
+        (path.as_str(), source)
+    });
     // The plan is the last step of the resolve stage.
     let mut planning = Duration::ZERO;
     let (plan, mut clashes) = timed(&mut planning, || {

@@ -2,14 +2,13 @@
 
 mod cli;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
 
 use cli::{Cli, Command, Failure, Outcome};
-use tradekb::diagnostic::Style;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -52,7 +51,7 @@ fn print_outcome(outcome: &Outcome) {
                 return;
             }
             for w in &report.warnings {
-                eprintln!("{}", w.render(diagnostic_style()));
+                eprintln!("{}", w.render(cli::diagnostic_style()));
             }
             let s = &report.stages;
             if *verbose {
@@ -86,7 +85,7 @@ fn print_check(report: &tradekb::check::CheckReport, format: cli::Format) {
         return;
     }
     for d in &report.problems {
-        eprintln!("{}", d.render(diagnostic_style()));
+        eprintln!("{}", d.render(cli::diagnostic_style()));
     }
     for link in report.external.iter().filter(|l| !l.ok()) {
         let why = link.error.as_deref().unwrap_or_default();
@@ -169,15 +168,6 @@ fn shell_word(path: &Path) -> String {
 
 /// Colours only for a person at a terminal: pipes, files and CI logs get plain text, and so
 /// does anyone who sets `NO_COLOR` (no-color.org).
-fn diagnostic_style() -> Style {
-    if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-    {
-        Style::Coloured
-    } else {
-        Style::Plain
-    }
-}
-
 fn ms(d: std::time::Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
@@ -191,7 +181,7 @@ fn print_error(e: &Failure) {
         _ => None,
     };
     if let Some(diagnostics) = site_problems {
-        let style = diagnostic_style();
+        let style = cli::diagnostic_style();
         for d in diagnostics {
             let _ = writeln!(out, "{}", d.render(style));
         }

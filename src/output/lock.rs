@@ -13,7 +13,15 @@ use crate::config::IfLocked;
 /// An output folder held by this build; released when dropped.
 #[derive(Debug)]
 pub struct OutputLock {
-    _file: File,
+    file: File,
+}
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        // No pid of a finished build for the next waiter to name; the OS releases the lock
+        // when the file closes, right after.
+        let _ = self.file.set_len(0);
+    }
 }
 
 /// Why the lock was not taken.
@@ -60,20 +68,20 @@ pub fn acquire(
         Err(TryLockError::Error(e)) => return Err(io_err(e)),
     }
     sign(&mut file).map_err(io_err)?;
-    Ok(OutputLock { _file: file })
+    Ok(OutputLock { file })
 }
 
 /// The process id the holder wrote. A holder that has only just taken the lock may not
 /// have written it yet: ask again for a moment.
 fn holder(file: &mut File) -> Option<u32> {
-    for _ in 0..25 {
+    for _ in 0..100 {
         let mut text = String::new();
         file.rewind().ok()?;
         file.read_to_string(&mut text).ok()?;
         if let Ok(pid) = text.trim().parse() {
             return Some(pid);
         }
-        std::thread::sleep(std::time::Duration::from_millis(2));
+        std::thread::sleep(std::time::Duration::from_millis(5));
     }
     None
 }

@@ -69,9 +69,9 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// Takes the output folder's lock (waiting for another build, telling `on_wait` its
-    /// process id), checks that the folder may be replaced, and makes an empty staging
-    /// folder.
+    /// Checks that the output folder may be replaced, takes its lock (waiting for another
+    /// build, telling `on_wait` its process id) and makes an empty staging folder. The check
+    /// comes first so that no lock file is made beside a folder that must not be written.
     pub fn begin(
         config: &Config,
         on_wait: impl FnOnce(Option<u32>),

@@ -152,7 +152,11 @@ pub fn render(
     let quiet = !problems.is_empty() || mode == Mode::ProblemsOnly;
     let sink: &dyn Sink = if quiet { &Discard } else { sink };
     let all: Vec<usize> = (0..site.pages.len()).collect();
-    let sitemap = feeds::sitemap_urls(site, &plan::sitemap_lists(site));
+    let sitemap = if config.sitemap {
+        feeds::sitemap_urls(site, &plan::sitemap_lists(site))
+    } else {
+        Vec::new()
+    };
     let make = Make {
         config,
         site,

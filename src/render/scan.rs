@@ -46,17 +46,24 @@ pub fn scan(html: &[u8]) -> Scan<'_> {
                 after_gt(html, lt + 2)
             }
             Some(b) if b.is_ascii_alphabetic() => {
-                let (name, end) = start_tag(html, lt + 1, &mut scan);
-                let opens = !is_void(&name) && html.get(end.wrapping_sub(2)) != Some(&b'/');
+                let tag = start_tag(html, lt + 1, Some(&mut scan));
                 scan.depth = scan.depth.max(depth + 1);
-                depth += usize::from(opens);
-                match text_element(&name) {
+                match text_element(&tag.name) {
                     Some(TextContent::ToEnd) => html.len(),
                     Some(TextContent::UntilEndTag) => {
-                        depth = depth.saturating_sub(1);
-                        after_text(html, end, &name)
+                        let close = end_tag_at(html, tag.end, &tag.name);
+                        // The minifier reads markup inside all of these but scripts and
+                        // styles, and nests into it: the depth counts it.
+                        if !matches!(&*tag.name, "script" | "style") {
+                            let inside = nesting(&html[tag.end..close]);
+                            scan.depth = scan.depth.max(depth + 1 + inside);
+                        }
+                        after_gt(html, (close + 2 + tag.name.len()).min(html.len()))
                     }
-                    None => end,
+                    None => {
+                        depth += usize::from(!is_void(&tag.name) && !tag.self_closing);
+                        tag.end
+                    }
                 }
             }
             _ => lt + 1,
@@ -128,8 +135,9 @@ fn text_element(name: &str) -> Option<TextContent> {
     }
 }
 
-/// After the end tag `</name` (any case) that closes a text element, or the end of the file.
-fn after_text(html: &[u8], from: usize, name: &str) -> usize {
+/// Where the end tag `</name` (any case) that closes a text element starts, or the end of
+/// the file.
+fn end_tag_at(html: &[u8], from: usize, name: &str) -> usize {
     let mut at = from;
     while let Some(lt) = memmem::find(&html[at..], b"</").map(|i| at + i) {
         let after = lt + 2 + name.len();
@@ -140,32 +148,80 @@ fn after_text(html: &[u8], from: usize, name: &str) -> usize {
                 .get(after)
                 .is_none_or(|&b| is_space(b) || b == b'/' || b == b'>');
         if closes {
-            return after_gt(html, after);
+            return lt;
         }
         at = lt + 2;
     }
     html.len()
 }
 
-/// Reads the start tag whose name starts at `from`, recording its id and links; returns
-/// the lower-cased name and where the tag ends.
-fn start_tag<'a>(html: &'a [u8], from: usize, scan: &mut Scan<'a>) -> (Cow<'a, str>, usize) {
+/// How deep the markup in `html` nests, reading every tag as an element.
+fn nesting(html: &[u8]) -> usize {
+    let (mut depth, mut most, mut at) = (0usize, 0usize, 0usize);
+    while let Some(lt) = memchr(b'<', &html[at..]).map(|i| at + i) {
+        let rest = &html[lt + 1..];
+        at = match rest.first() {
+            Some(b'!') if rest.starts_with(b"!--") => after_comment(html, lt + 4),
+            Some(b'/') => {
+                depth = depth.saturating_sub(1);
+                after_gt(html, lt + 2)
+            }
+            Some(b) if b.is_ascii_alphabetic() => {
+                let tag = start_tag(html, lt + 1, None);
+                most = most.max(depth + 1);
+                depth += usize::from(!is_void(&tag.name) && !tag.self_closing);
+                tag.end
+            }
+            _ => lt + 1,
+        };
+    }
+    most
+}
+
+/// A start tag as read.
+struct StartTag<'a> {
+    /// Lower-cased.
+    name: Cow<'a, str>,
+    /// Where the tag ends (after its `>`).
+    end: usize,
+    /// Whether it ends with `/>` outside any attribute value.
+    self_closing: bool,
+}
+
+/// Reads the start tag whose name starts at `from`, recording its id and links in `scan`
+/// when given one.
+fn start_tag<'a>(html: &'a [u8], from: usize, mut scan: Option<&mut Scan<'a>>) -> StartTag<'a> {
     let name_end = from + until(&html[from..], |b| is_space(b) || b == b'/' || b == b'>');
     let name = lower(&html[from..name_end]);
     let mut at = name_end;
     // The first of attributes with one name counts, as in the tokenizer.
     let mut seen = Seen::default();
     loop {
-        at += html[at..]
-            .iter()
-            .take_while(|&&b| is_space(b) || b == b'/')
-            .count();
+        let gap = until(&html[at..], |b| !(is_space(b) || b == b'/'));
+        let slash = gap > 0 && html[at + gap - 1] == b'/';
+        at += gap;
         match html.get(at) {
-            None => return (name, html.len()),
-            Some(b'>') => return (name, at + 1),
+            None => {
+                let end = html.len();
+                return StartTag {
+                    name,
+                    end,
+                    self_closing: false,
+                };
+            }
+            Some(b'>') => {
+                let end = at + 1;
+                return StartTag {
+                    name,
+                    end,
+                    self_closing: slash,
+                };
+            }
             Some(_) => {
                 let (attr, value, end) = attribute(html, at);
-                record(scan, &mut seen, attr, value);
+                if let Some(scan) = scan.as_deref_mut() {
+                    record(scan, &mut seen, attr, value);
+                }
                 at = end;
             }
         }
@@ -320,6 +376,21 @@ mod tests {
         );
         assert_eq!(depth(&"<span>".repeat(300)), 300);
         assert_eq!(depth("</p></p><p>"), 1);
+    }
+
+    #[test]
+    fn depth_counts_what_the_minifier_nests_into() {
+        let depth = |html: &str| scan(html.as_bytes()).depth;
+        // Markup inside these is text to a browser but elements to the minifier.
+        let inside = format!("<noscript>{}</noscript>", "<b>".repeat(50));
+        assert_eq!(depth(&inside), 51);
+        assert_eq!(
+            depth(&format!("<textarea>{}</textarea>", "<i>".repeat(9))),
+            10
+        );
+        // A slash that ends an unquoted value does not close the element.
+        assert_eq!(depth(&"<b title=x/>".repeat(40)), 40);
+        assert_eq!(depth(&"<path d=\"x\"/>".repeat(40)), 1);
     }
 
     #[test]

@@ -22,6 +22,8 @@ pub enum News {
     Broken { report: String },
     /// The site builds again.
     Fixed,
+    /// The page fell too far behind to be told what changed: it reloads.
+    Reload,
 }
 
 /// The news so far, for the streams of every open page.
@@ -33,7 +35,8 @@ pub struct Hub {
 struct State {
     /// The serial number of the newest piece of news.
     serial: u64,
-    /// The newest pieces with their serial numbers; a page that falls further behind reloads.
+    /// The newest pieces with their serial numbers; a page that falls further behind is
+    /// told to reload.
     recent: VecDeque<(u64, News)>,
     /// What a page that connects now must be told first.
     broken: Option<News>,
@@ -59,6 +62,12 @@ impl Default for Hub {
 }
 
 impl Hub {
+    /// The serial number of the newest piece of news. A page served now is up to date with
+    /// it; its stream starts after it.
+    pub fn serial(&self) -> u64 {
+        self.state.lock().map_or(0, |s| s.serial)
+    }
+
     pub fn publish(&self, news: News) {
         let Ok(mut s) = self.state.lock() else { return };
         s.broken = matches!(news, News::Broken { .. }).then(|| news.clone());
@@ -79,16 +88,20 @@ impl Hub {
         self.arrived.notify_all();
     }
 
-    /// Writes the stream of one page to `out` until the page goes away or the hub stops.
-    pub fn stream(&self, out: &mut dyn Write) {
+    /// Writes the stream of one page to `out` until the page goes away or the hub stops,
+    /// starting with the news after `since` (what the page was served with; now if unknown).
+    pub fn stream(&self, out: &mut dyn Write, since: Option<u64>) {
         let Ok(s) = self.state.lock() else { return };
-        let mut seen = s.serial;
-        let first = s.broken.clone();
+        let mut seen = since.unwrap_or(s.serial).min(s.serial);
+        let oldest_kept = s.recent.front().map_or(s.serial, |(n, _)| *n);
+        let mut first: Vec<News> = s.broken.iter().cloned().collect();
+        if seen + 1 < oldest_kept {
+            first.push(News::Reload);
+            seen = s.serial;
+        }
         drop(s);
-        if let Some(news) = first {
-            if send(out, &news).is_err() {
-                return;
-            }
+        if first.iter().try_for_each(|n| send(out, n)).is_err() {
+            return;
         }
         loop {
             let Some(batch) = self.wait(seen) else { return };
@@ -107,18 +120,16 @@ impl Hub {
         }
     }
 
-    /// The news after `seen`, or `Quiet` after a while without any; none once stopped.
+    /// The news after `seen`, or `Quiet` after a while without any; none once stopped and
+    /// all told.
     fn wait(&self, seen: u64) -> Option<Batch> {
         let s = self.state.lock().ok()?;
         let (s, _) = self
             .arrived
             .wait_timeout_while(s, KEEP_ALIVE, |s| s.serial == seen && !s.stopped)
             .ok()?;
-        if s.stopped {
-            return None;
-        }
         if s.serial == seen {
-            return Some(Batch::Quiet);
+            return (!s.stopped).then_some(Batch::Quiet);
         }
         let news = s
             .recent
@@ -144,32 +155,38 @@ fn send(out: &mut dyn Write, news: &News) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
+
+    fn streamed(hub: &Hub, since: Option<u64>) -> String {
+        let mut out = Vec::new();
+        hub.stream(&mut out, since);
+        String::from_utf8(out).unwrap()
+    }
 
     #[test]
-    fn a_stream_gets_the_news_published_after_it_opened_and_ends_on_stop() {
-        let hub = Arc::new(Hub::default());
+    fn a_stream_starts_after_what_its_page_was_served_with() {
+        let hub = Hub::default();
         hub.publish(News::Fixed);
-        let reader = {
-            let hub = Arc::clone(&hub);
-            std::thread::spawn(move || {
-                let mut out = Vec::new();
-                hub.stream(&mut out);
-                String::from_utf8(out).unwrap()
-            })
-        };
-        std::thread::sleep(Duration::from_millis(50));
+        let served_at = hub.serial();
         hub.publish(News::Changed {
             urls: vec!["/a/".into()],
             styles_only: false,
         });
-        std::thread::sleep(Duration::from_millis(50));
         hub.stop();
-        let text = reader.join().unwrap();
+        let text = streamed(&hub, Some(served_at));
         assert_eq!(
             text,
             "data: {\"kind\":\"changed\",\"urls\":[\"/a/\"],\"styles_only\":false}\n\n"
         );
+    }
+
+    #[test]
+    fn a_page_too_far_behind_is_told_to_reload() {
+        let hub = Hub::default();
+        for _ in 0..KEPT + 5 {
+            hub.publish(News::Fixed);
+        }
+        hub.stop();
+        assert_eq!(streamed(&hub, Some(1)), "data: {\"kind\":\"reload\"}\n\n");
     }
 
     #[test]
@@ -179,8 +196,6 @@ mod tests {
             report: "error".into(),
         });
         hub.stop();
-        let mut out = Vec::new();
-        hub.stream(&mut out);
-        assert!(String::from_utf8(out).unwrap().contains("\"broken\""));
+        assert!(streamed(&hub, None).contains("\"broken\""));
     }
 }

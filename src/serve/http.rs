@@ -6,6 +6,7 @@
 //! conditional requests (`ETag`, `If-None-Match`), and the live-reload script in pages.
 
 use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 
 use percent_encoding::percent_decode_str;
@@ -24,7 +25,17 @@ pub struct Shared {
     pub hub: Hub,
     /// The path of the base URL, `/` or `/kb/`: every site path is under it.
     pub root: String,
+    /// Different for every run of `serve`, so that a validator a browser kept from an
+    /// earlier run never matches.
+    pub run: u64,
+    /// Host names requests may carry (none: any, when listening on every address).
+    pub hosts: Option<Vec<String>>,
+    /// Streams of news open now.
+    pub streams: AtomicUsize,
 }
+
+/// Open pages that may listen at once; more are refused.
+const MAX_STREAMS: usize = 64;
 
 /// What a request asks for, once its path is understood.
 #[derive(Debug, PartialEq, Eq)]
@@ -33,10 +44,15 @@ enum Target {
     File(String),
     /// The site lives under a sub-path; `/` sends readers there.
     Root,
-    Events,
     NotFound,
     /// `..`, `\`, NUL or a path that is not a path: refused.
     Bad,
+}
+
+/// Whether a request URL asks for the stream of news (which holds its thread for as long
+/// as its page is open).
+pub fn is_stream(url: &str) -> bool {
+    url.split('?').next() == Some(EVENTS)
 }
 
 /// Answers `request`. A stream of news keeps its thread until the page goes away.
@@ -45,46 +61,83 @@ pub fn answer(shared: &Shared, request: Request) {
         let _ = request.respond(Response::empty(405).with_header(header("Allow", "GET, HEAD")));
         return;
     }
-    let target = target(&shared.root, request.url());
-    if target == Target::Events {
+    if !host_allowed(shared, &request) {
+        // A page of another site that has made a name point at this machine (DNS
+        // rebinding) must not read the preview.
+        let _ = request.respond(text(403, "forbidden: unexpected Host\n"));
+        return;
+    }
+    if is_stream(request.url()) {
         stream(shared, request);
         return;
     }
+    let target = target(&shared.root, request.url());
+    // The news so far is taken before the files: a page is told of every change after it.
+    let page = Page {
+        root: &shared.root,
+        since: shared.hub.serial(),
+        run: shared.run,
+    };
     let snapshot = shared.snapshot.read().map(|s| Arc::clone(&s)).ok();
     let snapshot = snapshot.unwrap_or_default();
-    let response = respond(shared, &snapshot, &request, target);
+    let response = respond(&page, &snapshot, &request, target);
     let _ = request.respond(response);
 }
 
+fn host_allowed(shared: &Shared, request: &Request) -> bool {
+    let Some(hosts) = &shared.hosts else {
+        return true;
+    };
+    let host = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str().to_ascii_lowercase());
+    let Some(host) = host else {
+        return false;
+    };
+    // The name without its port (`[::1]:1111`, `localhost:1111`).
+    let name = match host.rfind(':') {
+        Some(i) if !host[i..].contains(']') => &host[..i],
+        _ => host.as_str(),
+    };
+    hosts.iter().any(|h| h == name)
+}
+
+/// What the live-reload script of a served page needs.
+struct Page<'a> {
+    root: &'a str,
+    /// The newest news when the page was served.
+    since: u64,
+    run: u64,
+}
+
 fn respond(
-    shared: &Shared,
+    page: &Page,
     snapshot: &Snapshot,
     request: &Request,
     target: Target,
 ) -> Response<std::io::Cursor<Vec<u8>>> {
     match target {
         Target::File(path) => match snapshot.get(&path) {
-            Some(file) => found(shared, request, &path, file),
+            Some(file) => found(page, request, &path, file),
             None => match snapshot.get(&format!("{path}/index.html")) {
-                Some(_) => redirect(&format!("{}{path}/", shared.root)),
-                None => not_found(shared, snapshot),
+                Some(_) => redirect(&format!("{}{path}/", page.root)),
+                None => not_found(page, snapshot),
             },
         },
-        Target::Root => redirect(&shared.root),
+        Target::Root => redirect(page.root),
         Target::Bad => text(
             400,
             "bad request: this path cannot name a file of the site\n",
         ),
-        Target::NotFound | Target::Events => not_found(shared, snapshot),
+        Target::NotFound => not_found(page, snapshot),
     }
 }
 
 /// Understands the path of a request URL.
 fn target(root: &str, url: &str) -> Target {
     let path = url.split(['?', '#']).next().unwrap_or("");
-    if path == EVENTS {
-        return Target::Events;
-    }
     if !path.starts_with('/') {
         return Target::Bad;
     }
@@ -95,6 +148,9 @@ fn target(root: &str, url: &str) -> Target {
     if path.split('/').any(unsafe_part) {
         return Target::Bad;
     }
+    // The root is compared as the request path is: decoded.
+    let root = percent_decode_str(root).decode_utf8_lossy();
+    let root = root.as_ref();
     let Some(inside) = path.strip_prefix(root) else {
         return if format!("{path}/") == root || path == "/" {
             Target::Root
@@ -114,12 +170,12 @@ fn target(root: &str, url: &str) -> Target {
 }
 
 fn found(
-    shared: &Shared,
+    page: &Page,
     request: &Request,
     path: &str,
     file: &File,
 ) -> Response<std::io::Cursor<Vec<u8>>> {
-    let etag = format!("\"{}-{}\"", file.since, file.bytes.len());
+    let etag = format!("\"{:x}-{}-{}\"", page.run, file.since, file.bytes.len());
     let fresh = request
         .headers()
         .iter()
@@ -143,7 +199,7 @@ fn found(
         return r;
     }
     let body = if path.ends_with(".html") {
-        with_reload_script(&file.bytes, &shared.root)
+        with_reload_script(&file.bytes, page)
     } else {
         file.bytes.to_vec()
     };
@@ -154,18 +210,35 @@ fn found(
     r
 }
 
-fn not_found(shared: &Shared, snapshot: &Snapshot) -> Response<std::io::Cursor<Vec<u8>>> {
+fn not_found(page: &Page, snapshot: &Snapshot) -> Response<std::io::Cursor<Vec<u8>>> {
     match snapshot.get("404.html") {
-        Some(page) => Response::from_data(with_reload_script(&page.bytes, &shared.root))
+        Some(file) => Response::from_data(with_reload_script(&file.bytes, page))
             .with_status_code(404)
             .with_header(header("Content-Type", "text/html; charset=utf-8"))
             .with_header(header("Cache-Control", "no-cache")),
-        None => text(404, "not found\n"),
+        // No good build yet: a page that shows what broke and reloads once it is fixed.
+        None => {
+            let html = b"<!DOCTYPE html><meta charset=utf-8><title>tradekb serve</title>\
+                <body><p>The site does not build yet; the terminal says why.</body>";
+            Response::from_data(with_reload_script(html, page))
+                .with_status_code(503)
+                .with_header(header("Content-Type", "text/html; charset=utf-8"))
+                .with_header(header("Cache-Control", "no-cache"))
+        }
     }
 }
 
+/// What a `Location` carries percent-encoded: everything but printable ASCII, and `%`.
+const NOT_IN_LOCATION: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>');
+
 fn redirect(to: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    text(301, &format!("moved to {to}\n")).with_header(header("Location", to))
+    let location = percent_encoding::utf8_percent_encode(to, NOT_IN_LOCATION).to_string();
+    text(301, &format!("moved to {location}\n")).with_header(header("Location", &location))
 }
 
 fn text(status: u16, body: &str) -> Response<std::io::Cursor<Vec<u8>>> {
@@ -174,8 +247,14 @@ fn text(status: u16, body: &str) -> Response<std::io::Cursor<Vec<u8>>> {
         .with_header(header("Content-Type", "text/plain; charset=utf-8"))
 }
 
+/// A header. Paths in values are percent-encoded before they get here; anything else that
+/// is not printable ASCII is dropped, so that no request can make a header fail.
 fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("ASCII header")
+    let value: String = value
+        .chars()
+        .filter(|c| c.is_ascii_graphic() || *c == ' ')
+        .collect();
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("printable ASCII")
 }
 
 fn content_type(path: &str) -> String {
@@ -193,21 +272,27 @@ fn content_type(path: &str) -> String {
 /// get it; built ones never do.
 const RELOAD_JS: &str = include_str!("reload.js");
 
-fn with_reload_script(page: &[u8], root: &str) -> Vec<u8> {
-    let script = format!(
-        "<script>window.__tradekb = {{ events: \"{EVENTS}\", root: \"{root}\" }};\n{RELOAD_JS}</script>"
-    );
-    let at = memchr::memmem::rfind(page, b"</body>").unwrap_or(page.len());
-    let mut out = Vec::with_capacity(page.len() + script.len());
-    out.extend_from_slice(&page[..at]);
+fn with_reload_script(html: &[u8], page: &Page) -> Vec<u8> {
+    let events = format!("{EVENTS}?since={}", page.since);
+    let script =
+        format!("<script>window.__tradekb = {{ events: \"{events}\" }};\n{RELOAD_JS}</script>");
+    let at = memchr::memmem::rfind(html, b"</body>").unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + script.len());
+    out.extend_from_slice(&html[..at]);
     out.extend_from_slice(script.as_bytes());
-    out.extend_from_slice(&page[at..]);
+    out.extend_from_slice(&html[at..]);
     out
 }
 
 /// A page's stream of news. tiny_http writes whole responses; a stream never ends, so its
 /// head is written here and the connection is kept for the news.
 fn stream(shared: &Shared, request: Request) {
+    if shared.streams.fetch_add(1, Ordering::SeqCst) >= MAX_STREAMS {
+        shared.streams.fetch_sub(1, Ordering::SeqCst);
+        let _ = request.respond(text(503, "too many open pages\n"));
+        return;
+    }
+    let since = request_since(request.url());
     let mut out = request.into_writer();
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\
                 Connection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\n";
@@ -216,8 +301,18 @@ fn stream(shared: &Shared, request: Request) {
         .and_then(|()| out.flush())
         .is_ok()
     {
-        shared.hub.stream(&mut out);
+        shared.hub.stream(&mut out, since);
     }
+    shared.streams.fetch_sub(1, Ordering::SeqCst);
+}
+
+/// The `since` of a stream's URL: the news its page was served with.
+fn request_since(url: &str) -> Option<u64> {
+    let query = url.split_once('?')?.1;
+    query
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("since="))
+        .and_then(|n| n.parse().ok())
 }
 
 #[cfg(test)]
@@ -247,12 +342,20 @@ mod tests {
         ] {
             assert_eq!(target("/", bad), Target::Bad, "{bad}");
         }
-        assert_eq!(target("/", EVENTS), Target::Events);
+        assert!(is_stream(EVENTS) && is_stream(&format!("{EVENTS}?since=3")));
+        assert_eq!(request_since("/__tradekb/events?since=3"), Some(3));
     }
 
     #[test]
     fn the_script_goes_before_the_last_body_end_tag() {
-        let page = with_reload_script(b"<p>x</body></html>", "/");
+        let page = with_reload_script(
+            b"<p>x</body></html>",
+            &Page {
+                root: "/",
+                since: 7,
+                run: 1,
+            },
+        );
         let page = String::from_utf8(page).unwrap();
         assert!(page.starts_with("<p>x<script>"));
         assert!(page.ends_with("</script></body></html>"));

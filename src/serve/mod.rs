@@ -12,7 +12,7 @@ mod watch;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -96,6 +96,9 @@ pub fn serve(
         root: crate::config::BaseUrl::parse(&base)
             .map(|b| b.root)
             .unwrap_or_else(|_| "/".into()),
+        run: run_id(),
+        hosts: allowed_hosts(options.bind),
+        streams: AtomicUsize::new(0),
     });
     // Watching starts first, so that an edit made while the first build runs is not lost.
     let mut watch = watch::Watch::start(&options.root).map_err(ServeError::Watch)?;
@@ -116,13 +119,34 @@ pub fn serve(
     Ok(())
 }
 
+/// A number that differs from one run of `serve` to the next.
+fn run_id() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
+}
+
+/// The host names a request may carry: this machine's, and the address listened on; any,
+/// when listening on every address (the author asked for other machines to reach it).
+fn allowed_hosts(bind: IpAddr) -> Option<Vec<String>> {
+    if bind.is_unspecified() {
+        return None;
+    }
+    let own = match bind {
+        IpAddr::V6(v6) => format!("[{v6}]"),
+        IpAddr::V4(v4) => v4.to_string(),
+    };
+    let names = ["localhost", "127.0.0.1", "[::1]"].map(String::from);
+    Some(names.into_iter().chain([own]).collect())
+}
+
 fn spawn_worker(
     server: Arc<tiny_http::Server>,
     shared: Arc<Shared>,
 ) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         while let Ok(request) = server.recv() {
-            if request.url() == http::EVENTS {
+            if http::is_stream(request.url()) {
                 // A stream lasts as long as its page: it gets a thread of its own.
                 let shared = Arc::clone(&shared);
                 std::thread::spawn(move || http::answer(&shared, request));
@@ -162,7 +186,11 @@ fn rebuild_on_change(
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => continue,
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
         };
-        let events = batch.unwrap_or_default();
+        // Batches that queued up while the last build ran are one change: one build.
+        let mut events = batch.unwrap_or_default();
+        while let Ok(more) = watch.changes.try_recv() {
+            events.extend(more.unwrap_or_default());
+        }
         if events.iter().any(|e| watch.matters(e)) {
             watch.arm();
             site.build(shared, observer);
@@ -230,11 +258,17 @@ impl Building {
 
     /// Makes `files` the served site; returns the paths that changed.
     fn publish(&self, shared: &Shared, files: Vec<(String, Vec<u8>)>) -> Vec<String> {
-        let Ok(mut current) = shared.snapshot.write() else {
-            return Vec::new();
-        };
+        // Compared outside the lock, so that requests are not held up; this thread is the
+        // only one that writes the snapshot.
+        let current = shared
+            .snapshot
+            .read()
+            .map(|s| Arc::clone(&s))
+            .unwrap_or_default();
         let (next, changed) = current.next(files);
-        *current = Arc::new(next);
+        if let Ok(mut slot) = shared.snapshot.write() {
+            *slot = Arc::new(next);
+        }
         changed
     }
 }

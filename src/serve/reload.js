@@ -70,7 +70,9 @@
   var events = new EventSource(cfg.events);
   events.onmessage = function (e) {
     var news = JSON.parse(e.data);
-    if (news.kind === "broken") {
+    if (news.kind === "reload") {
+      reload();
+    } else if (news.kind === "broken") {
       showOverlay(news.report);
     } else if (news.kind === "fixed") {
       hideOverlay();

@@ -26,6 +26,9 @@ pub struct Watch {
 
 impl Watch {
     pub fn start(root: &Path) -> notify_debouncer_full::notify::Result<Watch> {
+        // Events carry absolute paths with links resolved: so must the root they are
+        // compared with (`--root .` is the default).
+        let root = &std::fs::canonicalize(root)?;
         let (tx, changes) = channel();
         let mut debouncer = new_debouncer(DEBOUNCE, None, tx)?;
         // The root itself, not recursively: site.yaml, and source folders that appear.

@@ -83,11 +83,11 @@ pub const SITEMAP_LIMIT: usize = 50_000;
 
 impl Plan {
     /// The plan of `site`, with the clashes of its paths. `statics` are the theme's static
-    /// files by output path.
+    /// files by output path, with the file each comes from (none for the built-in theme).
     pub fn new<'s>(
         config: &Config,
         site: &Site,
-        statics: impl Iterator<Item = &'s str>,
+        statics: impl Iterator<Item = (&'s str, Option<PathBuf>)>,
     ) -> (Plan, Vec<Diagnostic>) {
         let mut plan = Planner {
             config,
@@ -97,8 +97,11 @@ impl Plan {
         };
         plan.pages();
         plan.add(SYNTAX_CSS.into(), Output::Syntax, Owner::generated());
-        for path in statics {
-            let owner = Owner::named(format!("the theme's static/{path}"));
+        for (path, source) in statics {
+            let owner = match source {
+                Some(file) => Owner::file(file).called("static file"),
+                None => Owner::named("static file", format!("the theme's static/{path}")),
+            };
             plan.add(path.to_string(), Output::ThemeStatic, owner);
         }
         for asset in &site.assets {
@@ -112,7 +115,11 @@ impl Plan {
         }
         plan.redirects();
         let mut problems = plan.claims.problems;
-        problems.extend(folders_that_are_files(&plan.files, &plan.claims.owners));
+        problems.extend(folders_that_are_files(
+            site,
+            &plan.files,
+            &plan.claims.owners,
+        ));
         crate::diagnostic::sort(&mut problems);
         (Plan { files: plan.files }, problems)
     }
@@ -201,11 +208,11 @@ impl Planner<'_> {
     fn fixed_pages(&mut self) {
         let content = self.config.display_path(&self.config.content_dir);
         let home = self.site.home.as_ref().map(|h| h.file.path.clone());
-        let owner = Owner::source("the home page", home, &content);
+        let owner = Owner::source("home page", home, &content);
         self.page("", PageJob::Home, owner);
-        let owner = Owner::source("the tag index", None, &content.join("tags"));
+        let owner = Owner::source("tag index", None, &content.join("tags"));
         self.page("tags/", PageJob::Tags, owner);
-        let owner = Owner::source("the city index", None, &content.join("cities"));
+        let owner = Owner::source("city index", None, &content.join("cities"));
         self.page("cities/", PageJob::Cities, owner);
         let owner = Owner::generated();
         self.add("404.html".into(), Output::Page(PageJob::NotFound), owner);
@@ -331,19 +338,22 @@ struct Owner {
     what: String,
     /// The file to name, when a file makes it.
     source: Option<PathBuf>,
+    /// How to name it when no file makes it.
+    label: Option<String>,
     /// For an alias: the page (index into `Site::pages`) whose `aliases:` line to point at.
     alias_of: Option<usize>,
 }
 
 impl Owner {
     fn generated() -> Owner {
-        Owner::named("a file tradekb generates".into())
+        Owner::named("generated file", "a file tradekb generates".into())
     }
 
-    fn named(what: String) -> Owner {
+    fn named(what: &str, label: String) -> Owner {
         Owner {
-            what,
+            what: what.into(),
             source: None,
+            label: Some(label),
             alias_of: None,
         }
     }
@@ -352,6 +362,7 @@ impl Owner {
         Owner {
             what: "output file".into(),
             source: Some(path),
+            label: None,
             alias_of: None,
         }
     }
@@ -361,6 +372,7 @@ impl Owner {
         Owner {
             what: what.into(),
             source: Some(own.unwrap_or_else(|| fallback.to_path_buf())),
+            label: None,
             alias_of: None,
         }
     }
@@ -369,6 +381,7 @@ impl Owner {
         Owner {
             what: "alias".into(),
             source: None,
+            label: None,
             alias_of: Some(page),
         }
     }
@@ -379,10 +392,11 @@ impl Owner {
     }
 
     fn name(&self, site: &Site) -> String {
-        match (&self.source, self.alias_of) {
-            (Some(path), _) => path.display().to_string(),
-            (None, Some(page)) => site.pages[page].doc.file.path.display().to_string(),
-            (None, None) => self.what.clone(),
+        match (&self.source, self.alias_of, &self.label) {
+            (Some(path), _, _) => path.display().to_string(),
+            (None, Some(page), _) => site.pages[page].doc.file.path.display().to_string(),
+            (None, None, Some(label)) => label.clone(),
+            (None, None, None) => self.what.clone(),
         }
     }
 
@@ -460,21 +474,27 @@ fn clash(site: &Site, url: &str, first: &Owner, second: &Owner) -> Diagnostic {
     at.diagnostic(site, problem).with_help(help)
 }
 
-/// `a/b` cannot be both a file and the folder of `a/b/index.html`.
-fn folders_that_are_files(files: &[Planned], owners: &HashMap<String, Owner>) -> Vec<Diagnostic> {
+/// `a/b` cannot be both a file and the folder of `a/b/index.html`: reported once for each
+/// such file, at its owner.
+fn folders_that_are_files(
+    site: &Site,
+    files: &[Planned],
+    owners: &HashMap<String, Owner>,
+) -> Vec<Diagnostic> {
+    let mut reported = std::collections::BTreeSet::new();
     let mut problems = Vec::new();
     for f in files {
         let mut ancestors = f.path.match_indices('/').map(|(i, _)| &f.path[..i]);
-        if let Some(folder) = ancestors.find(|a| owners.contains_key(*a)) {
+        let Some(folder) = ancestors.find(|a| owners.contains_key(*a)) else {
+            continue;
+        };
+        if reported.insert(folder.to_string()) {
             let message = format!(
                 "/{folder} is written as a file, but /{} needs it to be a folder",
                 f.path
             );
-            let source = owners[folder]
-                .source
-                .clone()
-                .unwrap_or_else(|| "(generated)".into());
-            problems.push(Diagnostic::new(Problem::Unsupported { message }, source));
+            let problem = Problem::Unsupported { message };
+            problems.push(owners[folder].diagnostic(site, problem));
         }
     }
     problems

@@ -445,3 +445,25 @@ fn text_the_one_pass_minifier_refuses_is_published_whole_with_a_warning() {
     let page = std::fs::read_to_string(config.output_dir.join("policies/amp/index.html")).unwrap();
     assert!(page.contains("&amp;&lt;!-- more --&gt;") && page.contains("之后的正文"));
 }
+
+#[test]
+fn markup_the_minifier_nests_into_never_overflows_its_stack() {
+    // Found in review: the depth guard read these as a browser does (text inside noscript,
+    // `/>` closing `<b title=x/>`), while the minifier nests into them.
+    for page in [
+        format!("<noscript>{}</noscript>", "<b>".repeat(5_000)),
+        "<b title=x/>".repeat(5_000),
+        format!("<textarea>{}</textarea>", "<i>".repeat(5_000)),
+    ] {
+        // The stack of a build's worker thread.
+        let done = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let depth = scan::scan(page.as_bytes()).depth;
+                minify::html(page.as_bytes(), depth).is_err()
+            })
+            .unwrap()
+            .join();
+        assert_eq!(done.ok(), Some(true), "refused, not crashed");
+    }
+}

@@ -406,3 +406,20 @@ fn every_feed_and_sitemap_of_the_sample_site_is_well_formed_xml() {
         }
     }
 }
+
+#[test]
+fn a_file_where_pages_need_a_folder_is_reported_once_at_its_source() {
+    // A static file named like the section the articles are published under.
+    let s = Site::from_files(&[
+        ("content/policies/a.md", &article("甲", "2014-01-02", "")),
+        ("content/policies/b.md", &article("乙", "2014-01-03", "")),
+        ("static/policies", "not a folder"),
+    ]);
+    let folders: Vec<_> = s
+        .diagnostics()
+        .into_iter()
+        .filter(|d| d.problem.to_string().contains("needs it to be a folder"))
+        .collect();
+    assert_eq!(folders.len(), 1, "{folders:?}");
+    assert_eq!(folders[0].path, std::path::Path::new("static/policies"));
+}

@@ -40,7 +40,8 @@ impl Served {
         Served::start_with(|_| {})
     }
 
-    /// Starts on a copy of the sample site, changed by `prepare` first.
+    /// Starts on a copy of the sample site, changed by `prepare` first, run as an author
+    /// runs it: in the site's folder, with no `--root`.
     fn start_with(prepare: impl FnOnce(&Path)) -> Served {
         let dir = tempfile::tempdir().unwrap();
         for name in ["content", "themes", "site.yaml"] {
@@ -53,8 +54,8 @@ impl Served {
         }
         prepare(dir.path());
         let mut child = Command::new(env!("CARGO_BIN_EXE_tradekb"))
-            .args(["serve", "--port", "0", "--root"])
-            .arg(dir.path())
+            .args(["serve", "--port", "0"])
+            .current_dir(dir.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -267,12 +268,17 @@ fn it_serves_what_build_writes_and_an_edit_once_saved() {
 fn a_broken_edit_keeps_the_last_good_site_and_tells_open_pages() {
     let served = Served::start();
     const PAGE: &str = "policies/changsha-customs-reply/";
-    let before = served.get(PAGE).body;
+    let before = without_reload_script(&served.get(PAGE).body);
     let mut events = TcpStream::connect(&served.addr).unwrap();
     events
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
-    write!(events, "GET /__tradekb/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    write!(
+        events,
+        "GET /__tradekb/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+        served.addr
+    )
+    .unwrap();
     let mut events = BufReader::new(events);
     let mut line = String::new();
     events.read_line(&mut line).unwrap();
@@ -284,9 +290,8 @@ fn a_broken_edit_keeps_the_last_good_site_and_tells_open_pages() {
     let news = next_news(&mut events);
     assert!(news.contains("\"broken\""), "{news}");
     assert!(news.contains("changsha-customs-reply.md:3:7"), "{news}");
-    assert_eq!(
-        served.get(PAGE).body,
-        before,
+    assert!(
+        without_reload_script(&served.get(PAGE).body) == before,
         "the last good page is still served"
     );
 
@@ -497,4 +502,65 @@ mod live {
             "return !document.getElementById('tkb-serve-overlay');",
         );
     }
+}
+
+#[test]
+fn a_chinese_folder_asked_for_without_its_slash_is_redirected() {
+    let served = Served::start();
+    let tag = served.request("GET", "/tags/%E7%89%A9%E6%B5%81", &[]);
+    let location = tag.header("location").unwrap_or_default().to_string();
+    for _ in 0..8 {
+        // Each of these once took a server thread with it; there are four.
+        let again = served.request("GET", "/tags/%E7%89%A9%E6%B5%81", &[]);
+        assert_eq!(again.status, tag.status);
+    }
+    assert_eq!(tag.status, 301, "{}", tag.text());
+    assert_eq!(location, "/tags/%E7%89%A9%E6%B5%81/");
+    assert_eq!(served.get("tags/物流/").status, 200);
+}
+
+#[test]
+fn a_request_naming_another_host_is_refused() {
+    // A page of another site that makes its name point at 127.0.0.1 (DNS rebinding) must
+    // not read the preview.
+    let served = Served::start();
+    let port = served.addr.rsplit(':').next().unwrap();
+    for (host, status) in [
+        (format!("rebinding.example:{port}"), 403),
+        (format!("localhost:{port}"), 200),
+        (served.addr.clone(), 200),
+    ] {
+        let mut stream = TcpStream::connect(&served.addr).unwrap();
+        write!(
+            stream,
+            "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).unwrap();
+        assert_eq!(Reply::parse(&raw).status, status, "{host}");
+    }
+}
+
+#[test]
+fn a_site_broken_from_the_start_shows_a_page_that_recovers() {
+    let served = Served::start_with(|root| {
+        let article = root.join("content/policies/changsha-customs-reply.md");
+        let text = std::fs::read_to_string(&article).unwrap();
+        std::fs::write(
+            &article,
+            text.replacen("date: 2014-01-02", "date: 2014-02-30", 1),
+        )
+        .unwrap();
+    });
+    let home = served.get("");
+    assert_eq!(home.status, 503);
+    assert!(
+        home.text().contains("__tradekb"),
+        "it carries the reload script"
+    );
+    served.edit("content/policies/changsha-customs-reply.md", |t| {
+        t.replacen("date: 2014-02-30", "date: 2014-01-02", 1)
+    });
+    served.wait_for("", "the site once fixed", |r| r.status == 200);
 }
