@@ -106,28 +106,23 @@ const SLOW: &[&str] = &["--write-delay-ms", "3"];
 #[test]
 fn any_number_of_builds_at_once_publish_what_one_build_publishes() {
     let sample = Sample::new();
-    for round in 0..3 {
-        for builds in [2, 3] {
-            let children: Vec<Child> = (0..builds).map(|_| sample.start(SLOW)).collect();
-            let outs: Vec<Output> = children.into_iter().map(finish).collect();
-            for out in &outs {
-                assert!(out.status.success(), "round {round}: {}", stderr(out));
-            }
-            let waited: Vec<String> = outs
-                .iter()
-                .map(stderr)
-                .filter(|e| e.contains("waiting for another tradekb build writing public/ (pid "))
-                .collect();
-            assert!(
-                !waited.is_empty(),
-                "round {round}: the builds did not overlap"
-            );
-            for e in &waited {
-                assert_eq!(e.matches("waiting").count(), 1, "said once: {e}");
-            }
-            sample.assert_published_whole();
-            assert!(!sample.path(".public.tradekb-staging").exists());
+    for builds in [2, 3] {
+        let children: Vec<Child> = (0..builds).map(|_| sample.start(SLOW)).collect();
+        let outs: Vec<Output> = children.into_iter().map(finish).collect();
+        for out in &outs {
+            assert!(out.status.success(), "{builds} builds: {}", stderr(out));
         }
+        let waited: Vec<String> = outs
+            .iter()
+            .map(stderr)
+            .filter(|e| e.contains("waiting for another tradekb build writing public/ (pid "))
+            .collect();
+        assert!(!waited.is_empty(), "{builds} builds did not overlap");
+        for e in &waited {
+            assert_eq!(e.matches("waiting").count(), 1, "said once: {e}");
+        }
+        sample.assert_published_whole();
+        assert!(!sample.path(".public.tradekb-staging").exists());
     }
 }
 
