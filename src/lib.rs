@@ -99,8 +99,45 @@ pub fn render_into(
     sink: &dyn render::Sink,
     observer: &dyn Observer,
 ) -> Result<Report, Error> {
+    render_memo(config, sink, observer, None)
+}
+
+/// What one build leaves for the next, so that `serve` re-runs only what an edit touched:
+/// each source as read (while the file is unchanged), each article's Markdown body (while
+/// its file and everything its links resolve against are), and what made each file of the
+/// last good build. A default `Memo` remembers nothing: the next build is a full one.
+#[derive(Default)]
+pub struct Memo {
+    sources: content::Cache,
+    render: render::Memo,
+}
+
+impl Memo {
+    /// Every file of the last good build, by path inside the output folder.
+    pub fn planned(&self) -> &[String] {
+        self.render.planned()
+    }
+}
+
+/// [`render_into`], handing `sink` only the files whose inputs changed since the last good
+/// build `memo` remembers (all of them the first time); `memo` then remembers this one.
+pub fn render_again(
+    config: &Config,
+    sink: &dyn render::Sink,
+    observer: &dyn Observer,
+    memo: &mut Memo,
+) -> Result<Report, Error> {
+    render_memo(config, sink, observer, Some(memo))
+}
+
+fn render_memo(
+    config: &Config,
+    sink: &dyn render::Sink,
+    observer: &dyn Observer,
+    memo: Option<&mut Memo>,
+) -> Result<Report, Error> {
     let mut stages = Stages::default();
-    let checked = run(config, &mut stages, sink, observer)?;
+    let checked = run(config, &mut stages, sink, observer, memo)?;
     let Some(produced) = checked.produced else {
         return Err(Error::Site(checked.problems));
     };
@@ -137,7 +174,7 @@ pub struct Checked {
 /// Loads, resolves and renders without writing, going as far as the problems allow so that
 /// one run reports them all. `check` starts here.
 pub fn validate(config: &Config, stages: &mut Stages) -> Result<Checked, Error> {
-    run(config, stages, &render::Discard, &Unobserved)
+    run(config, stages, &render::Discard, &Unobserved, None)
 }
 
 /// Loads, resolves and renders into `sink`.
@@ -146,8 +183,12 @@ fn run(
     stages: &mut Stages,
     sink: &dyn render::Sink,
     observer: &dyn Observer,
+    mut memo: Option<&mut Memo>,
 ) -> Result<Checked, Error> {
-    let (content, mut problems) = timed(&mut stages.load, || content::load(config, observer));
+    let (content, mut problems) = timed(&mut stages.load, || {
+        let cache = memo.as_deref_mut().map(|m| &mut m.sources);
+        content::load_cached(config, observer, cache)
+    });
     let (site, mut resolved) = timed(&mut stages.resolve, || site::resolve(config, content));
     problems.append(&mut resolved);
     let theme = match render::theme::load(config) {
@@ -179,7 +220,8 @@ fn run(
     };
     let mut site = site;
     let rendered = timed(&mut stages.render, || {
-        let prepared = render::prepare(config, &site, &plan, observer);
+        let mut memo = memo.map(|m| &mut m.render);
+        let prepared = render::prepare(config, &site, &plan, observer, memo.as_deref_mut());
         // Every diagnostic that quotes a source has been made: the texts can go.
         site.forget_sources();
         let inputs = render::Inputs {
@@ -188,7 +230,7 @@ fn run(
             site: &site,
             plan: &plan,
         };
-        render::render(&inputs, prepared, sink, mode, observer)
+        render::render(&inputs, prepared, sink, mode, observer, memo)
     });
     let produced = match rendered {
         Ok(mut p) => {

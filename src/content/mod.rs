@@ -7,7 +7,9 @@ pub mod highlight;
 pub mod markdown;
 pub mod meta;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use walkdir::WalkDir;
 
@@ -24,7 +26,8 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// Path inside `content/`, with `/` separators, e.g. `pilots/changsha.md`.
     pub rel: String,
-    pub text: String,
+    /// Shared: a source kept between builds (`serve`) is not copied into each.
+    pub text: std::sync::Arc<str>,
     /// Byte offset and 1-based line where the Markdown body starts.
     pub body_offset: usize,
     pub body_line: usize,
@@ -38,7 +41,7 @@ impl SourceFile {
 
     /// Drops the text (see [`crate::site::Site::forget_sources`]).
     pub fn forget_text(&mut self) {
-        self.text = String::new();
+        self.text = "".into();
         self.body_offset = 0;
     }
 
@@ -113,9 +116,22 @@ fn role_of(rel: &str) -> Role {
 /// of the content (their paths are in `Content::broken`) so that later stages can go on
 /// and find every other problem in the same run.
 pub fn load(config: &Config, observer: &dyn Observer) -> (Content, Vec<Diagnostic>) {
+    load_cached(config, observer, None)
+}
+
+/// [`load`], reading again only the files that changed since `cache` saw them (by size,
+/// modification and change time, and inode, as `make` and cargo decide), and keeping what
+/// it read in `cache` for the next time.
+pub fn load_cached(
+    config: &Config,
+    observer: &dyn Observer,
+    cache: Option<&mut Cache>,
+) -> (Content, Vec<Diagnostic>) {
     let (files, mut problems) = walk(config);
-    let parsed: Vec<Result<Parsed, Vec<Diagnostic>>> =
-        progress::each(observer, Step::Load, &files, |rel| parse_file(config, rel));
+    let parsed: Vec<Result<Parsed, Vec<Diagnostic>>> = match cache {
+        None => progress::each(observer, Step::Load, &files, |rel| parse_file(config, rel)),
+        Some(cache) => cache.parse(config, observer, &files),
+    };
     let mut content = Content::default();
     for (rel, result) in files.into_iter().zip(parsed) {
         match result {
@@ -128,6 +144,79 @@ pub fn load(config: &Config, observer: &dyn Observer) -> (Content, Vec<Diagnosti
     }
     diagnostic::sort(&mut problems);
     (content, problems)
+}
+
+/// What [`load_cached`] read, by path inside `content/`, with the file's stamp then.
+#[derive(Default)]
+pub struct Cache {
+    files: HashMap<String, (Stamp, Result<Parsed, Vec<Diagnostic>>)>,
+}
+
+/// What tells that a file changed without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+    changed: (i64, i64),
+    inode: u64,
+}
+
+impl Stamp {
+    /// Whether the file changed so recently that a second change could leave the same stamp
+    /// (file times tick in steps of a few milliseconds): such a file is read again, as git
+    /// does with its "racy" entries.
+    fn racy(&self) -> bool {
+        let recent = |t: SystemTime| {
+            t.elapsed()
+                .map_or(true, |age| age < std::time::Duration::from_secs(2))
+        };
+        let changed = u64::try_from(self.changed.0)
+            .ok()
+            .map(|s| SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(s));
+        self.modified.is_none_or(recent) || changed.is_none_or(recent)
+    }
+
+    fn of(path: &Path) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(path).ok()?;
+        Some(Stamp {
+            len: m.len(),
+            modified: m.modified().ok(),
+            changed: (m.ctime(), m.ctime_nsec()),
+            inode: m.ino(),
+        })
+    }
+}
+
+impl Cache {
+    fn parse(
+        &mut self,
+        config: &Config,
+        observer: &dyn Observer,
+        files: &[String],
+    ) -> Vec<Result<Parsed, Vec<Diagnostic>>> {
+        let old = std::mem::take(&mut self.files);
+        let read = progress::each(observer, Step::Load, files, |rel| {
+            let stamp = Stamp::of(&config.content_dir.join(rel));
+            match (stamp, old.get(rel)) {
+                (Some(now), Some((then, parsed))) if now == *then && !now.racy() => {
+                    (stamp, parsed.clone())
+                }
+                _ => (stamp, parse_file(config, rel)),
+            }
+        });
+        crate::drop_in_background(old);
+        files
+            .iter()
+            .zip(read)
+            .map(|(rel, (stamp, parsed))| {
+                if let Some(stamp) = stamp {
+                    self.files.insert(rel.clone(), (stamp, parsed.clone()));
+                }
+                parsed
+            })
+            .collect()
+    }
 }
 
 /// Every file under `content/`, as paths inside it, in a stable order; hidden files skipped.
@@ -185,6 +274,7 @@ fn relative(base: &Path, path: &Path) -> Option<String> {
 }
 
 /// One file's result, before it is sorted into [`Content`].
+#[derive(Clone)]
 enum Parsed {
     Home(Doc<HomeMeta>),
     Section(String, Doc<SectionMeta>),
@@ -231,7 +321,7 @@ fn parse_file(config: &Config, rel: &str) -> Result<Parsed, Vec<Diagnostic>> {
     let file = SourceFile {
         path: display,
         rel: rel.to_string(),
-        text,
+        text: text.into(),
         body_offset,
         body_line,
     };

@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use super::scan::Scan;
 use crate::diagnostic::{Diagnostic, Problem};
@@ -23,7 +24,7 @@ pub struct Crawl<'a> {
 
 /// What is kept of one page after its links are checked: little, so that a large site's
 /// pages need not stay in memory.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Crawled {
     ids: Vec<String>,
     /// Links to an anchor on another page: href, target file, fragment.
@@ -112,8 +113,8 @@ fn has_id(ids: &[String], id: &str) -> bool {
 }
 
 /// Every link of `pages` that leads nowhere, as diagnostics of the output files.
-pub fn report(pages: &[(String, Crawled)], output_name: &Path) -> Vec<Diagnostic> {
-    let by_path: HashMap<&str, &Crawled> = pages.iter().map(|(p, c)| (p.as_str(), c)).collect();
+pub fn report(pages: &[(String, Arc<Crawled>)], output_name: &Path) -> Vec<Diagnostic> {
+    let by_path: HashMap<&str, &Crawled> = pages.iter().map(|(p, c)| (p.as_str(), &**c)).collect();
     let mut problems = Vec::new();
     for (page, c) in pages {
         let late = c.pending.iter().filter_map(|(href, target, fragment)| {
@@ -144,11 +145,11 @@ mod tests {
     fn crawl(files: &[(&str, &str)]) -> Vec<Diagnostic> {
         let paths: Vec<&str> = files.iter().map(|(p, _)| *p).collect();
         let crawl = Crawl::new(&paths, "/kb/");
-        let pages: Vec<(String, Crawled)> = files
+        let pages: Vec<(String, Arc<Crawled>)> = files
             .iter()
             .map(|(p, html)| {
                 let scan = super::super::scan::scan(html.as_bytes());
-                (p.to_string(), crawl.page(p, scan))
+                (p.to_string(), Arc::new(crawl.page(p, scan)))
             })
             .collect();
         report(&pages, Path::new("public"))

@@ -1,9 +1,12 @@
-//! Render stage: Markdown bodies to HTML, then every page of the site through the theme's
-//! templates. Input: the config, the theme and the resolved [`Site`]. Output: a [`Plan`] of
-//! files for the write stage, or every problem found.
+//! Render stage: Markdown bodies to HTML, then every file of the output [`Plan`] through the
+//! theme's templates, minified, crawled for dead links and handed to a [`Sink`]. Input: the
+//! config, the theme, the resolved [`Site`] and its plan (and, for `serve`, the [`Memo`] of
+//! the last build: then only what changed is made). Output: what was produced, or every
+//! problem found.
 
 mod crawl;
 pub mod feeds;
+mod memo;
 pub mod minify;
 pub mod scan;
 pub mod theme;
@@ -12,6 +15,7 @@ pub mod views;
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use tera::{Tera, Value};
@@ -26,6 +30,7 @@ use crate::site::links::Targets;
 use crate::site::plan::{self, Output, PageJob, Plan, Planned};
 use crate::site::Site;
 pub use crawl::Crawled;
+pub use memo::Memo;
 pub use scan::Scan;
 use theme::{StaticFile, Theme};
 use views::{map, Strings, Views};
@@ -53,7 +58,7 @@ pub struct Produced {
     /// Files handed to the sink.
     pub files: usize,
     /// The HTML pages among them, with what is left of each after its links were checked.
-    pub pages: Vec<(String, Crawled)>,
+    pub pages: Vec<(String, Arc<Crawled>)>,
     /// Problems that did not stop the build: pages written unminified.
     pub warnings: Vec<Diagnostic>,
 }
@@ -72,18 +77,57 @@ struct Bodies {
 /// needed (see [`Site::forget_sources`]).
 pub struct Prepared {
     bodies: Bodies,
+    /// Per article, its body's key; only when a [`Memo`] is kept.
+    body_keys: Vec<u64>,
     problems: Vec<Diagnostic>,
 }
 
-pub fn prepare(config: &Config, site: &Site, plan: &Plan, observer: &dyn Observer) -> Prepared {
+/// Renders every Markdown body; with a `memo`, only those whose key is not in it.
+pub fn prepare(
+    config: &Config,
+    site: &Site,
+    plan: &Plan,
+    observer: &dyn Observer,
+    memo: Option<&mut Memo>,
+) -> Prepared {
     let highlighter = Highlighter::default();
     let targets = Targets::new(site, &config.base_url, plan.link_targets());
     let md = Markdown {
         highlighter: &highlighter,
         raw_html: config.raw_html,
     };
-    let (bodies, problems) = render_bodies(site, &md, &targets, observer);
-    Prepared { bodies, problems }
+    let (keys, known) = match memo {
+        Some(memo) => {
+            let keys = body_keys(config, site, &targets);
+            let known = keys.iter().map(|k| memo.bodies.remove(k)).collect();
+            (keys, known)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    let (bodies, problems) = render_bodies(site, &md, &targets, observer, known);
+    Prepared {
+        bodies,
+        body_keys: keys,
+        problems,
+    }
+}
+
+/// The key of each article's body: its whole source file (front matter too: its page shows
+/// both), its page's path, and everything its links resolve against.
+fn body_keys(config: &Config, site: &Site, targets: &Targets) -> Vec<u64> {
+    let links = targets.fingerprint();
+    site.pages
+        .par_iter()
+        .map(|p| {
+            memo::Key::new("body")
+                .number(links)
+                .value(&format!("{:?}", config.raw_html))
+                .text(&p.doc.file.rel)
+                .text(&p.path)
+                .text(&p.doc.file.text)
+                .finish()
+        })
+        .collect()
 }
 
 /// What the render stage renders from.
@@ -113,6 +157,7 @@ pub fn render(
     sink: &dyn Sink,
     mode: Mode,
     observer: &dyn Observer,
+    mut memo: Option<&mut Memo>,
 ) -> Result<Produced, Vec<Diagnostic>> {
     let Inputs {
         config,
@@ -122,6 +167,7 @@ pub fn render(
     } = *inputs;
     let Prepared {
         bodies,
+        body_keys,
         mut problems,
     } = prepared;
     let strings = Strings::new(theme.strings.clone(), &config.language);
@@ -130,19 +176,18 @@ pub fn render(
         site,
         strings: &strings,
     };
-    let tera = match setup(config, theme, &views) {
+    let (tera, globals) = match setup(config, theme, &views) {
         Ok(tera) => tera,
         Err(mut p) => {
             problems.append(&mut p);
             return Err(problems);
         }
     };
-    let refs: Vec<Value> = site
-        .pages
-        .par_iter()
-        .zip(&bodies.pages)
-        .map(|(p, b)| views.page_ref(p, b))
-        .collect();
+    let global = memo
+        .is_some()
+        .then(|| memo::global(config, theme, globals, plan));
+    let remembered = global.zip(memo.as_deref_mut());
+    let (refs, ref_keys) = memo::page_refs(&views, &bodies.pages, &body_keys, remembered);
     let pages = Pages {
         views: &views,
         bodies: &bodies,
@@ -168,25 +213,52 @@ pub fn render(
         keep: sink.keeps(),
     };
     let crawl = crawl::Crawl::new(&paths, &config.base_url.root);
-    let made: Vec<Result<Emitted, Diagnostic>> = progress::each(
-        observer,
-        Step::Render,
-        &plan.files,
-        |Planned { path, output }| {
+    let keys = match global {
+        Some(global) => {
+            let keys = memo::Keys {
+                global,
+                site,
+                config,
+                all: &all,
+                pages: &pages,
+                refs: &ref_keys,
+                bodies: &body_keys,
+            };
+            plan.files
+                .par_iter()
+                .map(|f| keys.of(&f.path, &f.output))
+                .collect()
+        }
+        None => vec![None; plan.files.len()],
+    };
+    let known = memo.as_deref().map(|m| &m.files);
+    let jobs: Vec<(&Planned, Option<u64>)> = plan.files.iter().zip(keys.iter().copied()).collect();
+    let made: Vec<Result<Emitted, Diagnostic>> =
+        progress::each(observer, Step::Render, &jobs, |&(planned, key)| {
+            let Planned { path, output } = planned;
+            if let Some(kept) = known
+                .and_then(|k| k.get(path))
+                .filter(|k| Some(k.key) == key)
+            {
+                return Ok(Emitted::kept(kept, quiet));
+            }
             let made = make.file(path, output)?;
             let minify = config.minify && sink.keeps();
             let crawl = (!quiet).then_some(&crawl);
             Ok(emit(path, made, minify, sink, crawl))
-        },
-    );
+        });
     let mut crawled = Vec::new();
     let mut made_problems = Vec::new();
     let mut warnings = Vec::new();
-    for (Planned { path, output }, m) in plan.files.iter().zip(made) {
+    let mut kept = HashMap::new();
+    for ((Planned { path, output }, key), m) in jobs.into_iter().zip(made) {
         match m {
             Ok(emitted) => {
-                if let Some(refused) = emitted.unminified {
-                    warnings.push(unminified(config, site, path, output, &refused));
+                if let Some(refused) = &emitted.unminified {
+                    warnings.push(unminified(config, site, path, output, refused));
+                }
+                if let (Some(key), Some(_)) = (key, &memo) {
+                    kept.insert(path.clone(), emitted.to_keep(key));
                 }
                 crawled.extend(emitted.crawled.map(|c| (path.clone(), c)));
             }
@@ -197,15 +269,24 @@ pub fn render(
     made_problems
         .dedup_by(|a, b| a.problem == b.problem && a.path == b.path && a.position == b.position);
     problems.append(&mut made_problems);
+    if let Some(memo) = memo.as_deref_mut() {
+        memo.bodies = body_keys.into_iter().zip(bodies.pages).collect();
+    } else {
+        crate::drop_in_background(bodies);
+    }
+    crate::drop_in_background(refs);
     if !problems.is_empty() || mode == Mode::ProblemsOnly {
         // A crawl now would only repeat the links already reported.
         return Err(problems);
     }
-    crate::drop_in_background((bodies, refs));
     let output_name = config.display_path(&config.output_dir);
     let dead = crawl::report(&crawled, &output_name);
     if !dead.is_empty() {
         return Err(dead);
+    }
+    if let Some(memo) = memo {
+        memo.files = kept;
+        memo.planned = paths.iter().map(|p| p.to_string()).collect();
     }
     Ok(Produced {
         files: plan.files.len(),
@@ -217,9 +298,27 @@ pub fn render(
 /// What became of one finished file.
 struct Emitted {
     /// For generated HTML: what is left to check of its links.
-    crawled: Option<Crawled>,
+    crawled: Option<Arc<Crawled>>,
     /// Why the minifier refused an HTML file, which was then written as rendered.
     unminified: Option<String>,
+}
+
+impl Emitted {
+    /// A file the last good build made from the same inputs: not made again.
+    fn kept(kept: &memo::Kept, quiet: bool) -> Emitted {
+        Emitted {
+            crawled: kept.crawled.clone().filter(|_| !quiet),
+            unminified: kept.unminified.clone(),
+        }
+    }
+
+    fn to_keep(&self, key: u64) -> memo::Kept {
+        memo::Kept {
+            key,
+            crawled: self.crawled.clone(),
+            unminified: self.unminified.clone(),
+        }
+    }
 }
 
 /// Minifies one finished file, hands it to the sink and scans it for the crawl. The
@@ -247,7 +346,7 @@ fn emit(
             None => text,
         };
         sink.put(path, bytes);
-        emitted.crawled = crawl.map(|c| c.page(path, scan));
+        emitted.crawled = crawl.map(|c| Arc::new(c.page(path, scan)));
         return emitted;
     }
     if minify && path.ends_with(".css") {
@@ -365,7 +464,8 @@ impl Make<'_> {
 }
 
 /// Loads the templates into Tera and sets the data every template receives.
-fn setup(config: &Config, theme: &Theme, views: &Views) -> Result<Tera, Vec<Diagnostic>> {
+/// Also returns the key of the data every template receives.
+fn setup(config: &Config, theme: &Theme, views: &Views) -> Result<(Tera, u64), Vec<Diagnostic>> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
     let sources = theme
@@ -388,14 +488,24 @@ fn setup(config: &Config, theme: &Theme, views: &Views) -> Result<Tera, Vec<Diag
         .iter()
         .map(|s| nav_item(views, s))
         .collect();
+    let all: Vec<usize> = (0..views.site.pages.len()).collect();
+    let feed: Value = plan::feed_path(config, "", &all)
+        .map(|p| config.base_url.url(&p))
+        .into();
+    let strings = Value::from_serializable(&views.strings.all);
+    let nav = Value::from(nav);
+    let key = memo::Key::new("globals")
+        .value(&site)
+        .value(&strings)
+        .value(&nav)
+        .value(&feed)
+        .finish();
     let globals = tera.global_context();
     globals.insert_value("site", site);
-    globals.insert_value("t", Value::from_serializable(&views.strings.all));
-    globals.insert_value("nav", Value::from(nav));
-    let all: Vec<usize> = (0..views.site.pages.len()).collect();
-    let feed = plan::feed_path(config, "", &all).map(|p| config.base_url.url(&p));
-    globals.insert_value("feed_url", feed.into());
-    Ok(tera)
+    globals.insert_value("t", strings);
+    globals.insert_value("nav", nav);
+    globals.insert_value("feed_url", feed);
+    Ok((tera, key))
 }
 
 fn nav_item(views: &Views, s: &crate::site::Section) -> Value {
@@ -459,20 +569,33 @@ fn parse_location(text: &str) -> Option<(String, usize, usize)> {
     Some((parts.next()?.to_string(), line, column))
 }
 
+/// Every body to HTML, but for the articles whose body is `known` already (by page index;
+/// empty when nothing is).
 fn render_bodies(
     site: &Site,
     md: &Markdown,
     targets: &Targets,
     observer: &dyn Observer,
+    mut known: Vec<Option<Rendered>>,
 ) -> (Bodies, Vec<Diagnostic>) {
     let one =
         |file: &SourceFile, path: &str| md.render(file.body(), &targets.for_file(&file.rel, path));
     let opt = |file: Option<&SourceFile>, path: &str| file.map(|f| one(f, path));
+    known.resize_with(site.pages.len(), || None);
     let (pages, (sections, (tags, cities))) = rayon::join(
         || {
-            progress::each(observer, Step::Markdown, &site.pages, |p| {
+            let missing: Vec<&crate::site::Page> = (site.pages.iter().zip(&known))
+                .filter(|(_, k)| k.is_none())
+                .map(|(p, _)| p)
+                .collect();
+            let fresh = progress::each(observer, Step::Markdown, &missing, |p| {
                 one(&p.doc.file, &p.path)
-            })
+            });
+            let mut fresh = fresh.into_iter();
+            known
+                .into_iter()
+                .map(|k| k.or_else(|| fresh.next()).unwrap_or_default())
+                .collect()
         },
         || {
             rayon::join(

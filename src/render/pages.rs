@@ -174,9 +174,16 @@ impl Pages<'_> {
     }
 
     fn section(&self, ctx: &mut Context, i: usize, n: usize) -> String {
+        ctx.insert_value("section", self.section_view(i));
+        let (items, per) = self.section_items(i);
+        self.paginate(ctx, items, per, &self.site().sections[i].path, n)
+    }
+
+    /// What `section.html` gets as `section`.
+    pub fn section_view(&self, i: usize) -> Value {
         let s = &self.site().sections[i];
         let v = self.views;
-        let section = map(vec![
+        map(vec![
             ("key", s.key.as_str().into()),
             ("title", v.section_title(s).into()),
             ("kind", s.kind.as_str().into()),
@@ -185,20 +192,34 @@ impl Pages<'_> {
             ("url", v.config.base_url.url(&s.path).into()),
             ("content", Self::html(self.bodies.sections[i].as_ref())),
             ("count", s.pages.len().into()),
-        ]);
-        ctx.insert_value("section", section);
-        let per = s.meta.paginate_by.unwrap_or(v.config.paginate_by);
-        self.paginate(ctx, &s.pages, per, &s.path, n)
+        ])
+    }
+
+    /// The articles a section lists, and how many go on one page.
+    pub fn section_items(&self, i: usize) -> (&[usize], usize) {
+        let s = &self.site().sections[i];
+        let per = s.meta.paginate_by.unwrap_or(self.views.config.paginate_by);
+        (&s.pages, per)
     }
 
     fn tag(&self, ctx: &mut Context, i: usize, n: usize) -> String {
+        ctx.insert_value("tag", self.tag_view(i));
+        let (items, per) = self.tag_items(i);
+        self.paginate(ctx, items, per, &self.site().tags[i].path, n)
+    }
+
+    /// What `tag.html` gets as `tag`.
+    pub fn tag_view(&self, i: usize) -> Value {
         let t = &self.site().tags[i];
-        let tag = extend(
+        extend(
             &self.views.tag(t),
             vec![("content", Self::html(self.bodies.tags[i].as_ref()))],
-        );
-        ctx.insert_value("tag", tag);
-        self.paginate(ctx, &t.pages, self.views.config.paginate_by, &t.path, n)
+        )
+    }
+
+    /// The articles a tag lists, and how many go on one page.
+    pub fn tag_items(&self, i: usize) -> (&[usize], usize) {
+        (&self.site().tags[i].pages, self.views.config.paginate_by)
     }
 
     /// Puts page `n` of `items` and its paginator into the context; returns that page's path.
@@ -251,10 +272,7 @@ impl Pages<'_> {
         let site = self.site();
         let p = &site.pages[i];
         let body = &self.bodies.pages[i];
-        let (prev, next) = match p.section {
-            Some(s) => neighbours(&site.sections[s].pages, i),
-            None => (None, None),
-        };
+        let (prev, next) = self.neighbours_of(i);
         let source = p.doc.meta.source.as_ref().map(|s| {
             map(vec![
                 ("name", s.name.as_str().into()),
@@ -275,14 +293,28 @@ impl Pages<'_> {
         )
     }
 
+    /// What `city.html` gets as `city`.
+    pub fn city_page_view(&self, i: usize) -> Value {
+        let c = &self.site().cities[i];
+        extend(
+            &self.city_view(i, c),
+            vec![("content", Self::html(self.bodies.cities[i].as_ref()))],
+        )
+    }
+
+    /// The older and the newer article beside article `i` in its section.
+    pub fn neighbours_of(&self, i: usize) -> (Option<usize>, Option<usize>) {
+        let site = self.site();
+        match site.pages[i].section {
+            Some(s) => neighbours(&site.sections[s].pages, i),
+            None => (None, None),
+        }
+    }
+
     fn city(&self, ctx: &mut Context, i: usize) -> String {
         let site = self.site();
         let c = &site.cities[i];
-        let city = extend(
-            &self.city_view(i, c),
-            vec![("content", Self::html(self.bodies.cities[i].as_ref()))],
-        );
-        ctx.insert_value("city", city);
+        ctx.insert_value("city", self.city_page_view(i));
         let mut kinds: Vec<&str> = Vec::new();
         for &p in &c.pages {
             let kind = site.pages[p].kind.as_str();

@@ -198,11 +198,13 @@ fn rebuild_on_change(
     }
 }
 
-/// The state between builds: the base URL, and whether the last build failed.
+/// The state between builds: the base URL, whether the last build failed, and what the
+/// last build leaves for the next (so that an edit re-renders only what it touches).
 struct Building {
     root: PathBuf,
     overrides: Overrides,
     broken: bool,
+    memo: crate::Memo,
 }
 
 impl Building {
@@ -216,6 +218,7 @@ impl Building {
                 ..Overrides::default()
             },
             broken: false,
+            memo: crate::Memo::default(),
         }
     }
 
@@ -223,13 +226,21 @@ impl Building {
     /// tells the pages what broke.
     fn build(&mut self, shared: &Shared, observer: &dyn ServeObserver) {
         let started = Instant::now();
+        let from_scratch = self.memo.planned().is_empty();
         let memory = Memory::default();
         let built = Config::load(&self.root, &self.overrides)
             .map_err(Error::from)
-            .and_then(|config| crate::render_into(&config, &memory, &Unobserved));
+            .and_then(|config| crate::render_again(&config, &memory, &Unobserved, &mut self.memo));
         match built {
             Ok(report) => {
-                let changed = self.publish(shared, memory.into_files());
+                let Some(changed) = self.publish(shared, memory.into_files()) else {
+                    // What the memo says was made before is not served: make everything.
+                    self.memo = crate::Memo::default();
+                    if !from_scratch {
+                        self.build(shared, observer);
+                    }
+                    return;
+                };
                 observer.built(&report, changed.len(), started.elapsed());
                 if std::mem::take(&mut self.broken) {
                     shared.hub.publish(News::Fixed);
@@ -256,8 +267,9 @@ impl Building {
         }
     }
 
-    /// Makes `files` the served site; returns the paths that changed.
-    fn publish(&self, shared: &Shared, files: Vec<(String, Vec<u8>)>) -> Vec<String> {
+    /// Makes the planned files the served site, `files` those made again; returns the paths
+    /// that changed, or none if a planned file is neither made nor served.
+    fn publish(&self, shared: &Shared, files: Vec<(String, Vec<u8>)>) -> Option<Vec<String>> {
         // Compared outside the lock, so that requests are not held up; this thread is the
         // only one that writes the snapshot.
         let current = shared
@@ -265,11 +277,11 @@ impl Building {
             .read()
             .map(|s| Arc::clone(&s))
             .unwrap_or_default();
-        let (next, changed) = current.next(files);
+        let (next, changed) = current.next(self.memo.planned(), files)?;
         if let Ok(mut slot) = shared.snapshot.write() {
             *slot = Arc::new(next);
         }
-        changed
+        Some(changed)
     }
 }
 

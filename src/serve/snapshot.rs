@@ -48,24 +48,33 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// The snapshot of `files`, one generation after `self`, and the paths whose bytes
-    /// changed (added and removed ones included), sorted.
-    pub fn next(&self, files: Vec<(String, Vec<u8>)>) -> (Snapshot, Vec<String>) {
+    /// The snapshot of the site whose files are `planned`, one generation after `self`:
+    /// `fresh` holds the files that were made again, the others keep their bytes. Also
+    /// returns the paths whose bytes changed (added and removed ones included), sorted; none
+    /// when a planned file was neither made nor served before (the caller then makes all).
+    pub fn next(
+        &self,
+        planned: &[String],
+        fresh: Vec<(String, Vec<u8>)>,
+    ) -> Option<(Snapshot, Vec<String>)> {
         let generation = self.generation + 1;
         let mut changed = Vec::new();
-        let mut next = HashMap::with_capacity(files.len());
-        for (path, bytes) in files {
-            let file = match self.files.get(&path) {
-                Some(old) if *old.bytes == *bytes => old.clone(),
-                _ => {
+        let mut fresh: HashMap<String, Vec<u8>> = fresh.into_iter().collect();
+        let mut next = HashMap::with_capacity(planned.len());
+        for path in planned {
+            let file = match (fresh.remove(path), self.files.get(path)) {
+                (None, Some(old)) => old.clone(),
+                (Some(bytes), Some(old)) if *old.bytes == *bytes => old.clone(),
+                (Some(bytes), _) => {
                     changed.push(path.clone());
                     File {
                         bytes: bytes.into(),
                         since: generation,
                     }
                 }
+                (None, None) => return None,
             };
-            next.insert(path, file);
+            next.insert(path.clone(), file);
         }
         changed.extend(
             self.files
@@ -78,7 +87,7 @@ impl Snapshot {
             generation,
             files: next,
         };
-        (snapshot, changed)
+        Some((snapshot, changed))
     }
 
     pub fn get(&self, path: &str) -> Option<&File> {
@@ -96,11 +105,17 @@ mod tests {
             .collect()
     }
 
+    fn paths(list: &[&str]) -> Vec<String> {
+        list.iter().map(|p| p.to_string()).collect()
+    }
+
     #[test]
     fn only_changed_added_and_removed_files_are_new() {
-        let (first, changed) = Snapshot::default().next(files(&[("a", "1"), ("b", "2")]));
+        let all = files(&[("a", "1"), ("b", "2")]);
+        let (first, changed) = Snapshot::default().next(&paths(&["a", "b"]), all).unwrap();
         assert_eq!(changed, ["a", "b"]);
-        let (second, changed) = first.next(files(&[("a", "1"), ("b", "3"), ("c", "4")]));
+        let made = files(&[("a", "1"), ("b", "3"), ("c", "4")]);
+        let (second, changed) = first.next(&paths(&["a", "b", "c"]), made).unwrap();
         assert_eq!(changed, ["b", "c"]);
         assert_eq!(
             second.get("a").unwrap().since,
@@ -108,7 +123,22 @@ mod tests {
             "unchanged keeps its validator"
         );
         assert_eq!(second.get("b").unwrap().since, 2);
-        let (_, changed) = second.next(files(&[("a", "1")]));
+        let (_, changed) = second.next(&paths(&["a"]), files(&[("a", "1")])).unwrap();
         assert_eq!(changed, ["b", "c"], "removed files count as changed");
+    }
+
+    #[test]
+    fn files_not_made_again_keep_their_bytes() {
+        let all = files(&[("a", "1"), ("b", "2")]);
+        let (first, _) = Snapshot::default().next(&paths(&["a", "b"]), all).unwrap();
+        let (second, changed) = first
+            .next(&paths(&["a", "b"]), files(&[("b", "3")]))
+            .unwrap();
+        assert_eq!(changed, ["b"]);
+        assert_eq!(&*second.get("a").unwrap().bytes, b"1");
+        assert!(
+            first.next(&paths(&["a", "z"]), Vec::new()).is_none(),
+            "a file neither made nor served before cannot be served"
+        );
     }
 }

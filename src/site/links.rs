@@ -28,6 +28,20 @@ impl<'a> Targets<'a> {
         Targets { site, base, paths }
     }
 
+    /// A hash of everything links resolve against: a body whose text and whose page's path
+    /// are the same renders the same while this is.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        format!("{:?}", self.base).hash(&mut h);
+        self.paths.hash(&mut h);
+        self.site.sources.hash(&mut h);
+        for (source, why) in &self.site.unpublished {
+            (source, *why as u8).hash(&mut h);
+        }
+        h.finish()
+    }
+
     pub fn exists(&self, path: &str) -> bool {
         self.paths.contains(path)
     }

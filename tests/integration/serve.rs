@@ -418,7 +418,7 @@ fn listening_beyond_this_machine_is_warned_about() {
 
 /// In a real browser: the open page follows edits without anyone reloading it.
 mod live {
-    use std::time::Duration;
+    use std::time::{Duration, Instant};
 
     use super::Served;
     use crate::browser::Browser;
@@ -448,6 +448,9 @@ mod live {
         let served = Served::start();
         let browser = open_article(&served);
         browser.eval("window.scrollTo(0, 300); return null;");
+        // A page that is still being laid out moves under the reader (the browser keeps the
+        // text in view): the position to keep is where the page settles.
+        let y = settled_scroll(&browser);
         served.edit(ARTICLE, |t| {
             format!("{t}\n\n新加的一段，用来测试实时预览。\n")
         });
@@ -460,8 +463,27 @@ mod live {
         browser.wait_until(
             "the scroll position",
             WAIT,
-            "return Math.abs(window.scrollY - 300) < 2;",
+            &format!("return window.scrollY > 250 && Math.abs(window.scrollY - {y}) < 2;"),
         );
+    }
+
+    /// The scroll position once it has not moved for half a second.
+    fn settled_scroll(browser: &Browser) -> f64 {
+        let start = Instant::now();
+        let mut last = (f64::NAN, Instant::now());
+        loop {
+            let y = browser
+                .eval("return window.scrollY;")
+                .as_f64()
+                .unwrap_or(f64::NAN);
+            if y != last.0 {
+                last = (y, Instant::now());
+            } else if last.1.elapsed() > Duration::from_millis(500) {
+                return y;
+            }
+            assert!(start.elapsed() < WAIT, "the page never stopped moving");
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     #[test]

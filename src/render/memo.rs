@@ -1,0 +1,259 @@
+//! Render stage between builds, for `serve`: what the last good build made and from what, so
+//! that the next build renders only what an edit touched.
+//!
+//! Every Markdown body and every page, feed and redirect gets a key: a hash of everything its
+//! render reads. A body's key covers its whole source file, its page's path and everything
+//! its links resolve against; a file's key covers the templates, the config and the values
+//! its template receives, with each article standing in by the hash of its list record and
+//! the key of its body. A file whose key is the one it had in the last good build has the
+//! bytes it had then, so it is not rendered again: `serve` keeps those bytes. Files without a
+//! key (the home page, the tag and city indexes, the 404 page, the sitemap, static files) are
+//! few and always rendered. The serve tests check the result against full builds after random
+//! edits.
+
+use std::collections::HashMap;
+use std::hash::Hasher as _;
+use std::sync::Arc;
+
+use serde::Serialize;
+use tera::Value;
+use xxhash_rust::xxh3::Xxh3;
+
+use super::crawl::Crawled;
+use super::pages::Pages;
+use super::theme::Theme;
+use super::views::Views;
+use crate::config::Config;
+use crate::content::markdown::Rendered;
+use crate::site::plan::{Output, PageJob, Plan};
+use crate::site::{Page, Site};
+use rayon::prelude::*;
+
+/// What one build leaves for the next.
+#[derive(Default)]
+pub struct Memo {
+    /// Markdown bodies by their key.
+    pub(super) bodies: HashMap<u64, Rendered>,
+    /// The files of the last good build that have a key, by path.
+    pub(super) files: HashMap<String, Kept>,
+    /// Every path of the last good build's plan.
+    pub(super) planned: Vec<String>,
+    /// Articles' list records by their key, with the hash of each.
+    pub(super) refs: HashMap<u64, (Value, u64)>,
+}
+
+impl Memo {
+    /// Every file the last good build had, by path inside the output folder.
+    pub fn planned(&self) -> &[String] {
+        &self.planned
+    }
+}
+
+/// A file of the last good build: the key it was made from and what its crawl left.
+pub(super) struct Kept {
+    pub key: u64,
+    pub crawled: Option<Arc<Crawled>>,
+    /// Why the minifier refused it, if it did.
+    pub unminified: Option<String>,
+}
+
+/// A hash being built; values go in through serde, as JSON.
+pub(super) struct Key(Xxh3);
+
+impl Key {
+    pub fn new(domain: &str) -> Key {
+        let mut h = Xxh3::new();
+        h.update(domain.as_bytes());
+        h.update(&[0xff]);
+        Key(h)
+    }
+
+    pub fn text(mut self, s: &str) -> Key {
+        self.0.update(&(s.len() as u64).to_le_bytes());
+        self.0.update(s.as_bytes());
+        self
+    }
+
+    pub fn number(mut self, n: u64) -> Key {
+        self.0.write_u64(n);
+        self
+    }
+
+    pub fn value(mut self, v: &impl Serialize) -> Key {
+        // Writing into a hash cannot fail; a value that cannot be serialized (none of
+        // tradekb's) would leave a key that still differs from others by what went in.
+        let _ = serde_json::to_writer(&mut self, v);
+        self.0.update(&[0xfe]);
+        self
+    }
+
+    pub fn finish(self) -> u64 {
+        self.0.digest()
+    }
+}
+
+impl std::io::Write for Key {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The key of everything every file's render reads: the config, the templates and what they
+/// all receive (`globals`), and the plan's paths (a file's links are checked against them).
+pub(super) fn global(config: &Config, theme: &Theme, globals: u64, plan: &Plan) -> u64 {
+    let mut key = Key::new("global")
+        .text(&format!("{config:?}"))
+        .number(globals);
+    for (name, t) in &theme.templates {
+        key = key.text(name).text(&t.source);
+    }
+    for f in &plan.files {
+        key = key.text(&f.path);
+    }
+    key.finish()
+}
+
+/// Keys of the files of one build.
+pub(super) struct Keys<'a> {
+    pub global: u64,
+    pub site: &'a Site,
+    pub config: &'a Config,
+    /// Every article, for the site's feed.
+    pub all: &'a [usize],
+    pub pages: &'a Pages<'a>,
+    /// Per article: the hash of its list record.
+    pub refs: &'a [u64],
+    /// Per article: its body's key.
+    pub bodies: &'a [u64],
+}
+
+impl Keys<'_> {
+    /// The key of the file at `path`, or none for files that are always made.
+    pub fn of(&self, path: &str, output: &Output) -> Option<u64> {
+        let key = Key::new("file").number(self.global).text(path);
+        let key = match *output {
+            Output::Page(job) => self.page(key, job)?,
+            Output::Feed(of) => {
+                let feed = super::feeds::Feed::of(self.config, self.site, self.all, of, path);
+                let key = key
+                    .text(&feed.title)
+                    .text(feed.page_path)
+                    .value(&feed.subtitle);
+                self.articles(key, feed.entries.iter().take(self.config.feed_limit))
+            }
+            Output::Redirect(i) => key.number(self.refs[self.site.redirects[i].to]),
+            _ => return None,
+        };
+        Some(key.finish())
+    }
+
+    fn page(&self, key: Key, job: PageJob) -> Option<Key> {
+        let refs = |key: Key, items: &[usize]| {
+            items.iter().fold(key.number(items.len() as u64), |k, &i| {
+                k.number(self.refs[i])
+            })
+        };
+        Some(match job {
+            PageJob::Article(i) => {
+                let (prev, next) = self.pages.neighbours_of(i);
+                let around = |k: Key, n: Option<usize>| k.number(n.map_or(0, |n| self.refs[n]));
+                let key = key
+                    .text("article")
+                    .number(self.refs[i])
+                    .number(self.bodies[i]);
+                around(around(key, prev), next)
+            }
+            PageJob::Section(i, n) => {
+                let (items, per) = self.pages.section_items(i);
+                let key = key.text("section").value(&self.pages.section_view(i));
+                self.list(refs, key, items, per, n)
+            }
+            PageJob::Tag(i, n) => {
+                let (items, per) = self.pages.tag_items(i);
+                let key = key.text("tag").value(&self.pages.tag_view(i));
+                self.list(refs, key, items, per, n)
+            }
+            PageJob::City(i) => {
+                let key = key.text("city").value(&self.pages.city_page_view(i));
+                refs(key, &self.site.cities[i].pages)
+            }
+            PageJob::Home | PageJob::Tags | PageJob::Cities | PageJob::NotFound => return None,
+        })
+    }
+
+    /// Page `n` of a list: its length, the page size and the records on that page.
+    fn list(
+        &self,
+        refs: impl Fn(Key, &[usize]) -> Key,
+        key: Key,
+        items: &[usize],
+        per: usize,
+        n: usize,
+    ) -> Key {
+        let per = per.max(1);
+        let on_page = items.get((n - 1) * per..).unwrap_or_default();
+        let key = key
+            .number(items.len() as u64)
+            .number(per as u64)
+            .number(n as u64);
+        refs(key, &on_page[..on_page.len().min(per)])
+    }
+
+    /// Articles with everything a feed shows of them: the record and the whole body.
+    fn articles<'i>(&self, key: Key, items: impl Iterator<Item = &'i usize>) -> Key {
+        items.fold(key, |k, &i| k.number(self.refs[i]).number(self.bodies[i]))
+    }
+}
+
+/// Each article's list record and, with a memo, the hash of it; records whose inputs are
+/// those of a record the memo has are taken from it. The inputs: the article's body key
+/// (its whole file and page path), the site-wide key, and the names and paths of its section,
+/// tags and cities.
+pub(super) fn page_refs(
+    views: &Views,
+    bodies: &[Rendered],
+    body_keys: &[u64],
+    memo: Option<(u64, &mut Memo)>,
+) -> (Vec<Value>, Vec<u64>) {
+    let site = views.site;
+    let Some((global, memo)) = memo else {
+        let refs = (site.pages.par_iter().zip(bodies))
+            .map(|(p, b)| views.page_ref(p, b))
+            .collect();
+        return (refs, Vec::new());
+    };
+    let made: Vec<(u64, Value, u64)> = (site.pages.par_iter().zip(bodies).zip(body_keys))
+        .map(|((p, b), &body)| {
+            let key = ref_key(views, p, global, body);
+            let (value, hash) = memo.refs.get(&key).cloned().unwrap_or_else(|| {
+                let value = views.page_ref(p, b);
+                let hash = Key::new("ref").value(&value).finish();
+                (value, hash)
+            });
+            (key, value, hash)
+        })
+        .collect();
+    memo.refs = made.iter().map(|(k, v, h)| (*k, (v.clone(), *h))).collect();
+    made.into_iter().map(|(_, v, h)| (v, h)).unzip()
+}
+
+fn ref_key(views: &Views, p: &Page, global: u64, body: u64) -> u64 {
+    let site = views.site;
+    let mut key = Key::new("ref").number(global).number(body).text(&p.kind);
+    if let Some(s) = p.section {
+        let s = &site.sections[s];
+        key = key.text(&s.key).text(&views.section_title(s)).text(&s.path);
+    }
+    let terms = p.tags.iter().map(|&t| &site.tags[t]);
+    for t in terms {
+        key = key.text(&t.name).text(&t.slug).text(&t.path);
+    }
+    for c in p.cities.iter().map(|&c| &site.cities[c]) {
+        key = key.text("city").text(&c.name).text(&c.slug).text(&c.path);
+    }
+    key.finish()
+}
