@@ -9,7 +9,7 @@ pub mod meta;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use walkdir::WalkDir;
 
@@ -149,8 +149,11 @@ pub fn load_cached(
 /// What [`load_cached`] read, by path inside `content/`, with the file's stamp then.
 #[derive(Default)]
 pub struct Cache {
-    files: HashMap<String, (Stamp, Result<Parsed, Vec<Diagnostic>>)>,
+    files: HashMap<String, Cached>,
 }
+
+/// A file's stamp when it was read, when that was, and what reading it gave.
+type Cached = (Stamp, SystemTime, Result<Parsed, Vec<Diagnostic>>);
 
 /// What tells that a file changed without reading it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,18 +165,18 @@ struct Stamp {
 }
 
 impl Stamp {
-    /// Whether the file changed so recently that a second change could leave the same stamp
-    /// (file times tick in steps of a few milliseconds): such a file is read again, as git
-    /// does with its "racy" entries.
-    fn racy(&self) -> bool {
-        let recent = |t: SystemTime| {
-            t.elapsed()
-                .map_or(true, |age| age < std::time::Duration::from_secs(2))
-        };
-        let changed = u64::try_from(self.changed.0)
-            .ok()
-            .map(|s| SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(s));
-        self.modified.is_none_or(recent) || changed.is_none_or(recent)
+    /// Whether the file may have changed again without changing its stamp after it was read
+    /// at `read_at`: file times tick in steps of a few milliseconds, so a change in the same
+    /// tick as the read leaves the same stamp. Such an entry is not trusted, as git does with
+    /// its "racy" entries.
+    fn racy(&self, read_at: SystemTime) -> bool {
+        const TICK: Duration = Duration::from_millis(100);
+        let changed = u64::try_from(self.changed.0).ok().map(|s| {
+            SystemTime::UNIX_EPOCH + Duration::new(s, u32::try_from(self.changed.1).unwrap_or(0))
+        });
+        [self.modified, changed]
+            .into_iter()
+            .any(|t| t.is_none_or(|t| t + TICK > read_at))
     }
 
     fn of(path: &Path) -> Option<Stamp> {
@@ -189,33 +192,46 @@ impl Stamp {
 }
 
 impl Cache {
+    /// Each of `files` parsed: taken from the cache while its stamp is the same, read
+    /// otherwise. Each source is copied once (into the content; the cache keeps its own).
     fn parse(
         &mut self,
         config: &Config,
         observer: &dyn Observer,
         files: &[String],
     ) -> Vec<Result<Parsed, Vec<Diagnostic>>> {
-        let old = std::mem::take(&mut self.files);
-        let read = progress::each(observer, Step::Load, files, |rel| {
-            let stamp = Stamp::of(&config.content_dir.join(rel));
-            match (stamp, old.get(rel)) {
-                (Some(now), Some((then, parsed))) if now == *then && !now.racy() => {
-                    (stamp, parsed.clone())
-                }
-                _ => (stamp, parse_file(config, rel)),
-            }
-        });
-        crate::drop_in_background(old);
-        files
+        use rayon::prelude::*;
+        let mut old = std::mem::take(&mut self.files);
+        let read_at = SystemTime::now();
+        let stamps: Vec<Option<Stamp>> = files
+            .par_iter()
+            .map(|rel| Stamp::of(&config.content_dir.join(rel)))
+            .collect();
+        let known: Vec<Option<Cached>> = files
             .iter()
-            .zip(read)
-            .map(|(rel, (stamp, parsed))| {
-                if let Some(stamp) = stamp {
-                    self.files.insert(rel.clone(), (stamp, parsed.clone()));
-                }
-                parsed
+            .zip(&stamps)
+            .map(|(rel, now)| {
+                let (then, at, parsed) = old.remove(rel)?;
+                (Some(then) == *now && !then.racy(at)).then_some((then, at, parsed))
             })
-            .collect()
+            .collect();
+        crate::drop_in_background(old);
+        let jobs: Vec<(&String, &Option<_>)> = files.iter().zip(&known).collect();
+        let parsed = progress::each(observer, Step::Load, &jobs, |(rel, known)| match known {
+            Some((_, _, parsed)) => parsed.clone(),
+            None => parse_file(config, rel),
+        });
+        for (((rel, stamp), known), parsed) in files.iter().zip(stamps).zip(known).zip(&parsed) {
+            match (known, stamp) {
+                (Some(entry), _) => self.files.insert(rel.clone(), entry),
+                (None, Some(stamp)) => {
+                    let entry = (stamp, read_at, parsed.clone());
+                    self.files.insert(rel.clone(), entry)
+                }
+                (None, None) => None,
+            };
+        }
+        parsed
     }
 }
 
