@@ -27,7 +27,7 @@ pub struct SourceFile {
     /// Path inside `content/`, with `/` separators, e.g. `pilots/changsha.md`.
     pub rel: String,
     /// Shared: a source kept between builds (`serve`) is not copied into each.
-    pub text: std::sync::Arc<str>,
+    pub text: std::sync::Arc<String>,
     /// Byte offset and 1-based line where the Markdown body starts.
     pub body_offset: usize,
     pub body_line: usize,
@@ -41,7 +41,7 @@ impl SourceFile {
 
     /// Drops the text (see [`crate::site::Site::forget_sources`]).
     pub fn forget_text(&mut self) {
-        self.text = "".into();
+        self.text = std::sync::Arc::default();
         self.body_offset = 0;
     }
 
@@ -337,7 +337,7 @@ fn parse_file(config: &Config, rel: &str) -> Result<Parsed, Vec<Diagnostic>> {
     let file = SourceFile {
         path: display,
         rel: rel.to_string(),
-        text: text.into(),
+        text: std::sync::Arc::new(text),
         body_offset,
         body_line,
     };
