@@ -4,8 +4,9 @@
 //! exactly when a full build fails.
 //!
 //! Edits are what an author does to the sample site: a body, a title, a date, the tags
-//! changed; an article added, copied, removed, broken and restored; a link to another
-//! article's heading; a site title; a template of the site's own.
+//! changed; an article added, copied, renamed, removed, broken and restored; a city or tag
+//! profile changed or removed; a link to another article's heading; a site title; a
+//! template of the site's own.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -39,6 +40,9 @@ const ARTICLES: &[&str] = &[
     "analysis/east-to-west-spread.md",
 ];
 
+/// A city profile and a tag profile of the sample.
+const PROFILES: &[&str] = &["cities/hangzhou.md", "tags/central-western.md"];
+
 const WORDS: &[&str] = &[
     "跨境电商",
     "保税进口",
@@ -56,7 +60,10 @@ enum Edit {
     Date(usize, u8),
     Tags(usize, usize),
     Copy(usize, u8),
+    Rename(usize),
     Remove(usize),
+    Profile(usize, usize),
+    RemoveProfile(usize),
     Break(usize),
     Restore(usize),
     LinkToHeading(usize, usize),
@@ -74,7 +81,10 @@ fn edit() -> impl Strategy<Value = Edit> {
         2 => (a.clone(), 1..28u8).prop_map(|(a, d)| Edit::Date(a, d)),
         2 => (a.clone(), w.clone()).prop_map(|(a, w)| Edit::Tags(a, w)),
         1 => (a.clone(), 0..3u8).prop_map(|(a, n)| Edit::Copy(a, n)),
+        1 => a.clone().prop_map(Edit::Rename),
         1 => a.clone().prop_map(Edit::Remove),
+        2 => (0..PROFILES.len(), w.clone()).prop_map(|(p, w)| Edit::Profile(p, w)),
+        1 => (0..PROFILES.len()).prop_map(Edit::RemoveProfile),
         1 => a.clone().prop_map(Edit::Break),
         2 => a.clone().prop_map(Edit::Restore),
         2 => (a.clone(), a).prop_map(|(a, b)| Edit::LinkToHeading(a, b)),
@@ -138,8 +148,22 @@ impl Author<'_> {
                 let to = self.article(a).with_file_name(format!("copy-{n}.md"));
                 fs::write(to, self.text(a)).unwrap();
             }
+            Edit::Rename(a) => {
+                let to = self.article(a).with_file_name(format!("renamed-{a}.md"));
+                let _ = fs::rename(self.article(a), to);
+            }
             Edit::Remove(a) => {
                 let _ = fs::remove_file(self.article(a));
+            }
+            Edit::Profile(p, w) => {
+                let path = self.path(&format!("content/{}", PROFILES[p]));
+                let text = fs::read_to_string(repo_root().join("content").join(PROFILES[p]))
+                    .unwrap()
+                    + &format!("\n补充：{}。\n", WORDS[w]);
+                fs::write(path, text).unwrap();
+            }
+            Edit::RemoveProfile(p) => {
+                let _ = fs::remove_file(self.path(&format!("content/{}", PROFILES[p])));
             }
             Edit::Break(a) => {
                 let text = self.text(a).replacen("title:", "title: [", 1);
