@@ -199,6 +199,7 @@ fn files_under(config: &Config, dir: &Path) -> Result<Vec<(String, PathBuf)>, Ve
     }
     let mut out = Vec::new();
     let mut problems = Vec::new();
+    let real_dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     let walker = WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -206,10 +207,13 @@ fn files_under(config: &Config, dir: &Path) -> Result<Vec<(String, PathBuf)>, Ve
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
         match entry {
-            Ok(e) if e.file_type().is_file() => out.push((
-                strip(e.path().strip_prefix(dir).unwrap_or(e.path()), ""),
-                e.into_path(),
-            )),
+            Ok(e) if e.file_type().is_file() => match outside(&real_dir, e.path()) {
+                Some(target) => problems.push(leads_outside(config, e.path(), &target)),
+                None => out.push((
+                    strip(e.path().strip_prefix(dir).unwrap_or(e.path()), ""),
+                    e.into_path(),
+                )),
+            },
             Ok(_) => {}
             Err(e) => {
                 let path = e
@@ -227,6 +231,26 @@ fn files_under(config: &Config, dir: &Path) -> Result<Vec<(String, PathBuf)>, Ve
     } else {
         Err(problems)
     }
+}
+
+/// Where `path` really is, when a symbolic link takes it out of `real_dir`.
+fn outside(real_dir: &Path, path: &Path) -> Option<PathBuf> {
+    let real = path.canonicalize().ok()?;
+    (!real.starts_with(real_dir)).then_some(real)
+}
+
+/// A file reached through a symbolic link that leads out of its folder is not published:
+/// a link to a secret outside the site would otherwise be served to everyone.
+fn leads_outside(config: &Config, path: &Path, target: &Path) -> Diagnostic {
+    let problem = Problem::Unsupported {
+        message: format!(
+            "this is a symbolic link to {}, outside its folder; tradekb does not publish files \
+             from outside the site",
+            target.display()
+        ),
+    };
+    Diagnostic::new(problem, config.display_path(path))
+        .with_help("copy the file into the folder, or remove the link")
 }
 
 /// The language file: the site's own `i18n/LANG.yaml` if it has one, else the theme's.

@@ -159,3 +159,27 @@ fn a_site_template_shapes_the_redirect_page() {
         "一篇文章 → https://example.org/policies/a/"
     );
 }
+
+#[test]
+fn a_static_link_that_leads_out_of_the_site_is_refused_a_link_inside_is_published() {
+    let site = Site::fixture("overrides");
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.txt");
+    std::fs::write(&secret, "私钥").unwrap();
+    std::os::unix::fs::symlink(&secret, site.root().join("static/leak.txt")).unwrap();
+    std::os::unix::fs::symlink("style.css", site.root().join("static/same.css")).unwrap();
+    let problems = site.diagnostics();
+    let leak = problems
+        .iter()
+        .find(|d| d.path.ends_with("static/leak.txt"))
+        .unwrap_or_else(|| panic!("no problem names static/leak.txt: {problems:?}"));
+    assert!(leak.to_string().contains("outside its folder"), "{leak}");
+    assert_eq!(
+        problems.len(),
+        1,
+        "the link inside static/ is fine: {problems:?}"
+    );
+    std::fs::remove_file(site.root().join("static/leak.txt")).unwrap();
+    let out = site.build();
+    assert_eq!(out.read("same.css"), out.read("style.css"));
+}
