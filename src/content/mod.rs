@@ -166,11 +166,12 @@ struct Stamp {
 
 impl Stamp {
     /// Whether the file may have changed again without changing its stamp after it was read
-    /// at `read_at`: file times tick in steps of a few milliseconds, so a change in the same
-    /// tick as the read leaves the same stamp. Such an entry is not trusted, as git does with
-    /// its "racy" entries.
+    /// at `read_at`: file times tick in steps (nanoseconds on ext4 and tmpfs, one or two
+    /// seconds on some file systems), so a change within a tick of the read can leave the
+    /// same stamp. Such an entry is not trusted and the file is read again, as git does with
+    /// its "racy" entries; two seconds covers the coarsest tick.
     fn racy(&self, read_at: SystemTime) -> bool {
-        const TICK: Duration = Duration::from_millis(100);
+        const TICK: Duration = Duration::from_secs(2);
         let changed = u64::try_from(self.changed.0).ok().map(|s| {
             SystemTime::UNIX_EPOCH + Duration::new(s, u32::try_from(self.changed.1).unwrap_or(0))
         });
@@ -179,6 +180,7 @@ impl Stamp {
             .any(|t| t.is_none_or(|t| t + TICK > read_at))
     }
 
+    #[cfg(unix)]
     fn of(path: &Path) -> Option<Stamp> {
         use std::os::unix::fs::MetadataExt;
         let m = std::fs::metadata(path).ok()?;
@@ -187,6 +189,23 @@ impl Stamp {
             modified: m.modified().ok(),
             changed: (m.ctime(), m.ctime_nsec()),
             inode: m.ino(),
+        })
+    }
+
+    /// Elsewhere the change time and the inode are not at hand: the modification time stands
+    /// for both.
+    #[cfg(not(unix))]
+    fn of(path: &Path) -> Option<Stamp> {
+        let m = std::fs::metadata(path).ok()?;
+        let modified = m.modified().ok();
+        let since = modified.and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok());
+        Some(Stamp {
+            len: m.len(),
+            modified,
+            changed: since.map_or((0, 0), |d| {
+                (d.as_secs() as i64, i64::from(d.subsec_nanos()))
+            }),
+            inode: 0,
         })
     }
 }

@@ -7,9 +7,11 @@
 //! its template receives, with each article standing in by the hash of its list record and
 //! the key of its body. A file whose key is the one it had in the last good build has the
 //! bytes it had then, so it is not rendered again: `serve` keeps those bytes. Files without a
-//! key (the home page, the tag and city indexes, the 404 page, the sitemap, static files) are
-//! few and always rendered. The serve tests check the result against full builds after random
-//! edits.
+//! key are always made: the home page, the tag and city indexes, the 404 page, the sitemap
+//! (a handful) and the files copied as they are (theme statics and content assets, read
+//! again each time: a site with many images pays for that). The plan's paths are part of
+//! every key, so adding or removing a file makes everything again. The incremental tests
+//! check the result against full builds after random edits.
 
 use std::collections::HashMap;
 use std::hash::Hasher as _;
@@ -38,14 +40,37 @@ pub struct Memo {
     pub(super) files: HashMap<String, Kept>,
     /// Every path of the last good build's plan.
     pub(super) planned: Vec<String>,
-    /// Articles' list records by their key, with the hash of each.
+    /// Articles' list records by their key, with the hash of each: the last good build's,
+    /// and those of failed builds since.
     pub(super) refs: HashMap<u64, (Value, u64)>,
+    /// The keys of the list records the last build used.
+    ref_keys: Vec<u64>,
 }
 
 impl Memo {
     /// Every file the last good build had, by path inside the output folder.
     pub fn planned(&self) -> &[String] {
         &self.planned
+    }
+
+    /// Takes back the Markdown bodies a build used. After a failed build the ones from before
+    /// are kept too: undoing the edit that broke the site finds them again.
+    pub(super) fn take_back(&mut self, keys: Vec<u64>, bodies: Vec<Rendered>, built: bool) {
+        if keys.is_empty() {
+            return;
+        }
+        let used = keys.into_iter().zip(bodies);
+        if built {
+            self.bodies = used.collect();
+        } else {
+            self.bodies.extend(used);
+        }
+    }
+
+    /// After a good build, forgets the list records it did not use.
+    pub(super) fn settle(&mut self) {
+        let used: std::collections::HashSet<u64> = self.ref_keys.iter().copied().collect();
+        self.refs.retain(|k, _| used.contains(k));
     }
 }
 
@@ -103,11 +128,13 @@ impl std::io::Write for Key {
 }
 
 /// The key of everything every file's render reads: the config, the templates and what they
-/// all receive (`globals`), and the plan's paths (a file's links are checked against them).
-pub(super) fn global(config: &Config, theme: &Theme, globals: u64, plan: &Plan) -> u64 {
+/// all receive (`template_data`), and the plan's paths (a file's links are checked against them).
+/// The config goes in through its derived `Debug`, which shows every field: a field kept out
+/// of it would be kept out of every key.
+pub(super) fn site_key(config: &Config, theme: &Theme, template_data: u64, plan: &Plan) -> u64 {
     let mut key = Key::new("global")
         .text(&format!("{config:?}"))
-        .number(globals);
+        .number(template_data);
     for (name, t) in &theme.templates {
         key = key.text(name).text(&t.source);
     }
@@ -237,7 +264,9 @@ pub(super) fn page_refs(
             (key, value, hash)
         })
         .collect();
-    memo.refs = made.iter().map(|(k, v, h)| (*k, (v.clone(), *h))).collect();
+    let records = made.iter().map(|(k, v, h)| (*k, (v.clone(), *h)));
+    memo.refs.extend(records);
+    memo.ref_keys = made.iter().map(|(k, ..)| *k).collect();
     made.into_iter().map(|(_, v, h)| (v, h)).unzip()
 }
 

@@ -176,16 +176,19 @@ pub fn render(
         site,
         strings: &strings,
     };
-    let (tera, globals) = match setup(config, theme, &views) {
+    let (tera, template_data) = match setup(config, theme, &views) {
         Ok(tera) => tera,
         Err(mut p) => {
+            if let Some(memo) = memo {
+                memo.take_back(body_keys, bodies.pages, false);
+            }
             problems.append(&mut p);
             return Err(problems);
         }
     };
     let global = memo
         .is_some()
-        .then(|| memo::global(config, theme, globals, plan));
+        .then(|| memo::site_key(config, theme, template_data, plan));
     let remembered = global.zip(memo.as_deref_mut());
     let (refs, ref_keys) = memo::page_refs(&views, &bodies.pages, &body_keys, remembered);
     let pages = Pages {
@@ -269,25 +272,31 @@ pub fn render(
     made_problems
         .dedup_by(|a, b| a.problem == b.problem && a.path == b.path && a.position == b.position);
     problems.append(&mut made_problems);
-    if let Some(memo) = memo.as_deref_mut() {
-        memo.bodies = body_keys.into_iter().zip(bodies.pages).collect();
-    } else {
-        crate::drop_in_background(bodies);
-    }
     crate::drop_in_background(refs);
-    if !problems.is_empty() || mode == Mode::ProblemsOnly {
+    let checked = if !problems.is_empty() || mode == Mode::ProblemsOnly {
         // A crawl now would only repeat the links already reported.
-        return Err(problems);
+        Err(problems)
+    } else {
+        let dead = crawl::report(&crawled, &config.display_path(&config.output_dir));
+        if dead.is_empty() {
+            Ok(())
+        } else {
+            Err(dead)
+        }
+    };
+    match memo {
+        // The memo's files stay those of the last good build: the ones served.
+        Some(memo) => {
+            memo.take_back(body_keys, bodies.pages, checked.is_ok());
+            if checked.is_ok() {
+                memo.settle();
+                memo.files = kept;
+                memo.planned = paths.iter().map(|p| p.to_string()).collect();
+            }
+        }
+        None => crate::drop_in_background(bodies),
     }
-    let output_name = config.display_path(&config.output_dir);
-    let dead = crawl::report(&crawled, &output_name);
-    if !dead.is_empty() {
-        return Err(dead);
-    }
-    if let Some(memo) = memo {
-        memo.files = kept;
-        memo.planned = paths.iter().map(|p| p.to_string()).collect();
-    }
+    checked?;
     Ok(Produced {
         files: plan.files.len(),
         pages: crawled,

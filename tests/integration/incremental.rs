@@ -333,3 +333,71 @@ fn a_body_edit_makes_only_its_page_again() {
         made.len()
     );
 }
+
+/// Counts the Markdown bodies a build renders.
+#[derive(Default)]
+struct Bodies(std::sync::Mutex<Option<usize>>);
+
+impl tradekb::Observer for Bodies {
+    fn started(&self, step: tradekb::Step, total: usize) {
+        if step == tradekb::Step::Markdown {
+            *self.0.lock().unwrap() = Some(total);
+        }
+    }
+}
+
+fn bodies_rendered(config: &Config, memo: &mut Memo) -> (bool, usize) {
+    let seen = Bodies::default();
+    let built = tradekb::render_again(config, &Memory::default(), &seen, memo).is_ok();
+    let count = seen.0.lock().unwrap().expect("the Markdown step ran");
+    (built, count)
+}
+
+/// Undoing an edit that broke the site finds the bodies from before it: a save that breaks
+/// a file for a moment (an editor's autosave) does not cost a full rebuild to come back.
+#[test]
+fn undoing_a_breaking_edit_renders_no_body_again() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo_root().join("content"), &dir.path().join("content"));
+    fs::copy(repo_root().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
+    let config = Config::load(dir.path(), &overrides()).unwrap();
+    let author = Author { root: dir.path() };
+    let mut memo = Memo::default();
+    let (built, all) = bodies_rendered(&config, &mut memo);
+    assert!(built && all > 20, "{all} bodies");
+    author.apply(&Edit::Break(1));
+    assert!(
+        !bodies_rendered(&config, &mut memo).0,
+        "a broken front matter fails"
+    );
+    author.apply(&Edit::Restore(1));
+    assert_eq!(bodies_rendered(&config, &mut memo), (true, 0));
+}
+
+/// A source the cache trusts (read well after it last changed) and then edited in place to
+/// text of the same length is read again: its stamp's times changed.
+#[test]
+fn a_trusted_source_edited_to_the_same_length_is_read_again() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo_root().join("content"), &dir.path().join("content"));
+    fs::copy(repo_root().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
+    let config = Config::load(dir.path(), &overrides()).unwrap();
+    // Past the two seconds in which a just-written file is not trusted.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let mut served = Served::default();
+    served.rebuild(&config).unwrap();
+    let path = dir.path().join("content").join(ARTICLES[0]);
+    let text = fs::read_to_string(&path).unwrap();
+    let edited = text.replacen("复函", "复信", 1);
+    assert_eq!(edited.len(), text.len());
+    assert_ne!(edited, text);
+    fs::write(&path, edited).unwrap();
+    let page = "policies/changsha-customs-reply/index.html";
+    let now = served.rebuild(&config).unwrap();
+    let now = String::from_utf8_lossy(&now[page]).into_owned();
+    assert!(now.contains("复信"), "the edit is served");
+    assert_eq!(
+        Some(&full_build(&config).unwrap()[page]),
+        served.files.get(page)
+    );
+}
