@@ -247,6 +247,15 @@ fn full_build(config: &Config) -> Result<BTreeMap<String, Vec<u8>>, usize> {
     }
 }
 
+/// A copy of the sample site (content and `site.yaml`) and its config as `serve` has it.
+fn sample_copy() -> (tempfile::TempDir, Config) {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo_root().join("content"), &dir.path().join("content"));
+    fs::copy(repo_root().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
+    let config = Config::load(dir.path(), &overrides()).unwrap();
+    (dir, config)
+}
+
 fn overrides() -> Overrides {
     Overrides {
         base_url: Some("http://127.0.0.1:1111/".into()),
@@ -261,15 +270,7 @@ proptest! {
     fn what_serve_keeps_after_edits_is_what_a_full_build_makes(
         edits in proptest::collection::vec(edit(), 1..7)
     ) {
-        let dir = tempfile::tempdir().unwrap();
-        for name in ["content", "site.yaml"] {
-            let from = repo_root().join(name);
-            if from.is_dir() {
-                copy_tree(&from, &dir.path().join(name));
-            } else {
-                fs::copy(&from, dir.path().join(name)).unwrap();
-            }
-        }
+        let (dir, _) = sample_copy();
         let author = Author { root: dir.path() };
         let mut served = Served::default();
         let config = Config::load(dir.path(), &overrides()).unwrap();
@@ -303,10 +304,7 @@ proptest! {
 /// The memo makes a difference: an edited body is the one page made again.
 #[test]
 fn a_body_edit_makes_only_its_page_again() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&repo_root().join("content"), &dir.path().join("content"));
-    fs::copy(repo_root().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
-    let config = Config::load(dir.path(), &overrides()).unwrap();
+    let (dir, config) = sample_copy();
     let mut memo = Memo::default();
     let first = Memory::default();
     tradekb::render_again(&config, &first, &Unobserved, &mut memo).unwrap();
@@ -357,10 +355,7 @@ fn bodies_rendered(config: &Config, memo: &mut Memo) -> (bool, usize) {
 /// a file for a moment (an editor's autosave) does not cost a full rebuild to come back.
 #[test]
 fn undoing_a_breaking_edit_renders_no_body_again() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&repo_root().join("content"), &dir.path().join("content"));
-    fs::copy(repo_root().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
-    let config = Config::load(dir.path(), &overrides()).unwrap();
+    let (dir, config) = sample_copy();
     let author = Author { root: dir.path() };
     let mut memo = Memo::default();
     let (built, all) = bodies_rendered(&config, &mut memo);
@@ -378,10 +373,7 @@ fn undoing_a_breaking_edit_renders_no_body_again() {
 /// text of the same length is read again: its stamp's times changed.
 #[test]
 fn a_trusted_source_edited_to_the_same_length_is_read_again() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&repo_root().join("content"), &dir.path().join("content"));
-    fs::copy(repo_root().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
-    let config = Config::load(dir.path(), &overrides()).unwrap();
+    let (dir, config) = sample_copy();
     // Past the two seconds in which a just-written file is not trusted.
     std::thread::sleep(std::time::Duration::from_millis(2100));
     let mut served = Served::default();
