@@ -67,8 +67,24 @@ impl Memo {
         }
     }
 
+    /// Takes back what a build used; with `good` (the files it kept and every planned path)
+    /// only after a good build, so that the files stay those of the site being served.
+    pub(super) fn finish(
+        &mut self,
+        body_keys: Vec<u64>,
+        bodies: Vec<Rendered>,
+        good: Option<(HashMap<String, Kept>, &[&str])>,
+    ) {
+        self.take_back(body_keys, bodies, good.is_some());
+        if let Some((kept, planned)) = good {
+            self.settle();
+            self.files = kept;
+            self.planned = planned.iter().map(|p| p.to_string()).collect();
+        }
+    }
+
     /// After a good build, forgets the list records it did not use.
-    pub(super) fn settle(&mut self) {
+    fn settle(&mut self) {
         let used: std::collections::HashSet<u64> = self.ref_keys.iter().copied().collect();
         self.refs.retain(|k, _| used.contains(k));
     }

@@ -250,50 +250,26 @@ pub fn render(
             let crawl = (!quiet).then_some(&crawl);
             Ok(emit(path, made, minify, sink, crawl))
         });
-    let mut crawled = Vec::new();
-    let mut made_problems = Vec::new();
-    let mut warnings = Vec::new();
-    let mut kept = HashMap::new();
-    for ((Planned { path, output }, key), m) in jobs.into_iter().zip(made) {
-        match m {
-            Ok(emitted) => {
-                if let Some(refused) = &emitted.unminified {
-                    warnings.push(unminified(config, site, path, output, refused));
-                }
-                if let (Some(key), Some(_)) = (key, &memo) {
-                    kept.insert(path.clone(), emitted.to_keep(key));
-                }
-                crawled.extend(emitted.crawled.map(|c| (path.clone(), c)));
-            }
-            Err(d) => made_problems.push(d),
-        }
-    }
-    diagnostic::sort(&mut made_problems);
-    made_problems
-        .dedup_by(|a, b| a.problem == b.problem && a.path == b.path && a.position == b.position);
+    let Sorted {
+        crawled,
+        mut made_problems,
+        warnings,
+        kept,
+    } = sort_out(inputs, jobs, made, memo.is_some());
     problems.append(&mut made_problems);
     crate::drop_in_background(refs);
     let checked = if !problems.is_empty() || mode == Mode::ProblemsOnly {
         // A crawl now would only repeat the links already reported.
         Err(problems)
     } else {
-        let dead = crawl::report(&crawled, &config.display_path(&config.output_dir));
-        if dead.is_empty() {
-            Ok(())
-        } else {
-            Err(dead)
-        }
+        no_dead_links(config, &crawled)
     };
     match memo {
-        // The memo's files stay those of the last good build: the ones served.
-        Some(memo) => {
-            memo.take_back(body_keys, bodies.pages, checked.is_ok());
-            if checked.is_ok() {
-                memo.settle();
-                memo.files = kept;
-                memo.planned = paths.iter().map(|p| p.to_string()).collect();
-            }
-        }
+        Some(memo) => memo.finish(
+            body_keys,
+            bodies.pages,
+            checked.is_ok().then_some((kept, &paths[..])),
+        ),
         None => crate::drop_in_background(bodies),
     }
     checked?;
@@ -302,6 +278,67 @@ pub fn render(
         pages: crawled,
         warnings,
     })
+}
+
+/// What the files of a render came to.
+struct Sorted {
+    /// HTML pages, with what is left to check of their links.
+    crawled: Vec<(String, Arc<Crawled>)>,
+    /// Problems found making files (templates), sorted, each once.
+    made_problems: Vec<Diagnostic>,
+    /// Pages written unminified.
+    warnings: Vec<Diagnostic>,
+    /// What the memo keeps of each file with a key, when there is a memo.
+    kept: HashMap<String, memo::Kept>,
+}
+
+fn sort_out(
+    inputs: &Inputs,
+    jobs: Vec<(&Planned, Option<u64>)>,
+    made: Vec<Result<Emitted, Diagnostic>>,
+    keep: bool,
+) -> Sorted {
+    let mut sorted = Sorted {
+        crawled: Vec::new(),
+        made_problems: Vec::new(),
+        warnings: Vec::new(),
+        kept: HashMap::new(),
+    };
+    for ((Planned { path, output }, key), m) in jobs.into_iter().zip(made) {
+        match m {
+            Ok(emitted) => {
+                if let Some(refused) = &emitted.unminified {
+                    let w = unminified(inputs.config, inputs.site, path, output, refused);
+                    sorted.warnings.push(w);
+                }
+                if let (Some(key), true) = (key, keep) {
+                    sorted.kept.insert(path.clone(), emitted.to_keep(key));
+                }
+                sorted
+                    .crawled
+                    .extend(emitted.crawled.map(|c| (path.clone(), c)));
+            }
+            Err(d) => sorted.made_problems.push(d),
+        }
+    }
+    let problems = &mut sorted.made_problems;
+    diagnostic::sort(problems);
+    problems
+        .dedup_by(|a, b| a.problem == b.problem && a.path == b.path && a.position == b.position);
+    sorted
+}
+
+/// The crawl's verdict on every page's links, once all pages are known.
+fn no_dead_links(
+    config: &Config,
+    crawled: &[(String, Arc<Crawled>)],
+) -> Result<(), Vec<Diagnostic>> {
+    let dead = crawl::report(crawled, &config.display_path(&config.output_dir));
+    if dead.is_empty() {
+        Ok(())
+    } else {
+        Err(dead)
+    }
 }
 
 /// What became of one finished file.
