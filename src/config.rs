@@ -3,9 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::content::front_matter::{self, Fields};
-use crate::content::markdown::RawHtml;
 use crate::diagnostic::{Diagnostic, Problem};
+use crate::text::yaml::{self, Fields};
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
@@ -141,6 +140,15 @@ pub struct Config {
     pub today: chrono::NaiveDate,
 }
 
+/// Raw HTML in Markdown bodies: passed through (authors are trusted) or shown as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    #[default]
+    Allow,
+    Escape,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Highlight {
     pub light: String,
@@ -218,8 +226,8 @@ impl Config {
             )
             .with_help(help)]);
         }
-        let source = crate::content::read_text(&path, &display).map_err(|d| vec![d])?;
-        let mut fields = front_matter::parse_file(&display, &source).map_err(|d| vec![d])?;
+        let source = crate::text::file::read_text(&path, &display).map_err(|d| vec![d])?;
+        let mut fields = yaml::parse_file(&display, &source).map_err(|d| vec![d])?;
         let raw = RawConfig::read(&mut fields);
         let base_url = check_base_url(&mut fields, raw.base_url.as_deref(), overrides);
         check_highlight(&mut fields, raw.highlight.as_ref());
@@ -303,7 +311,7 @@ impl RawConfig {
             theme: f.take("theme"),
             description: f.take("description"),
             author: f.take("author"),
-            paginate_by: crate::content::meta::take_positive(f, "paginate_by"),
+            paginate_by: f.take_positive("paginate_by"),
             minify: f.take("minify"),
             highlight: f.take("highlight"),
             feed_limit: f.take("feed_limit"),
@@ -336,7 +344,7 @@ fn check_base_url(f: &mut Fields, written: Option<&str>, o: &Overrides) -> BaseU
 
 fn check_highlight(f: &mut Fields, h: Option<&RawHighlight>) {
     let Some(h) = h else { return };
-    let known = crate::content::highlight::theme_names();
+    let known = crate::highlight::theme_names();
     for name in [&h.light, &h.dark].into_iter().flatten() {
         if !known.iter().any(|k| k == name) {
             let message = format!("unknown highlight theme `{name}`");

@@ -10,12 +10,14 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
+pub mod highlight;
 pub mod output;
 pub mod progress;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod site;
+pub mod text;
 
 use std::time::{Duration, Instant};
 

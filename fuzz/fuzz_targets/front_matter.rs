@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use tradekb::content::front_matter::{split, Fields};
+use tradekb::text::yaml::{split, Fields};
 use tradekb::content::meta::{self, ArticleMeta, CityMeta, HomeMeta, SectionMeta, TagMeta};
 use tradekb::Diagnostic;
 

@@ -8,8 +8,9 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use tradekb::content::highlight::Highlighter;
-use tradekb::content::markdown::{LinkOutcome, LinkResolver, Markdown, RawHtml};
+use tradekb::config::RawHtml;
+use tradekb::highlight::Highlighter;
+use tradekb::content::markdown::{LinkOutcome, LinkResolver, Markdown};
 
 struct Links;
 

@@ -7,8 +7,9 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-use super::highlight::Highlighter;
-use crate::site::slug;
+use crate::config::RawHtml;
+use crate::highlight::Highlighter;
+use crate::text::slug;
 
 /// What a link in the body turned out to be.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,14 +78,6 @@ pub struct Markdown<'a> {
     pub highlighter: &'a Highlighter,
     /// Raw HTML in bodies: passed through (authors are trusted) or shown as text.
     pub raw_html: RawHtml,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RawHtml {
-    #[default]
-    Allow,
-    Escape,
 }
 
 const MORE: &str = "<!-- more -->";
@@ -429,7 +422,7 @@ impl Footnotes {
 }
 
 fn escape_attr(text: &str) -> String {
-    super::highlight::escape(text)
+    crate::highlight::escape(text)
 }
 
 /// Headings as a tree: each heading holds the deeper ones that follow it.

@@ -4,8 +4,8 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Deserialize;
 
-use super::front_matter::Fields;
 use crate::diagnostic::Problem;
+use crate::text::yaml::Fields;
 
 /// A date as authors write it: a day, or an RFC 3339 instant (whose day is kept in its zone).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -258,7 +258,7 @@ fn take_text(f: &mut Fields, key: &str, required: bool) -> Option<String> {
 /// `slug:` as written by an author: an ASCII path segment.
 fn take_slug(f: &mut Fields) -> Option<String> {
     let slug: String = f.take("slug")?;
-    if crate::site::slug::is_valid_slug(&slug) {
+    if crate::text::slug::is_valid_slug(&slug) {
         return Some(slug);
     }
     let help = "use ASCII letters, digits, `-`, `_` and `.`, without `/` or `..`";
@@ -293,31 +293,18 @@ impl SectionMeta {
             kind: take_kind(f),
             description: take_text(f, "description", false),
             weight: f.take("weight"),
-            paginate_by: take_positive(f, "paginate_by"),
+            paginate_by: f.take_positive("paginate_by"),
         }
     }
 }
 
 fn take_kind(f: &mut Fields) -> Option<String> {
     let kind: String = f.take("kind")?;
-    if crate::site::slug::is_valid_slug(&kind) {
+    if crate::text::slug::is_valid_slug(&kind) {
         return Some(kind);
     }
     let help = "a kind is a short ASCII name such as policy, pilot or analysis";
     f.invalid("kind", format!("`{kind}` is not a valid kind"), help);
-    None
-}
-
-pub fn take_positive(f: &mut Fields, key: &str) -> Option<usize> {
-    let n: i64 = f.take(key)?;
-    if n >= 1 {
-        return Some(n as usize);
-    }
-    f.invalid(
-        key,
-        format!("must be at least 1, found {n}"),
-        "write a whole number such as 10",
-    );
     None
 }
 

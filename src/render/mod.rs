@@ -21,10 +21,10 @@ use rayon::prelude::*;
 use tera::{Tera, Value};
 
 use crate::config::Config;
-use crate::content::highlight::{self, Highlighter};
 use crate::content::markdown::{Markdown, Rendered};
 use crate::content::SourceFile;
 use crate::diagnostic::{self, Diagnostic, Problem};
+use crate::highlight::{self, Highlighter};
 use crate::progress::{self, Observer, Step};
 use crate::site::links::Targets;
 use crate::site::plan::{self, Output, PageJob, Plan, Planned};
@@ -486,7 +486,10 @@ impl Make<'_> {
                     .redirect(self.tera, self.theme, &site.redirects[i])?;
                 Made::Text(Cow::Owned(page))
             }
-            Output::Syntax => text(highlight::stylesheet(&config.highlight)),
+            Output::Syntax => text(highlight::stylesheet(
+                &config.highlight.light,
+                &config.highlight.dark,
+            )),
             Output::ThemeStatic => match self.theme.statics.get(path) {
                 Some(StaticFile::Embedded(b)) => Made::Binary(Cow::Borrowed(b)),
                 Some(StaticFile::Disk(src)) => Made::Binary(self.read(src)?),

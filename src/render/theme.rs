@@ -172,7 +172,7 @@ fn read_templates(
     let mut problems = Vec::new();
     for (name, path) in files_under(config, dir)? {
         let display = config.display_path(&path);
-        match crate::content::read_text(&path, &display) {
+        match crate::text::file::read_text(&path, &display) {
             Ok(source) => {
                 into.insert(
                     name,
@@ -264,15 +264,15 @@ fn load_strings(config: &Config, origin: &Origin) -> Result<serde_json::Value, V
     for path in [Some(own), theme_file].into_iter().flatten() {
         if path.is_file() {
             let display = config.display_path(&path);
-            let text = crate::content::read_text(&path, &display).map_err(|d| vec![d])?;
-            return crate::content::front_matter::parse_value(&display, &text).map_err(|d| vec![d]);
+            let text = crate::text::file::read_text(&path, &display).map_err(|d| vec![d])?;
+            return crate::text::yaml::parse_value(&display, &text).map_err(|d| vec![d]);
         }
     }
     if let Origin::Embedded = origin {
         if let Some(f) = DEFAULT_THEME.get_file(format!("i18n/{file}")) {
             let display = Path::new("(built-in theme)/i18n").join(&file);
             let text = String::from_utf8_lossy(f.contents());
-            return crate::content::front_matter::parse_value(&display, &text).map_err(|d| vec![d]);
+            return crate::text::yaml::parse_value(&display, &text).map_err(|d| vec![d]);
         }
     }
     let problem = Problem::Unsupported {

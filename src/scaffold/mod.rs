@@ -12,7 +12,7 @@ use include_dir::{include_dir, Dir};
 
 use crate::config::CONFIG_FILE;
 use crate::content::Date;
-use crate::site::slug::is_valid_slug;
+use crate::text::slug::is_valid_slug;
 
 /// Why a scaffolding command wrote nothing, or stopped part-way.
 #[derive(Debug, thiserror::Error)]
@@ -365,13 +365,13 @@ fn needs_escape(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::front_matter;
     use crate::content::meta::{ArticleMeta, Status, ARTICLE_KEYS};
+    use crate::text::yaml;
 
     fn load(text: &str) -> ArticleMeta {
         let path = Path::new("content/policies/x.md");
-        let split = front_matter::split(path, text).expect("front matter fences");
-        let mut fields = front_matter::Fields::parse(path, text, split.yaml, split.yaml_line)
+        let split = yaml::split(path, text).expect("front matter fences");
+        let mut fields = yaml::Fields::parse(path, text, split.yaml, split.yaml_line)
             .expect("front matter parses");
         let meta = ArticleMeta::read(&mut fields);
         if let Err(d) = fields.finish(ARTICLE_KEYS) {

@@ -4,16 +4,15 @@
 
 pub mod links;
 pub mod plan;
-pub mod slug;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use crate::config::{Config, Level};
-use crate::content::{
-    front_matter, ArticleMeta, CityMeta, Content, Doc, HomeMeta, SectionMeta, SourceFile,
-};
+use crate::content::{ArticleMeta, CityMeta, Content, Doc, HomeMeta, SectionMeta, SourceFile};
 use crate::diagnostic::{self, Diagnostic, Problem};
+use crate::text::slug;
+use crate::text::yaml as front_matter;
 
 /// Site paths are relative to the base URL and end with `/` for pages: `pilots/changsha/`.
 pub type SitePath = String;

@@ -203,8 +203,9 @@ mod tests {
     use pulldown_cmark::{html, Parser};
 
     use super::*;
-    use crate::content::highlight::Highlighter;
-    use crate::content::markdown::{self, LinkOutcome, LinkResolver, Markdown, RawHtml, Rendered};
+    use crate::config::RawHtml;
+    use crate::content::markdown::{self, LinkOutcome, LinkResolver, Markdown, Rendered};
+    use crate::highlight::Highlighter;
 
     const CJK_EXAMPLES: &str =
         include_str!("../../../tests/fixtures/spec/markdown-cjk-friendly.txt");

@@ -60,6 +60,20 @@ pub struct Fields<'a> {
 }
 
 impl<'a> Fields<'a> {
+    /// A whole number of at least 1 at `key`.
+    pub fn take_positive(&mut self, key: &str) -> Option<usize> {
+        let n: i64 = self.take(key)?;
+        if n >= 1 {
+            return Some(n as usize);
+        }
+        self.invalid(
+            key,
+            format!("must be at least 1, found {n}"),
+            "write a whole number such as 10",
+        );
+        None
+    }
+
     /// Parses `yaml`, which starts at line `yaml_line` of `source`, as a mapping.
     pub fn parse(
         path: &'a Path,

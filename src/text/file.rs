@@ -1,0 +1,59 @@
+//! Reading a source file as text: UTF-8 required, a BOM dropped, line endings made `\n`.
+
+use std::path::Path;
+
+use crate::diagnostic::{self, Diagnostic, Problem};
+
+/// Reads a text file: UTF-8 required, a BOM dropped, CRLF turned into LF.
+pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
+    use std::io::Read;
+    let unreadable = |message: String| Diagnostic::new(Problem::Unreadable { message }, display);
+    let mut file = std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
+    let size = file
+        .metadata()
+        .map_err(|e| unreadable(e.to_string()))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        let message = format!(
+            "the file is {} MiB; the limit is {} MiB",
+            size >> 20,
+            MAX_FILE_BYTES >> 20
+        );
+        return Err(unreadable(message).with_help("split it into several articles"));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.read_to_end(&mut bytes)
+        .map_err(|e| unreadable(e.to_string()))?;
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Diagnostic::new(Problem::EmptyFile, display)
+            .with_help("write a front matter with `title:` and `date:`, or delete the file"));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid_up_to = e.utf8_error().valid_up_to();
+        not_utf8(e.as_bytes(), valid_up_to, display)
+    })?;
+    if let Some(nul) = memchr::memchr(0, text.as_bytes()) {
+        let d = Diagnostic::new(Problem::NulByte, display).at_offset(&text, nul, 1);
+        return Err(d.with_help("this looks like a binary file; only text belongs in content/"));
+    }
+    // Old Mac files end lines with a lone CR, and YAML counts it as one: so do we.
+    Ok(if memchr::memchr(b'\r', text.as_bytes()).is_some() {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    })
+}
+
+/// Larger files are refused rather than risk a slow or stuck build.
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
+
+fn not_utf8(bytes: &[u8], valid_up_to: usize, display: &Path) -> Diagnostic {
+    let valid = String::from_utf8_lossy(&bytes[..valid_up_to]).into_owned();
+    let (line, column) = diagnostic::line_column(&valid, valid.len());
+    let mut d = Diagnostic::new(Problem::NotUtf8, display).at(&valid, line, column, 1);
+    d.snippet = valid.lines().last().map(str::to_string).or(d.snippet);
+    d.with_help("save the file as UTF-8")
+}
