@@ -183,7 +183,10 @@ fn rebuild_on_change(
     while !stop.stopped() {
         let batch = match watch.changes.recv_timeout(Duration::from_millis(100)) {
             Ok(batch) => batch,
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                site.when_idle();
+                continue;
+            }
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
         };
         // Batches that queued up while the last build ran are one change: one build.
@@ -205,6 +208,8 @@ struct Building {
     overrides: Overrides,
     broken: bool,
     memo: crate::Memo,
+    /// When to hand the memory the last build freed back to the system.
+    release_at: Option<Instant>,
 }
 
 impl Building {
@@ -219,6 +224,16 @@ impl Building {
             },
             broken: false,
             memo: crate::Memo::default(),
+            release_at: None,
+        }
+    }
+
+    /// Between edits: a second after a build, once the data it dropped has been freed (on
+    /// threads of their own), its memory goes back to the system.
+    fn when_idle(&mut self) {
+        if self.release_at.is_some_and(|at| Instant::now() >= at) {
+            self.release_at = None;
+            release_freed_memory();
         }
     }
 
@@ -226,6 +241,7 @@ impl Building {
     /// tells the pages what broke.
     fn build(&mut self, shared: &Shared, observer: &dyn ServeObserver) {
         let started = Instant::now();
+        self.release_at = Some(started + Duration::from_secs(1));
         let from_scratch = self.memo.planned().is_empty();
         let memory = Memory::default();
         let built = Config::load(&self.root, &self.overrides)
@@ -282,6 +298,17 @@ impl Building {
             *slot = Arc::new(next);
         }
         Some(changed)
+    }
+}
+
+/// Hands memory freed by the last build back to the system: a build's worker threads each
+/// free into their own allocator arena, which glibc keeps otherwise; at 10,000 articles the
+/// server held about 1 GiB instead of about 0.7.
+fn release_freed_memory() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: malloc_trim only returns unused pages of the allocator's heaps to the system.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
