@@ -195,11 +195,6 @@ impl Keys<'_> {
     }
 
     fn page(&self, key: Key, job: PageJob) -> Option<Key> {
-        let refs = |key: Key, items: &[usize]| {
-            items.iter().fold(key.number(items.len() as u64), |k, &i| {
-                k.number(self.refs[i])
-            })
-        };
         Some(match job {
             PageJob::Article(i) => {
                 let (prev, next) = self.pages.neighbours_of(i);
@@ -213,37 +208,35 @@ impl Keys<'_> {
             PageJob::Section(i, n) => {
                 let (items, per) = self.pages.section_items(i);
                 let key = key.text("section").value(&self.pages.section_view(i));
-                self.list(refs, key, items, per, n)
+                self.list(key, items, per, n)
             }
             PageJob::Tag(i, n) => {
                 let (items, per) = self.pages.tag_items(i);
                 let key = key.text("tag").value(&self.pages.tag_view(i));
-                self.list(refs, key, items, per, n)
+                self.list(key, items, per, n)
             }
             PageJob::City(i) => {
                 let key = key.text("city").value(&self.pages.city_page_view(i));
-                refs(key, &self.site.cities[i].pages)
+                self.records(key, &self.site.cities[i].pages)
             }
             PageJob::Home | PageJob::Tags | PageJob::Cities | PageJob::NotFound => return None,
         })
     }
 
     /// Page `n` of a list: its length, the page size and the records on that page.
-    fn list(
-        &self,
-        refs: impl Fn(Key, &[usize]) -> Key,
-        key: Key,
-        items: &[usize],
-        per: usize,
-        n: usize,
-    ) -> Key {
+    fn list(&self, key: Key, items: &[usize], per: usize, n: usize) -> Key {
         let per = per.max(1);
-        let on_page = items.get((n - 1) * per..).unwrap_or_default();
         let key = key
             .number(items.len() as u64)
             .number(per as u64)
             .number(n as u64);
-        refs(key, &on_page[..on_page.len().min(per)])
+        self.records(key, super::pages::on_page(items, per, n))
+    }
+
+    /// The list records of `items`, and how many there are.
+    fn records(&self, key: Key, items: &[usize]) -> Key {
+        let key = key.number(items.len() as u64);
+        items.iter().fold(key, |k, &i| k.number(self.refs[i]))
     }
 
     /// Articles with everything a feed shows of them: the record and the whole body.

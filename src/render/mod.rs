@@ -121,7 +121,7 @@ fn body_keys(config: &Config, site: &Site, targets: &Targets) -> Vec<u64> {
         .map(|p| {
             memo::Key::new("body")
                 .number(links)
-                .value(&format!("{:?}", config.raw_html))
+                .text(&format!("{:?}", config.raw_html))
                 .text(&p.doc.file.rel)
                 .text(&p.path)
                 .text(&p.doc.file.text)

@@ -235,11 +235,8 @@ impl Pages<'_> {
         let total_pages = crate::site::plan::page_count(items.len(), per);
         let path_of = |k: usize| crate::site::plan::paged(base, k);
         let url_of = |k: usize| self.views.config.base_url.url(&path_of(k));
-        let pages: Vec<Value> = items
-            .get((n - 1) * per..)
-            .unwrap_or_default()
+        let pages: Vec<Value> = on_page(items, per, n)
             .iter()
-            .take(per)
             .map(|&i| self.refs[i].clone())
             .collect();
         ctx.insert_value("pages", Value::from(pages));
@@ -392,6 +389,12 @@ impl Pages<'_> {
             .collect();
         Value::from(regions)
     }
+}
+
+/// The items on page `n` (from 1) of a list of `per` (at least 1) a page.
+pub(super) fn on_page(items: &[usize], per: usize, n: usize) -> &[usize] {
+    let rest = items.get((n - 1) * per..).unwrap_or_default();
+    &rest[..rest.len().min(per)]
 }
 
 /// The older and the newer article beside page `i` in a newest-first list.

@@ -266,24 +266,16 @@ impl Planner<'_> {
         if let Some(path) = feed_path(config, "", &all) {
             self.add(path, Output::Feed(FeedOf::Site), Owner::generated());
         }
-        for (i, t) in site
-            .tags
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| !t.slug.is_empty())
-        {
-            if let Some(path) = feed_path(config, &t.path, &t.pages) {
-                self.add(path, Output::Feed(FeedOf::Tag(i)), Owner::generated());
+        let tags = (site.tags.iter().enumerate())
+            .map(|(i, t)| (FeedOf::Tag(i), &t.slug, &t.path, &t.pages));
+        let cities = (site.cities.iter().enumerate())
+            .map(|(i, c)| (FeedOf::City(i), &c.slug, &c.path, &c.pages));
+        for (of, slug, list, pages) in tags.chain(cities) {
+            if slug.is_empty() {
+                continue;
             }
-        }
-        for (i, c) in site
-            .cities
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| !c.slug.is_empty())
-        {
-            if let Some(path) = feed_path(config, &c.path, &c.pages) {
-                self.add(path, Output::Feed(FeedOf::City(i)), Owner::generated());
+            if let Some(path) = feed_path(config, list, pages) {
+                self.add(path, Output::Feed(of), Owner::generated());
             }
         }
     }

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use assert_cmd::Command;
 use tempfile::TempDir;
 
-use crate::support::{assert_same_tree, repo_root, tree, Page};
+use crate::support::{assert_same_tree, tree, Page};
 
 /// No build of the sample site may take longer than this, whatever its input.
 const TIME_LIMIT: Duration = Duration::from_secs(60);
@@ -48,10 +48,7 @@ struct Sample {
 fn built_sample() -> &'static (TempDir, BTreeMap<String, Vec<u8>>) {
     static BUILT: OnceLock<(TempDir, BTreeMap<String, Vec<u8>>)> = OnceLock::new();
     BUILT.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        for name in ["content", "themes", "site.yaml"] {
-            copy(&repo_root().join(name), &dir.path().join(name));
-        }
+        let dir = crate::support::sample_copy();
         let mut sample = Sample {
             dir,
             before: BTreeMap::new(),

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 use crate::crawl::dead_links;
-use crate::support::{assert_same_tree, copy_tree, repo_root, tree, Output as Built};
+use crate::support::{assert_same_tree, sample_copy, tree, Output as Built};
 
 /// A copy of the sample site, with the tree a single, undisturbed build gives.
 struct Sample {
@@ -27,15 +27,7 @@ struct Sample {
 
 impl Sample {
     fn new() -> Sample {
-        let dir = tempfile::tempdir().unwrap();
-        for name in ["content", "themes", "site.yaml"] {
-            let from = repo_root().join(name);
-            if from.is_dir() {
-                copy_tree(&from, &dir.path().join(name));
-            } else {
-                fs::copy(&from, dir.path().join(name)).unwrap();
-            }
-        }
+        let dir = sample_copy();
         let sample = Sample {
             dir,
             single: BTreeMap::new(),

@@ -13,23 +13,10 @@ use std::fs;
 use std::path::Path;
 
 use proptest::prelude::*;
-use proptest::test_runner::Config as ProptestConfig;
 use tradekb::serve::snapshot::Memory;
 use tradekb::{Config, Memo, Overrides, Unobserved};
 
-use super::support::{copy_tree, repo_root};
-
-fn cases() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(12);
-    ProptestConfig {
-        cases,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
+use super::support::{proptest_cases, repo_root, sample_copy};
 
 /// Articles of the sample that edits pick from (a removed one comes back with `Restore`).
 const ARTICLES: &[&str] = &[
@@ -248,10 +235,8 @@ fn full_build(config: &Config) -> Result<BTreeMap<String, Vec<u8>>, usize> {
 }
 
 /// A copy of the sample site (content and `site.yaml`) and its config as `serve` has it.
-fn sample_copy() -> (tempfile::TempDir, Config) {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&repo_root().join("content"), &dir.path().join("content"));
-    fs::copy(repo_root().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
+fn sample_site() -> (tempfile::TempDir, Config) {
+    let dir = sample_copy();
     let config = Config::load(dir.path(), &overrides()).unwrap();
     (dir, config)
 }
@@ -264,13 +249,13 @@ fn overrides() -> Overrides {
 }
 
 proptest! {
-    #![proptest_config(cases())]
+    #![proptest_config(proptest_cases(12))]
 
     #[test]
     fn what_serve_keeps_after_edits_is_what_a_full_build_makes(
         edits in proptest::collection::vec(edit(), 1..7)
     ) {
-        let (dir, _) = sample_copy();
+        let (dir, _) = sample_site();
         let author = Author { root: dir.path() };
         let mut served = Served::default();
         let config = Config::load(dir.path(), &overrides()).unwrap();
@@ -304,7 +289,7 @@ proptest! {
 /// The memo makes a difference: an edited body is the one page made again.
 #[test]
 fn a_body_edit_makes_only_its_page_again() {
-    let (dir, config) = sample_copy();
+    let (dir, config) = sample_site();
     let mut memo = Memo::default();
     let first = Memory::default();
     tradekb::render_again(&config, &first, &Unobserved, &mut memo).unwrap();
@@ -355,7 +340,7 @@ fn bodies_rendered(config: &Config, memo: &mut Memo) -> (bool, usize) {
 /// a file for a moment (an editor's autosave) does not cost a full rebuild to come back.
 #[test]
 fn undoing_a_breaking_edit_renders_no_body_again() {
-    let (dir, config) = sample_copy();
+    let (dir, config) = sample_site();
     let author = Author { root: dir.path() };
     let mut memo = Memo::default();
     let (built, all) = bodies_rendered(&config, &mut memo);
@@ -373,7 +358,7 @@ fn undoing_a_breaking_edit_renders_no_body_again() {
 /// text of the same length is read again: its stamp's times changed.
 #[test]
 fn a_trusted_source_edited_to_the_same_length_is_read_again() {
-    let (dir, config) = sample_copy();
+    let (dir, config) = sample_site();
     // Past the two seconds in which a just-written file is not trusted.
     std::thread::sleep(std::time::Duration::from_millis(2100));
     let mut served = Served::default();

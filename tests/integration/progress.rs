@@ -67,15 +67,7 @@ fn each_step_reports_every_item_once() {
 /// `tradekb build ARGS` of a copy of the sample site, run on a terminal (`script` gives it
 /// one); what the terminal showed.
 fn on_a_terminal(args: &str) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    for name in ["content", "themes", "site.yaml"] {
-        let from = repo_root().join(name);
-        if from.is_dir() {
-            crate::support::copy_tree(&from, &dir.path().join(name));
-        } else {
-            std::fs::copy(&from, dir.path().join(name)).unwrap();
-        }
-    }
+    let dir = crate::support::sample_copy();
     let command = format!(
         "{} --root {} build {args}",
         env!("CARGO_BIN_EXE_tradekb"),

@@ -12,24 +12,10 @@ use std::fs;
 use std::path::Path;
 
 use proptest::prelude::*;
-use proptest::test_runner::Config as ProptestConfig;
 use tradekb::{Config, Diagnostic, Error, Overrides, Problem};
 
 const ARTICLE: &str = "content/policies/x.md";
 const SITE_YAML: &str = "title: 测试站\nbase_url: https://example.org/\n";
-
-fn cases() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(64);
-    ProptestConfig {
-        cases,
-        // Failing inputs are shown in the failure message; no files are written beside the tests.
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
 
 // ---------------------------------------------------------------------------------------
 // Generators
@@ -291,7 +277,7 @@ fn check_diagnostics(root: &Path, diags: &[Diagnostic]) -> Result<(), TestCaseEr
 }
 
 proptest! {
-    #![proptest_config(cases())]
+    #![proptest_config(crate::support::proptest_cases(64))]
 
     #[test]
     fn random_front_matter_never_panics_and_is_located(article in front_matter_file()) {

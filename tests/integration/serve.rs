@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
-use crate::support::{copy_tree, repo_root, tree};
+use crate::support::{copy_tree, repo_root, sample_copy, tree};
 
 /// What a browser percent-encodes in a path: controls, space, non-ASCII and a few more.
 const URL_PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
@@ -43,15 +43,7 @@ impl Served {
     /// Starts on a copy of the sample site, changed by `prepare` first, run as an author
     /// runs it: in the site's folder, with no `--root`.
     fn start_with(prepare: impl FnOnce(&Path)) -> Served {
-        let dir = tempfile::tempdir().unwrap();
-        for name in ["content", "themes", "site.yaml"] {
-            let from = repo_root().join(name);
-            if from.is_dir() {
-                copy_tree(&from, &dir.path().join(name));
-            } else {
-                std::fs::copy(&from, dir.path().join(name)).unwrap();
-            }
-        }
+        let dir = sample_copy();
         prepare(dir.path());
         let mut child = Command::new(env!("CARGO_BIN_EXE_tradekb"))
             .args(["serve", "--port", "0"])

@@ -16,6 +16,34 @@ pub fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A copy of the sample site (`content/`, `themes/`, `site.yaml`) in a temporary folder.
+pub fn sample_copy() -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["content", "themes", "site.yaml"] {
+        let from = repo_root().join(name);
+        if from.is_dir() {
+            copy_tree(&from, &dir.path().join(name));
+        } else {
+            fs::copy(&from, dir.path().join(name)).unwrap();
+        }
+    }
+    dir
+}
+
+/// Proptest's settings: `PROPTEST_CASES` cases a property (`default` if unset); failing
+/// inputs are shown in the failure message, no files are written beside the tests.
+pub fn proptest_cases(default: u32) -> proptest::test_runner::Config {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default);
+    proptest::test_runner::Config {
+        cases,
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    }
+}
+
 /// Overrides for tests: unminified HTML, so that snapshots and selectors see the templates' shape.
 pub fn unminified() -> Overrides {
     Overrides {
