@@ -13,7 +13,9 @@ on the shared generated corpus.
 4. Title edit, `--edits` times: changes the title of the section's newest article and polls
    the section's first list page until the new title is listed (so a list is up to date,
    not only the article).
-5. With `--hugo`, the same edits on the Hugo copy of the same articles under `hugo server`
+5. Memory of the server process once the edits are done and it has idled a second and a
+   half (`VmRSS`), and its peak (`VmHWM`), from /proc (Linux only).
+6. With `--hugo`, the same edits on the Hugo copy of the same articles under `hugo server`
    (its defaults: rendering to memory, fast render), then the ratios.
 
 Edits alternate between the tools only per tool run (one server at a time, so they do not
@@ -110,11 +112,26 @@ class Tool:
                 set_title(newest_file, new_title)
                 title.append(wait_for(self.list_url, new_title))
                 time.sleep(0.5)
-            return first, body, title
+            time.sleep(1.5)
+            return first, body, title, memory(proc.pid)
         finally:
             proc.terminate()
             proc.wait()
             log.close()
+
+
+def memory(pid):
+    """The resident and peak resident memory of a process, in MiB, from /proc."""
+    found = {}
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key in ("VmRSS", "VmHWM"):
+                    found[key] = int(value.split()[0]) / 1024
+    except OSError:
+        pass
+    return found.get("VmRSS", float("nan")), found.get("VmHWM", float("nan"))
 
 
 def ms(seconds):
@@ -162,12 +179,13 @@ def main():
             results[tool.name] = tool.run(args.edits)
         print("### Saving a file → the change served, %s articles\n" % format(args.size, ","))
         print("| tool | first build | body edit (median) | body edit (min–max) "
-              "| title edit, list updated (median) | title edit (min–max) |")
-        print("|---|---:|---:|---:|---:|---:|")
-        for tool, (first, body, title) in results.items():
-            print("| %s | %s | %s | %s–%s | %s | %s–%s |" % (
+              "| title edit, list updated (median) | title edit (min–max) "
+              "| memory after the edits | peak memory |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for tool, (first, body, title, (rss, peak)) in results.items():
+            print("| %s | %s | %s | %s–%s | %s | %s–%s | %.0f MiB | %.0f MiB |" % (
                 tool, ms(first), ms(statistics.median(body)), ms(min(body)), ms(max(body)),
-                ms(statistics.median(title)), ms(min(title)), ms(max(title))))
+                ms(statistics.median(title)), ms(min(title)), ms(max(title)), rss, peak))
         if "hugo" in results:
             t, h = results["tradekb"], results["hugo"]
             print("\ntradekb / Hugo: body edit %.2f×, title edit %.2f×" % (

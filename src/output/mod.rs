@@ -286,7 +286,7 @@ fn normalise(p: &Path) -> PathBuf {
 }
 
 /// Output paths come from slugs and file names; none may climb out or be absolute.
-fn check_relative(path: &str) -> Result<(), WriteError> {
+pub fn check_relative(path: &str) -> Result<(), WriteError> {
     let ok = !path.is_empty()
         && !path.contains(['\\', '\0'])
         && Path::new(path)
@@ -348,7 +348,7 @@ fn remove_if_exists(p: &Path) -> Result<(), WriteError> {
     }
 }
 
-fn io_err(path: &Path, source: io::Error) -> WriteError {
+pub(crate) fn io_err(path: &Path, source: io::Error) -> WriteError {
     WriteError::Io {
         path: path.to_path_buf(),
         source,

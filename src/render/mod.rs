@@ -35,7 +35,8 @@ pub use scan::Scan;
 use theme::{StaticFile, Theme};
 use views::{map, Strings, Views};
 
-/// Where rendered files go: the staging folder of a build, or nowhere for a check.
+/// Where rendered files go: the staging folder of a build, `serve`'s folder, memory, or
+/// nowhere for a check.
 pub trait Sink: Sync {
     /// Whether the files are wanted at all (a check only reads them).
     fn keeps(&self) -> bool;
@@ -51,6 +52,30 @@ impl Sink for Discard {
         false
     }
     fn put(&self, _: &str, _: &[u8]) {}
+}
+
+/// A sink that keeps every file in memory, in the order they were made.
+#[derive(Default)]
+pub struct Memory {
+    files: std::sync::Mutex<Vec<(String, Vec<u8>)>>,
+}
+
+impl Sink for Memory {
+    fn keeps(&self) -> bool {
+        true
+    }
+
+    fn put(&self, path: &str, bytes: &[u8]) {
+        if let Ok(mut files) = self.files.lock() {
+            files.push((path.to_string(), bytes.to_vec()));
+        }
+    }
+}
+
+impl Memory {
+    pub fn into_files(self) -> Vec<(String, Vec<u8>)> {
+        self.files.into_inner().unwrap_or_default()
+    }
 }
 
 /// What the render stage produced.

@@ -1,4 +1,4 @@
-//! Serve, HTTP: answers each request from the snapshot in memory. tiny_http parses the
+//! Serve, HTTP: answers each request from the snapshot and the folder it lists. tiny_http parses the
 //! requests and writes the responses: it is small, synchronous (a preview server has a few
 //! clients, and a thread per stream of news is cheap) and needs no async runtime, which
 //! would double what a fresh clone compiles. What is left here is what to answer: paths
@@ -6,6 +6,7 @@
 //! conditional requests (`ETag`, `If-None-Match`), and the live-reload script in pages.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 
@@ -22,6 +23,8 @@ pub const EVENTS: &str = "/__tradekb/events";
 /// What every request handler shares.
 pub struct Shared {
     pub snapshot: RwLock<Arc<Snapshot>>,
+    /// The folder holding the files the snapshot lists.
+    pub files: PathBuf,
     pub hub: Hub,
     /// The path of the base URL, `/` or `/kb/`: every site path is under it.
     pub root: String,
@@ -77,6 +80,7 @@ pub fn answer(shared: &Shared, request: Request) {
         root: &shared.root,
         since: shared.hub.serial(),
         run: shared.run,
+        files: &shared.files,
     };
     let snapshot = shared.snapshot.read().map(|s| Arc::clone(&s)).ok();
     let snapshot = snapshot.unwrap_or_default();
@@ -110,6 +114,14 @@ struct Page<'a> {
     /// The newest news when the page was served.
     since: u64,
     run: u64,
+    files: &'a Path,
+}
+
+impl Page<'_> {
+    /// The bytes of a served file. A file a newer build has just removed is not found.
+    fn read(&self, path: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.files.join(path)).ok()
+    }
 }
 
 fn respond(
@@ -120,7 +132,10 @@ fn respond(
 ) -> Response<std::io::Cursor<Vec<u8>>> {
     match target {
         Target::File(path) => match snapshot.get(&path) {
-            Some(file) => found(page, request, &path, file),
+            Some(file) => match page.read(&path) {
+                Some(bytes) => found(page, request, &path, file, bytes),
+                None => not_found(page, snapshot),
+            },
             None => match snapshot.get(&format!("{path}/index.html")) {
                 Some(_) => redirect(&format!("{}{path}/", page.root)),
                 None => not_found(page, snapshot),
@@ -174,8 +189,9 @@ fn found(
     request: &Request,
     path: &str,
     file: &File,
+    bytes: Vec<u8>,
 ) -> Response<std::io::Cursor<Vec<u8>>> {
-    let etag = format!("\"{:x}-{}-{}\"", page.run, file.since, file.bytes.len());
+    let etag = format!("\"{:x}-{}-{}\"", page.run, file.since, bytes.len());
     let fresh = request
         .headers()
         .iter()
@@ -199,9 +215,9 @@ fn found(
         return r;
     }
     let body = if path.ends_with(".html") {
-        with_reload_script(&file.bytes, page)
+        with_reload_script(&bytes, page)
     } else {
-        file.bytes.to_vec()
+        bytes
     };
     let mut r = Response::from_data(body);
     for h in headers {
@@ -211,8 +227,9 @@ fn found(
 }
 
 fn not_found(page: &Page, snapshot: &Snapshot) -> Response<std::io::Cursor<Vec<u8>>> {
-    match snapshot.get("404.html") {
-        Some(file) => Response::from_data(with_reload_script(&file.bytes, page))
+    let page_404 = snapshot.get("404.html").and_then(|_| page.read("404.html"));
+    match page_404 {
+        Some(bytes) => Response::from_data(with_reload_script(&bytes, page))
             .with_status_code(404)
             .with_header(header("Content-Type", "text/html; charset=utf-8"))
             .with_header(header("Cache-Control", "no-cache")),
@@ -354,6 +371,7 @@ mod tests {
                 root: "/",
                 since: 7,
                 run: 1,
+                files: Path::new("/nowhere"),
             },
         );
         let page = String::from_utf8(page).unwrap();

@@ -2,8 +2,9 @@
 //! HTTP, watches its sources and builds again on every change, telling the open pages what
 //! changed (live reload) or what broke (an overlay with the diagnostics). The last good
 //! site stays served while the sources are broken. It never touches `public/`: the files
-//! it serves are exactly what `tradekb build --base-url <its address>` writes, held in
-//! memory, with the live-reload script added to pages as they are sent.
+//! it serves are exactly what `tradekb build --base-url <its address>` writes, kept in a
+//! private temporary folder that goes when it stops, with the live-reload script added to
+//! pages as they are sent.
 
 pub mod events;
 pub mod http;
@@ -18,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use events::News;
 use http::Shared;
-use snapshot::{Memory, Snapshot};
+use snapshot::{Folder, Snapshot};
 
 use crate::config::{Config, Overrides};
 use crate::diagnostic::Diagnostic;
@@ -52,6 +53,8 @@ pub enum ServeError {
     Listen { addr: SocketAddr, reason: String },
     #[error("cannot watch the site's files")]
     Watch(#[source] notify_debouncer_full::notify::Error),
+    #[error("cannot make a temporary folder for the served files")]
+    Folder(#[source] std::io::Error),
     #[error(transparent)]
     Site(#[from] Error),
 }
@@ -90,8 +93,10 @@ pub fn serve(
         .to_ip()
         .map_or(options.port, |a| a.port());
     let base = base_url(options, port)?;
+    let folder = Folder::new().map_err(ServeError::Folder)?;
     let shared = Arc::new(Shared {
         snapshot: RwLock::new(Arc::new(Snapshot::default())),
+        files: folder.site(),
         hub: events::Hub::default(),
         root: crate::config::BaseUrl::parse(&base)
             .map(|b| b.root)
@@ -102,7 +107,7 @@ pub fn serve(
     });
     // Watching starts first, so that an edit made while the first build runs is not lost.
     let mut watch = watch::Watch::start(&options.root).map_err(ServeError::Watch)?;
-    let mut site = Building::new(options, base.clone());
+    let mut site = Building::new(options, base.clone(), folder);
     site.build(&shared, observer);
     observer.listening(&base);
     let workers: Vec<_> = (0..WORKERS)
@@ -201,10 +206,12 @@ fn rebuild_on_change(
     }
 }
 
-/// The state between builds: the base URL, whether the last build failed, and what the
-/// last build leaves for the next (so that an edit re-renders only what it touches).
+/// The state between builds: the base URL, whether the last build failed, what the last
+/// build leaves for the next (so that an edit re-renders only what it touches), and the
+/// folder the files are served from.
 struct Building {
     root: PathBuf,
+    folder: Folder,
     overrides: Overrides,
     broken: bool,
     memo: crate::Memo,
@@ -213,9 +220,10 @@ struct Building {
 }
 
 impl Building {
-    fn new(options: &ServeOptions, base: String) -> Self {
+    fn new(options: &ServeOptions, base: String, folder: Folder) -> Self {
         Building {
             root: options.root.clone(),
+            folder,
             overrides: Overrides {
                 base_url: Some(base),
                 drafts: options.drafts,
@@ -237,26 +245,18 @@ impl Building {
         }
     }
 
-    /// Builds the site into memory and serves the result, or keeps the last good site and
-    /// tells the pages what broke.
+    /// Builds the site and serves the result, or keeps the last good site and tells the
+    /// pages what broke.
     fn build(&mut self, shared: &Shared, observer: &dyn ServeObserver) {
         let started = Instant::now();
         self.release_at = Some(started + Duration::from_secs(1));
         let from_scratch = self.memo.planned().is_empty();
-        let memory = Memory::default();
-        let built = Config::load(&self.root, &self.overrides)
-            .map_err(Error::from)
-            .and_then(|config| crate::render_again(&config, &memory, &Unobserved, &mut self.memo));
-        match built {
-            Ok(report) => {
-                let Some(changed) = self.publish(shared, memory.into_files()) else {
-                    // What the memo says was made before is not served: make everything.
-                    self.memo = crate::Memo::default();
-                    if !from_scratch {
-                        self.build(shared, observer);
-                    }
-                    return;
-                };
+        let made = self.make().and_then(|(report, made)| {
+            let changed = self.publish(shared, &made)?;
+            Ok((report, changed))
+        });
+        match made {
+            Ok((report, Some(changed))) => {
                 observer.built(&report, changed.len(), started.elapsed());
                 if std::mem::take(&mut self.broken) {
                     shared.hub.publish(News::Fixed);
@@ -265,39 +265,68 @@ impl Building {
                     shared.hub.publish(news_of(&shared.root, changed));
                 }
             }
-            Err(e) => {
-                self.broken = true;
-                let problems = match e {
-                    Error::Site(d) => d,
-                    other => vec![Diagnostic::new(
-                        crate::Problem::Unsupported {
-                            message: other.to_string(),
-                        },
-                        self.root.clone(),
-                    )],
-                };
-                observer.broken(&problems);
-                let report = problems.iter().map(|d| d.to_string()).collect::<String>();
-                shared.hub.publish(News::Broken { report });
+            Ok((_, None)) => {
+                // What the memo says was made before is not served: make everything.
+                self.memo = crate::Memo::default();
+                if !from_scratch {
+                    self.build(shared, observer);
+                }
             }
+            Err(e) => self.fail(shared, observer, e),
         }
     }
 
-    /// Makes the planned files the served site, `files` those made again; returns the paths
+    /// Renders what changed into the folder's `next/`: the report and the files made.
+    fn make(&mut self) -> Result<(Report, Vec<(String, snapshot::Digest)>), Error> {
+        let staged = self.folder.stage()?;
+        let config = Config::load(&self.root, &self.overrides)?;
+        let report = crate::render_again(&config, &staged, &Unobserved, &mut self.memo)?;
+        Ok((report, staged.finish()?))
+    }
+
+    fn fail(&mut self, shared: &Shared, observer: &dyn ServeObserver, e: Error) {
+        self.broken = true;
+        let problems = match e {
+            Error::Site(d) => d,
+            other => {
+                // The served folder may hold part of this build: the next one makes all.
+                self.memo = crate::Memo::default();
+                vec![Diagnostic::new(
+                    crate::Problem::Unsupported {
+                        message: other.to_string(),
+                    },
+                    self.root.clone(),
+                )]
+            }
+        };
+        observer.broken(&problems);
+        let report = problems.iter().map(|d| d.to_string()).collect::<String>();
+        shared.hub.publish(News::Broken { report });
+    }
+
+    /// Makes the planned files the served site, `made` those made again; returns the paths
     /// that changed, or none if a planned file is neither made nor served.
-    fn publish(&self, shared: &Shared, files: Vec<(String, Vec<u8>)>) -> Option<Vec<String>> {
-        // Compared outside the lock, so that requests are not held up; this thread is the
-        // only one that writes the snapshot.
+    fn publish(
+        &self,
+        shared: &Shared,
+        made: &[(String, snapshot::Digest)],
+    ) -> Result<Option<Vec<String>>, crate::output::WriteError> {
+        // This thread is the only one that writes the snapshot.
         let current = shared
             .snapshot
             .read()
             .map(|s| Arc::clone(&s))
             .unwrap_or_default();
-        let (next, changed) = current.next(self.memo.planned(), files)?;
+        let Some((next, changed)) = current.next(self.memo.planned(), made) else {
+            return Ok(None);
+        };
+        self.folder.bring_in(&next, made)?;
+        let next = Arc::new(next);
         if let Ok(mut slot) = shared.snapshot.write() {
-            *slot = Arc::new(next);
+            *slot = Arc::clone(&next);
         }
-        Some(changed)
+        self.folder.clear(&current, &next);
+        Ok(Some(changed))
     }
 }
 

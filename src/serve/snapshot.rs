@@ -1,41 +1,154 @@
-//! Serve, what is served: every file of the last good build, held in memory, each with the
-//! build generation in which its bytes last changed (its validator for conditional
-//! requests). Input: the files a render stage put into a [`Memory`] sink. Output: a
-//! [`Snapshot`] and what changed since the one before.
+//! Serve, what is served: every file of the last good build, kept in a private temporary
+//! folder (a site of 10,000 articles is some 280 MB of pages, too much to hold in memory),
+//! and a [`Snapshot`] that lists them, each with a digest of its bytes and the build
+//! generation in which those bytes last changed (its validator for conditional requests).
+//!
+//! A build writes into `next/` ([`Staged`]); when it is good, the files whose bytes changed
+//! are moved into `site/` one by one (a rename: a request reads the old file or the new one,
+//! never half of one), the new snapshot is swapped in, and files the site no longer has are
+//! removed. A build that fails leaves `site/` as it was. The folder goes when `serve` ends.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
+use xxhash_rust::xxh3::xxh3_128;
+
+use crate::output::{check_relative, io_err, WriteError};
 use crate::render::Sink;
 
-/// A render sink that keeps every file in memory.
-#[derive(Default)]
-pub struct Memory {
-    files: Mutex<Vec<(String, Vec<u8>)>>,
+/// What tells one file's bytes from another's.
+pub type Digest = u128;
+
+/// `serve`'s private folder: `site/` is served, `next/` takes the files of a build.
+pub struct Folder {
+    dir: tempfile::TempDir,
 }
 
-impl Sink for Memory {
+impl Folder {
+    /// Makes an empty folder under the system's temporary folder, readable by its owner only.
+    pub fn new() -> io::Result<Folder> {
+        let dir = tempfile::Builder::new()
+            .prefix("tradekb-serve-")
+            .tempdir()?;
+        Ok(Folder { dir })
+    }
+
+    /// The folder of the served files.
+    pub fn site(&self) -> PathBuf {
+        self.dir.path().join("site")
+    }
+
+    fn next(&self) -> PathBuf {
+        self.dir.path().join("next")
+    }
+
+    /// An empty `next/` for a build to write into.
+    pub fn stage(&self) -> Result<Staged, WriteError> {
+        let dir = self.next();
+        remove_tree(&dir).map_err(|e| io_err(&dir, e))?;
+        fs::create_dir_all(&dir).map_err(|e| io_err(&dir, e))?;
+        Ok(Staged {
+            dir,
+            made: Mutex::default(),
+            failed: Mutex::default(),
+        })
+    }
+
+    /// Moves the files of `made` that `next` says are new into `site/`: the first time, all
+    /// of `next/` at once.
+    pub fn bring_in(&self, next: &Snapshot, made: &[(String, Digest)]) -> Result<(), WriteError> {
+        let (from, to) = (self.next(), self.site());
+        if !to.exists() {
+            return fs::rename(&from, &to).map_err(|e| io_err(&to, e));
+        }
+        let new = made
+            .iter()
+            .filter(|(path, _)| next.get(path).is_some_and(|f| f.since == next.generation));
+        for (path, _) in new {
+            let target = to.join(path);
+            if let Some(dir) = target.parent() {
+                fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
+            }
+            fs::rename(from.join(path), &target).map_err(|e| io_err(&target, e))?;
+        }
+        Ok(())
+    }
+
+    /// Once `next` is served: removes the files of `before` it no longer has, and `next/`.
+    pub fn clear(&self, before: &Snapshot, next: &Snapshot) {
+        let site = self.site();
+        for path in before.files.keys().filter(|p| next.get(p).is_none()) {
+            let _ = fs::remove_file(site.join(path));
+        }
+        let _ = remove_tree(&self.next());
+    }
+}
+
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    match fs::remove_dir_all(dir) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// A render sink writing into `next/`, keeping each file's digest.
+pub struct Staged {
+    dir: PathBuf,
+    made: Mutex<Vec<(String, Digest)>>,
+    /// The first write that failed; later files are not written.
+    failed: Mutex<Option<WriteError>>,
+}
+
+impl Sink for Staged {
     fn keeps(&self) -> bool {
         true
     }
 
     fn put(&self, path: &str, bytes: &[u8]) {
-        if let Ok(mut files) = self.files.lock() {
-            files.push((path.to_string(), bytes.to_vec()));
+        if self.failed.lock().is_ok_and(|f| f.is_some()) {
+            return;
+        }
+        match self.write(path, bytes) {
+            Ok(()) => {
+                if let Ok(mut made) = self.made.lock() {
+                    made.push((path.to_string(), xxh3_128(bytes)));
+                }
+            }
+            Err(e) => {
+                if let Ok(mut failed) = self.failed.lock() {
+                    failed.get_or_insert(e);
+                }
+            }
         }
     }
 }
 
-impl Memory {
-    pub fn into_files(self) -> Vec<(String, Vec<u8>)> {
-        self.files.into_inner().unwrap_or_default()
+impl Staged {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        check_relative(path)?;
+        let target = self.dir.join(path);
+        if let Some(dir) = target.parent() {
+            fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
+        }
+        fs::write(&target, bytes).map_err(|e| io_err(&target, e))
+    }
+
+    /// The files written, with their digests; or the first write that failed.
+    pub fn finish(self) -> Result<Vec<(String, Digest)>, WriteError> {
+        match self.failed.into_inner().ok().flatten() {
+            Some(e) => Err(e),
+            None => Ok(self.made.into_inner().unwrap_or_default()),
+        }
     }
 }
 
 /// One served file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct File {
-    pub bytes: Arc<[u8]>,
+    pub digest: Digest,
     /// The generation of the snapshot in which these bytes first appeared at this path.
     pub since: u64,
 }
@@ -49,26 +162,26 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// The snapshot of the site whose files are `planned`, one generation after `self`:
-    /// `fresh` holds the files that were made again, the others keep their bytes. Also
+    /// `made` holds the files that were made again, the others keep their bytes. Also
     /// returns the paths whose bytes changed (added and removed ones included), sorted; none
     /// when a planned file was neither made nor served before (the caller then makes all).
     pub fn next(
         &self,
         planned: &[String],
-        fresh: Vec<(String, Vec<u8>)>,
+        made: &[(String, Digest)],
     ) -> Option<(Snapshot, Vec<String>)> {
         let generation = self.generation + 1;
         let mut changed = Vec::new();
-        let mut fresh: HashMap<String, Vec<u8>> = fresh.into_iter().collect();
+        let made: HashMap<&str, Digest> = made.iter().map(|(p, d)| (p.as_str(), *d)).collect();
         let mut next = HashMap::with_capacity(planned.len());
         for path in planned {
-            let file = match (fresh.remove(path), self.files.get(path)) {
+            let file = match (made.get(path.as_str()), self.files.get(path)) {
                 (None, Some(old)) => old.clone(),
-                (Some(bytes), Some(old)) if *old.bytes == *bytes => old.clone(),
-                (Some(bytes), _) => {
+                (Some(&digest), Some(old)) if old.digest == digest => old.clone(),
+                (Some(&digest), _) => {
                     changed.push(path.clone());
                     File {
-                        bytes: bytes.into(),
+                        digest,
                         since: generation,
                     }
                 }
@@ -99,9 +212,9 @@ impl Snapshot {
 mod tests {
     use super::*;
 
-    fn files(list: &[(&str, &str)]) -> Vec<(String, Vec<u8>)> {
+    fn made(list: &[(&str, &str)]) -> Vec<(String, Digest)> {
         list.iter()
-            .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec()))
+            .map(|(p, b)| (p.to_string(), xxh3_128(b.as_bytes())))
             .collect()
     }
 
@@ -111,11 +224,11 @@ mod tests {
 
     #[test]
     fn only_changed_added_and_removed_files_are_new() {
-        let all = files(&[("a", "1"), ("b", "2")]);
-        let (first, changed) = Snapshot::default().next(&paths(&["a", "b"]), all).unwrap();
+        let all = made(&[("a", "1"), ("b", "2")]);
+        let (first, changed) = Snapshot::default().next(&paths(&["a", "b"]), &all).unwrap();
         assert_eq!(changed, ["a", "b"]);
-        let made = files(&[("a", "1"), ("b", "3"), ("c", "4")]);
-        let (second, changed) = first.next(&paths(&["a", "b", "c"]), made).unwrap();
+        let again = made(&[("a", "1"), ("b", "3"), ("c", "4")]);
+        let (second, changed) = first.next(&paths(&["a", "b", "c"]), &again).unwrap();
         assert_eq!(changed, ["b", "c"]);
         assert_eq!(
             second.get("a").unwrap().since,
@@ -123,22 +236,57 @@ mod tests {
             "unchanged keeps its validator"
         );
         assert_eq!(second.get("b").unwrap().since, 2);
-        let (_, changed) = second.next(&paths(&["a"]), files(&[("a", "1")])).unwrap();
+        let (_, changed) = second.next(&paths(&["a"]), &made(&[("a", "1")])).unwrap();
         assert_eq!(changed, ["b", "c"], "removed files count as changed");
     }
 
     #[test]
     fn files_not_made_again_keep_their_bytes() {
-        let all = files(&[("a", "1"), ("b", "2")]);
-        let (first, _) = Snapshot::default().next(&paths(&["a", "b"]), all).unwrap();
+        let all = made(&[("a", "1"), ("b", "2")]);
+        let (first, _) = Snapshot::default().next(&paths(&["a", "b"]), &all).unwrap();
         let (second, changed) = first
-            .next(&paths(&["a", "b"]), files(&[("b", "3")]))
+            .next(&paths(&["a", "b"]), &made(&[("b", "3")]))
             .unwrap();
         assert_eq!(changed, ["b"]);
-        assert_eq!(&*second.get("a").unwrap().bytes, b"1");
+        assert_eq!(second.get("a"), first.get("a"));
         assert!(
-            first.next(&paths(&["a", "z"]), Vec::new()).is_none(),
+            first.next(&paths(&["a", "z"]), &[]).is_none(),
             "a file neither made nor served before cannot be served"
         );
+    }
+
+    /// The folder serves the new bytes of changed files, keeps unchanged ones, and drops
+    /// removed ones; a build that is never brought in changes nothing.
+    #[test]
+    fn the_folder_follows_the_snapshots() {
+        let folder = Folder::new().unwrap();
+        let build = |files: &[(&str, &str)]| {
+            let staged = folder.stage().unwrap();
+            for (path, bytes) in files {
+                staged.put(path, bytes.as_bytes());
+            }
+            staged.finish().unwrap()
+        };
+        let read = |path: &str| fs::read_to_string(folder.site().join(path)).ok();
+        let first_made = build(&[("a/index.html", "1"), ("b.css", "2")]);
+        let planned = paths(&["a/index.html", "b.css"]);
+        let (first, _) = Snapshot::default().next(&planned, &first_made).unwrap();
+        folder.bring_in(&first, &first_made).unwrap();
+        folder.clear(&Snapshot::default(), &first);
+        assert_eq!(read("a/index.html").as_deref(), Some("1"));
+
+        let _abandoned = build(&[("a/index.html", "broken")]);
+        let second_made = build(&[("a/index.html", "3"), ("c/d.txt", "4")]);
+        let planned = paths(&["a/index.html", "c/d.txt"]);
+        let (second, _) = first.next(&planned, &second_made).unwrap();
+        folder.bring_in(&second, &second_made).unwrap();
+        folder.clear(&first, &second);
+        assert_eq!(read("a/index.html").as_deref(), Some("3"));
+        assert_eq!(read("c/d.txt").as_deref(), Some("4"));
+        assert_eq!(read("b.css"), None, "a removed file is not served");
+        assert!(!folder.next().exists());
+        let site = folder.site();
+        drop(folder);
+        assert!(!site.exists(), "the folder goes with serve");
     }
 }

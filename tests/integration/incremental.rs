@@ -13,7 +13,7 @@ use std::fs;
 use std::path::Path;
 
 use proptest::prelude::*;
-use tradekb::serve::snapshot::Memory;
+use tradekb::render::Memory;
 use tradekb::{Config, Memo, Overrides, Unobserved};
 
 use super::support::{proptest_cases, repo_root, sample_copy};

@@ -29,6 +29,8 @@ const URL_PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
 /// A running `tradekb serve` on a copy of the sample site.
 struct Served {
     dir: TempDir,
+    /// The temporary folder serve is given (`TMPDIR`), to see that it cleans up.
+    tmp: TempDir,
     child: Child,
     /// `http://127.0.0.1:PORT/` and the site's sub-path.
     url: String,
@@ -45,9 +47,11 @@ impl Served {
     fn start_with(prepare: impl FnOnce(&Path)) -> Served {
         let dir = sample_copy();
         prepare(dir.path());
+        let tmp = tempfile::tempdir().unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_tradekb"))
             .args(["serve", "--port", "0"])
             .current_dir(dir.path())
+            .env("TMPDIR", tmp.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -68,6 +72,7 @@ impl Served {
             .to_string();
         Served {
             dir,
+            tmp,
             child,
             url,
             addr,
@@ -125,7 +130,7 @@ impl Served {
     }
 
     /// Ctrl-C, and the exit code.
-    fn interrupt(mut self) -> Option<i32> {
+    fn interrupt(&mut self) -> Option<i32> {
         let pid = self.child.id().to_string();
         Command::new("kill").args(["-INT", &pid]).status().unwrap();
         let start = Instant::now();
@@ -230,7 +235,7 @@ fn assert_serves_what_build_writes(served: &Served) {
 
 #[test]
 fn it_serves_what_build_writes_and_an_edit_once_saved() {
-    let served = Served::start();
+    let mut served = Served::start();
     let home = served.get("");
     assert_eq!(home.status, 200);
     assert_eq!(
@@ -253,7 +258,11 @@ fn it_serves_what_build_writes_and_an_edit_once_saved() {
         r.text().contains("改过的标题")
     });
     assert_serves_what_build_writes(&served);
+    let tmp = served.tmp.path().to_path_buf();
+    let kept = || std::fs::read_dir(&tmp).unwrap().count();
+    assert_eq!(kept(), 1, "the served files are in a temporary folder");
     assert_eq!(served.interrupt(), Some(0), "Ctrl-C stops it cleanly");
+    assert_eq!(kept(), 0, "the temporary folder goes when serve stops");
 }
 
 #[test]
