@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::content::markdown::Rendered;
 use crate::content::Date;
 use crate::site::plan::{FeedOf, SitemapFile, SITEMAP_LIMIT};
-use crate::site::{Page, Site};
+use crate::site::{Page, PageId, Site};
 
 /// One Atom feed.
 pub struct Feed<'a> {
@@ -19,7 +19,7 @@ pub struct Feed<'a> {
     pub path: String,
     pub page_path: &'a str,
     pub subtitle: Option<&'a str>,
-    pub entries: &'a [usize],
+    pub entries: &'a [PageId],
 }
 
 impl<'a> Feed<'a> {
@@ -27,7 +27,7 @@ impl<'a> Feed<'a> {
     pub fn of(
         config: &'a Config,
         site: &'a Site,
-        all: &'a [usize],
+        all: &'a [PageId],
         of: FeedOf,
         path: &str,
     ) -> Self {
@@ -105,7 +105,7 @@ pub fn atom(config: &Config, site: &Site, bodies: &[Rendered], feed: &Feed) -> S
     let _ = writeln!(x, "  <author><name>{}</name></author>", esc(&config.author));
     x.push_str("  <generator>tradekb</generator>\n");
     for (p, &i) in entries.iter().zip(feed.entries) {
-        entry(&mut x, config, site, p, &bodies[i]);
+        entry(&mut x, config, site, p, &bodies[i.index()]);
     }
     x.push_str("</feed>\n");
     x
@@ -158,8 +158,8 @@ pub struct SitemapUrl {
 
 /// Every page of the site that readers should find, with when it last changed: the lists
 /// (with the articles they show) and every article, sorted by path.
-pub fn sitemap_urls(site: &Site, lists: &[(String, Vec<usize>)]) -> Vec<SitemapUrl> {
-    let newest = |pages: &[usize]| pages.iter().map(|&i| last_changed(&site.pages[i])).max();
+pub fn sitemap_urls(site: &Site, lists: &[(String, Vec<PageId>)]) -> Vec<SitemapUrl> {
+    let newest = |pages: &[PageId]| pages.iter().map(|&i| last_changed(&site.pages[i])).max();
     let mut urls: Vec<SitemapUrl> = lists
         .iter()
         .map(|(path, pages)| SitemapUrl {

@@ -28,7 +28,7 @@ use super::views::Views;
 use crate::config::Config;
 use crate::content::markdown::Rendered;
 use crate::site::plan::{Output, PageJob, Plan};
-use crate::site::{Page, Site};
+use crate::site::{Page, PageId, Site};
 use rayon::prelude::*;
 
 /// What one build leaves for the next.
@@ -166,7 +166,7 @@ pub(super) struct Keys<'a> {
     pub site: &'a Site,
     pub config: &'a Config,
     /// Every article, for the site's feed.
-    pub all: &'a [usize],
+    pub all: &'a [PageId],
     pub pages: &'a Pages<'a>,
     /// Per article: the hash of its list record.
     pub refs: &'a [u64],
@@ -188,7 +188,7 @@ impl Keys<'_> {
                     .value(&feed.subtitle);
                 self.articles(key, feed.entries.iter().take(self.config.feed_limit))
             }
-            Output::Redirect(i) => key.number(self.refs[self.site.redirects[i].to]),
+            Output::Redirect(i) => key.number(self.refs[self.site.redirects[i].to.index()]),
             _ => return None,
         };
         Some(key.finish())
@@ -198,11 +198,12 @@ impl Keys<'_> {
         Some(match job {
             PageJob::Article(i) => {
                 let (prev, next) = self.pages.neighbours_of(i);
-                let around = |k: Key, n: Option<usize>| k.number(n.map_or(0, |n| self.refs[n]));
+                let around =
+                    |k: Key, n: Option<PageId>| k.number(n.map_or(0, |n| self.refs[n.index()]));
                 let key = key
                     .text("article")
-                    .number(self.refs[i])
-                    .number(self.bodies[i]);
+                    .number(self.refs[i.index()])
+                    .number(self.bodies[i.index()]);
                 around(around(key, prev), next)
             }
             PageJob::Section(i, n) => {
@@ -224,7 +225,7 @@ impl Keys<'_> {
     }
 
     /// Page `n` of a list: its length, the page size and the records on that page.
-    fn list(&self, key: Key, items: &[usize], per: usize, n: usize) -> Key {
+    fn list(&self, key: Key, items: &[PageId], per: usize, n: usize) -> Key {
         let per = per.max(1);
         let key = key
             .number(items.len() as u64)
@@ -234,14 +235,19 @@ impl Keys<'_> {
     }
 
     /// The list records of `items`, and how many there are.
-    fn records(&self, key: Key, items: &[usize]) -> Key {
+    fn records(&self, key: Key, items: &[PageId]) -> Key {
         let key = key.number(items.len() as u64);
-        items.iter().fold(key, |k, &i| k.number(self.refs[i]))
+        items
+            .iter()
+            .fold(key, |k, &i| k.number(self.refs[i.index()]))
     }
 
     /// Articles with everything a feed shows of them: the record and the whole body.
-    fn articles<'i>(&self, key: Key, items: impl Iterator<Item = &'i usize>) -> Key {
-        items.fold(key, |k, &i| k.number(self.refs[i]).number(self.bodies[i]))
+    fn articles<'i>(&self, key: Key, items: impl Iterator<Item = &'i PageId>) -> Key {
+        items.fold(key, |k, &i| {
+            k.number(self.refs[i.index()])
+                .number(self.bodies[i.index()])
+        })
     }
 }
 

@@ -28,7 +28,7 @@ use crate::highlight::{self, Highlighter};
 use crate::progress::{self, Observer, Step};
 use crate::site::links::Targets;
 use crate::site::plan::{self, Output, PageJob, Plan, Planned};
-use crate::site::Site;
+use crate::site::{PageId, Site};
 pub use crawl::Crawled;
 pub use memo::Memo;
 pub use scan::Scan;
@@ -224,7 +224,7 @@ pub fn render(
     let paths: Vec<&str> = plan.files.iter().map(|f| f.path.as_str()).collect();
     let quiet = !problems.is_empty() || mode == Mode::ProblemsOnly;
     let sink: &dyn Sink = if quiet { &Discard } else { sink };
-    let all: Vec<usize> = (0..site.pages.len()).collect();
+    let all = PageId::all(&site.pages);
     let sitemap = if config.sitemap {
         feeds::sitemap_urls(site, &plan::sitemap_lists(site))
     } else {
@@ -471,7 +471,7 @@ struct Make<'a> {
     tera: &'a Tera,
     pages: &'a Pages<'a>,
     /// Every article, for the site's feed.
-    all: &'a [usize],
+    all: &'a [PageId],
     sitemap: &'a [feeds::SitemapUrl],
     /// Whether the bytes are wanted; static and content files are not read when not.
     keep: bool,
@@ -562,7 +562,7 @@ fn setup(config: &Config, theme: &Theme, views: &Views) -> Result<(Tera, u64), V
         .iter()
         .map(|s| nav_item(views, s))
         .collect();
-    let all: Vec<usize> = (0..views.site.pages.len()).collect();
+    let all = PageId::all(&views.site.pages);
     let feed: Value = plan::feed_path(config, "", &all)
         .map(|p| config.base_url.url(&p))
         .into();

@@ -6,7 +6,7 @@ use super::views::{extend, map, Views};
 use super::{Bodies, Theme};
 use crate::diagnostic::Diagnostic;
 use crate::site::plan::PageJob as Job;
-use crate::site::{City, Redirect, Site};
+use crate::site::{City, CityId, PageId, Redirect, SectionId, Site, TagId};
 
 pub(super) struct Pages<'a> {
     pub views: &'a Views<'a>,
@@ -53,7 +53,7 @@ impl Pages<'_> {
         let base = &self.views.config.base_url;
         let to = base.permalink(&self.site().pages[r.to].path);
         let mut ctx = Context::new();
-        ctx.insert_value("page", self.refs[r.to].clone());
+        ctx.insert_value("page", self.refs[r.to.index()].clone());
         ctx.insert("to", &to);
         ctx.insert("current_url", &base.url(&r.from));
         ctx.insert("permalink", &base.permalink(&r.from));
@@ -137,10 +137,7 @@ impl Pages<'_> {
             })
             .collect();
         ctx.insert_value("sections", Value::from(sections));
-        let mut cities: Vec<(usize, &City)> = site
-            .cities
-            .iter()
-            .enumerate()
+        let mut cities: Vec<(CityId, &City)> = CityId::each(&site.cities)
             .filter(|(_, c)| c.meta.is_some())
             .collect();
         cities.sort_by_key(|(_, c)| (region_rank(c), c.slug.clone()));
@@ -169,18 +166,18 @@ impl Pages<'_> {
         ctx.insert_value("popular_tags", Value::from(popular));
     }
 
-    fn city_view(&self, i: usize, c: &City) -> Value {
-        self.views.city(c, self.bodies.cities[i].as_ref())
+    fn city_view(&self, i: CityId, c: &City) -> Value {
+        self.views.city(c, self.bodies.cities[i.index()].as_ref())
     }
 
-    fn section(&self, ctx: &mut Context, i: usize, n: usize) -> String {
+    fn section(&self, ctx: &mut Context, i: SectionId, n: usize) -> String {
         ctx.insert_value("section", self.section_view(i));
         let (items, per) = self.section_items(i);
         self.paginate(ctx, items, per, &self.site().sections[i].path, n)
     }
 
     /// What `section.html` gets as `section`.
-    pub fn section_view(&self, i: usize) -> Value {
+    pub fn section_view(&self, i: SectionId) -> Value {
         let s = &self.site().sections[i];
         let v = self.views;
         map(vec![
@@ -190,35 +187,38 @@ impl Pages<'_> {
             ("kind_label", v.strings.kind_label(&s.kind).into()),
             ("description", s.meta.description.clone().into()),
             ("url", v.config.base_url.url(&s.path).into()),
-            ("content", Self::html(self.bodies.sections[i].as_ref())),
+            (
+                "content",
+                Self::html(self.bodies.sections[i.index()].as_ref()),
+            ),
             ("count", s.pages.len().into()),
         ])
     }
 
     /// The articles a section lists, and how many go on one page.
-    pub fn section_items(&self, i: usize) -> (&[usize], usize) {
+    pub fn section_items(&self, i: SectionId) -> (&[PageId], usize) {
         let s = &self.site().sections[i];
         let per = s.meta.paginate_by.unwrap_or(self.views.config.paginate_by);
         (&s.pages, per)
     }
 
-    fn tag(&self, ctx: &mut Context, i: usize, n: usize) -> String {
+    fn tag(&self, ctx: &mut Context, i: TagId, n: usize) -> String {
         ctx.insert_value("tag", self.tag_view(i));
         let (items, per) = self.tag_items(i);
         self.paginate(ctx, items, per, &self.site().tags[i].path, n)
     }
 
     /// What `tag.html` gets as `tag`.
-    pub fn tag_view(&self, i: usize) -> Value {
+    pub fn tag_view(&self, i: TagId) -> Value {
         let t = &self.site().tags[i];
         extend(
             &self.views.tag(t),
-            vec![("content", Self::html(self.bodies.tags[i].as_ref()))],
+            vec![("content", Self::html(self.bodies.tags[i.index()].as_ref()))],
         )
     }
 
     /// The articles a tag lists, and how many go on one page.
-    pub fn tag_items(&self, i: usize) -> (&[usize], usize) {
+    pub fn tag_items(&self, i: TagId) -> (&[PageId], usize) {
         (&self.site().tags[i].pages, self.views.config.paginate_by)
     }
 
@@ -226,7 +226,7 @@ impl Pages<'_> {
     fn paginate(
         &self,
         ctx: &mut Context,
-        items: &[usize],
+        items: &[PageId],
         per: usize,
         base: &str,
         n: usize,
@@ -237,7 +237,7 @@ impl Pages<'_> {
         let url_of = |k: usize| self.views.config.base_url.url(&path_of(k));
         let pages: Vec<Value> = on_page(items, per, n)
             .iter()
-            .map(|&i| self.refs[i].clone())
+            .map(|&i| self.refs[i.index()].clone())
             .collect();
         ctx.insert_value("pages", Value::from(pages));
         let mut previous = 0;
@@ -265,10 +265,10 @@ impl Pages<'_> {
         path_of(n)
     }
 
-    fn page(&self, i: usize) -> Value {
+    fn page(&self, i: PageId) -> Value {
         let site = self.site();
         let p = &site.pages[i];
-        let body = &self.bodies.pages[i];
+        let body = &self.bodies.pages[i.index()];
         let (prev, next) = self.neighbours_of(i);
         let source = p.doc.meta.source.as_ref().map(|s| {
             map(vec![
@@ -277,30 +277,33 @@ impl Pages<'_> {
             ])
         });
         extend(
-            &self.refs[i],
+            &self.refs[i.index()],
             vec![
                 ("content", Value::safe_string(&body.html)),
                 ("toc", Value::from_serializable(&body.toc)),
                 ("source", source.into()),
                 ("extra", Value::from_serializable(&p.doc.meta.extra)),
                 ("char_count", body.char_count.into()),
-                ("prev", prev.map(|k| self.refs[k].clone()).into()),
-                ("next", next.map(|k| self.refs[k].clone()).into()),
+                ("prev", prev.map(|k| self.refs[k.index()].clone()).into()),
+                ("next", next.map(|k| self.refs[k.index()].clone()).into()),
             ],
         )
     }
 
     /// What `city.html` gets as `city`.
-    pub fn city_page_view(&self, i: usize) -> Value {
+    pub fn city_page_view(&self, i: CityId) -> Value {
         let c = &self.site().cities[i];
         extend(
             &self.city_view(i, c),
-            vec![("content", Self::html(self.bodies.cities[i].as_ref()))],
+            vec![(
+                "content",
+                Self::html(self.bodies.cities[i.index()].as_ref()),
+            )],
         )
     }
 
     /// The older and the newer article beside article `i` in its section.
-    pub fn neighbours_of(&self, i: usize) -> (Option<usize>, Option<usize>) {
+    pub fn neighbours_of(&self, i: PageId) -> (Option<PageId>, Option<PageId>) {
         let site = self.site();
         match site.pages[i].section {
             Some(s) => neighbours(&site.sections[s].pages, i),
@@ -308,7 +311,7 @@ impl Pages<'_> {
         }
     }
 
-    fn city(&self, ctx: &mut Context, i: usize) -> String {
+    fn city(&self, ctx: &mut Context, i: CityId) -> String {
         let site = self.site();
         let c = &site.cities[i];
         ctx.insert_value("city", self.city_page_view(i));
@@ -335,7 +338,7 @@ impl Pages<'_> {
                     .pages
                     .iter()
                     .filter(|&&p| site.pages[p].kind == *kind)
-                    .map(|&p| self.refs[p].clone())
+                    .map(|&p| self.refs[p.index()].clone())
                     .collect();
                 map(vec![
                     ("kind", (*kind).into()),
@@ -352,7 +355,7 @@ impl Pages<'_> {
     fn regions(&self) -> Value {
         let site = self.site();
         let other = self.views.strings.region_other.clone();
-        let mut order: Vec<(usize, &City)> = site.cities.iter().enumerate().collect();
+        let mut order: Vec<(CityId, &City)> = CityId::each(&site.cities).collect();
         order.sort_by_key(|(_, c)| (region_rank(c), c.slug.clone()));
         let mut regions: Vec<(String, Provinces)> = Vec::new();
         for (i, c) in order {
@@ -392,21 +395,21 @@ impl Pages<'_> {
 }
 
 /// The items on page `n` (from 1) of a list of `per` (at least 1) a page.
-pub(super) fn on_page(items: &[usize], per: usize, n: usize) -> &[usize] {
+pub(super) fn on_page(items: &[PageId], per: usize, n: usize) -> &[PageId] {
     let rest = items.get((n - 1) * per..).unwrap_or_default();
     &rest[..rest.len().min(per)]
 }
 
-/// The older and the newer article beside page `i` in a newest-first list.
 /// The page numbers a paginator shows: the first, the last and two on each side of the
 /// current one, so that a list of any length costs each of its pages the same few links.
 fn page_window(current: usize, total: usize) -> impl Iterator<Item = usize> {
     (1..=total).filter(move |&k| k == 1 || k == total || k.abs_diff(current) <= 2)
 }
 
-/// Lists of pages hold page indexes in ascending order (pages are numbered newest first),
-/// so a binary search finds a page's place.
-fn neighbours(list: &[usize], i: usize) -> (Option<usize>, Option<usize>) {
+/// The older and the newer article beside page `i` in a newest-first list. Lists of pages
+/// hold page ids in ascending order (pages are numbered newest first), so a binary search
+/// finds a page's place.
+fn neighbours(list: &[PageId], i: PageId) -> (Option<PageId>, Option<PageId>) {
     match list.binary_search(&i).ok() {
         Some(k) => (list.get(k + 1).copied(), k.checked_sub(1).map(|j| list[j])),
         None => (None, None),

@@ -8,7 +8,7 @@ use tera::Value;
 use crate::config::Config;
 use crate::content::markdown::Rendered;
 use crate::content::{Date, Pilot};
-use crate::site::{City, Page, Section, Site, Term};
+use crate::site::{City, Page, PageId, Section, Site, Term};
 
 /// The UI strings and the formats the engine itself reads from them.
 pub struct Strings {
@@ -263,7 +263,7 @@ impl<'a> Views<'a> {
         })
     }
 
-    fn feed_url(&self, list_path: &str, pages: &[usize]) -> Option<String> {
+    fn feed_url(&self, list_path: &str, pages: &[PageId]) -> Option<String> {
         crate::site::plan::feed_path(self.config, list_path, pages)
             .map(|p| self.config.base_url.url(&p))
     }

@@ -17,6 +17,62 @@ use crate::text::yaml as front_matter;
 /// Site paths are relative to the base URL and end with `/` for pages: `pilots/changsha/`.
 pub type SitePath = String;
 
+/// A typed place in one of the site's lists, so that an article's id cannot pick a tag.
+macro_rules! id {
+    ($(#[$doc:meta])* $id:ident in $item:ty) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $id(usize);
+
+        impl $id {
+            /// Each of `items` with its id, in order.
+            pub fn each(items: &[$item]) -> impl DoubleEndedIterator<Item = ($id, &$item)> {
+                items.iter().enumerate().map(|(i, item)| ($id(i), item))
+            }
+
+            /// The ids of all of `items`, in order.
+            pub fn all(items: &[$item]) -> Vec<$id> {
+                (0..items.len()).map($id).collect()
+            }
+
+            /// The place in the list, for what is kept beside it in the same order.
+            pub fn index(self) -> usize {
+                self.0
+            }
+        }
+
+        impl std::ops::Index<$id> for Vec<$item> {
+            type Output = $item;
+            fn index(&self, id: $id) -> &$item {
+                &self[id.0]
+            }
+        }
+
+        impl std::ops::IndexMut<$id> for Vec<$item> {
+            fn index_mut(&mut self, id: $id) -> &mut $item {
+                &mut self[id.0]
+            }
+        }
+    };
+}
+
+id!(
+    /// An article or root page: its place in [`Site::pages`].
+    PageId in Page
+);
+id!(
+    /// A section: its place in [`Site::sections`].
+    SectionId in Section
+);
+id!(
+    /// A tag: its place in [`Site::tags`].
+    TagId in Term
+);
+id!(
+    /// A city: its place in [`Site::cities`].
+    CityId in City
+);
+
 #[derive(Debug)]
 pub struct Site {
     pub home: Option<Doc<HomeMeta>>,
@@ -66,8 +122,7 @@ pub enum Unpublished {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Redirect {
     pub from: SitePath,
-    /// Index into `Site::pages`.
-    pub to: usize,
+    pub to: PageId,
 }
 
 impl Redirect {
@@ -85,11 +140,11 @@ impl Redirect {
 pub struct Page {
     pub doc: Doc<ArticleMeta>,
     pub path: SitePath,
-    /// Index into `Site::sections`; none for pages at the content root.
-    pub section: Option<usize>,
+    /// None for pages at the content root.
+    pub section: Option<SectionId>,
     pub kind: String,
-    pub tags: Vec<usize>,
-    pub cities: Vec<usize>,
+    pub tags: Vec<TagId>,
+    pub cities: Vec<CityId>,
 }
 
 #[derive(Debug)]
@@ -99,8 +154,8 @@ pub struct Section {
     pub kind: String,
     pub meta: SectionMeta,
     pub intro: Option<SourceFile>,
-    /// Indexes into `Site::pages`, newest first.
-    pub pages: Vec<usize>,
+    /// Newest first.
+    pub pages: Vec<PageId>,
 }
 
 #[derive(Debug)]
@@ -110,7 +165,7 @@ pub struct Term {
     pub path: SitePath,
     pub description: Option<String>,
     pub profile: Option<SourceFile>,
-    pub pages: Vec<usize>,
+    pub pages: Vec<PageId>,
 }
 
 #[derive(Debug)]
@@ -120,7 +175,7 @@ pub struct City {
     pub path: SitePath,
     pub meta: Option<CityMeta>,
     pub profile: Option<SourceFile>,
-    pub pages: Vec<usize>,
+    pub pages: Vec<PageId>,
 }
 
 /// Folder names with a built-in kind.
@@ -179,11 +234,12 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
 
     let mut pages = Vec::with_capacity(articles.len());
     for doc in articles {
-        let index = pages.len();
+        let index = PageId(pages.len());
         let section = doc
             .file
             .top_folder()
-            .and_then(|f| sections.iter().position(|s| s.key == f));
+            .and_then(|f| sections.iter().position(|s| s.key == f))
+            .map(SectionId);
         let slug = doc
             .meta
             .slug
@@ -331,7 +387,7 @@ impl Taxonomy {
 /// A city or tag as articles name it, and the profile that gives it that name, if one does.
 struct Named<'a> {
     name: &'a str,
-    pages: &'a [usize],
+    pages: &'a [PageId],
     profile: Option<&'a SourceFile>,
 }
 
@@ -409,7 +465,7 @@ fn build_sections(
 /// Tags (or any named terms): profiles first, then every name articles use.
 struct Terms {
     terms: Vec<Term>,
-    by_name: HashMap<String, usize>,
+    by_name: HashMap<String, TagId>,
     /// Who first claimed each slug, to name both when two names share one.
     slug_owner: BTreeMap<String, (String, PathBuf)>,
     problems: Vec<Diagnostic>,
@@ -435,7 +491,7 @@ impl Terms {
             if !t.claim_slug(&slug, &name, &file.path) {
                 continue;
             }
-            t.by_name.insert(name.clone(), t.terms.len());
+            t.by_name.insert(name.clone(), TagId(t.terms.len()));
             let path = slug.clone();
             t.terms.push(Term {
                 name,
@@ -470,7 +526,7 @@ impl Terms {
     }
 
     /// Records that page `index` uses the term `name`; returns the term's index.
-    fn use_term(&mut self, name: &str, index: usize, file: &SourceFile) -> usize {
+    fn use_term(&mut self, name: &str, index: PageId, file: &SourceFile) -> TagId {
         if let Some(&i) = self.by_name.get(name) {
             self.terms[i].pages.push(index);
             return i;
@@ -482,7 +538,7 @@ impl Terms {
             slug
         };
         self.claim_slug(&slug, name, &file.path);
-        let i = self.terms.len();
+        let i = TagId(self.terms.len());
         self.by_name.insert(name.to_string(), i);
         let path = slug.clone();
         self.terms.push(Term {
@@ -511,7 +567,7 @@ impl Terms {
 /// Cities: profiles by name, and cities articles name without a profile.
 struct CityTerms {
     cities: Vec<City>,
-    by_name: HashMap<String, usize>,
+    by_name: HashMap<String, CityId>,
     problems: Vec<Diagnostic>,
 }
 
@@ -528,7 +584,7 @@ impl CityTerms {
                 .slug
                 .clone()
                 .unwrap_or_else(|| slug::from_file_stem(d.file.stem()));
-            let index = c.cities.len();
+            let index = CityId(c.cities.len());
             c.claim_name(&d.meta.name, "name", index, &d.file);
             for other in &d.meta.other_names {
                 c.claim_name(other, "other_names", index, &d.file);
@@ -547,7 +603,7 @@ impl CityTerms {
 
     /// Gives `name`, written under `key` of the profile `file`, to the city `index`. A name
     /// that another profile gives already is an error naming both files.
-    fn claim_name(&mut self, name: &str, key: &str, index: usize, file: &SourceFile) {
+    fn claim_name(&mut self, name: &str, key: &str, index: CityId, file: &SourceFile) {
         match self.by_name.get(name) {
             None => {
                 self.by_name.insert(name.to_string(), index);
@@ -561,7 +617,7 @@ impl CityTerms {
         }
     }
 
-    fn use_city(&mut self, name: &str, index: usize, file: &SourceFile) -> usize {
+    fn use_city(&mut self, name: &str, index: PageId, file: &SourceFile) -> CityId {
         if let Some(&i) = self.by_name.get(name) {
             let pages = &mut self.cities[i].pages;
             // An article may name one city twice: by its name and by another.
@@ -574,7 +630,7 @@ impl CityTerms {
         if slug.is_empty() {
             self.problems.push(unusable_name(file, "cities", name));
         }
-        let i = self.cities.len();
+        let i = CityId(self.cities.len());
         self.by_name.insert(name.to_string(), i);
         let path = format!("cities/{slug}/");
         self.cities.push(City {
@@ -647,7 +703,7 @@ pub fn alias_path(alias: &str) -> Result<SitePath, String> {
 /// The redirect pages of every alias, in page order.
 fn redirects(pages: &[Page]) -> Vec<Redirect> {
     let mut out = Vec::new();
-    for (to, p) in pages.iter().enumerate() {
+    for (to, p) in PageId::each(pages) {
         for alias in &p.doc.meta.aliases {
             if let Ok(from) = alias_path(alias) {
                 out.push(Redirect { from, to });

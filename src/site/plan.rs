@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::{at_key, Site};
+use super::{at_key, CityId, PageId, SectionId, Site, TagId};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Problem};
 
@@ -18,13 +18,13 @@ use crate::diagnostic::{Diagnostic, Problem};
 pub enum PageJob {
     Home,
     /// A section's list: section, page number (from 1).
-    Section(usize, usize),
-    Article(usize),
+    Section(SectionId, usize),
+    Article(PageId),
     Tags,
     /// A tag's list: tag, page number (from 1).
-    Tag(usize, usize),
+    Tag(TagId, usize),
     Cities,
-    City(usize),
+    City(CityId),
     NotFound,
 }
 
@@ -32,8 +32,8 @@ pub enum PageJob {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FeedOf {
     Site,
-    Tag(usize),
-    City(usize),
+    Tag(TagId),
+    City(CityId),
 }
 
 /// Which sitemap file: the only one, or past [`SITEMAP_LIMIT`] URLs an index and its parts.
@@ -148,14 +148,14 @@ pub fn page_count(items: usize, per: usize) -> usize {
 }
 
 /// The feed path of a list, if it has any articles to show.
-pub fn feed_path(config: &Config, list_path: &str, pages: &[usize]) -> Option<String> {
+pub fn feed_path(config: &Config, list_path: &str, pages: &[PageId]) -> Option<String> {
     (config.feed_limit > 0 && !pages.is_empty()).then(|| format!("{list_path}{SITE_FEED}"))
 }
 
 /// The lists of the sitemap (first pages only) with the articles they show, then every
 /// article: (site path, articles that make its last change).
-pub fn sitemap_lists(site: &Site) -> Vec<(String, Vec<usize>)> {
-    let all: Vec<usize> = (0..site.pages.len()).collect();
+pub fn sitemap_lists(site: &Site) -> Vec<(String, Vec<PageId>)> {
+    let all = PageId::all(&site.pages);
     let mut lists = vec![
         (String::new(), all.clone()),
         ("tags/".to_string(), all.clone()),
@@ -198,7 +198,7 @@ impl Planner<'_> {
         self.fixed_pages();
         self.section_pages();
         self.term_pages();
-        for (i, p) in self.site.pages.iter().enumerate() {
+        for (i, p) in PageId::each(&self.site.pages) {
             let owner = Owner::file(p.doc.file.path.clone()).called("page");
             self.page(&p.path, PageJob::Article(i), owner);
         }
@@ -221,7 +221,7 @@ impl Planner<'_> {
     fn section_pages(&mut self) {
         let (site, config) = (self.site, self.config);
         let content = config.display_path(&config.content_dir);
-        for (i, s) in site.sections.iter().enumerate() {
+        for (i, s) in SectionId::each(&site.sections) {
             let intro = s.intro.as_ref().map(|f| f.path.clone());
             let per = s.meta.paginate_by.unwrap_or(config.paginate_by);
             for n in 1..=page_count(s.pages.len(), per) {
@@ -235,12 +235,7 @@ impl Planner<'_> {
     /// they are reported where they are used.
     fn term_pages(&mut self) {
         let (site, per) = (self.site, self.config.paginate_by);
-        for (i, t) in site
-            .tags
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| !t.slug.is_empty())
-        {
+        for (i, t) in TagId::each(&site.tags).filter(|(_, t)| !t.slug.is_empty()) {
             let source = t.profile.as_ref().map(|f| f.path.clone());
             let fallback = first_user(site, &t.pages);
             for n in 1..=page_count(t.pages.len(), per) {
@@ -248,12 +243,7 @@ impl Planner<'_> {
                 self.page(&paged(&t.path, n), PageJob::Tag(i, n), owner);
             }
         }
-        for (i, c) in site
-            .cities
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| !c.slug.is_empty())
-        {
+        for (i, c) in CityId::each(&site.cities).filter(|(_, c)| !c.slug.is_empty()) {
             let source = c.profile.as_ref().map(|f| f.path.clone());
             let owner = Owner::source("city page", source, &first_user(site, &c.pages));
             self.page(&c.path, PageJob::City(i), owner);
@@ -262,14 +252,13 @@ impl Planner<'_> {
 
     fn feeds(&mut self) {
         let (site, config) = (self.site, self.config);
-        let all: Vec<usize> = (0..site.pages.len()).collect();
-        if let Some(path) = feed_path(config, "", &all) {
+        if let Some(path) = feed_path(config, "", &PageId::all(&site.pages)) {
             self.add(path, Output::Feed(FeedOf::Site), Owner::generated());
         }
-        let tags = (site.tags.iter().enumerate())
-            .map(|(i, t)| (FeedOf::Tag(i), &t.slug, &t.path, &t.pages));
-        let cities = (site.cities.iter().enumerate())
-            .map(|(i, c)| (FeedOf::City(i), &c.slug, &c.path, &c.pages));
+        let tags =
+            TagId::each(&site.tags).map(|(i, t)| (FeedOf::Tag(i), &t.slug, &t.path, &t.pages));
+        let cities =
+            CityId::each(&site.cities).map(|(i, c)| (FeedOf::City(i), &c.slug, &c.path, &c.pages));
         for (of, slug, list, pages) in tags.chain(cities) {
             if slug.is_empty() {
                 continue;
@@ -316,7 +305,7 @@ impl Planner<'_> {
     }
 }
 
-fn first_user(site: &Site, pages: &[usize]) -> PathBuf {
+fn first_user(site: &Site, pages: &[PageId]) -> PathBuf {
     pages
         .first()
         .map(|&i| site.pages[i].doc.file.path.clone())
@@ -332,8 +321,8 @@ struct Owner {
     source: Option<PathBuf>,
     /// How to name it when no file makes it.
     label: Option<String>,
-    /// For an alias: the page (index into `Site::pages`) whose `aliases:` line to point at.
-    alias_of: Option<usize>,
+    /// For an alias: the page whose `aliases:` line to point at.
+    alias_of: Option<PageId>,
 }
 
 impl Owner {
@@ -369,7 +358,7 @@ impl Owner {
         }
     }
 
-    fn alias(page: usize) -> Owner {
+    fn alias(page: PageId) -> Owner {
         Owner {
             what: "alias".into(),
             source: None,
