@@ -106,12 +106,14 @@ pub fn render_into(
 
 /// What one build leaves for the next, so that `serve` re-runs only what an edit touched:
 /// each source as read (while the file is unchanged), each article's Markdown body (while
-/// its file and everything its links resolve against are), and what made each file of the
-/// last good build. A default `Memo` remembers nothing: the next build is a full one.
+/// its file and everything its links resolve against are), what made each file of the last
+/// good build, and that build's resolved site and plan (reused while an edit changes only
+/// article bodies). A default `Memo` remembers nothing: the next build is a full one.
 #[derive(Default)]
 pub struct Memo {
     sources: content::Cache,
     render: render::Memo,
+    last: Option<Resolved>,
 }
 
 impl Memo {
@@ -119,6 +121,65 @@ impl Memo {
     pub fn planned(&self) -> &[String] {
         self.render.planned()
     }
+
+    /// The last good build's site and plan, with the bodies of the articles edited since
+    /// put in, when nothing else changed: the same config (today's date included), the same
+    /// static files, and no source but article bodies (see [`content::Cache::body_edits`]).
+    /// Also the problems (warnings) loading and resolving found then, which such an edit
+    /// cannot change.
+    fn patched(
+        &mut self,
+        config: &Config,
+        theme: &render::theme::Theme,
+    ) -> Option<(site::Site, site::plan::Plan, Vec<Diagnostic>)> {
+        let last = self.last.take()?;
+        let same = last.config == format!("{config:?}") && last.statics == statics(config, theme);
+        let edits = same.then(|| self.sources.body_edits(config)).flatten();
+        let Some(edits) = edits else {
+            drop_in_background(last);
+            return None;
+        };
+        let mut site = last.site;
+        for doc in edits {
+            // An unpublished article (a draft) has no page: it stays unpublished.
+            let page = site
+                .pages
+                .iter_mut()
+                .find(|p| p.doc.file.rel == doc.file.rel);
+            if let Some(page) = page {
+                page.doc = doc;
+            }
+        }
+        Some((site, last.plan, last.problems))
+    }
+}
+
+/// A good build's site and plan, and what they were made from.
+struct Resolved {
+    /// The config, as `Debug` shows all of it.
+    config: String,
+    statics: Vec<(String, Option<std::path::PathBuf>)>,
+    site: site::Site,
+    plan: site::plan::Plan,
+    /// The problems (warnings) of the load and resolve stages.
+    problems: Vec<Diagnostic>,
+}
+
+/// The theme's static files by output path, with the file each comes from (none for the
+/// built-in theme's).
+fn statics(
+    config: &Config,
+    theme: &render::theme::Theme,
+) -> Vec<(String, Option<std::path::PathBuf>)> {
+    let source = |file: &render::theme::StaticFile| match file {
+        render::theme::StaticFile::Disk(src) => Some(config.display_path(src)),
+        render::theme::StaticFile::Embedded(_) => None,
+    };
+    theme
+        .statics
+        .iter()
+        .map(|(path, file)| (path.clone(), source(file)))
+        .collect()
 }
 
 /// [`render_into`], handing `sink` only the files whose inputs changed since the last good
@@ -143,17 +204,16 @@ fn render_memo(
     let Some(produced) = checked.produced else {
         return Err(Error::Site(checked.problems));
     };
-    let site = checked.site;
     let report = Report {
-        articles: site.pages.len(),
+        articles: checked.counts.articles,
         pages: produced.pages.len(),
         files: produced.files,
-        tags: site.tags.len(),
-        cities: site.cities.len(),
+        tags: checked.counts.tags,
+        cities: checked.counts.cities,
         warnings: checked.problems,
         stages,
     };
-    drop_in_background((site, produced));
+    drop_in_background(produced);
     Ok(report)
 }
 
@@ -166,11 +226,19 @@ pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
 
 /// A site taken through every stage but the write, and all it had to say.
 pub struct Checked {
-    pub site: site::Site,
+    pub counts: Counts,
     /// What was rendered; none when any problem is an error.
     pub produced: Option<render::Produced>,
     /// Errors and warnings, sorted by file and position.
     pub problems: Vec<Diagnostic>,
+}
+
+/// How many articles (published ones), tags and cities a site has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub articles: usize,
+    pub tags: usize,
+    pub cities: usize,
 }
 
 /// Loads, resolves and renders without writing, going as far as the problems allow so that
@@ -179,7 +247,7 @@ pub fn validate(config: &Config, stages: &mut Stages) -> Result<Checked, Error> 
     run(config, stages, &render::Discard, &Unobserved, None)
 }
 
-/// Loads, resolves and renders into `sink`.
+/// Loads, resolves and renders into `sink`; with a memo, from what the last build left.
 fn run(
     config: &Config,
     stages: &mut Stages,
@@ -187,52 +255,39 @@ fn run(
     observer: &dyn Observer,
     mut memo: Option<&mut Memo>,
 ) -> Result<Checked, Error> {
-    let (content, mut problems) = timed(&mut stages.load, || {
-        let cache = memo.as_deref_mut().map(|m| &mut m.sources);
-        content::load_cached(config, observer, cache)
-    });
-    let (site, mut resolved) = timed(&mut stages.resolve, || site::resolve(config, content));
-    problems.append(&mut resolved);
-    let theme = match render::theme::load(config) {
-        Ok(theme) => theme,
-        Err(mut p) => {
-            problems.append(&mut p);
-            diagnostic::sort(&mut problems);
-            return Err(Error::Site(problems));
+    let theme = render::theme::load(config);
+    let patched = match (&theme, memo.as_deref_mut()) {
+        (Ok(theme), Some(memo)) => timed(&mut stages.load, || memo.patched(config, theme)),
+        _ => None,
+    };
+    let (mut site, plan, theme, mut problems) = match patched {
+        Some((site, plan, problems)) => (site, plan, theme.map_err(Error::Site)?, problems),
+        None => {
+            let cache = memo.as_deref_mut().map(|m| &mut m.sources);
+            resolve_and_plan(config, stages, observer, cache, theme)?
         }
     };
-    let statics = theme.statics.iter().map(|(path, file)| {
-        let source = match file {
-            render::theme::StaticFile::Disk(src) => Some(config.display_path(src)),
-            render::theme::StaticFile::Embedded(_) => None,
-        };
-        (path.as_str(), source)
-    });
-    // The plan is the last step of the resolve stage.
-    let mut planning = Duration::ZERO;
-    let (plan, mut clashes) = timed(&mut planning, || {
-        site::plan::Plan::new(config, &site, statics)
-    });
-    stages.resolve += planning;
-    problems.append(&mut clashes);
+    let resolved = memo.is_some().then(|| problems.clone());
     let mode = if problems.iter().any(Diagnostic::is_error) {
         render::Mode::ProblemsOnly
     } else {
         render::Mode::Publish
     };
-    let mut site = site;
     let rendered = timed(&mut stages.render, || {
-        let mut memo = memo.map(|m| &mut m.render);
-        let prepared = render::prepare(config, &site, &plan, observer, memo.as_deref_mut());
-        // Every diagnostic that quotes a source has been made: the texts can go.
-        site.forget_sources();
+        let mut render_memo = memo.as_deref_mut().map(|m| &mut m.render);
+        let prepared = render::prepare(config, &site, &plan, observer, render_memo.as_deref_mut());
+        if render_memo.is_none() {
+            // Every diagnostic that quotes a source has been made: the texts can go. (A memo
+            // shares them with its source cache: they cost nothing more there.)
+            site.forget_sources();
+        }
         let inputs = render::Inputs {
             config,
             theme: &theme,
             site: &site,
             plan: &plan,
         };
-        render::render(&inputs, prepared, sink, mode, observer, memo)
+        render::render(&inputs, prepared, sink, mode, observer, render_memo)
     });
     let produced = match rendered {
         Ok(mut p) => {
@@ -246,11 +301,71 @@ fn run(
     };
     diagnostic::sort(&mut problems);
     let produced = produced.filter(|_| !problems.iter().any(Diagnostic::is_error));
+    let counts = Counts {
+        articles: site.pages.len(),
+        tags: site.tags.len(),
+        cities: site.cities.len(),
+    };
+    match (memo, resolved, &produced) {
+        (Some(memo), Some(problems), Some(_)) => {
+            memo.last = Some(Resolved {
+                config: format!("{config:?}"),
+                statics: statics(config, &theme),
+                site,
+                plan,
+                problems,
+            });
+        }
+        _ => drop_in_background((site, plan)),
+    }
     Ok(Checked {
-        site,
+        counts,
         produced,
         problems,
     })
+}
+
+/// The load and resolve stages, and the plan: the site from its sources.
+fn resolve_and_plan(
+    config: &Config,
+    stages: &mut Stages,
+    observer: &dyn Observer,
+    cache: Option<&mut content::Cache>,
+    theme: Result<render::theme::Theme, Vec<Diagnostic>>,
+) -> Result<
+    (
+        site::Site,
+        site::plan::Plan,
+        render::theme::Theme,
+        Vec<Diagnostic>,
+    ),
+    Error,
+> {
+    let (content, mut problems) = timed(&mut stages.load, || {
+        content::load_cached(config, observer, cache)
+    });
+    let (site, mut resolved) = timed(&mut stages.resolve, || site::resolve(config, content));
+    problems.append(&mut resolved);
+    let theme = match theme {
+        Ok(theme) => theme,
+        Err(mut p) => {
+            problems.append(&mut p);
+            diagnostic::sort(&mut problems);
+            return Err(Error::Site(problems));
+        }
+    };
+    // The plan is the last step of the resolve stage.
+    let mut planning = Duration::ZERO;
+    let statics = statics(config, &theme);
+    let (plan, mut clashes) = timed(&mut planning, || {
+        let statics = statics
+            .iter()
+            .map(|(path, src)| (path.as_str(), src.clone()));
+        site::plan::Plan::new(config, &site, statics)
+    });
+    stages.resolve += planning;
+    problems.append(&mut clashes);
+    Ok((site, plan, theme, problems))
 }
 
 fn timed<T>(slot: &mut Duration, f: impl FnOnce() -> T) -> T {

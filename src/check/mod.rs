@@ -117,7 +117,7 @@ pub fn check(config: &Config, options: &CheckOptions) -> Result<CheckReport, Err
     Ok(CheckReport {
         problems: checked.problems,
         external,
-        articles: checked.site.pages.len(),
+        articles: checked.counts.articles,
         pages,
     })
 }

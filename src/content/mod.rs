@@ -253,6 +253,67 @@ impl Cache {
     }
 }
 
+impl Cache {
+    /// The articles whose Markdown body alone changed since the cache last saw them, read
+    /// again: no file came or went, every other file keeps its stamp, and each changed file
+    /// is an article that still parses, with its front matter unchanged to the byte (so
+    /// that nothing the resolve stage made of it, messages included, can differ). None
+    /// otherwise; the cache is then as it was, for a full load.
+    pub fn body_edits(&mut self, config: &Config) -> Option<Vec<Doc<ArticleMeta>>> {
+        use rayon::prelude::*;
+        let (files, problems) = walk(config);
+        let same_files = problems.is_empty()
+            && files.len() == self.files.len()
+            && files.iter().all(|f| self.files.contains_key(f));
+        if !same_files {
+            return None;
+        }
+        let read_at = SystemTime::now();
+        let changed: Vec<(&String, Stamp)> = files
+            .par_iter()
+            .filter_map(|rel| {
+                let now = Stamp::of(&config.content_dir.join(rel));
+                let (then, at, _) = &self.files[rel];
+                (now != Some(*then) || then.racy(*at)).then_some((rel, now?))
+            })
+            .collect();
+        let mut reread = Vec::with_capacity(changed.len());
+        let mut edits = Vec::new();
+        for (rel, stamp) in changed {
+            // A file that no longer parses is for a full load to report.
+            let new = parse_file(config, rel).ok()?;
+            let Some((_, _, Ok(old))) = self.files.get(rel) else {
+                return None;
+            };
+            // Read again for a racy stamp, a file may be unchanged: not an edit. (Assets
+            // are copied again by every build.)
+            if old.text() != new.text() {
+                match (old, &new) {
+                    (Parsed::Article(o), Parsed::Article(n))
+                        if front_matter_text(o) == front_matter_text(n) =>
+                    {
+                        edits.push(n.clone());
+                    }
+                    _ => return None,
+                }
+            }
+            reread.push((rel.clone(), stamp, new));
+        }
+        for (rel, stamp, parsed) in reread {
+            self.files.insert(rel, (stamp, read_at, Ok(parsed)));
+        }
+        Some(edits)
+    }
+}
+
+/// An article's text before its Markdown body.
+fn front_matter_text(doc: &Doc<ArticleMeta>) -> &str {
+    doc.file
+        .text
+        .get(..doc.file.body_offset)
+        .unwrap_or_default()
+}
+
 /// Every file under `content/`, as paths inside it, in a stable order; hidden files skipped.
 fn walk(config: &Config) -> (Vec<String>, Vec<Diagnostic>) {
     let mut files = Vec::new();
@@ -319,6 +380,18 @@ enum Parsed {
 }
 
 impl Parsed {
+    /// The source's text; none for an asset.
+    fn text(&self) -> Option<&str> {
+        match self {
+            Parsed::Home(d) => Some(&d.file.text),
+            Parsed::Section(_, d) => Some(&d.file.text),
+            Parsed::Article(d) => Some(&d.file.text),
+            Parsed::City(d) => Some(&d.file.text),
+            Parsed::Tag(d) => Some(&d.file.text),
+            Parsed::Asset(_) => None,
+        }
+    }
+
     fn add_to(self, c: &mut Content) {
         match self {
             Parsed::Home(d) => c.home = Some(d),

@@ -197,11 +197,11 @@ struct Served {
 }
 
 impl Served {
-    /// Builds again; the served files, or the number of errors.
-    fn rebuild(&mut self, config: &Config) -> Result<BTreeMap<String, Vec<u8>>, usize> {
+    /// Builds again; the served files and the warnings, or the number of errors.
+    fn rebuild(&mut self, config: &Config) -> Result<Built, usize> {
         let memory = Memory::default();
         match tradekb::render_again(config, &memory, &Unobserved, &mut self.memo) {
-            Ok(_) => {
+            Ok(report) => {
                 let made: BTreeMap<String, Vec<u8>> = memory.into_files().into_iter().collect();
                 let mut next = BTreeMap::new();
                 for path in self.memo.planned() {
@@ -212,7 +212,7 @@ impl Served {
                     next.insert(path.clone(), bytes.clone());
                 }
                 self.files = next.clone();
-                Ok(next)
+                Ok((next, warnings(&report)))
             }
             Err(e) => Err(errors(e)),
         }
@@ -226,10 +226,17 @@ fn errors(e: tradekb::Error) -> usize {
     }
 }
 
-fn full_build(config: &Config) -> Result<BTreeMap<String, Vec<u8>>, usize> {
+/// The files of a build and its warnings, as the terminal shows them.
+type Built = (BTreeMap<String, Vec<u8>>, Vec<String>);
+
+fn warnings(report: &tradekb::Report) -> Vec<String> {
+    report.warnings.iter().map(|d| d.to_string()).collect()
+}
+
+fn full_build(config: &Config) -> Result<Built, usize> {
     let memory = Memory::default();
     match tradekb::render_into(config, &memory, &Unobserved) {
-        Ok(_) => Ok(memory.into_files().into_iter().collect()),
+        Ok(report) => Ok((memory.into_files().into_iter().collect(), warnings(&report))),
         Err(e) => Err(errors(e)),
     }
 }
@@ -268,7 +275,8 @@ proptest! {
             let kept = served.rebuild(&config);
             let full = full_build(&config);
             match (&kept, &full) {
-                (Ok(kept), Ok(full)) => {
+                (Ok((kept, kept_warnings)), Ok((full, full_warnings))) => {
+                    prop_assert_eq!(kept_warnings, full_warnings, "after edit {} ({:?}): warnings", step, edit);
                     let differ: Vec<&String> = full
                         .iter()
                         .filter(|(p, b)| kept.get(*p) != Some(*b))
@@ -370,11 +378,11 @@ fn a_trusted_source_edited_to_the_same_length_is_read_again() {
     assert_ne!(edited, text);
     fs::write(&path, edited).unwrap();
     let page = "policies/changsha-customs-reply/index.html";
-    let now = served.rebuild(&config).unwrap();
+    let (now, _) = served.rebuild(&config).unwrap();
     let now = String::from_utf8_lossy(&now[page]).into_owned();
     assert!(now.contains("复信"), "the edit is served");
     assert_eq!(
-        Some(&full_build(&config).unwrap()[page]),
+        Some(&full_build(&config).unwrap().0[page]),
         served.files.get(page)
     );
 }
