@@ -260,6 +260,7 @@ fn run(
         (Ok(theme), Some(memo)) => timed(&mut stages.load, || memo.patched(config, theme)),
         _ => None,
     };
+    let same_site = patched.is_some();
     let (mut site, plan, theme, mut problems) = match patched {
         Some((site, plan, problems)) => (site, plan, theme.map_err(Error::Site)?, problems),
         None => {
@@ -286,6 +287,7 @@ fn run(
             theme: &theme,
             site: &site,
             plan: &plan,
+            same_site,
         };
         render::render(&inputs, prepared, sink, mode, observer, render_memo)
     });

@@ -27,6 +27,9 @@ pub struct SourceFile {
     pub rel: String,
     /// Shared: a source kept between builds (`serve`) is not copied into each.
     pub text: std::sync::Arc<String>,
+    /// A hash of the whole text as read (kept when the text is forgotten): `serve` tells an
+    /// edited source from an unchanged one by it without hashing every text again.
+    pub digest: u64,
     /// Byte offset and 1-based line where the Markdown body starts.
     pub body_offset: usize,
     pub body_line: usize,
@@ -428,6 +431,7 @@ fn parse_file(config: &Config, rel: &str) -> Result<Parsed, Vec<Diagnostic>> {
     let file = SourceFile {
         path: display,
         rel: rel.to_string(),
+        digest: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
         text: std::sync::Arc::new(text),
         body_offset,
         body_line,

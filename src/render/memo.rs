@@ -45,6 +45,10 @@ pub struct Memo {
     pub(super) refs: HashMap<u64, (Value, u64)>,
     /// The keys of the list records the last build used.
     ref_keys: Vec<u64>,
+    /// Which files of the last good build read which article.
+    readers: Option<Readers>,
+    /// This build's, until it turns out good.
+    next_readers: Option<Readers>,
 }
 
 impl Memo {
@@ -76,11 +80,23 @@ impl Memo {
         good: Option<(HashMap<String, Kept>, &[&str])>,
     ) {
         self.take_back(body_keys, bodies, good.is_some());
+        let next_readers = self.next_readers.take();
         if let Some((kept, planned)) = good {
             self.settle();
-            self.files = kept;
-            self.planned = planned.iter().map(|p| p.to_string()).collect();
+            self.readers = next_readers;
+            let planned = planned.iter().map(|p| p.to_string()).collect();
+            let old = (
+                std::mem::replace(&mut self.files, kept),
+                std::mem::replace(&mut self.planned, planned),
+            );
+            crate::drop_in_background(old);
         }
+    }
+
+    /// Takes back the list records a build used (see [`page_refs`]).
+    pub(super) fn give_back_refs(&mut self, refs: Vec<Value>, hashes: &[u64]) {
+        let records = refs.into_iter().zip(hashes.iter().copied());
+        self.refs.extend(self.ref_keys.iter().copied().zip(records));
     }
 
     /// After a good build, forgets the list records it did not use.
@@ -160,6 +176,92 @@ pub(super) fn site_key(config: &Config, theme: &Theme, template_data: u64, plan:
     key.finish()
 }
 
+/// Of a good build: for each article, the plan's files whose key read its list record or
+/// its body, and what those were. A build of the same site and plan (an edit of article
+/// bodies only) keys again only the files that read an article whose record or body changed.
+pub(super) struct Readers {
+    global: u64,
+    refs: Vec<u64>,
+    bodies: Vec<u64>,
+    /// Per article: places in the plan.
+    readers: Vec<Vec<u32>>,
+}
+
+impl Readers {
+    /// Which files of the plan (of `n`) read an article whose record or body is not what it
+    /// was; none when the site-wide key changed, which changes every key.
+    fn to_visit(&self, keys: &Keys, n: usize) -> Option<Vec<bool>> {
+        let same = self.global == keys.global
+            && self.refs.len() == keys.refs.len()
+            && self.bodies.len() == keys.bodies.len();
+        if !same {
+            return None;
+        }
+        let mut visit = vec![false; n];
+        for (i, readers) in self.readers.iter().enumerate() {
+            if self.refs[i] != keys.refs[i] || self.bodies[i] != keys.bodies[i] {
+                for &f in readers {
+                    visit[f as usize] = true;
+                }
+            }
+        }
+        Some(visit)
+    }
+}
+
+/// The key of every file of the plan, none for the files that are always made. With
+/// `same_site` (the site and plan of the last good build, with only article bodies edited
+/// since), the files that read no changed article keep the key they had.
+pub(super) fn file_keys(
+    keys: &Keys,
+    plan: &Plan,
+    memo: &mut Memo,
+    same_site: bool,
+) -> Vec<Option<u64>> {
+    let n = plan.files.len();
+    let visit = (memo.readers.as_ref())
+        .filter(|_| same_site)
+        .and_then(|r| r.to_visit(keys, n));
+    let snapshot = |readers: Vec<Vec<u32>>| Readers {
+        global: keys.global,
+        refs: keys.refs.to_vec(),
+        bodies: keys.bodies.to_vec(),
+        readers,
+    };
+    if let Some(visit) = visit {
+        let files = &memo.files;
+        let out = (plan.files.par_iter().zip(visit))
+            .map(|(f, visit)| match visit {
+                true => keys.of(&f.path, &f.output, &mut Vec::new()),
+                false => files.get(&f.path).map(|k| k.key),
+            })
+            .collect();
+        let readers = memo
+            .readers
+            .as_ref()
+            .map(|r| r.readers.clone())
+            .unwrap_or_default();
+        memo.next_readers = Some(snapshot(readers));
+        return out;
+    }
+    let keyed: Vec<(Option<u64>, Vec<PageId>)> = plan
+        .files
+        .par_iter()
+        .map(|f| {
+            let mut reads = Vec::new();
+            (keys.of(&f.path, &f.output, &mut reads), reads)
+        })
+        .collect();
+    let mut readers = vec![Vec::new(); keys.refs.len()];
+    for (f, (_, reads)) in keyed.iter().enumerate() {
+        for p in reads {
+            readers[p.index()].push(f as u32);
+        }
+    }
+    memo.next_readers = Some(snapshot(readers));
+    keyed.into_iter().map(|(key, _)| key).collect()
+}
+
 /// Keys of the files of one build.
 pub(super) struct Keys<'a> {
     pub global: u64,
@@ -175,67 +277,76 @@ pub(super) struct Keys<'a> {
 }
 
 impl Keys<'_> {
-    /// The key of the file at `path`, or none for files that are always made.
-    pub fn of(&self, path: &str, output: &Output) -> Option<u64> {
+    /// The key of the file at `path`, or none for files that are always made; `reads` gets
+    /// the articles whose record or body went into it.
+    pub fn of(&self, path: &str, output: &Output, reads: &mut Vec<PageId>) -> Option<u64> {
         let key = Key::new("file").number(self.global).text(path);
         let key = match *output {
-            Output::Page(job) => self.page(key, job)?,
+            Output::Page(job) => self.page(key, job, reads)?,
             Output::Feed(of) => {
                 let feed = super::feeds::Feed::of(self.config, self.site, self.all, of, path);
                 let key = key
                     .text(&feed.title)
                     .text(feed.page_path)
                     .value(&feed.subtitle);
-                self.articles(key, feed.entries.iter().take(self.config.feed_limit))
+                let entries = feed.entries.iter().take(self.config.feed_limit);
+                self.articles(key, entries, reads)
             }
-            Output::Redirect(i) => key.number(self.refs[self.site.redirects[i].to.index()]),
+            Output::Redirect(i) => self.records(key, &[self.site.redirects[i].to], reads),
             _ => return None,
         };
         Some(key.finish())
     }
 
-    fn page(&self, key: Key, job: PageJob) -> Option<Key> {
+    fn page(&self, key: Key, job: PageJob, reads: &mut Vec<PageId>) -> Option<Key> {
         Some(match job {
             PageJob::Article(i) => {
                 let (prev, next) = self.pages.neighbours_of(i);
-                let around =
-                    |k: Key, n: Option<PageId>| k.number(n.map_or(0, |n| self.refs[n.index()]));
+                let key = self.articles(key.text("article"), [i].iter(), reads);
                 let key = key
-                    .text("article")
-                    .number(self.refs[i.index()])
-                    .number(self.bodies[i.index()]);
-                around(around(key, prev), next)
+                    .number(prev.is_some() as u64)
+                    .number(next.is_some() as u64);
+                let around: Vec<PageId> = prev.into_iter().chain(next).collect();
+                self.records(key, &around, reads)
             }
             PageJob::Section(i, n) => {
                 let (items, per) = self.pages.section_items(i);
                 let key = key.text("section").value(&self.pages.section_view(i));
-                self.list(key, items, per, n)
+                self.list(key, items, per, n, reads)
             }
             PageJob::Tag(i, n) => {
                 let (items, per) = self.pages.tag_items(i);
                 let key = key.text("tag").value(&self.pages.tag_view(i));
-                self.list(key, items, per, n)
+                self.list(key, items, per, n, reads)
             }
             PageJob::City(i) => {
                 let key = key.text("city").value(&self.pages.city_page_view(i));
-                self.records(key, &self.site.cities[i].pages)
+                self.records(key, &self.site.cities[i].pages, reads)
             }
             PageJob::Home | PageJob::Tags | PageJob::Cities | PageJob::NotFound => return None,
         })
     }
 
     /// Page `n` of a list: its length, the page size and the records on that page.
-    fn list(&self, key: Key, items: &[PageId], per: usize, n: usize) -> Key {
+    fn list(
+        &self,
+        key: Key,
+        items: &[PageId],
+        per: usize,
+        n: usize,
+        reads: &mut Vec<PageId>,
+    ) -> Key {
         let per = per.max(1);
         let key = key
             .number(items.len() as u64)
             .number(per as u64)
             .number(n as u64);
-        self.records(key, super::pages::on_page(items, per, n))
+        self.records(key, super::pages::on_page(items, per, n), reads)
     }
 
     /// The list records of `items`, and how many there are.
-    fn records(&self, key: Key, items: &[PageId]) -> Key {
+    fn records(&self, key: Key, items: &[PageId], reads: &mut Vec<PageId>) -> Key {
+        reads.extend_from_slice(items);
         let key = key.number(items.len() as u64);
         items
             .iter()
@@ -243,8 +354,14 @@ impl Keys<'_> {
     }
 
     /// Articles with everything a feed shows of them: the record and the whole body.
-    fn articles<'i>(&self, key: Key, items: impl Iterator<Item = &'i PageId>) -> Key {
+    fn articles<'i>(
+        &self,
+        key: Key,
+        items: impl Iterator<Item = &'i PageId>,
+        reads: &mut Vec<PageId>,
+    ) -> Key {
         items.fold(key, |k, &i| {
+            reads.push(i);
             k.number(self.refs[i.index()])
                 .number(self.bodies[i.index()])
         })
@@ -268,21 +385,22 @@ pub(super) fn page_refs(
             .collect();
         return (refs, Vec::new());
     };
-    let made: Vec<(u64, Value, u64)> = (site.pages.par_iter().zip(bodies).zip(body_keys))
-        .map(|((p, b), &body)| {
-            let key = ref_key(views, p, global, body);
-            let (value, hash) = memo.refs.get(&key).cloned().unwrap_or_else(|| {
+    let keys: Vec<u64> = (site.pages.par_iter().zip(body_keys))
+        .map(|(p, &body)| ref_key(views, p, global, body))
+        .collect();
+    // Taken out of the memo rather than copied: `give_back_refs` returns them.
+    let known: Vec<Option<(Value, u64)>> = keys.iter().map(|k| memo.refs.remove(k)).collect();
+    let made: Vec<(Value, u64)> = (site.pages.par_iter().zip(bodies).zip(known))
+        .map(|((p, b), known)| {
+            known.unwrap_or_else(|| {
                 let value = views.page_ref(p, b);
                 let hash = Key::new("ref").value(&value).finish();
                 (value, hash)
-            });
-            (key, value, hash)
+            })
         })
         .collect();
-    let records = made.iter().map(|(k, v, h)| (*k, (v.clone(), *h)));
-    memo.refs.extend(records);
-    memo.ref_keys = made.iter().map(|(k, ..)| *k).collect();
-    made.into_iter().map(|(_, v, h)| (v, h)).unzip()
+    memo.ref_keys = keys;
+    made.into_iter().unzip()
 }
 
 fn ref_key(views: &Views, p: &Page, global: u64, body: u64) -> u64 {

@@ -141,15 +141,16 @@ pub fn prepare(
 /// both), its page's path, and everything its links resolve against.
 fn body_keys(config: &Config, site: &Site, targets: &Targets) -> Vec<u64> {
     let links = targets.fingerprint();
+    let raw_html = format!("{:?}", config.raw_html);
     site.pages
         .par_iter()
         .map(|p| {
             memo::Key::new("body")
                 .number(links)
-                .text(&format!("{:?}", config.raw_html))
+                .text(&raw_html)
                 .text(&p.doc.file.rel)
                 .text(&p.path)
-                .text(&p.doc.file.text)
+                .number(p.doc.file.digest)
                 .finish()
         })
         .collect()
@@ -161,6 +162,9 @@ pub struct Inputs<'a> {
     pub theme: &'a Theme,
     pub site: &'a Site,
     pub plan: &'a Plan,
+    /// The site and plan are those of the last good build, with only article bodies edited
+    /// since (`serve`): files that show no edited article keep their key.
+    pub same_site: bool,
 }
 
 /// What a render is for.
@@ -189,6 +193,7 @@ pub fn render(
         theme,
         site,
         plan,
+        ..
     } = *inputs;
     let Prepared {
         bodies,
@@ -241,8 +246,8 @@ pub fn render(
         keep: sink.keeps(),
     };
     let crawl = crawl::Crawl::new(&paths, &config.base_url.root);
-    let keys = match global {
-        Some(global) => {
+    let keys = match global.zip(memo.as_deref_mut()) {
+        Some((global, memo)) => {
             let keys = memo::Keys {
                 global,
                 site,
@@ -252,10 +257,7 @@ pub fn render(
                 refs: &ref_keys,
                 bodies: &body_keys,
             };
-            plan.files
-                .par_iter()
-                .map(|f| keys.of(&f.path, &f.output))
-                .collect()
+            memo::file_keys(&keys, plan, memo, inputs.same_site)
         }
         None => vec![None; plan.files.len()],
     };
@@ -282,7 +284,10 @@ pub fn render(
         kept,
     } = sort_out(inputs, jobs, made, memo.is_some());
     problems.append(&mut made_problems);
-    crate::drop_in_background(refs);
+    match memo.as_deref_mut() {
+        Some(memo) => memo.give_back_refs(refs, &ref_keys),
+        None => crate::drop_in_background(refs),
+    }
     let checked = if !problems.is_empty() || mode == Mode::ProblemsOnly {
         // A crawl now would only repeat the links already reported.
         Err(problems)
