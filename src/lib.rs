@@ -114,12 +114,30 @@ pub struct Memo {
     sources: content::Cache,
     render: render::Memo,
     last: Option<Resolved>,
+    /// What a watcher saw change since the last build.
+    seen: Seen,
+    /// Counts the builds that resolved their site (rather than patching the last one).
+    epoch: u64,
 }
 
 impl Memo {
     /// Every file of the last good build, by path inside the output folder.
     pub fn planned(&self) -> &[String] {
         self.render.planned()
+    }
+
+    /// Tells what a watcher saw change: paths inside the site's folder (`content/a.md`), or
+    /// none when it cannot tell (it lost events). Without this, a build looks at the stamp
+    /// of every source; with it, at the sources seen only.
+    pub fn saw(&mut self, changed: Option<Vec<String>>) {
+        self.seen = match (std::mem::take(&mut self.seen), changed) {
+            (Seen::Unknown, _) | (_, None) => Seen::Unknown,
+            (Seen::Unwatched, Some(paths)) => Seen::Paths(paths),
+            (Seen::Paths(mut before), Some(paths)) => {
+                before.extend(paths);
+                Seen::Paths(before)
+            }
+        };
     }
 
     /// The last good build's site and plan, with the bodies of the articles edited since
@@ -132,9 +150,22 @@ impl Memo {
         config: &Config,
         theme: &render::theme::Theme,
     ) -> Option<(site::Site, site::plan::Plan, Vec<Diagnostic>)> {
+        let seen = match std::mem::take(&mut self.seen) {
+            Seen::Unwatched => None,
+            Seen::Unknown => {
+                self.seen = Seen::Paths(Vec::new());
+                None
+            }
+            Seen::Paths(paths) => {
+                self.seen = Seen::Paths(Vec::new());
+                Some(content_paths(paths))
+            }
+        };
         let last = self.last.take()?;
         let same = last.config == format!("{config:?}") && last.statics == statics(config, theme);
-        let edits = same.then(|| self.sources.body_edits(config)).flatten();
+        let edits = same
+            .then(|| self.sources.body_edits(config, seen.as_deref()))
+            .flatten();
         let Some(edits) = edits else {
             drop_in_background(last);
             return None;
@@ -152,6 +183,26 @@ impl Memo {
         }
         Some((site, last.plan, last.problems))
     }
+}
+
+/// What a watcher saw change since the last build.
+#[derive(Default)]
+enum Seen {
+    /// No watcher: every source's stamp is looked at.
+    #[default]
+    Unwatched,
+    /// These paths inside the site's folder.
+    Paths(Vec<String>),
+    /// Something it cannot name (lost events): every stamp is looked at once.
+    Unknown,
+}
+
+/// The paths inside `content/` among paths inside the site's folder.
+fn content_paths(paths: Vec<String>) -> Vec<String> {
+    paths
+        .into_iter()
+        .filter_map(|p| p.strip_prefix("content/").map(str::to_string))
+        .collect()
 }
 
 /// A good build's site and plan, and what they were made from.
@@ -260,7 +311,15 @@ fn run(
         (Ok(theme), Some(memo)) => timed(&mut stages.load, || memo.patched(config, theme)),
         _ => None,
     };
-    let same_site = patched.is_some();
+    // Which resolve made the site: a patched one is the same site and plan.
+    let epoch = match (memo.as_deref_mut(), patched.is_some()) {
+        (Some(memo), false) => {
+            memo.epoch += 1;
+            memo.epoch
+        }
+        (Some(memo), true) => memo.epoch,
+        (None, _) => 0,
+    };
     let (mut site, plan, theme, mut problems) = match patched {
         Some((site, plan, problems)) => (site, plan, theme.map_err(Error::Site)?, problems),
         None => {
@@ -287,7 +346,7 @@ fn run(
             theme: &theme,
             site: &site,
             plan: &plan,
-            same_site,
+            epoch,
         };
         render::render(&inputs, prepared, sink, mode, observer, render_memo)
     });

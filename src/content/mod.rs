@@ -262,30 +262,25 @@ impl Cache {
     /// is an article that still parses, with its front matter unchanged to the byte (so
     /// that nothing the resolve stage made of it, messages included, can differ). None
     /// otherwise; the cache is then as it was, for a full load.
-    pub fn body_edits(&mut self, config: &Config) -> Option<Vec<Doc<ArticleMeta>>> {
-        use rayon::prelude::*;
-        let (files, problems) = walk(config);
-        let same_files = problems.is_empty()
-            && files.len() == self.files.len()
-            && files.iter().all(|f| self.files.contains_key(f));
-        if !same_files {
-            return None;
-        }
+    ///
+    /// `seen`: the files a watcher saw change since the last build, as paths inside
+    /// `content/` (read again whatever their stamp); none to look at every file's stamp.
+    pub fn body_edits(
+        &mut self,
+        config: &Config,
+        seen: Option<&[String]>,
+    ) -> Option<Vec<Doc<ArticleMeta>>> {
         let read_at = SystemTime::now();
-        let changed: Vec<(&String, Stamp)> = files
-            .par_iter()
-            .filter_map(|rel| {
-                let now = Stamp::of(&config.content_dir.join(rel));
-                let (then, at, _) = &self.files[rel];
-                (now != Some(*then) || then.racy(*at)).then_some((rel, now?))
-            })
-            .collect();
+        let changed = match seen {
+            Some(seen) => self.seen_changes(config, seen)?,
+            None => self.stamp_changes(config)?,
+        };
         let mut reread = Vec::with_capacity(changed.len());
         let mut edits = Vec::new();
         for (rel, stamp) in changed {
             // A file that no longer parses is for a full load to report.
-            let new = parse_file(config, rel).ok()?;
-            let Some((_, _, Ok(old))) = self.files.get(rel) else {
+            let new = parse_file(config, &rel).ok()?;
+            let Some((_, _, Ok(old))) = self.files.get(&rel) else {
                 return None;
             };
             // Read again for a racy stamp, a file may be unchanged: not an edit. (Assets
@@ -300,12 +295,57 @@ impl Cache {
                     _ => return None,
                 }
             }
-            reread.push((rel.clone(), stamp, new));
+            reread.push((rel, stamp, new));
         }
         for (rel, stamp, parsed) in reread {
             self.files.insert(rel, (stamp, read_at, Ok(parsed)));
         }
         Some(edits)
+    }
+}
+
+impl Cache {
+    /// The files whose stamp changed (or is racy), when the same files are there.
+    fn stamp_changes(&self, config: &Config) -> Option<Vec<(String, Stamp)>> {
+        use rayon::prelude::*;
+        let (files, problems) = walk(config);
+        let same_files = problems.is_empty()
+            && files.len() == self.files.len()
+            && files.iter().all(|f| self.files.contains_key(f));
+        if !same_files {
+            return None;
+        }
+        let stamps: Vec<Option<Stamp>> = files
+            .par_iter()
+            .map(|rel| Stamp::of(&config.content_dir.join(rel)))
+            .collect();
+        let mut changed = Vec::new();
+        for (rel, now) in files.into_iter().zip(stamps) {
+            let (then, at, _) = &self.files[&rel];
+            let now = now?;
+            if now != *then || then.racy(*at) {
+                changed.push((rel, now));
+            }
+        }
+        Some(changed)
+    }
+
+    /// The files of `seen` the cache has, with their stamps now; none when one of them is
+    /// new or gone. Hidden files are not sources.
+    fn seen_changes(&self, config: &Config, seen: &[String]) -> Option<Vec<(String, Stamp)>> {
+        let mut changed: Vec<(String, Stamp)> = Vec::new();
+        for rel in seen {
+            if rel.split('/').any(|part| part.starts_with('.'))
+                || changed.iter().any(|(r, _)| r == rel)
+            {
+                continue;
+            }
+            if !self.files.contains_key(rel) {
+                return None;
+            }
+            changed.push((rel.clone(), Stamp::of(&config.content_dir.join(rel))?));
+        }
+        Some(changed)
     }
 }
 

@@ -181,6 +181,7 @@ pub(super) fn site_key(config: &Config, theme: &Theme, template_data: u64, plan:
 /// bodies only) keys again only the files that read an article whose record or body changed.
 pub(super) struct Readers {
     global: u64,
+    epoch: u64,
     refs: Vec<u64>,
     bodies: Vec<u64>,
     /// Per article: places in the plan.
@@ -192,6 +193,7 @@ impl Readers {
     /// was; none when the site-wide key changed, which changes every key.
     fn to_visit(&self, keys: &Keys, n: usize) -> Option<Vec<bool>> {
         let same = self.global == keys.global
+            && self.epoch == keys.epoch
             && self.refs.len() == keys.refs.len()
             && self.bodies.len() == keys.bodies.len();
         if !same {
@@ -209,21 +211,15 @@ impl Readers {
     }
 }
 
-/// The key of every file of the plan, none for the files that are always made. With
-/// `same_site` (the site and plan of the last good build, with only article bodies edited
-/// since), the files that read no changed article keep the key they had.
-pub(super) fn file_keys(
-    keys: &Keys,
-    plan: &Plan,
-    memo: &mut Memo,
-    same_site: bool,
-) -> Vec<Option<u64>> {
+/// The key of every file of the plan, none for the files that are always made (those copied
+/// as they are). When the site and plan are those of the last good build (the same epoch,
+/// article bodies edited since), the files that read no changed article keep their key.
+pub(super) fn file_keys(keys: &Keys, plan: &Plan, memo: &mut Memo) -> Vec<Option<u64>> {
     let n = plan.files.len();
-    let visit = (memo.readers.as_ref())
-        .filter(|_| same_site)
-        .and_then(|r| r.to_visit(keys, n));
+    let visit = (memo.readers.as_ref()).and_then(|r| r.to_visit(keys, n));
     let snapshot = |readers: Vec<Vec<u32>>| Readers {
         global: keys.global,
+        epoch: keys.epoch,
         refs: keys.refs.to_vec(),
         bodies: keys.bodies.to_vec(),
         readers,
@@ -265,6 +261,9 @@ pub(super) fn file_keys(
 /// Keys of the files of one build.
 pub(super) struct Keys<'a> {
     pub global: u64,
+    /// Which resolve made the site (see [`super::Inputs::epoch`]): the key of what a page
+    /// shows of the site's structure (sections, terms, counts, dates).
+    pub epoch: u64,
     pub site: &'a Site,
     pub config: &'a Config,
     /// Every article, for the site's feed.
@@ -293,7 +292,8 @@ impl Keys<'_> {
                 self.articles(key, entries, reads)
             }
             Output::Redirect(i) => self.records(key, &[self.site.redirects[i].to], reads),
-            _ => return None,
+            Output::Sitemap(_) | Output::Robots => key.text("structure").number(self.epoch),
+            Output::Syntax | Output::ThemeStatic | Output::Asset => return None,
         };
         Some(key.finish())
     }
@@ -323,7 +323,14 @@ impl Keys<'_> {
                 let key = key.text("city").value(&self.pages.city_page_view(i));
                 self.records(key, &self.site.cities[i].pages, reads)
             }
-            PageJob::Home | PageJob::Tags | PageJob::Cities | PageJob::NotFound => return None,
+            PageJob::Home => {
+                let latest = &self.all[..self.all.len().min(super::pages::LATEST)];
+                let key = key.text("home").number(self.epoch);
+                self.records(key, latest, reads)
+            }
+            PageJob::Tags | PageJob::Cities | PageJob::NotFound => {
+                key.text("structure").number(self.epoch)
+            }
         })
     }
 

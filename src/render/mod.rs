@@ -162,9 +162,10 @@ pub struct Inputs<'a> {
     pub theme: &'a Theme,
     pub site: &'a Site,
     pub plan: &'a Plan,
-    /// The site and plan are those of the last good build, with only article bodies edited
-    /// since (`serve`): files that show no edited article keep their key.
-    pub same_site: bool,
+    /// Which resolve made the site and plan, for `serve`'s memo: the same number as the last
+    /// good build's means the same site and plan, with only article bodies edited since, so
+    /// that files showing no edited article keep their key.
+    pub epoch: u64,
 }
 
 /// What a render is for.
@@ -250,6 +251,7 @@ pub fn render(
         Some((global, memo)) => {
             let keys = memo::Keys {
                 global,
+                epoch: inputs.epoch,
                 site,
                 config,
                 all: &all,
@@ -257,7 +259,7 @@ pub fn render(
                 refs: &ref_keys,
                 bodies: &body_keys,
             };
-            memo::file_keys(&keys, plan, memo, inputs.same_site)
+            memo::file_keys(&keys, plan, memo)
         }
         None => vec![None; plan.files.len()],
     };

@@ -19,7 +19,7 @@ pub(super) struct Pages<'a> {
 type Provinces = Vec<(String, Vec<Value>)>;
 
 const REGION_ORDER: &[&str] = &["东部", "中部", "西部", "东北"];
-const LATEST: usize = 10;
+pub(super) const LATEST: usize = 10;
 const POPULAR_TAGS: usize = 20;
 
 impl Pages<'_> {

@@ -194,12 +194,17 @@ fn rebuild_on_change(
             }
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
         };
-        // Batches that queued up while the last build ran are one change: one build.
+        // Batches that queued up while the last build ran are one change: one build. A
+        // batch of errors means events were lost: the build looks at every source.
+        let mut lost = batch.is_err();
         let mut events = batch.unwrap_or_default();
         while let Ok(more) = watch.changes.try_recv() {
+            lost |= more.is_err();
             events.extend(more.unwrap_or_default());
         }
-        if events.iter().any(|e| watch.matters(e)) {
+        let seen = watch.seen(&events).filter(|_| !lost);
+        site.memo.saw(seen);
+        if lost || events.iter().any(|e| watch.matters(e)) {
             watch.arm();
             site.build(shared, observer);
         }
@@ -249,7 +254,6 @@ impl Building {
     /// pages what broke.
     fn build(&mut self, shared: &Shared, observer: &dyn ServeObserver) {
         let started = Instant::now();
-        self.release_at = Some(started + Duration::from_secs(1));
         let from_scratch = self.memo.planned().is_empty();
         let made = self.make().and_then(|(report, made)| {
             let changed = self.publish(shared, &made)?;
@@ -257,6 +261,11 @@ impl Building {
         });
         match made {
             Ok((report, Some(changed))) => {
+                // A build that resolved the site again (not an edit of bodies alone) frees
+                // much of what the last one made.
+                if report.stages.resolve > Duration::ZERO {
+                    self.release_at = Some(started + Duration::from_secs(1));
+                }
                 observer.built(&report, changed.len(), started.elapsed());
                 if std::mem::take(&mut self.broken) {
                     shared.hub.publish(News::Fixed);
@@ -326,6 +335,8 @@ impl Building {
             *slot = Arc::clone(&next);
         }
         self.folder.clear(&current, &next);
+        // Requests may still hold it; whoever lets go last frees it, not this build.
+        crate::drop_in_background(current);
         Ok(Some(changed))
     }
 }

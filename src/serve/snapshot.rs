@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use xxhash_rust::xxh3::xxh3_128;
 
@@ -81,7 +81,7 @@ impl Folder {
     pub fn clear(&self, before: &Snapshot, next: &Snapshot) {
         let site = self.site();
         for path in before.files.keys().filter(|p| next.get(p).is_none()) {
-            let _ = fs::remove_file(site.join(path));
+            let _ = fs::remove_file(site.join(&**path));
         }
         let _ = remove_tree(&self.next());
     }
@@ -157,7 +157,8 @@ pub struct File {
 #[derive(Debug, Default, Clone)]
 pub struct Snapshot {
     pub generation: u64,
-    pub files: HashMap<String, File>,
+    /// Paths are shared from one snapshot to the next: most stay.
+    pub files: HashMap<Arc<str>, File>,
 }
 
 impl Snapshot {
@@ -175,7 +176,9 @@ impl Snapshot {
         let made: HashMap<&str, Digest> = made.iter().map(|(p, d)| (p.as_str(), *d)).collect();
         let mut next = HashMap::with_capacity(planned.len());
         for path in planned {
-            let file = match (made.get(path.as_str()), self.files.get(path)) {
+            let old = self.files.get_key_value(path.as_str());
+            let key = old.map_or_else(|| Arc::from(path.as_str()), |(k, _)| Arc::clone(k));
+            let file = match (made.get(path.as_str()), old.map(|(_, f)| f)) {
                 (None, Some(old)) => old.clone(),
                 (Some(&digest), Some(old)) if old.digest == digest => old.clone(),
                 (Some(&digest), _) => {
@@ -187,13 +190,13 @@ impl Snapshot {
                 }
                 (None, None) => return None,
             };
-            next.insert(path.clone(), file);
+            next.insert(key, file);
         }
         changed.extend(
             self.files
                 .keys()
                 .filter(|p| !next.contains_key(*p))
-                .cloned(),
+                .map(|p| p.to_string()),
         );
         changed.sort();
         let snapshot = Snapshot {

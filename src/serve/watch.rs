@@ -13,7 +13,7 @@ use notify_debouncer_full::{
 
 /// The folders under the site root whose files make the site.
 pub const SOURCES: &[&str] = &["content", "templates", "static", "i18n", "themes"];
-const DEBOUNCE: Duration = Duration::from_millis(30);
+const DEBOUNCE: Duration = Duration::from_millis(15);
 
 /// Watches a site; dropped, it stops.
 pub struct Watch {
@@ -62,6 +62,27 @@ impl Watch {
         !matches!(event.kind, EventKind::Access(_)) && event.paths.iter().any(|p| self.at_source(p))
     }
 
+    /// The sources `events` name, as paths inside the site's folder (`content/a.md`); none
+    /// when the watcher lost events (it asks for a rescan) or names a path it cannot say.
+    pub fn seen(&self, events: &[DebouncedEvent]) -> Option<Vec<String>> {
+        let mut seen = Vec::new();
+        for event in events {
+            if event.need_rescan() {
+                return None;
+            }
+            if matches!(event.kind, EventKind::Access(_)) {
+                continue;
+            }
+            for path in event.paths.iter().filter(|p| self.at_source(p)) {
+                let rel = path.strip_prefix(&self.root).ok()?;
+                let parts: Option<Vec<&str>> =
+                    rel.components().map(|c| c.as_os_str().to_str()).collect();
+                seen.push(parts?.join("/"));
+            }
+        }
+        Some(seen)
+    }
+
     fn at_source(&self, path: &Path) -> bool {
         let Ok(rel) = path.strip_prefix(&self.root) else {
             return false;
@@ -77,5 +98,45 @@ impl Watch {
             return false;
         }
         first == crate::config::CONFIG_FILE || SOURCES.contains(&first.as_ref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify_debouncer_full::notify::event::{AccessKind, Flag, ModifyKind};
+    use notify_debouncer_full::notify::Event;
+
+    fn event(kind: EventKind, path: PathBuf) -> DebouncedEvent {
+        DebouncedEvent::new(Event::new(kind).add_path(path), std::time::Instant::now())
+    }
+
+    /// What a build is told changed: written sources only; reads (the build's own, which
+    /// the watcher reports too), hidden files and paths outside the sources are not edits,
+    /// and lost events make it look at everything.
+    #[test]
+    fn the_sources_seen_are_the_ones_written() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("content")).unwrap();
+        let watch = Watch::start(dir.path()).unwrap();
+        let at = |rel: &str| watch.root.join(rel);
+        let modify = EventKind::Modify(ModifyKind::Any);
+        let events = [
+            event(EventKind::Access(AccessKind::Any), at("content/read.md")),
+            event(modify, at("content/a/written.md")),
+            event(modify, at("content/.written.md.swp")),
+            event(modify, at("public/index.html")),
+            event(modify, at("site.yaml")),
+        ];
+        assert_eq!(
+            watch.seen(&events),
+            Some(vec![
+                "content/a/written.md".to_string(),
+                "site.yaml".to_string()
+            ])
+        );
+        let mut lost = event(EventKind::Other, at("content"));
+        lost.event = lost.event.set_flag(Flag::Rescan);
+        assert_eq!(watch.seen(&[lost]), None);
     }
 }

@@ -16,7 +16,7 @@ use proptest::prelude::*;
 use tradekb::render::Memory;
 use tradekb::{Config, Memo, Overrides, Unobserved};
 
-use super::support::{proptest_cases, repo_root, sample_copy};
+use super::support::{proptest_cases, repo_root, sample_copy, tree};
 
 /// Articles of the sample that edits pick from (a removed one comes back with `Restore`).
 const ARTICLES: &[&str] = &[
@@ -219,6 +219,21 @@ impl Served {
     }
 }
 
+/// The paths whose bytes differ between two trees, added and removed ones included.
+fn changed_paths(
+    before: &BTreeMap<String, Vec<u8>>,
+    after: &BTreeMap<String, Vec<u8>>,
+) -> Vec<String> {
+    let differs = |(p, b): (&String, &Vec<u8>), other: &BTreeMap<String, Vec<u8>>| {
+        (other.get(p) != Some(b)).then(|| p.clone())
+    };
+    let mut paths: Vec<String> = before.iter().filter_map(|e| differs(e, after)).collect();
+    paths.extend(after.iter().filter_map(|e| differs(e, before)));
+    paths.sort();
+    paths.dedup();
+    paths
+}
+
 fn errors(e: tradekb::Error) -> usize {
     match e {
         tradekb::Error::Site(d) => d.iter().filter(|d| d.is_error()).count(),
@@ -268,7 +283,12 @@ proptest! {
         let config = Config::load(dir.path(), &overrides()).unwrap();
         served.rebuild(&config).expect("the sample builds");
         for (step, edit) in edits.iter().enumerate() {
+            let before = tree(dir.path());
             author.apply(edit);
+            // As serve's watcher tells it, every other step; the other steps look at every
+            // source's stamp, as after lost events.
+            let seen = (step % 2 == 0).then(|| changed_paths(&before, &tree(dir.path())));
+            served.memo.saw(seen);
             let Ok(config) = Config::load(dir.path(), &overrides()) else {
                 continue;
             };
