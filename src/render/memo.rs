@@ -6,12 +6,17 @@
 //! its links resolve against; a file's key covers the templates, the config and the values
 //! its template receives, with each article standing in by the hash of its list record and
 //! the key of its body. A file whose key is the one it had in the last good build has the
-//! bytes it had then, so it is not rendered again: `serve` keeps those bytes. Files without a
-//! key are always made: the home page, the tag and city indexes, the 404 page, the sitemap
-//! (a handful) and the files copied as they are (theme statics and content assets, read
-//! again each time: a site with many images pays for that). The plan's paths are part of
-//! every key, so adding or removing a file makes everything again. The incremental tests
-//! check the result against full builds after random edits.
+//! bytes it had then, so it is not rendered again: `serve` keeps those bytes. Pages made from
+//! the site's structure (home, the tag and city indexes, 404, sitemap, robots) are keyed by
+//! the epoch of the resolve that made the site, so they are kept only while it is the same
+//! (an edit of article bodies alone). Files copied as they are (theme statics, content
+//! assets) are keyed by their bytes, read again by every build: a site with many images pays
+//! for that. The plan's paths are part of every key, so adding or removing a file makes
+//! everything again.
+//!
+//! Each file's key also records which articles it read; a build of the same site keys again
+//! only the files that read an article whose record or body changed (and the copied files).
+//! The incremental tests check the result against full builds after random edits.
 
 use std::collections::HashMap;
 use std::hash::Hasher as _;
@@ -23,7 +28,7 @@ use xxhash_rust::xxh3::Xxh3;
 
 use super::crawl::Crawled;
 use super::pages::Pages;
-use super::theme::Theme;
+use super::theme::{StaticFile, Theme};
 use super::views::Views;
 use crate::config::Config;
 use crate::content::markdown::Rendered;
@@ -45,6 +50,9 @@ pub struct Memo {
     pub(super) refs: HashMap<u64, (Value, u64)>,
     /// The keys of the list records the last build used.
     ref_keys: Vec<u64>,
+    /// What those keys were made from: the site-wide key and the epoch, and each article's
+    /// body key.
+    ref_basis: Option<((u64, u64), Vec<u64>)>,
     /// Which files of the last good build read which article.
     readers: Option<Readers>,
     /// This build's, until it turns out good.
@@ -211,8 +219,8 @@ impl Readers {
     }
 }
 
-/// The key of every file of the plan, none for the files that are always made (those copied
-/// as they are). When the site and plan are those of the last good build (the same epoch,
+/// The key of every file of the plan, none for the files that are always made (a static file
+/// that cannot be read: making it reports why). When the site and plan are those of the last good build (the same epoch,
 /// article bodies edited since), the files that read no changed article keep their key.
 pub(super) fn file_keys(keys: &Keys, plan: &Plan, memo: &mut Memo) -> Vec<Option<u64>> {
     let n = plan.files.len();
@@ -227,9 +235,13 @@ pub(super) fn file_keys(keys: &Keys, plan: &Plan, memo: &mut Memo) -> Vec<Option
     if let Some(visit) = visit {
         let files = &memo.files;
         let out = (plan.files.par_iter().zip(visit))
-            .map(|(f, visit)| match visit {
-                true => keys.of(&f.path, &f.output, &mut Vec::new()),
-                false => files.get(&f.path).map(|k| k.key),
+            .map(|(f, visit)| {
+                // Files copied as they are may have changed on disk: always keyed again.
+                let copied = matches!(f.output, Output::ThemeStatic | Output::Asset);
+                match visit || copied {
+                    true => keys.of(&f.path, &f.output, &mut Vec::new()),
+                    false => files.get(&f.path).map(|k| k.key),
+                }
             })
             .collect();
         let readers = memo
@@ -266,6 +278,7 @@ pub(super) struct Keys<'a> {
     pub epoch: u64,
     pub site: &'a Site,
     pub config: &'a Config,
+    pub theme: &'a Theme,
     /// Every article, for the site's feed.
     pub all: &'a [PageId],
     pub pages: &'a Pages<'a>,
@@ -293,9 +306,21 @@ impl Keys<'_> {
             }
             Output::Redirect(i) => self.records(key, &[self.site.redirects[i].to], reads),
             Output::Sitemap(_) | Output::Robots => key.text("structure").number(self.epoch),
-            Output::Syntax | Output::ThemeStatic | Output::Asset => return None,
+            // The highlighting themes are in the config, which the site-wide key covers.
+            Output::Syntax => key.text("syntax"),
+            // Files copied as they are, by their bytes (read again: they have no stamp here).
+            Output::ThemeStatic => key.number(self.static_digest(path)?),
+            Output::Asset => key.number(digest_of(&self.config.content_dir.join(path))?),
         };
         Some(key.finish())
+    }
+
+    /// A digest of a static file's bytes; none when it cannot be read (making it says why).
+    fn static_digest(&self, path: &str) -> Option<u64> {
+        match self.theme.statics.get(path)? {
+            StaticFile::Embedded(bytes) => Some(xxhash_rust::xxh3::xxh3_64(bytes)),
+            StaticFile::Disk(src) => digest_of(src),
+        }
     }
 
     fn page(&self, key: Key, job: PageJob, reads: &mut Vec<PageId>) -> Option<Key> {
@@ -375,6 +400,13 @@ impl Keys<'_> {
     }
 }
 
+/// A digest of a file's bytes, if it can be read.
+fn digest_of(path: &std::path::Path) -> Option<u64> {
+    std::fs::read(path)
+        .ok()
+        .map(|bytes| xxhash_rust::xxh3::xxh3_64(&bytes))
+}
+
 /// Each article's list record and, with a memo, the hash of it; records whose inputs are
 /// those of a record the memo has are taken from it. The inputs: the article's body key
 /// (its whole file and page path), the site-wide key, and the names and paths of its section,
@@ -383,18 +415,29 @@ pub(super) fn page_refs(
     views: &Views,
     bodies: &[Rendered],
     body_keys: &[u64],
-    memo: Option<(u64, &mut Memo)>,
+    memo: Option<(u64, u64, &mut Memo)>,
 ) -> (Vec<Value>, Vec<u64>) {
     let site = views.site;
-    let Some((global, memo)) = memo else {
+    let Some((global, epoch, memo)) = memo else {
         let refs = (site.pages.par_iter().zip(bodies))
             .map(|(p, b)| views.page_ref(p, b))
             .collect();
         return (refs, Vec::new());
     };
-    let keys: Vec<u64> = (site.pages.par_iter().zip(body_keys))
-        .map(|(p, &body)| ref_key(views, p, global, body))
+    // In the same site (epoch) under the same site-wide key, a record's key changes with its
+    // article's body key alone.
+    let basis = (global, epoch);
+    let last = (memo.ref_basis.as_ref())
+        .filter(|(b, bodies)| *b == basis && bodies.len() == body_keys.len())
+        .filter(|_| memo.ref_keys.len() == body_keys.len())
+        .map(|(_, bodies)| bodies);
+    let keys: Vec<u64> = (site.pages.par_iter().zip(body_keys).enumerate())
+        .map(|(i, (p, &body))| match last {
+            Some(last) if last[i] == body => memo.ref_keys[i],
+            _ => ref_key(views, p, global, body),
+        })
         .collect();
+    memo.ref_basis = Some((basis, body_keys.to_vec()));
     // Taken out of the memo rather than copied: `give_back_refs` returns them.
     let known: Vec<Option<(Value, u64)>> = keys.iter().map(|k| memo.refs.remove(k)).collect();
     let made: Vec<(Value, u64)> = (site.pages.par_iter().zip(bodies).zip(known))

@@ -220,7 +220,9 @@ pub fn render(
     let global = memo
         .is_some()
         .then(|| memo::site_key(config, theme, template_data, plan));
-    let remembered = global.zip(memo.as_deref_mut());
+    let remembered = global
+        .zip(memo.as_deref_mut())
+        .map(|(g, m)| (g, inputs.epoch, m));
     let (refs, ref_keys) = memo::page_refs(&views, &bodies.pages, &body_keys, remembered);
     let pages = Pages {
         views: &views,
@@ -231,11 +233,6 @@ pub fn render(
     let quiet = !problems.is_empty() || mode == Mode::ProblemsOnly;
     let sink: &dyn Sink = if quiet { &Discard } else { sink };
     let all = PageId::all(&site.pages);
-    let sitemap = if config.sitemap {
-        feeds::sitemap_urls(site, &plan::sitemap_lists(site))
-    } else {
-        Vec::new()
-    };
     let make = Make {
         config,
         site,
@@ -243,7 +240,7 @@ pub fn render(
         tera: &tera,
         pages: &pages,
         all: &all,
-        sitemap: &sitemap,
+        sitemap: std::sync::OnceLock::new(),
         keep: sink.keeps(),
     };
     let crawl = crawl::Crawl::new(&paths, &config.base_url.root);
@@ -254,6 +251,7 @@ pub fn render(
                 epoch: inputs.epoch,
                 site,
                 config,
+                theme,
                 all: &all,
                 pages: &pages,
                 refs: &ref_keys,
@@ -479,7 +477,8 @@ struct Make<'a> {
     pages: &'a Pages<'a>,
     /// Every article, for the site's feed.
     all: &'a [PageId],
-    sitemap: &'a [feeds::SitemapUrl],
+    /// Worked out when a sitemap file is made (a build of `serve` may keep them all).
+    sitemap: std::sync::OnceLock<Vec<feeds::SitemapUrl>>,
     /// Whether the bytes are wanted; static and content files are not read when not.
     keep: bool,
 }
@@ -510,7 +509,11 @@ impl Make<'_> {
                 let feed = feeds::Feed::of(config, site, self.all, of, path);
                 text(feeds::atom(config, site, &self.pages.bodies.pages, &feed))
             }
-            Output::Sitemap(file) => text(feeds::sitemap(config, self.sitemap, file)),
+            Output::Sitemap(file) => {
+                let urls = (self.sitemap)
+                    .get_or_init(|| feeds::sitemap_urls(site, &plan::sitemap_lists(site)));
+                text(feeds::sitemap(config, urls, file))
+            }
             Output::Robots => text(feeds::robots(config)),
             Output::Redirect(i) => {
                 let page = self

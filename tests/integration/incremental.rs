@@ -56,6 +56,8 @@ enum Edit {
     LinkToHeading(usize, usize),
     SiteTitle(usize),
     Template(usize),
+    /// The site's own stylesheet, in place of the theme's.
+    Style(usize),
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -76,7 +78,8 @@ fn edit() -> impl Strategy<Value = Edit> {
         2 => a.clone().prop_map(Edit::Restore),
         2 => (a.clone(), a).prop_map(|(a, b)| Edit::LinkToHeading(a, b)),
         1 => w.clone().prop_map(Edit::SiteTitle),
-        1 => w.prop_map(Edit::Template),
+        1 => w.clone().prop_map(Edit::Template),
+        2 => w.prop_map(Edit::Style),
     ]
 }
 
@@ -184,6 +187,13 @@ impl Author<'_> {
                     page.replacen("</article>", &format!("<p>{}</p></article>", WORDS[w]), 1);
                 fs::create_dir_all(self.path("templates")).unwrap();
                 fs::write(self.path("templates/page.html"), marked).unwrap();
+            }
+            Edit::Style(w) => {
+                let theme = repo_root().join("themes/default/static/style.css");
+                let style = fs::read_to_string(theme).unwrap();
+                fs::create_dir_all(self.path("static")).unwrap();
+                let rule = format!("\n.edit-{w} {{ color: red; }}\n");
+                fs::write(self.path("static/style.css"), style + &rule).unwrap();
             }
         }
     }
