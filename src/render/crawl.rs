@@ -15,9 +15,11 @@ use crate::site::links::percent_decode;
 /// (every output path is known before rendering); whether another page has an id is
 /// known only when all pages are done, so those links wait in [`Crawled`].
 pub struct Crawl<'a> {
-    files: HashSet<&'a str>,
-    /// Folders whose `index.html` is a file: `policies/a/`, and `` for the home page.
-    folders: HashSet<&'a str>,
+    files: &'a [&'a str],
+    /// The files and the folders whose `index.html` is a file (`policies/a/`, and `` for
+    /// the home page), gathered when the first page is checked (a build of `serve` may
+    /// check few pages, or none).
+    known: std::sync::OnceLock<Known<'a>>,
     /// The base URL's path (`/` or `/kb/`).
     root: &'a str,
 }
@@ -35,17 +37,28 @@ pub struct Crawled {
     pub external: Vec<String>,
 }
 
+struct Known<'a> {
+    files: HashSet<&'a str>,
+    folders: HashSet<&'a str>,
+}
+
 impl<'a> Crawl<'a> {
-    pub fn new(files: &[&'a str], root: &'a str) -> Self {
+    pub fn new(files: &'a [&'a str], root: &'a str) -> Self {
         Crawl {
-            files: files.iter().copied().collect(),
-            folders: files
-                .iter()
+            files,
+            known: std::sync::OnceLock::new(),
+            root,
+        }
+    }
+
+    fn known(&self) -> &Known<'a> {
+        self.known.get_or_init(|| Known {
+            files: self.files.iter().copied().collect(),
+            folders: (self.files.iter())
                 .filter_map(|f| f.strip_suffix("index.html"))
                 .filter(|f| f.is_empty() || f.ends_with('/'))
                 .collect(),
-            root,
-        }
+        })
     }
 
     /// Checks what can be checked of `page`'s links now.
@@ -73,9 +86,9 @@ impl<'a> Crawl<'a> {
                 let inside = percent_decode(inside);
                 let folder = inside.is_empty() || inside.ends_with('/');
                 let found = if folder {
-                    self.folders.contains(&*inside)
+                    self.known().folders.contains(&*inside)
                 } else {
-                    self.files.contains(&*inside)
+                    self.known().files.contains(&*inside)
                 };
                 let file = if folder {
                     Cow::Owned(format!("{inside}index.html"))

@@ -71,12 +71,12 @@ impl Memo {
         if keys.is_empty() {
             return;
         }
-        let used = keys.into_iter().zip(bodies);
+        // The build took the bodies it found out of the table: what is left there after a
+        // good build was not used by it. The table is kept, and so its capacity.
         if built {
-            self.bodies = used.collect();
-        } else {
-            self.bodies.extend(used);
+            self.bodies.clear();
         }
+        self.bodies.extend(keys.into_iter().zip(bodies));
     }
 
     /// Takes back what a build used; with `good` (the files it kept and every planned path)

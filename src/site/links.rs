@@ -14,17 +14,13 @@ pub struct Targets<'a> {
     site: &'a Site,
     base: &'a BaseUrl,
     /// Every site path that will exist: pages (`pilots/x/`) and files (`style.css`).
-    paths: BTreeSet<String>,
+    paths: BTreeSet<&'a str>,
 }
 
 impl<'a> Targets<'a> {
     /// `paths`: every site path the output plan writes.
-    pub fn new<'p>(
-        site: &'a Site,
-        base: &'a BaseUrl,
-        paths: impl Iterator<Item = &'p str>,
-    ) -> Self {
-        let paths = paths.map(str::to_string).collect();
+    pub fn new(site: &'a Site, base: &'a BaseUrl, paths: impl Iterator<Item = &'a str>) -> Self {
+        let paths = paths.collect();
         Targets { site, base, paths }
     }
 
