@@ -145,11 +145,7 @@ impl Memo {
     /// static files, and no source but article bodies (see [`content::Cache::body_edits`]).
     /// Also the problems (warnings) loading and resolving found then, which such an edit
     /// cannot change.
-    fn patched(
-        &mut self,
-        config: &Config,
-        theme: &render::theme::Theme,
-    ) -> Option<(site::Site, site::plan::Plan, Vec<Diagnostic>)> {
+    fn patched(&mut self, config: &Config, theme: &render::theme::Theme) -> Option<Resolved> {
         let seen = match std::mem::take(&mut self.seen) {
             Seen::Unwatched => None,
             Seen::Unknown => {
@@ -170,18 +166,14 @@ impl Memo {
             drop_in_background(last);
             return None;
         };
-        let mut site = last.site;
+        let mut last = last;
         for doc in edits {
             // An unpublished article (a draft) has no page: it stays unpublished.
-            let page = site
-                .pages
-                .iter_mut()
-                .find(|p| p.doc.file.rel == doc.file.rel);
-            if let Some(page) = page {
-                page.doc = doc;
+            if let Some(&id) = last.pages.get(&doc.file.rel) {
+                last.site.pages[id].doc = doc;
             }
         }
-        Some((site, last.plan, last.problems))
+        Some(last)
     }
 }
 
@@ -214,6 +206,33 @@ struct Resolved {
     plan: site::plan::Plan,
     /// The problems (warnings) of the load and resolve stages.
     problems: Vec<Diagnostic>,
+    /// Each article's page, by its path inside `content/` (so that an edit does not look
+    /// through all of them).
+    pages: std::collections::HashMap<String, site::PageId>,
+}
+
+impl Resolved {
+    /// `pages`: the index of the site's pages, when the site is one it was made for.
+    fn new(
+        config: &Config,
+        theme: &render::theme::Theme,
+        (site, plan, problems): (site::Site, site::plan::Plan, Vec<Diagnostic>),
+        pages: Option<std::collections::HashMap<String, site::PageId>>,
+    ) -> Resolved {
+        let pages = pages.unwrap_or_else(|| {
+            site::PageId::each(&site.pages)
+                .map(|(id, p)| (p.doc.file.rel.clone(), id))
+                .collect()
+        });
+        Resolved {
+            config: format!("{config:?}"),
+            statics: statics(config, theme),
+            site,
+            plan,
+            problems,
+            pages,
+        }
+    }
 }
 
 /// The theme's static files by output path, with the file each comes from (none for the
@@ -320,11 +339,19 @@ fn run(
         (Some(memo), true) => memo.epoch,
         (None, _) => 0,
     };
-    let (mut site, plan, theme, mut problems) = match patched {
-        Some((site, plan, problems)) => (site, plan, theme.map_err(Error::Site)?, problems),
+    let (mut site, plan, theme, mut problems, index) = match patched {
+        Some(r) => (
+            r.site,
+            r.plan,
+            theme.map_err(Error::Site)?,
+            r.problems,
+            Some(r.pages),
+        ),
         None => {
             let cache = memo.as_deref_mut().map(|m| &mut m.sources);
-            resolve_and_plan(config, stages, observer, cache, theme)?
+            let (site, plan, theme, problems) =
+                resolve_and_plan(config, stages, observer, cache, theme)?;
+            (site, plan, theme, problems, None)
         }
     };
     let resolved = memo.is_some().then(|| problems.clone());
@@ -369,13 +396,8 @@ fn run(
     };
     match (memo, resolved, &produced) {
         (Some(memo), Some(problems), Some(_)) => {
-            memo.last = Some(Resolved {
-                config: format!("{config:?}"),
-                statics: statics(config, &theme),
-                site,
-                plan,
-                problems,
-            });
+            let resolved = (site, plan, problems);
+            memo.last = Some(Resolved::new(config, &theme, resolved, index));
         }
         _ => drop_in_background((site, plan)),
     }
