@@ -146,17 +146,7 @@ impl Memo {
     /// Also the problems (warnings) loading and resolving found then, which such an edit
     /// cannot change.
     fn patched(&mut self, config: &Config, theme: &render::theme::Theme) -> Option<Resolved> {
-        let seen = match std::mem::take(&mut self.seen) {
-            Seen::Unwatched => None,
-            Seen::Unknown => {
-                self.seen = Seen::Paths(Vec::new());
-                None
-            }
-            Seen::Paths(paths) => {
-                self.seen = Seen::Paths(Vec::new());
-                Some(content_paths(paths))
-            }
-        };
+        let seen = self.take_seen();
         let last = self.last.take()?;
         let same = last.config == format!("{config:?}") && last.statics == statics(config, theme);
         let edits = same
@@ -177,6 +167,34 @@ impl Memo {
     }
 }
 
+impl Memo {
+    /// The sources the watcher saw change since they were last read, as paths inside
+    /// `content/`; none when every stamp must be looked at.
+    fn take_seen(&mut self) -> Option<Vec<String>> {
+        match std::mem::take(&mut self.seen) {
+            Seen::Unwatched => None,
+            Seen::Unknown => {
+                self.seen = Seen::Paths(Vec::new());
+                None
+            }
+            Seen::Paths(paths) => {
+                self.seen = Seen::Paths(Vec::new());
+                content_paths(paths)
+            }
+        }
+    }
+
+    /// Before the sources are loaded and the site resolved again: the cache will hold what
+    /// the sources say now, which the last good site may not (a build that then fails, on
+    /// a broken template for one, must not leave that site to be patched later).
+    fn forget_site(&mut self) {
+        let _ = self.take_seen();
+        if let Some(last) = self.last.take() {
+            drop_in_background(last);
+        }
+    }
+}
+
 /// What a watcher saw change since the last build.
 #[derive(Default)]
 enum Seen {
@@ -189,12 +207,16 @@ enum Seen {
     Unknown,
 }
 
-/// The paths inside `content/` among paths inside the site's folder.
-fn content_paths(paths: Vec<String>) -> Vec<String> {
-    paths
+/// The paths inside `content/` among paths inside the site's folder; none when the folder
+/// itself changed (moved, replaced, or a link to it pointed elsewhere).
+fn content_paths(paths: Vec<String>) -> Option<Vec<String>> {
+    if paths.iter().any(|p| p == "content") {
+        return None;
+    }
+    let inside = paths
         .into_iter()
-        .filter_map(|p| p.strip_prefix("content/").map(str::to_string))
-        .collect()
+        .filter_map(|p| p.strip_prefix("content/").map(str::to_string));
+    Some(inside.collect())
 }
 
 /// A good build's site and plan, and what they were made from.
@@ -333,6 +355,7 @@ fn run(
     // Which resolve made the site: a patched one is the same site and plan.
     let epoch = match (memo.as_deref_mut(), patched.is_some()) {
         (Some(memo), false) => {
+            memo.forget_site();
             memo.epoch += 1;
             memo.epoch
         }

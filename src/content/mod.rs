@@ -27,8 +27,8 @@ pub struct SourceFile {
     pub rel: String,
     /// Shared: a source kept between builds (`serve`) is not copied into each.
     pub text: std::sync::Arc<String>,
-    /// A hash of the whole text as read (kept when the text is forgotten): `serve` tells an
-    /// edited source from an unchanged one by it without hashing every text again.
+    /// A hash of the whole text as read (kept when the text is forgotten): `serve` keys an
+    /// article's rendered body by it, without hashing every text again on each edit.
     pub digest: u64,
     /// Byte offset and 1-based line where the Markdown body starts.
     pub body_offset: usize,
@@ -334,10 +334,9 @@ impl Cache {
     /// new or gone. Hidden files are not sources.
     fn seen_changes(&self, config: &Config, seen: &[String]) -> Option<Vec<(String, Stamp)>> {
         let mut changed: Vec<(String, Stamp)> = Vec::new();
+        let mut taken = std::collections::HashSet::new();
         for rel in seen {
-            if rel.split('/').any(|part| part.starts_with('.'))
-                || changed.iter().any(|(r, _)| r == rel)
-            {
+            if rel.split('/').any(|part| part.starts_with('.')) || !taken.insert(rel) {
                 continue;
             }
             if !self.files.contains_key(rel) {

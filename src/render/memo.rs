@@ -46,7 +46,7 @@ pub struct Memo {
     /// Every path of the last good build's plan.
     pub(super) planned: Vec<String>,
     /// Articles' list records by their key, with the hash of each: the last good build's,
-    /// and those of failed builds since.
+    /// and those of failed builds since. A build takes out those it uses and gives them back.
     pub(super) refs: HashMap<u64, (Value, u64)>,
     /// The keys of the list records the last build used.
     ref_keys: Vec<u64>,
@@ -220,8 +220,9 @@ impl Readers {
 }
 
 /// The key of every file of the plan, none for the files that are always made (a static file
-/// that cannot be read: making it reports why). When the site and plan are those of the last good build (the same epoch,
-/// article bodies edited since), the files that read no changed article keep their key.
+/// that cannot be read: making it reports why). When the site and plan are those of the last
+/// good build (the same epoch, article bodies edited since), the files that read no changed
+/// article keep their key.
 pub(super) fn file_keys(keys: &Keys, plan: &Plan, memo: &mut Memo) -> Vec<Option<u64>> {
     let n = plan.files.len();
     let visit = (memo.readers.as_ref()).and_then(|r| r.to_visit(keys, n));
@@ -244,11 +245,9 @@ pub(super) fn file_keys(keys: &Keys, plan: &Plan, memo: &mut Memo) -> Vec<Option
                 }
             })
             .collect();
-        let readers = memo
-            .readers
-            .as_ref()
-            .map(|r| r.readers.clone())
-            .unwrap_or_default();
+        // Taken, not copied: a build of the same site has the same readers. (Should it fail,
+        // the next build resolves the site again and records them anew.)
+        let readers = memo.readers.take().map(|r| r.readers).unwrap_or_default();
         memo.next_readers = Some(snapshot(readers));
         return out;
     }

@@ -1,9 +1,11 @@
-//! Serve, HTTP: answers each request from the snapshot and the folder it lists. tiny_http parses the
-//! requests and writes the responses: it is small, synchronous (a preview server has a few
-//! clients, and a thread per stream of news is cheap) and needs no async runtime, which
-//! would double what a fresh clone compiles. What is left here is what to answer: paths
-//! under the site's root, folder indexes, the site's 404 page, content types, `HEAD`,
-//! conditional requests (`ETag`, `If-None-Match`), and the live-reload script in pages.
+//! Serve, HTTP: answers each request from the snapshot and the folder it lists. tiny_http
+//! parses the requests and writes the responses: it is small, synchronous (a preview server
+//! has a few clients, and a thread per stream of news is cheap) and needs no async runtime,
+//! which would double what a fresh clone compiles. What is left here is what to answer:
+//! paths under the site's root, folder indexes, the site's 404 page, content types, `HEAD`,
+//! conditional requests (`ETag`, `If-None-Match`), and the live-reload script in pages. A
+//! request may read a file a build has just replaced or removed (it then gets the new bytes
+//! or the 404 page); the open page's live reload follows with the rest.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -1,5 +1,5 @@
-//! `tradekb serve`, beside the build pipeline: builds the site into memory, serves it over
-//! HTTP, watches its sources and builds again on every change, telling the open pages what
+//! `tradekb serve`, beside the build pipeline: builds the site into a private folder, serves
+//! it over HTTP, watches its sources and builds again on every change, telling the open pages what
 //! changed (live reload) or what broke (an overlay with the diagnostics). The last good
 //! site stays served while the sources are broken. It never touches `public/`: the files
 //! it serves are exactly what `tradekb build --base-url <its address>` writes, kept in a
@@ -219,6 +219,8 @@ struct Building {
     folder: Folder,
     overrides: Overrides,
     broken: bool,
+    /// A move into the served folder failed part way: the next build moves every file.
+    resync: bool,
     memo: crate::Memo,
     /// When to hand the memory the last build freed back to the system.
     release_at: Option<Instant>,
@@ -236,6 +238,7 @@ impl Building {
                 ..Overrides::default()
             },
             broken: false,
+            resync: false,
             memo: crate::Memo::default(),
             release_at: None,
         }
@@ -281,7 +284,11 @@ impl Building {
                     self.build(shared, observer);
                 }
             }
-            Err(e) => self.fail(shared, observer, e),
+            Err(e) => {
+                // A failed build may have freed a whole site's worth.
+                self.release_at = Some(started + Duration::from_secs(1));
+                self.fail(shared, observer, e);
+            }
         }
     }
 
@@ -316,7 +323,7 @@ impl Building {
     /// Makes the planned files the served site, `made` those made again; returns the paths
     /// that changed, or none if a planned file is neither made nor served.
     fn publish(
-        &self,
+        &mut self,
         shared: &Shared,
         made: &[(String, snapshot::Digest)],
     ) -> Result<Option<Vec<String>>, crate::output::WriteError> {
@@ -326,15 +333,25 @@ impl Building {
             .read()
             .map(|s| Arc::clone(&s))
             .unwrap_or_default();
-        let Some((next, changed)) = current.next(self.memo.planned(), made) else {
+        // After a move into the folder failed part way, its files are not what the snapshot
+        // says: every file made is moved again.
+        let unknown = Snapshot {
+            generation: current.generation,
+            files: Default::default(),
+        };
+        let base = if self.resync { &unknown } else { &current };
+        let Some((next, changed)) = base.next(self.memo.planned(), made) else {
             return Ok(None);
         };
+        self.folder.remove_gone(&current, &next);
+        self.resync = true;
         self.folder.bring_in(&next, made)?;
+        self.resync = false;
         let next = Arc::new(next);
         if let Ok(mut slot) = shared.snapshot.write() {
             *slot = Arc::clone(&next);
         }
-        self.folder.clear(&current, &next);
+        self.folder.clear();
         // Requests may still hold it; whoever lets go last frees it, not this build.
         crate::drop_in_background(current);
         Ok(Some(changed))

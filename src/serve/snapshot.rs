@@ -77,12 +77,26 @@ impl Folder {
         Ok(())
     }
 
-    /// Once `next` is served: removes the files of `before` it no longer has, and `next/`.
-    pub fn clear(&self, before: &Snapshot, next: &Snapshot) {
+    /// Before the files of `next` are brought in: removes the files of `before` it no longer
+    /// has, and the folders they leave empty (a file `report` may give way to a folder
+    /// `report/`, or the other way round).
+    pub fn remove_gone(&self, before: &Snapshot, next: &Snapshot) {
         let site = self.site();
         for path in before.files.keys().filter(|p| next.get(p).is_none()) {
-            let _ = fs::remove_file(site.join(&**path));
+            let file = site.join(&**path);
+            let _ = fs::remove_file(&file);
+            let mut dir = file.parent();
+            while let Some(d) = dir.filter(|d| *d != site) {
+                if fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
         }
+    }
+
+    /// Once a build is served (or given up): removes `next/`.
+    pub fn clear(&self) {
         let _ = remove_tree(&self.next());
     }
 }
@@ -270,24 +284,34 @@ mod tests {
             }
             staged.finish().unwrap()
         };
+        // Serves the files made by a build after `before`, as `serve` does.
+        let publish = |before: &Snapshot, files: &[(&str, &str)]| {
+            let made = build(files);
+            let planned: Vec<String> = files.iter().map(|(p, _)| p.to_string()).collect();
+            let (next, _) = before.next(&planned, &made).unwrap();
+            folder.remove_gone(before, &next);
+            folder.bring_in(&next, &made).unwrap();
+            folder.clear();
+            next
+        };
         let read = |path: &str| fs::read_to_string(folder.site().join(path)).ok();
-        let first_made = build(&[("a/index.html", "1"), ("b.css", "2")]);
-        let planned = paths(&["a/index.html", "b.css"]);
-        let (first, _) = Snapshot::default().next(&planned, &first_made).unwrap();
-        folder.bring_in(&first, &first_made).unwrap();
-        folder.clear(&Snapshot::default(), &first);
+        let first = publish(
+            &Snapshot::default(),
+            &[("a/index.html", "1"), ("b.css", "2")],
+        );
         assert_eq!(read("a/index.html").as_deref(), Some("1"));
 
         let _abandoned = build(&[("a/index.html", "broken")]);
-        let second_made = build(&[("a/index.html", "3"), ("c/d.txt", "4")]);
-        let planned = paths(&["a/index.html", "c/d.txt"]);
-        let (second, _) = first.next(&planned, &second_made).unwrap();
-        folder.bring_in(&second, &second_made).unwrap();
-        folder.clear(&first, &second);
+        let second = publish(&first, &[("a/index.html", "3"), ("c/d.txt", "4")]);
         assert_eq!(read("a/index.html").as_deref(), Some("3"));
         assert_eq!(read("c/d.txt").as_deref(), Some("4"));
         assert_eq!(read("b.css"), None, "a removed file is not served");
         assert!(!folder.next().exists());
+
+        // The file `a/index.html` gives way to a file `a`, and `c/d.txt` to a folder `c/d.txt/`.
+        publish(&second, &[("a", "5"), ("c/d.txt/e", "6")]);
+        assert_eq!(read("a").as_deref(), Some("5"));
+        assert_eq!(read("c/d.txt/e").as_deref(), Some("6"));
         let site = folder.site();
         drop(folder);
         assert!(!site.exists(), "the folder goes with serve");

@@ -342,7 +342,7 @@ fn a_body_edit_makes_only_its_page_again() {
         "{made:?}"
     );
     let pages: Vec<&String> = made.iter().filter(|p| p.ends_with(".html")).collect();
-    // The edited page, and the few pages that are always made (home, indexes, 404).
+    // The edited page, and the lists and feeds that show it (its reading time may change).
     assert!(
         pages.len() <= 6,
         "{} of {all} files made again: {pages:?}",
@@ -414,5 +414,36 @@ fn a_trusted_source_edited_to_the_same_length_is_read_again() {
     assert_eq!(
         Some(&full_build(&config).unwrap().0[page]),
         served.files.get(page)
+    );
+}
+
+/// A build that stops at a broken strings file has read the sources all the same: an edit
+/// made while the theme was broken is served once it is fixed, and so is a new article.
+#[test]
+fn edits_made_while_the_theme_is_broken_are_served_once_it_is_fixed() {
+    let (dir, config) = sample_site();
+    let mut served = Served::default();
+    served.rebuild(&config).expect("the sample builds");
+    let author = Author { root: dir.path() };
+    let strings = dir.path().join("i18n/zh-CN.yaml");
+    fs::create_dir_all(strings.parent().unwrap()).unwrap();
+    fs::write(&strings, "home: [unclosed\n").unwrap();
+    assert!(
+        served.rebuild(&config).is_err(),
+        "a broken strings file breaks the site"
+    );
+    author.apply(&Edit::Paragraph(1, 0));
+    author.apply(&Edit::Copy(2, 1));
+    assert!(served.rebuild(&config).is_err(), "still broken");
+    fs::remove_file(&strings).unwrap();
+    let (kept, _) = served.rebuild(&config).expect("fixed");
+    let (full, _) = full_build(&config).expect("a full build");
+    let differ: Vec<&String> = full
+        .keys()
+        .filter(|p| kept.get(*p) != full.get(*p))
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "served differs from a full build in {differ:?}"
     );
 }

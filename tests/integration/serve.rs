@@ -131,8 +131,13 @@ impl Served {
 
     /// Ctrl-C, and the exit code.
     fn interrupt(&mut self) -> Option<i32> {
+        self.signal("-INT")
+    }
+
+    /// Sends a signal (`-TERM`), and returns the exit code.
+    fn signal(&mut self, signal: &str) -> Option<i32> {
         let pid = self.child.id().to_string();
-        Command::new("kill").args(["-INT", &pid]).status().unwrap();
+        Command::new("kill").args([signal, &pid]).status().unwrap();
         let start = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -263,6 +268,18 @@ fn it_serves_what_build_writes_and_an_edit_once_saved() {
     assert_eq!(kept(), 1, "the served files are in a temporary folder");
     assert_eq!(served.interrupt(), Some(0), "Ctrl-C stops it cleanly");
     assert_eq!(kept(), 0, "the temporary folder goes when serve stops");
+}
+
+/// A terminal closed, or a service manager stopping it, removes its folder too.
+#[test]
+fn a_terminated_server_removes_its_folder() {
+    let mut served = Served::start();
+    assert_eq!(served.get("").status, 200);
+    let tmp = served.tmp.path().to_path_buf();
+    let kept = || std::fs::read_dir(&tmp).unwrap().count();
+    assert_eq!(kept(), 1);
+    assert_eq!(served.signal("-TERM"), Some(0), "it stops cleanly");
+    assert_eq!(kept(), 0, "the temporary folder goes");
 }
 
 #[test]
