@@ -14,7 +14,7 @@ use walkdir::WalkDir;
 use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic, Problem};
 use crate::progress::{self, Observer, Step};
-use crate::text::file::read_text;
+use crate::text::file::{has_hidden_part, is_hidden, read_text};
 use crate::text::yaml::{self as front_matter, Fields};
 pub use meta::{ArticleMeta, CityMeta, Date, HomeMeta, Pilot, SectionMeta, Status, TagMeta};
 
@@ -336,7 +336,7 @@ impl Cache {
         let mut changed: Vec<(String, Stamp)> = Vec::new();
         let mut taken = std::collections::HashSet::new();
         for rel in seen {
-            if rel.split('/').any(|part| part.starts_with('.')) || !taken.insert(rel) {
+            if has_hidden_part(Path::new(rel)) || !taken.insert(rel) {
                 continue;
             }
             if !self.files.contains_key(rel) {
@@ -364,7 +364,7 @@ fn walk(config: &Config) -> (Vec<String>, Vec<Diagnostic>) {
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
     for entry in walker {
         match entry {
             Ok(e) if e.file_type().is_file() => match relative(&config.content_dir, e.path()) {

@@ -204,7 +204,7 @@ fn files_under(config: &Config, dir: &Path) -> Result<Vec<(String, PathBuf)>, Ve
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| e.depth() == 0 || !crate::text::file::is_hidden(e.file_name()));
     for entry in walker {
         match entry {
             Ok(e) if e.file_type().is_file() => match outside(&real_dir, e.path()) {

@@ -12,6 +12,7 @@ use include_dir::{include_dir, Dir};
 
 use crate::config::CONFIG_FILE;
 use crate::content::Date;
+use crate::text::file::is_hidden;
 use crate::text::slug::is_valid_slug;
 
 /// Why a scaffolding command wrote nothing, or stopped part-way.
@@ -122,10 +123,6 @@ fn check_target(dir: &Path, if_not_empty: IfNotEmpty) -> Result<(), ScaffoldErro
             }
         }
     }
-}
-
-fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_string_lossy().starts_with('.')
 }
 
 /// Creates `path` (and its folders) holding `text`; fails with `Exists` rather than replace a file.

@@ -124,6 +124,13 @@ impl Page<'_> {
     fn read(&self, path: &str) -> Option<Vec<u8>> {
         std::fs::read(self.files.join(path)).ok()
     }
+
+    /// The size of a served file, without reading it.
+    fn size(&self, path: &str) -> Option<u64> {
+        std::fs::metadata(self.files.join(path))
+            .ok()
+            .map(|m| m.len())
+    }
 }
 
 fn respond(
@@ -134,10 +141,12 @@ fn respond(
 ) -> Response<std::io::Cursor<Vec<u8>>> {
     match target {
         Target::File(path) => match snapshot.get(&path) {
-            Some(file) => match page.read(&path) {
-                Some(bytes) => found(page, request, &path, file, bytes),
-                None => not_found(page, snapshot),
-            },
+            Some(file) => {
+                let found = page
+                    .size(&path)
+                    .and_then(|len| found(page, request, &path, file, len));
+                found.unwrap_or_else(|| not_found(page, snapshot))
+            }
             None => match snapshot.get(&format!("{path}/index.html")) {
                 Some(_) => redirect(&format!("{}{path}/", page.root)),
                 None => not_found(page, snapshot),
@@ -191,9 +200,9 @@ fn found(
     request: &Request,
     path: &str,
     file: &File,
-    bytes: Vec<u8>,
-) -> Response<std::io::Cursor<Vec<u8>>> {
-    let etag = format!("\"{:x}-{}-{}\"", page.run, file.since, bytes.len());
+    len: u64,
+) -> Option<Response<std::io::Cursor<Vec<u8>>>> {
+    let etag = format!("\"{:x}-{}-{}\"", page.run, file.since, len);
     let fresh = request
         .headers()
         .iter()
@@ -214,8 +223,10 @@ fn found(
         for h in headers {
             r.add_header(h);
         }
-        return r;
+        return Some(r);
     }
+    // Read only now: a browser's copy that is still fresh costs no read.
+    let bytes = page.read(path)?;
     let body = if path.ends_with(".html") {
         with_reload_script(&bytes, page)
     } else {
@@ -225,7 +236,7 @@ fn found(
     for h in headers {
         r.add_header(h);
     }
-    r
+    Some(r)
 }
 
 fn not_found(page: &Page, snapshot: &Snapshot) -> Response<std::io::Cursor<Vec<u8>>> {

@@ -91,10 +91,7 @@ impl Watch {
         let Some(first) = parts.next() else {
             return false;
         };
-        let hidden = rel
-            .components()
-            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
-        if hidden {
+        if crate::text::file::has_hidden_part(rel) {
             return false;
         }
         first == crate::config::CONFIG_FILE || SOURCES.contains(&first.as_ref())

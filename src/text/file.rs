@@ -4,6 +4,16 @@ use std::path::Path;
 
 use crate::diagnostic::{self, Diagnostic, Problem};
 
+/// Whether a file or folder name is hidden (`.git`, an editor's `.a.md.swp`): never a source.
+pub fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+/// Whether any part of a path is hidden.
+pub fn has_hidden_part(path: &Path) -> bool {
+    path.components().any(|c| is_hidden(c.as_os_str()))
+}
+
 /// Reads a text file: UTF-8 required, a BOM dropped, CRLF turned into LF.
 pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
     use std::io::Read;
