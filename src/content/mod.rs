@@ -14,7 +14,7 @@ use walkdir::WalkDir;
 use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic, Problem};
 use crate::progress::{self, Observer, Step};
-use crate::text::file::{has_hidden_part, is_hidden, read_text};
+use crate::text::file::{has_hidden_part, is_hidden, read_text, relative};
 use crate::text::yaml::{self as front_matter, Fields};
 pub use meta::{ArticleMeta, CityMeta, Date, HomeMeta, Pilot, SectionMeta, Status, TagMeta};
 
@@ -167,6 +167,12 @@ struct Stamp {
 }
 
 impl Stamp {
+    /// Whether a file read at `read_at`, when its stamp was this one, is as it was read now
+    /// that its stamp is `now`.
+    fn still(&self, read_at: SystemTime, now: Option<Stamp>) -> bool {
+        Some(*self) == now && !self.racy(read_at)
+    }
+
     /// Whether the file may have changed again without changing its stamp after it was read
     /// at `read_at`: file times tick in steps (nanoseconds on ext4 and tmpfs, one or two
     /// seconds on some file systems), so a change within a tick of the read can leave the
@@ -221,19 +227,15 @@ impl Cache {
         observer: &dyn Observer,
         files: &[String],
     ) -> Vec<Result<Parsed, Vec<Diagnostic>>> {
-        use rayon::prelude::*;
         let mut old = std::mem::take(&mut self.files);
         let read_at = SystemTime::now();
-        let stamps: Vec<Option<Stamp>> = files
-            .par_iter()
-            .map(|rel| Stamp::of(&config.content_dir.join(rel)))
-            .collect();
+        let stamps = stamps(config, files);
         let known: Vec<Option<Cached>> = files
             .iter()
             .zip(&stamps)
             .map(|(rel, now)| {
                 let (then, at, parsed) = old.remove(rel)?;
-                (Some(then) == *now && !then.racy(at)).then_some((then, at, parsed))
+                then.still(at, *now).then_some((then, at, parsed))
             })
             .collect();
         crate::drop_in_background(old);
@@ -307,7 +309,6 @@ impl Cache {
 impl Cache {
     /// The files whose stamp changed (or is racy), when the same files are there.
     fn stamp_changes(&self, config: &Config) -> Option<Vec<(String, Stamp)>> {
-        use rayon::prelude::*;
         let (files, problems) = walk(config);
         let same_files = problems.is_empty()
             && files.len() == self.files.len()
@@ -315,16 +316,12 @@ impl Cache {
         if !same_files {
             return None;
         }
-        let stamps: Vec<Option<Stamp>> = files
-            .par_iter()
-            .map(|rel| Stamp::of(&config.content_dir.join(rel)))
-            .collect();
+        let stamps = stamps(config, &files);
         let mut changed = Vec::new();
         for (rel, now) in files.into_iter().zip(stamps) {
             let (then, at, _) = &self.files[&rel];
-            let now = now?;
-            if now != *then || then.racy(*at) {
-                changed.push((rel, now));
+            if !then.still(*at, now) {
+                changed.push((rel, now?));
             }
         }
         Some(changed)
@@ -404,10 +401,13 @@ fn unreadable(config: &Config, path: &Path, message: &str) -> Diagnostic {
     )
 }
 
-fn relative(base: &Path, path: &Path) -> Option<String> {
-    let rel = path.strip_prefix(base).ok()?;
-    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
-    Some(parts?.join("/"))
+/// The stamp of each of `files` (inside `content/`) now; none for a file that is gone.
+fn stamps(config: &Config, files: &[String]) -> Vec<Option<Stamp>> {
+    use rayon::prelude::*;
+    files
+        .par_iter()
+        .map(|rel| Stamp::of(&config.content_dir.join(rel)))
+        .collect()
 }
 
 /// One file's result, before it is sorted into [`Content`].

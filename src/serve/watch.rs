@@ -74,10 +74,7 @@ impl Watch {
                 continue;
             }
             for path in event.paths.iter().filter(|p| self.at_source(p)) {
-                let rel = path.strip_prefix(&self.root).ok()?;
-                let parts: Option<Vec<&str>> =
-                    rel.components().map(|c| c.as_os_str().to_str()).collect();
-                seen.push(parts?.join("/"));
+                seen.push(crate::text::file::relative(&self.root, path)?);
             }
         }
         Some(seen)

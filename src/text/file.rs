@@ -14,6 +14,14 @@ pub fn has_hidden_part(path: &Path) -> bool {
     path.components().any(|c| is_hidden(c.as_os_str()))
 }
 
+/// `path` inside `base`, with `/` between its parts (`pilots/changsha.md`); none when it is
+/// not inside or a part is not UTF-8.
+pub fn relative(base: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(base).ok()?;
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
+}
+
 /// Reads a text file: UTF-8 required, a BOM dropped, CRLF turned into LF.
 pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
     use std::io::Read;
