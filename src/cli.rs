@@ -10,7 +10,8 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use tradekb::content::Date;
-use tradekb::scaffold::{self, ArticleKind, IfNotEmpty, InitOptions, NewArticle, ScaffoldError};
+use tradekb::content::Kind;
+use tradekb::scaffold::{self, IfNotEmpty, InitOptions, NewArticle, ScaffoldError};
 use tradekb::{Config, Error, IfLocked, Overrides, Step};
 
 #[derive(Debug, Parser)]
@@ -247,7 +248,7 @@ pub struct InitArgs {
 pub struct NewArgs {
     /// policy, pilot or analysis (or the folder names: policies, pilots, analysis).
     #[arg(value_parser = parse_kind)]
-    pub kind: ArticleKind,
+    pub kind: Kind,
     /// The file name without .md, also the end of the URL: ASCII letters, digits, `-`, `_`, `.`.
     #[arg(value_parser = parse_slug)]
     pub slug: String,
@@ -259,8 +260,8 @@ pub struct NewArgs {
     pub date: Option<Date>,
 }
 
-fn parse_kind(s: &str) -> Result<ArticleKind, String> {
-    s.parse()
+fn parse_kind(s: &str) -> Result<Kind, String> {
+    Kind::built_in(s)
 }
 
 fn parse_slug(s: &str) -> Result<String, ScaffoldError> {
@@ -458,7 +459,7 @@ impl NewArgs {
             instant: None,
         });
         let article = NewArticle {
-            kind: self.kind,
+            kind: self.kind.clone(),
             slug: self.slug.clone(),
             title: self.title.clone(),
             date,

@@ -4,6 +4,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Deserialize;
 
+use super::kind::{Kind, Region};
 use crate::diagnostic::Problem;
 use crate::text::yaml::Fields;
 
@@ -278,7 +279,7 @@ fn dedup(items: Vec<String>) -> Vec<String> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SectionMeta {
     pub title: Option<String>,
-    pub kind: Option<String>,
+    pub kind: Option<Kind>,
     pub description: Option<String>,
     pub weight: Option<i64>,
     pub paginate_by: Option<usize>,
@@ -298,10 +299,10 @@ impl SectionMeta {
     }
 }
 
-fn take_kind(f: &mut Fields) -> Option<String> {
+fn take_kind(f: &mut Fields) -> Option<Kind> {
     let kind: String = f.take("kind")?;
     if crate::text::slug::is_valid_slug(&kind) {
-        return Some(kind);
+        return Some(Kind::from_key(&kind));
     }
     let help = "a kind is a short ASCII name such as policy, pilot or analysis";
     f.invalid("kind", format!("`{kind}` is not a valid kind"), help);
@@ -352,7 +353,7 @@ pub struct CityMeta {
     pub other_names: Vec<String>,
     pub slug: Option<String>,
     pub province: Option<String>,
-    pub region: Option<String>,
+    pub region: Option<Region>,
     pub pilots: Vec<Pilot>,
     pub coordinates: Option<[f64; 2]>,
 }
@@ -373,7 +374,7 @@ impl CityMeta {
         let other_names = dedup(f.take_list("other_names"));
         let slug = take_slug(f);
         let province = take_text(f, "province", false);
-        let region = take_text(f, "region", false);
+        let region = take_region(f);
         let pilots = take_pilots(f);
         let coordinates = take_coordinates(f);
         Some(CityMeta {
@@ -386,6 +387,13 @@ impl CityMeta {
             coordinates,
         })
     }
+}
+
+fn take_region(f: &mut Fields) -> Option<Region> {
+    let text = take_text(f, "region", false)?;
+    Region::parse(&text)
+        .map_err(|message| f.invalid("region", message, Region::HELP))
+        .ok()
 }
 
 fn take_pilots(f: &mut Fields) -> Vec<Pilot> {

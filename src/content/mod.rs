@@ -2,6 +2,7 @@
 //! Input: the config. Output: [`Content`], every source typed, or every problem found.
 
 mod cjk_emphasis;
+pub mod kind;
 pub mod markdown;
 pub mod meta;
 
@@ -16,6 +17,7 @@ use crate::diagnostic::{self, Diagnostic, Problem};
 use crate::progress::{self, Observer, Step};
 use crate::text::file::{has_hidden_part, is_hidden, read_text, relative};
 use crate::text::yaml::{self as front_matter, Fields};
+pub use kind::{Kind, Region};
 pub use meta::{ArticleMeta, CityMeta, Date, HomeMeta, Pilot, SectionMeta, Status, TagMeta};
 
 /// One source file, read and normalised (no BOM, `\n` line endings).

@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::content::markdown::Rendered;
 use crate::content::Date;
 use crate::site::plan::{FeedOf, SitemapFile, SITEMAP_LIMIT};
-use crate::site::{Page, PageId, Site};
+use crate::site::{Page, PageId, Site, Table};
 
 /// One Atom feed.
 pub struct Feed<'a> {
@@ -64,7 +64,7 @@ impl<'a> Feed<'a> {
     }
 }
 
-pub fn atom(config: &Config, site: &Site, bodies: &[Rendered], feed: &Feed) -> String {
+pub fn atom(config: &Config, site: &Site, bodies: &Table<PageId, Rendered>, feed: &Feed) -> String {
     let base = &config.base_url;
     let entries: Vec<&Page> = feed
         .entries
@@ -105,7 +105,7 @@ pub fn atom(config: &Config, site: &Site, bodies: &[Rendered], feed: &Feed) -> S
     let _ = writeln!(x, "  <author><name>{}</name></author>", esc(&config.author));
     x.push_str("  <generator>tradekb</generator>\n");
     for (p, &i) in entries.iter().zip(feed.entries) {
-        entry(&mut x, config, site, p, &bodies[i.index()]);
+        entry(&mut x, config, site, p, &bodies[i]);
     }
     x.push_str("</feed>\n");
     x

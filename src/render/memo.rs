@@ -23,9 +23,9 @@ use std::hash::Hasher as _;
 use std::sync::Arc;
 
 use serde::Serialize;
-use tera::Value;
 use xxhash_rust::xxh3::Xxh3;
 
+use super::context::Record;
 use super::crawl::Crawled;
 use super::pages::Pages;
 use super::theme::{StaticFile, Theme};
@@ -33,7 +33,7 @@ use super::views::Views;
 use crate::config::Config;
 use crate::content::markdown::Rendered;
 use crate::site::plan::{Output, PageJob, Plan};
-use crate::site::{Page, PageId, Site};
+use crate::site::{Page, PageId, Site, Table};
 use rayon::prelude::*;
 
 /// What one build leaves for the next.
@@ -47,7 +47,7 @@ pub struct Memo {
     pub(super) planned: Vec<String>,
     /// Articles' list records by their key, with the hash of each: the last good build's,
     /// and those of failed builds since. A build takes out those it uses and gives them back.
-    pub(super) refs: HashMap<u64, (Value, u64)>,
+    pub(super) refs: HashMap<u64, (Record, u64)>,
     /// The keys of the list records the last build used.
     ref_keys: Vec<u64>,
     /// What those keys were made from: the site-wide key and the epoch, and each article's
@@ -102,8 +102,8 @@ impl Memo {
     }
 
     /// Takes back the list records a build used (see [`page_refs`]).
-    pub(super) fn give_back_refs(&mut self, refs: Vec<Value>, hashes: &[u64]) {
-        let records = refs.into_iter().zip(hashes.iter().copied());
+    pub(super) fn give_back_refs(&mut self, refs: Table<PageId, Record>, hashes: &[u64]) {
+        let records = refs.into_vec().into_iter().zip(hashes.iter().copied());
         self.refs.extend(self.ref_keys.iter().copied().zip(records));
     }
 
@@ -208,8 +208,10 @@ impl Readers {
             return None;
         }
         let mut visit = vec![false; n];
-        for (i, readers) in self.readers.iter().enumerate() {
-            if self.refs[i] != keys.refs[i] || self.bodies[i] != keys.bodies[i] {
+        let now = keys.refs.iter().zip(keys.bodies.iter());
+        let then = self.refs.iter().zip(&self.bodies);
+        for ((readers, then), now) in self.readers.iter().zip(then).zip(now) {
+            if then != now {
                 for &f in readers {
                     visit[f as usize] = true;
                 }
@@ -259,13 +261,13 @@ pub(super) fn file_keys(keys: &Keys, plan: &Plan, memo: &mut Memo) -> Vec<Option
             (keys.of(&f.path, &f.output, &mut reads), reads)
         })
         .collect();
-    let mut readers = vec![Vec::new(); keys.refs.len()];
+    let mut readers: Table<PageId, Vec<u32>> = vec![Vec::new(); keys.refs.len()].into();
     for (f, (_, reads)) in keyed.iter().enumerate() {
-        for p in reads {
-            readers[p.index()].push(f as u32);
+        for &p in reads {
+            readers[p].push(f as u32);
         }
     }
-    memo.next_readers = Some(snapshot(readers));
+    memo.next_readers = Some(snapshot(readers.into_vec()));
     keyed.into_iter().map(|(key, _)| key).collect()
 }
 
@@ -282,9 +284,9 @@ pub(super) struct Keys<'a> {
     pub all: &'a [PageId],
     pub pages: &'a Pages<'a>,
     /// Per article: the hash of its list record.
-    pub refs: &'a [u64],
+    pub refs: &'a Table<PageId, u64>,
     /// Per article: its body's key.
-    pub bodies: &'a [u64],
+    pub bodies: &'a Table<PageId, u64>,
 }
 
 impl Keys<'_> {
@@ -379,9 +381,7 @@ impl Keys<'_> {
     fn records(&self, key: Key, items: &[PageId], reads: &mut Vec<PageId>) -> Key {
         reads.extend_from_slice(items);
         let key = key.number(items.len() as u64);
-        items
-            .iter()
-            .fold(key, |k, &i| k.number(self.refs[i.index()]))
+        items.iter().fold(key, |k, &i| k.number(self.refs[i]))
     }
 
     /// Articles with everything a feed shows of them: the record and the whole body.
@@ -393,8 +393,7 @@ impl Keys<'_> {
     ) -> Key {
         items.fold(key, |k, &i| {
             reads.push(i);
-            k.number(self.refs[i.index()])
-                .number(self.bodies[i.index()])
+            k.number(self.refs[i]).number(self.bodies[i])
         })
     }
 }
@@ -412,16 +411,16 @@ fn digest_of(path: &std::path::Path) -> Option<u64> {
 /// tags and cities.
 pub(super) fn page_refs(
     views: &Views,
-    bodies: &[Rendered],
-    body_keys: &[u64],
+    bodies: &Table<PageId, Rendered>,
+    body_keys: &Table<PageId, u64>,
     memo: Option<(u64, u64, &mut Memo)>,
-) -> (Vec<Value>, Vec<u64>) {
+) -> (Table<PageId, Record>, Table<PageId, u64>) {
     let site = views.site;
     let Some((global, epoch, memo)) = memo else {
-        let refs = (site.pages.par_iter().zip(bodies))
+        let refs: Vec<Record> = (site.pages.par_iter().zip(bodies.par_iter()))
             .map(|(p, b)| views.page_ref(p, b))
             .collect();
-        return (refs, Vec::new());
+        return (refs.into(), Table::default());
     };
     // In the same site (epoch) under the same site-wide key, a record's key changes with its
     // article's body key alone.
@@ -430,7 +429,7 @@ pub(super) fn page_refs(
         .filter(|(b, bodies)| *b == basis && bodies.len() == body_keys.len())
         .filter(|_| memo.ref_keys.len() == body_keys.len())
         .map(|(_, bodies)| bodies);
-    let keys: Vec<u64> = (site.pages.par_iter().zip(body_keys).enumerate())
+    let keys: Vec<u64> = (site.pages.par_iter().zip(body_keys.par_iter()).enumerate())
         .map(|(i, (p, &body))| match last {
             Some(last) if last[i] == body => memo.ref_keys[i],
             _ => ref_key(views, p, global, body),
@@ -438,8 +437,8 @@ pub(super) fn page_refs(
         .collect();
     memo.ref_basis = Some((basis, body_keys.to_vec()));
     // Taken out of the memo rather than copied: `give_back_refs` returns them.
-    let known: Vec<Option<(Value, u64)>> = keys.iter().map(|k| memo.refs.remove(k)).collect();
-    let made: Vec<(Value, u64)> = (site.pages.par_iter().zip(bodies).zip(known))
+    let known: Vec<Option<(Record, u64)>> = keys.iter().map(|k| memo.refs.remove(k)).collect();
+    let made: Vec<(Record, u64)> = (site.pages.par_iter().zip(bodies.par_iter()).zip(known))
         .map(|((p, b), known)| {
             known.unwrap_or_else(|| {
                 let value = views.page_ref(p, b);
@@ -449,12 +448,16 @@ pub(super) fn page_refs(
         })
         .collect();
     memo.ref_keys = keys;
-    made.into_iter().unzip()
+    let (refs, hashes): (Vec<Record>, Vec<u64>) = made.into_iter().unzip();
+    (refs.into(), hashes.into())
 }
 
 fn ref_key(views: &Views, p: &Page, global: u64, body: u64) -> u64 {
     let site = views.site;
-    let mut key = Key::new("ref").number(global).number(body).text(&p.kind);
+    let mut key = Key::new("ref")
+        .number(global)
+        .number(body)
+        .text(p.kind.key());
     if let Some(s) = p.section {
         let s = &site.sections[s];
         key = key.text(&s.key).text(&views.section_title(s)).text(&s.path);

@@ -4,6 +4,7 @@
 //! the last build: then only what changed is made). Output: what was produced, or every
 //! problem found.
 
+pub mod context;
 mod crawl;
 pub mod feeds;
 mod memo;
@@ -18,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use tera::{Tera, Value};
+use tera::Tera;
 
 use crate::config::Config;
 use crate::content::markdown::{Markdown, Rendered};
@@ -28,12 +29,12 @@ use crate::highlight::{self, Highlighter};
 use crate::progress::{self, Observer, Step};
 use crate::site::links::Targets;
 use crate::site::plan::{self, Output, PageJob, Plan, Planned};
-use crate::site::{PageId, Site};
+use crate::site::{CityId, PageId, SectionId, Site, Table, TagId};
 pub use crawl::Crawled;
 pub use memo::Memo;
 pub use scan::Scan;
 use theme::{StaticFile, Theme};
-use views::{map, Strings, Views};
+use views::{Strings, Views};
 
 /// Where rendered files go: the staging folder of a build, `serve`'s folder, memory, or
 /// nowhere for a check.
@@ -91,10 +92,10 @@ pub struct Produced {
 /// Markdown bodies of everything that has one, by the same indexes as in [`Site`].
 struct Bodies {
     home: Option<Rendered>,
-    sections: Vec<Option<Rendered>>,
-    pages: Vec<Rendered>,
-    tags: Vec<Option<Rendered>>,
-    cities: Vec<Option<Rendered>>,
+    sections: Table<SectionId, Option<Rendered>>,
+    pages: Table<PageId, Rendered>,
+    tags: Table<TagId, Option<Rendered>>,
+    cities: Table<CityId, Option<Rendered>>,
 }
 
 /// The first half of the render stage: every Markdown body to HTML, with the problems of
@@ -103,7 +104,7 @@ struct Bodies {
 pub struct Prepared {
     bodies: Bodies,
     /// Per article, its body's key; only when a [`Memo`] is kept.
-    body_keys: Vec<u64>,
+    body_keys: Table<PageId, u64>,
     problems: Vec<Diagnostic>,
 }
 
@@ -127,7 +128,7 @@ pub fn prepare(
             let known = keys.iter().map(|k| memo.bodies.remove(k)).collect();
             (keys, known)
         }
-        None => (Vec::new(), Vec::new()),
+        None => (Table::default(), Vec::new()),
     };
     let (bodies, problems) = render_bodies(site, &md, &targets, observer, known);
     Prepared {
@@ -139,7 +140,7 @@ pub fn prepare(
 
 /// The key of each article's body: its whole source file (front matter too: its page shows
 /// both), its page's path, and everything its links resolve against.
-fn body_keys(config: &Config, site: &Site, targets: &Targets) -> Vec<u64> {
+fn body_keys(config: &Config, site: &Site, targets: &Targets) -> Table<PageId, u64> {
     let links = targets.fingerprint();
     let raw_html = format!("{:?}", config.raw_html);
     site.pages
@@ -153,7 +154,8 @@ fn body_keys(config: &Config, site: &Site, targets: &Targets) -> Vec<u64> {
                 .number(p.doc.file.digest)
                 .finish()
         })
-        .collect()
+        .collect::<Vec<u64>>()
+        .into()
 }
 
 /// What the render stage renders from.
@@ -207,11 +209,11 @@ pub fn render(
         site,
         strings: &strings,
     };
-    let (tera, template_data) = match setup(config, theme, &views) {
+    let (tera, template_data) = match setup(theme, &views) {
         Ok(tera) => tera,
         Err(mut p) => {
             if let Some(memo) = memo {
-                memo.take_back(body_keys, bodies.pages, false);
+                memo.take_back(body_keys.into_vec(), bodies.pages.into_vec(), false);
             }
             problems.append(&mut p);
             return Err(problems);
@@ -296,8 +298,8 @@ pub fn render(
     };
     match memo {
         Some(memo) => memo.finish(
-            body_keys,
-            bodies.pages,
+            body_keys.into_vec(),
+            bodies.pages.into_vec(),
             checked.is_ok().then_some((kept, &paths[..])),
         ),
         None => crate::drop_in_background(bodies),
@@ -549,7 +551,7 @@ impl Make<'_> {
 
 /// Loads the templates into Tera and sets the data every template receives.
 /// Also returns the key of the data every template receives.
-fn setup(config: &Config, theme: &Theme, views: &Views) -> Result<(Tera, u64), Vec<Diagnostic>> {
+fn setup(theme: &Theme, views: &Views) -> Result<(Tera, u64), Vec<Diagnostic>> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
     let sources = theme
@@ -558,47 +560,12 @@ fn setup(config: &Config, theme: &Theme, views: &Views) -> Result<(Tera, u64), V
         .map(|(name, t)| (name.as_str(), t.source.as_str()));
     tera.add_raw_templates(sources)
         .map_err(|e| vec![template_error(theme, &e, None)])?;
-    let site = map(vec![
-        ("title", config.title.as_str().into()),
-        ("description", config.description.as_str().into()),
-        ("language", config.language.as_str().into()),
-        ("base_url", config.base_url.absolute.as_str().into()),
-        ("root", config.base_url.root.as_str().into()),
-        ("extra", Value::from_serializable(&config.extra)),
-    ]);
-    let nav: Vec<Value> = views
-        .site
-        .sections
-        .iter()
-        .map(|s| nav_item(views, s))
-        .collect();
-    let all = PageId::all(&views.site.pages);
-    let feed: Value = plan::feed_path(config, "", &all)
-        .map(|p| config.base_url.url(&p))
-        .into();
-    let strings = Value::from_serializable(&views.strings.all);
-    let nav = Value::from(nav);
-    let key = memo::Key::new("globals")
-        .value(&site)
-        .value(&strings)
-        .value(&nav)
-        .value(&feed)
-        .finish();
-    let globals = tera.global_context();
-    globals.insert_value("site", site);
-    globals.insert_value("t", strings);
-    globals.insert_value("nav", nav);
-    globals.insert_value("feed_url", feed);
+    let globals = views.globals();
+    let key = memo::Key::new("globals").value(&globals).finish();
+    let globals = tera::Context::from_serialize(&globals)
+        .map_err(|e| vec![template_error(theme, &e, None)])?;
+    tera.global_context().extend(globals);
     Ok((tera, key))
-}
-
-fn nav_item(views: &Views, s: &crate::site::Section) -> Value {
-    map(vec![
-        ("key", s.key.as_str().into()),
-        ("title", views.section_title(s).into()),
-        ("url", views.config.base_url.url(&s.path).into()),
-        ("kind", s.kind.as_str().into()),
-    ])
 }
 
 /// A template error as a diagnostic of the template's file: Tera's report is taken apart

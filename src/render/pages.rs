@@ -1,46 +1,64 @@
 //! Render stage, pages: the context of each kind of page, and its rendering.
 
-use tera::{Context, Tera, Value};
+use serde::Serialize;
+use tera::{Context, Tera};
 
-use super::views::{extend, map, Views};
+use super::context::{
+    self, Article, ArticleView, CityIndex, CityPage, CityView, CityWithBody, Home, Html, Intro,
+    KindGroup, Located, NotFound, PageNumber, Paginator, ProvinceGroup, Record, RegionGroup,
+    SectionList, SectionView, SourceView, TagIndex, TagList, TagPage,
+};
+use super::views::Views;
 use super::{Bodies, Theme};
+use crate::config::BaseUrl;
+use crate::content::markdown::Rendered;
+use crate::content::{Kind, Region};
 use crate::diagnostic::Diagnostic;
 use crate::site::plan::PageJob as Job;
-use crate::site::{City, CityId, PageId, Redirect, SectionId, Site, TagId};
+use crate::site::{City, CityId, PageId, SectionId, Site, Table, TagId, Term};
 
 pub(super) struct Pages<'a> {
     pub views: &'a Views<'a>,
     pub bodies: &'a Bodies,
     /// The list record of each page, by page index.
-    pub refs: &'a [Value],
+    pub refs: &'a Table<PageId, Record>,
 }
 
-/// Provinces of one region, each with its cities' views, in display order.
-type Provinces = Vec<(String, Vec<Value>)>;
-
-const REGION_ORDER: &[&str] = &["东部", "中部", "西部", "东北"];
 pub(super) const LATEST: usize = 10;
 const POPULAR_TAGS: usize = 20;
 
-impl Pages<'_> {
+impl<'a> Pages<'a> {
     /// The page of `job` through its template, as UTF-8.
     pub fn render(&self, tera: &Tera, theme: &Theme, job: &Job) -> Result<Vec<u8>, Diagnostic> {
-        let (path, template, mut ctx) = self.context(job);
-        let base = &self.views.config.base_url;
-        let is_404 = matches!(job, Job::NotFound);
-        ctx.insert(
-            "current_url",
-            &base.url(if is_404 { "404.html" } else { &path }),
-        );
-        ctx.insert(
-            "permalink",
-            &base.permalink(if is_404 { "404.html" } else { &path }),
-        );
-        let mut out = Vec::with_capacity(32 << 10);
-        tera.render_to(template, &ctx, &mut out).map_err(|e| {
-            super::template_error(theme, &e, Some(if is_404 { "404.html" } else { &path }))
-        })?;
-        Ok(out)
+        let out = Output {
+            tera,
+            theme,
+            base: &self.views.config.base_url,
+        };
+        match *job {
+            Job::Home => out.page("index.html", "", &self.home()),
+            Job::Section(i, n) => {
+                let (view, path) = self.section_list(i, n);
+                out.page("section.html", &path, &view)
+            }
+            Job::Article(i) => {
+                let view = Article {
+                    page: self.article(i),
+                };
+                out.page("page.html", &self.site().pages[i].path, &view)
+            }
+            Job::Tags => out.page("tags.html", "tags/", &self.tag_index()),
+            Job::Tag(i, n) => {
+                let (view, path) = self.tag_list(i, n);
+                out.page("tag.html", &path, &view)
+            }
+            Job::Cities => out.page("cities.html", "cities/", &self.city_index()),
+            Job::City(i) => {
+                let view = self.city_page(i);
+                out.page("city.html", &self.site().cities[i].path, &view)
+            }
+            Job::NotFound => out.page("404.html", "404.html", &NotFound {}),
+        }
     }
 
     /// The page at an old URL (`aliases:`) that sends readers on, through `redirect.html`.
@@ -48,258 +66,178 @@ impl Pages<'_> {
         &self,
         tera: &Tera,
         theme: &Theme,
-        r: &Redirect,
+        r: &crate::site::Redirect,
     ) -> Result<Vec<u8>, Diagnostic> {
         let base = &self.views.config.base_url;
-        let to = base.permalink(&self.site().pages[r.to].path);
-        let mut ctx = Context::new();
-        ctx.insert_value("page", self.refs[r.to.index()].clone());
-        ctx.insert("to", &to);
-        ctx.insert("current_url", &base.url(&r.from));
-        ctx.insert("permalink", &base.permalink(&r.from));
-        let mut out = Vec::with_capacity(1 << 10);
-        tera.render_to(super::theme::REDIRECT, &ctx, &mut out)
-            .map_err(|e| super::template_error(theme, &e, Some(&r.from)))?;
-        Ok(out)
+        let view = context::Redirect {
+            page: self.refs[r.to].clone(),
+            to: base.permalink(&self.site().pages[r.to].path),
+        };
+        Output { tera, theme, base }.page(super::theme::REDIRECT, &r.from, &view)
     }
 
-    fn site(&self) -> &Site {
+    fn site(&self) -> &'a Site {
         self.views.site
     }
 
-    fn context(&self, job: &Job) -> (String, &'static str, Context) {
-        let mut ctx = Context::new();
-        let (path, template) = match *job {
-            Job::Home => {
-                self.home(&mut ctx);
-                (String::new(), "index.html")
-            }
-            Job::Section(i, n) => (self.section(&mut ctx, i, n), "section.html"),
-            Job::Article(i) => {
-                ctx.insert_value("page", self.page(i));
-                (self.site().pages[i].path.clone(), "page.html")
-            }
-            Job::Tags => {
-                let mut tags: Vec<&crate::site::Term> = self.site().tags.iter().collect();
-                tags.sort_by(|a, b| {
-                    b.pages
-                        .len()
-                        .cmp(&a.pages.len())
-                        .then_with(|| a.name.cmp(&b.name))
-                });
-                ctx.insert_value(
-                    "tags",
-                    Value::from(tags.iter().map(|t| self.views.tag(t)).collect::<Vec<_>>()),
-                );
-                ("tags/".to_string(), "tags.html")
-            }
-            Job::Tag(i, n) => (self.tag(&mut ctx, i, n), "tag.html"),
-            Job::Cities => {
-                ctx.insert_value("regions", self.regions());
-                ctx.insert("total_cities", &self.site().cities.len());
-                ("cities/".to_string(), "cities.html")
-            }
-            Job::City(i) => (self.city(&mut ctx, i), "city.html"),
-            Job::NotFound => (String::new(), "404.html"),
-        };
-        (path, template, ctx)
-    }
-
-    fn html(body: Option<&crate::content::markdown::Rendered>) -> Value {
-        Value::safe_string(body.map_or("", |b| b.html.as_str()))
-    }
-
-    fn home(&self, ctx: &mut Context) {
+    fn home(&self) -> Home<'a> {
         let site = self.site();
-        let intro = map(vec![
-            (
-                "title",
-                site.home.as_ref().and_then(|h| h.meta.title.clone()).into(),
-            ),
-            ("content", Self::html(self.bodies.home.as_ref())),
-        ]);
-        ctx.insert_value("intro", intro);
-        ctx.insert_value(
-            "latest",
-            Value::from(self.refs.iter().take(LATEST).cloned().collect::<Vec<_>>()),
-        );
-        let sections: Vec<Value> = site
-            .sections
-            .iter()
-            .map(|s| {
-                map(vec![
-                    ("key", s.key.as_str().into()),
-                    ("title", self.views.section_title(s).into()),
-                    ("url", self.views.config.base_url.url(&s.path).into()),
-                    ("count", s.pages.len().into()),
-                    ("description", s.meta.description.clone().into()),
-                ])
-            })
-            .collect();
-        ctx.insert_value("sections", Value::from(sections));
         let mut cities: Vec<(CityId, &City)> = CityId::each(&site.cities)
             .filter(|(_, c)| c.meta.is_some())
             .collect();
-        cities.sort_by_key(|(_, c)| (region_rank(c), c.slug.clone()));
-        ctx.insert_value(
-            "cities",
-            Value::from(
-                cities
-                    .iter()
-                    .map(|(i, c)| self.city_view(*i, c))
-                    .collect::<Vec<_>>(),
-            ),
-        );
-        let mut tags: Vec<&crate::site::Term> =
-            site.tags.iter().filter(|t| !t.pages.is_empty()).collect();
-        tags.sort_by(|a, b| {
-            b.pages
-                .len()
-                .cmp(&a.pages.len())
-                .then_with(|| a.name.cmp(&b.name))
-        });
-        let popular: Vec<Value> = tags
-            .iter()
-            .take(POPULAR_TAGS)
-            .map(|t| self.views.tag(t))
-            .collect();
-        ctx.insert_value("popular_tags", Value::from(popular));
+        cities.sort_by_key(|(_, c)| city_order(c));
+        Home {
+            intro: Intro {
+                title: site.home.as_ref().and_then(|h| h.meta.title.as_deref()),
+                content: html(self.bodies.home.as_ref()),
+            },
+            latest: self.refs.iter().take(LATEST).cloned().collect(),
+            sections: (site.sections.iter())
+                .map(|s| self.views.section_summary(s))
+                .collect(),
+            cities: cities.iter().map(|&(i, c)| self.city_view(i, c)).collect(),
+            popular_tags: by_count(site.tags.iter().filter(|t| !t.pages.is_empty()))
+                .take(POPULAR_TAGS)
+                .map(|t| self.views.tag(t))
+                .collect(),
+        }
     }
 
-    fn city_view(&self, i: CityId, c: &City) -> Value {
-        self.views.city(c, self.bodies.cities[i.index()].as_ref())
+    fn city_view(&self, i: CityId, c: &'a City) -> CityView<'a> {
+        self.views.city(c, self.bodies.cities[i].as_ref())
     }
 
-    fn section(&self, ctx: &mut Context, i: SectionId, n: usize) -> String {
-        ctx.insert_value("section", self.section_view(i));
+    fn section_list(&self, i: SectionId, n: usize) -> (SectionList<'a>, String) {
         let (items, per) = self.section_items(i);
-        self.paginate(ctx, items, per, &self.site().sections[i].path, n)
+        let (pages, paginator, path) = self.paginate(items, per, &self.site().sections[i].path, n);
+        let view = SectionList {
+            section: self.section_view(i),
+            pages,
+            paginator,
+        };
+        (view, path)
     }
 
     /// What `section.html` gets as `section`.
-    pub fn section_view(&self, i: SectionId) -> Value {
+    pub fn section_view(&self, i: SectionId) -> SectionView<'a> {
         let s = &self.site().sections[i];
         let v = self.views;
-        map(vec![
-            ("key", s.key.as_str().into()),
-            ("title", v.section_title(s).into()),
-            ("kind", s.kind.as_str().into()),
-            ("kind_label", v.strings.kind_label(&s.kind).into()),
-            ("description", s.meta.description.clone().into()),
-            ("url", v.config.base_url.url(&s.path).into()),
-            (
-                "content",
-                Self::html(self.bodies.sections[i.index()].as_ref()),
-            ),
-            ("count", s.pages.len().into()),
-        ])
+        SectionView {
+            key: &s.key,
+            title: v.section_title(s),
+            kind: &s.kind,
+            kind_label: v.strings.kind_label(&s.kind),
+            description: s.meta.description.as_deref(),
+            url: v.config.base_url.url(&s.path),
+            content: html(self.bodies.sections[i].as_ref()),
+            count: s.pages.len(),
+        }
     }
 
     /// The articles a section lists, and how many go on one page.
-    pub fn section_items(&self, i: SectionId) -> (&[PageId], usize) {
+    pub fn section_items(&self, i: SectionId) -> (&'a [PageId], usize) {
         let s = &self.site().sections[i];
         let per = s.meta.paginate_by.unwrap_or(self.views.config.paginate_by);
         (&s.pages, per)
     }
 
-    fn tag(&self, ctx: &mut Context, i: TagId, n: usize) -> String {
-        ctx.insert_value("tag", self.tag_view(i));
+    fn tag_index(&self) -> TagIndex<'a> {
+        TagIndex {
+            tags: by_count(self.site().tags.iter())
+                .map(|t| self.views.tag(t))
+                .collect(),
+        }
+    }
+
+    fn tag_list(&self, i: TagId, n: usize) -> (TagList<'a>, String) {
         let (items, per) = self.tag_items(i);
-        self.paginate(ctx, items, per, &self.site().tags[i].path, n)
+        let (pages, paginator, path) = self.paginate(items, per, &self.site().tags[i].path, n);
+        let view = TagList {
+            tag: self.tag_view(i),
+            pages,
+            paginator,
+        };
+        (view, path)
     }
 
     /// What `tag.html` gets as `tag`.
-    pub fn tag_view(&self, i: TagId) -> Value {
-        let t = &self.site().tags[i];
-        extend(
-            &self.views.tag(t),
-            vec![("content", Self::html(self.bodies.tags[i.index()].as_ref()))],
-        )
+    pub fn tag_view(&self, i: TagId) -> TagPage<'a> {
+        TagPage {
+            tag: self.views.tag(&self.site().tags[i]),
+            content: html(self.bodies.tags[i].as_ref()),
+        }
     }
 
     /// The articles a tag lists, and how many go on one page.
-    pub fn tag_items(&self, i: TagId) -> (&[PageId], usize) {
+    pub fn tag_items(&self, i: TagId) -> (&'a [PageId], usize) {
         (&self.site().tags[i].pages, self.views.config.paginate_by)
     }
 
-    /// Puts page `n` of `items` and its paginator into the context; returns that page's path.
+    /// Page `n` of `items`, its paginator and its path.
     fn paginate(
         &self,
-        ctx: &mut Context,
         items: &[PageId],
         per: usize,
         base: &str,
         n: usize,
-    ) -> String {
+    ) -> (Vec<Record>, Paginator, String) {
         let per = per.max(1);
         let total_pages = crate::site::plan::page_count(items.len(), per);
         let path_of = |k: usize| crate::site::plan::paged(base, k);
         let url_of = |k: usize| self.views.config.base_url.url(&path_of(k));
-        let pages: Vec<Value> = on_page(items, per, n)
-            .iter()
-            .map(|&i| self.refs[i.index()].clone())
+        let pages = (on_page(items, per, n).iter())
+            .map(|&i| self.refs[i].clone())
             .collect();
-        ctx.insert_value("pages", Value::from(pages));
         let mut previous = 0;
-        let numbers: Vec<Value> = page_window(n, total_pages)
+        let numbers = page_window(n, total_pages)
             .map(|k| {
                 let gap_before = k > previous + 1;
                 previous = k;
-                map(vec![
-                    ("number", k.into()),
-                    ("url", url_of(k).into()),
-                    ("current", (k == n).into()),
-                    ("gap_before", gap_before.into()),
-                ])
+                PageNumber {
+                    number: k,
+                    url: url_of(k),
+                    current: k == n,
+                    gap_before,
+                }
             })
             .collect();
-        let paginator = map(vec![
-            ("current", n.into()),
-            ("total_pages", total_pages.into()),
-            ("total_items", items.len().into()),
-            ("prev_url", (n > 1).then(|| url_of(n - 1)).into()),
-            ("next_url", (n < total_pages).then(|| url_of(n + 1)).into()),
-            ("pages", Value::from(numbers)),
-        ]);
-        ctx.insert_value("paginator", paginator);
-        path_of(n)
+        let paginator = Paginator {
+            current: n,
+            total_pages,
+            total_items: items.len(),
+            prev_url: (n > 1).then(|| url_of(n - 1)),
+            next_url: (n < total_pages).then(|| url_of(n + 1)),
+            pages: numbers,
+        };
+        (pages, paginator, path_of(n))
     }
 
-    fn page(&self, i: PageId) -> Value {
-        let site = self.site();
-        let p = &site.pages[i];
-        let body = &self.bodies.pages[i.index()];
+    fn article(&self, i: PageId) -> ArticleView<'a> {
+        let p = &self.site().pages[i];
+        let body = &self.bodies.pages[i];
         let (prev, next) = self.neighbours_of(i);
-        let source = p.doc.meta.source.as_ref().map(|s| {
-            map(vec![
-                ("name", s.name.as_str().into()),
-                ("url", s.url.clone().into()),
-            ])
-        });
-        extend(
-            &self.refs[i.index()],
-            vec![
-                ("content", Value::safe_string(&body.html)),
-                ("toc", Value::from_serializable(&body.toc)),
-                ("source", source.into()),
-                ("extra", Value::from_serializable(&p.doc.meta.extra)),
-                ("char_count", body.char_count.into()),
-                ("prev", prev.map(|k| self.refs[k.index()].clone()).into()),
-                ("next", next.map(|k| self.refs[k.index()].clone()).into()),
-            ],
-        )
+        let record = |k: PageId| self.refs[k].clone();
+        ArticleView {
+            record: record(i),
+            content: Html(&body.html),
+            toc: &body.toc,
+            source: (p.doc.meta.source.as_ref()).map(|s| SourceView {
+                name: &s.name,
+                url: s.url.as_deref(),
+            }),
+            extra: &p.doc.meta.extra,
+            char_count: body.char_count,
+            prev: prev.map(record),
+            next: next.map(record),
+        }
     }
 
     /// What `city.html` gets as `city`.
-    pub fn city_page_view(&self, i: CityId) -> Value {
-        let c = &self.site().cities[i];
-        extend(
-            &self.city_view(i, c),
-            vec![(
-                "content",
-                Self::html(self.bodies.cities[i.index()].as_ref()),
-            )],
-        )
+    pub fn city_page_view(&self, i: CityId) -> CityWithBody<'a> {
+        CityWithBody {
+            city: self.city_view(i, &self.site().cities[i]),
+            content: html(self.bodies.cities[i].as_ref()),
+        }
     }
 
     /// The older and the newer article beside article `i` in its section.
@@ -311,87 +249,102 @@ impl Pages<'_> {
         }
     }
 
-    fn city(&self, ctx: &mut Context, i: CityId) -> String {
+    fn city_page(&self, i: CityId) -> CityPage<'a> {
         let site = self.site();
-        let c = &site.cities[i];
-        ctx.insert_value("city", self.city_page_view(i));
-        let mut kinds: Vec<&str> = Vec::new();
-        for &p in &c.pages {
-            let kind = site.pages[p].kind.as_str();
-            if !kinds.contains(&kind) {
-                kinds.push(kind);
-            }
-        }
-        kinds.sort_by_key(|k| {
-            (
-                ["policy", "pilot", "analysis"]
-                    .iter()
-                    .position(|x| x == k)
-                    .unwrap_or(3),
-                *k,
-            )
-        });
-        let groups: Vec<Value> = kinds
-            .iter()
-            .map(|kind| {
-                let pages: Vec<Value> = c
-                    .pages
-                    .iter()
+        let pages = &site.cities[i].pages;
+        let mut kinds: Vec<&Kind> = pages.iter().map(|&p| &site.pages[p].kind).collect();
+        kinds.sort();
+        kinds.dedup();
+        let groups = kinds
+            .into_iter()
+            .map(|kind| KindGroup {
+                kind,
+                label: self.views.strings.kind_label(kind),
+                pages: (pages.iter())
                     .filter(|&&p| site.pages[p].kind == *kind)
-                    .map(|&p| self.refs[p.index()].clone())
-                    .collect();
-                map(vec![
-                    ("kind", (*kind).into()),
-                    ("label", self.views.strings.kind_label(kind).into()),
-                    ("pages", Value::from(pages)),
-                ])
+                    .map(|&p| self.refs[p].clone())
+                    .collect(),
             })
             .collect();
-        ctx.insert_value("groups", Value::from(groups));
-        c.path.clone()
+        CityPage {
+            city: self.city_page_view(i),
+            groups,
+        }
     }
 
-    /// Cities by region, then province; cities without a region under the "other" heading.
-    fn regions(&self) -> Value {
+    /// Cities by region, then province; cities without one under the "other" heading.
+    fn city_index(&self) -> CityIndex<'a> {
         let site = self.site();
-        let other = self.views.strings.region_other.clone();
+        let strings: &'a super::views::Strings = self.views.strings;
+        let other = strings.region_other.as_str();
         let mut order: Vec<(CityId, &City)> = CityId::each(&site.cities).collect();
-        order.sort_by_key(|(_, c)| (region_rank(c), c.slug.clone()));
-        let mut regions: Vec<(String, Provinces)> = Vec::new();
+        order.sort_by_key(|(_, c)| city_order(c));
+        let mut regions: Vec<RegionGroup> = Vec::new();
         for (i, c) in order {
             let meta = c.meta.as_ref();
-            let region = meta
-                .and_then(|m| m.region.clone())
-                .unwrap_or_else(|| other.clone());
-            let province = meta
-                .and_then(|m| m.province.clone())
-                .unwrap_or_else(|| other.clone());
-            if regions.last().is_none_or(|(r, _)| *r != region) {
-                regions.push((region, Vec::new()));
+            let region = meta.and_then(|m| m.region).map_or(other, |r| r.name());
+            let province = meta.and_then(|m| m.province.as_deref()).unwrap_or(other);
+            if regions.last().is_none_or(|r| r.name != region) {
+                regions.push(RegionGroup {
+                    name: region,
+                    provinces: Vec::new(),
+                });
             }
-            let provinces = &mut regions.last_mut().expect("just pushed").1;
-            match provinces.iter_mut().find(|(p, _)| *p == province) {
-                Some((_, cities)) => cities.push(self.city_view(i, c)),
-                None => provinces.push((province, vec![self.city_view(i, c)])),
+            let provinces = &mut regions.last_mut().expect("just pushed").provinces;
+            let city = self.city_view(i, c);
+            match provinces.iter_mut().find(|p| p.name == province) {
+                Some(p) => p.cities.push(city),
+                None => provinces.push(ProvinceGroup {
+                    name: province,
+                    cities: vec![city],
+                }),
             }
         }
-        let regions: Vec<Value> = regions
-            .into_iter()
-            .map(|(name, provinces)| {
-                let provinces: Vec<Value> = provinces
-                    .into_iter()
-                    .map(|(name, cities)| {
-                        map(vec![("name", name.into()), ("cities", Value::from(cities))])
-                    })
-                    .collect();
-                map(vec![
-                    ("name", name.into()),
-                    ("provinces", Value::from(provinces)),
-                ])
-            })
-            .collect();
-        Value::from(regions)
+        CityIndex {
+            regions,
+            total_cities: site.cities.len(),
+        }
     }
+}
+
+/// What renders a page: the templates, where they come from (for messages) and the base URL.
+struct Output<'t> {
+    tera: &'t Tera,
+    theme: &'t Theme,
+    base: &'t BaseUrl,
+}
+
+impl Output<'_> {
+    /// `view` through `template` as the file at site path `path`.
+    fn page<T: Serialize>(
+        &self,
+        template: &str,
+        path: &str,
+        view: &T,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let located = Located {
+            view,
+            current_url: self.base.url(path),
+            permalink: self.base.permalink(path),
+        };
+        let mut out = Vec::with_capacity(32 << 10);
+        Context::from_serialize(&located)
+            .and_then(|ctx| self.tera.render_to(template, &ctx, &mut out))
+            .map_err(|e| super::template_error(self.theme, &e, Some(path)))?;
+        Ok(out)
+    }
+}
+
+/// The body of an optional source, as HTML.
+fn html(body: Option<&Rendered>) -> Html<'_> {
+    Html(body.map_or("", |b| b.html.as_str()))
+}
+
+/// Terms by how many articles have them, then by name.
+fn by_count<'t>(terms: impl Iterator<Item = &'t Term>) -> impl Iterator<Item = &'t Term> {
+    let mut terms: Vec<&Term> = terms.collect();
+    terms.sort_by(|a, b| (b.pages.len().cmp(&a.pages.len())).then_with(|| a.name.cmp(&b.name)));
+    terms.into_iter()
 }
 
 /// The items on page `n` (from 1) of a list of `per` (at least 1) a page.
@@ -416,18 +369,11 @@ fn neighbours(list: &[PageId], i: PageId) -> (Option<PageId>, Option<PageId>) {
     }
 }
 
-/// Sort key of a city's region: the four statistical regions first, then others, then none.
-fn region_rank(c: &City) -> (usize, String) {
-    match c.meta.as_ref().and_then(|m| m.region.as_deref()) {
-        Some(r) => (
-            REGION_ORDER
-                .iter()
-                .position(|x| *x == r)
-                .unwrap_or(REGION_ORDER.len()),
-            r.to_string(),
-        ),
-        None => (REGION_ORDER.len() + 1, String::new()),
-    }
+/// The order of cities in the index: by region (the four in their order, then none), then
+/// slug.
+fn city_order(c: &City) -> (bool, Option<Region>, String) {
+    let region = c.meta.as_ref().and_then(|m| m.region);
+    (region.is_none(), region, c.slug.clone())
 }
 
 #[cfg(test)]

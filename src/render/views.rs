@@ -1,13 +1,14 @@
-//! Render stage, views: the data templates receive (see the theme contract in the README).
-//! Each article's list record is built once and shared, as a cheap-to-clone `tera::Value`,
-//! by every list that shows it.
+//! Render stage, views: fills in the types of the theme contract ([`super::context`]) from
+//! the site, the config and the language file's strings. Each article's list record is built
+//! once and shared by every list that shows it.
 
-use serde::Serialize;
-use tera::Value;
-
+use super::context::{
+    CityView, Globals, Link, NavItem, PageRef, PilotView, Record, SectionLink, SectionSummary,
+    SiteInfo, TagView,
+};
 use crate::config::Config;
 use crate::content::markdown::Rendered;
-use crate::content::{Date, Pilot};
+use crate::content::{Date, Kind, Pilot};
 use crate::site::{City, Page, PageId, Section, Site, Term};
 
 /// The UI strings and the formats the engine itself reads from them.
@@ -40,9 +41,9 @@ impl Strings {
         self.all.get(group)?.get(key)?.as_str().map(str::to_string)
     }
 
-    pub fn kind_label(&self, kind: &str) -> String {
-        self.lookup("kinds", kind)
-            .unwrap_or_else(|| kind.to_string())
+    pub fn kind_label(&self, kind: &Kind) -> String {
+        self.lookup("kinds", kind.key())
+            .unwrap_or_else(|| kind.key().to_string())
     }
 
     pub fn date(&self, d: &Date) -> String {
@@ -90,44 +91,6 @@ fn chinese_numeral(n: u32) -> String {
     }
 }
 
-#[derive(Serialize)]
-pub struct Link<'a> {
-    pub name: &'a str,
-    pub slug: &'a str,
-    pub url: String,
-}
-
-#[derive(Serialize)]
-pub struct SectionLink<'a> {
-    pub key: &'a str,
-    pub title: String,
-    pub url: String,
-}
-
-#[derive(Serialize)]
-struct PageRef<'a> {
-    title: &'a str,
-    url: String,
-    permalink: String,
-    date: String,
-    date_text: String,
-    updated: Option<String>,
-    updated_text: Option<String>,
-    summary: String,
-    /// The summary is an excerpt of the body rather than written in the front matter.
-    excerpt: bool,
-    kind: &'a str,
-    kind_label: String,
-    section: Option<SectionLink<'a>>,
-    tags: Vec<Link<'a>>,
-    cities: Vec<Link<'a>>,
-    issuer: Option<&'a str>,
-    status: Option<&'static str>,
-    status_label: Option<String>,
-    reading_time: u32,
-    draft: bool,
-}
-
 pub struct Views<'a> {
     pub config: &'a Config,
     pub site: &'a Site,
@@ -135,6 +98,40 @@ pub struct Views<'a> {
 }
 
 impl<'a> Views<'a> {
+    /// What every template receives.
+    pub fn globals(&self) -> Globals<'a> {
+        let config = self.config;
+        let all = PageId::all(&self.site.pages);
+        Globals {
+            site: SiteInfo {
+                title: &config.title,
+                description: &config.description,
+                language: &config.language,
+                base_url: &config.base_url.absolute,
+                root: &config.base_url.root,
+                extra: &config.extra,
+            },
+            t: &self.strings.all,
+            nav: self
+                .site
+                .sections
+                .iter()
+                .map(|s| self.nav_item(s))
+                .collect(),
+            feed_url: crate::site::plan::feed_path(config, "", &all)
+                .map(|p| config.base_url.url(&p)),
+        }
+    }
+
+    fn nav_item(&self, s: &'a Section) -> NavItem<'a> {
+        NavItem {
+            key: &s.key,
+            title: self.section_title(s),
+            url: self.config.base_url.url(&s.path),
+            kind: &s.kind,
+        }
+    }
+
     pub fn section_title(&self, s: &Section) -> String {
         s.meta
             .title
@@ -150,12 +147,23 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub fn page_ref(&self, page: &'a Page, body: &Rendered) -> Value {
+    pub fn section_summary(&self, s: &'a Section) -> SectionSummary<'a> {
+        SectionSummary {
+            key: &s.key,
+            title: self.section_title(s),
+            url: self.config.base_url.url(&s.path),
+            count: s.pages.len(),
+            description: s.meta.description.as_deref(),
+        }
+    }
+
+    /// An article's list record.
+    pub fn page_ref(&self, page: &'a Page, body: &Rendered) -> Record {
         let m = &page.doc.meta;
         let s = self.strings;
         let base = &self.config.base_url;
         let summary = m.summary.clone().unwrap_or_else(|| body.summary.clone());
-        let view = PageRef {
+        Record::of(&PageRef {
             title: &m.title,
             url: base.url(&page.path),
             permalink: base.permalink(&page.path),
@@ -188,8 +196,7 @@ impl<'a> Views<'a> {
             }),
             reading_time: body.reading_time,
             draft: m.draft,
-        };
-        Value::from_serializable(&view)
+        })
     }
 
     pub fn term_link(&self, t: &'a Term) -> Link<'a> {
@@ -208,59 +215,35 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub fn tag(&self, t: &Term) -> Value {
-        #[derive(Serialize)]
-        struct TagView<'b> {
-            name: &'b str,
-            slug: &'b str,
-            url: String,
-            count: usize,
-            description: Option<&'b str>,
-            feed_url: Option<String>,
-        }
-        Value::from_serializable(&TagView {
+    pub fn tag(&self, t: &'a Term) -> TagView<'a> {
+        TagView {
             name: &t.name,
             slug: &t.slug,
             url: self.config.base_url.url(&t.path),
             count: t.pages.len(),
             description: t.description.as_deref(),
             feed_url: self.feed_url(&t.path, &t.pages),
-        })
+        }
     }
 
-    pub fn city(&self, c: &City, body: Option<&Rendered>) -> Value {
-        #[derive(Serialize)]
-        struct CityView<'b> {
-            name: &'b str,
-            other_names: &'b [String],
-            slug: &'b str,
-            url: String,
-            province: Option<&'b str>,
-            region: Option<&'b str>,
-            has_profile: bool,
-            pilots: Vec<PilotView>,
-            coordinates: Option<[f64; 2]>,
-            count: usize,
-            summary: String,
-            feed_url: Option<String>,
-        }
+    pub fn city(&self, c: &'a City, body: Option<&'a Rendered>) -> CityView<'a> {
         let meta = c.meta.as_ref();
-        Value::from_serializable(&CityView {
+        CityView {
             name: &c.name,
             other_names: meta.map_or(&[], |m| m.other_names.as_slice()),
             slug: &c.slug,
             url: self.config.base_url.url(&c.path),
             province: meta.and_then(|m| m.province.as_deref()),
-            region: meta.and_then(|m| m.region.as_deref()),
+            region: meta.and_then(|m| m.region),
             has_profile: meta.is_some(),
             pilots: meta
                 .map(|m| m.pilots.iter().map(|p| self.pilot(p)).collect())
                 .unwrap_or_default(),
             coordinates: meta.and_then(|m| m.coordinates),
             count: c.pages.len(),
-            summary: body.map(|b| b.summary.clone()).unwrap_or_default(),
+            summary: body.map_or("", |b| b.summary.as_str()),
             feed_url: self.feed_url(&c.path, &c.pages),
-        })
+        }
     }
 
     fn feed_url(&self, list_path: &str, pages: &[PageId]) -> Option<String> {
@@ -268,42 +251,15 @@ impl<'a> Views<'a> {
             .map(|p| self.config.base_url.url(&p))
     }
 
-    fn pilot(&self, p: &Pilot) -> PilotView {
+    fn pilot(&self, p: &'a Pilot) -> PilotView<'a> {
         PilotView {
-            programme: p.programme.clone(),
+            programme: &p.programme,
             batch: p.batch,
             batch_label: p.batch.map(|n| self.strings.batch(n)),
             approved: p.approved.map(|d| d.iso()),
             approved_text: p.approved.map(|d| self.strings.date(&d)),
         }
     }
-}
-
-#[derive(Serialize)]
-struct PilotView {
-    programme: String,
-    batch: Option<u32>,
-    batch_label: Option<String>,
-    approved: Option<String>,
-    approved_text: Option<String>,
-}
-
-/// A map value from key-value pairs, keeping their order.
-pub fn map(entries: Vec<(&'static str, Value)>) -> Value {
-    let mut m = tera::Map::new();
-    for (k, v) in entries {
-        m.insert(k.into(), v);
-    }
-    Value::from(m)
-}
-
-/// `base` (a map) with more keys.
-pub fn extend(base: &Value, entries: Vec<(&'static str, Value)>) -> Value {
-    let mut m = base.as_map().cloned().unwrap_or_default();
-    for (k, v) in entries {
-        m.insert(k.into(), v);
-    }
-    Value::from(m)
 }
 
 #[cfg(test)]

@@ -6,12 +6,11 @@ use std::fmt::Write as _;
 use std::fs;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
 use include_dir::{include_dir, Dir};
 
 use crate::config::CONFIG_FILE;
-use crate::content::Date;
+use crate::content::{Date, Kind};
 use crate::text::file::is_hidden;
 use crate::text::slug::is_valid_slug;
 
@@ -174,53 +173,6 @@ fn starter_files() -> Vec<(PathBuf, &'static str)> {
 // ---------------------------------------------------------------------------------------
 // new
 
-/// The kind of article `new` writes, and so its section folder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ArticleKind {
-    Policy,
-    Pilot,
-    Analysis,
-}
-
-impl ArticleKind {
-    pub const ALL: [ArticleKind; 3] = [
-        ArticleKind::Policy,
-        ArticleKind::Pilot,
-        ArticleKind::Analysis,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            ArticleKind::Policy => "policy",
-            ArticleKind::Pilot => "pilot",
-            ArticleKind::Analysis => "analysis",
-        }
-    }
-
-    /// The folder under `content/`.
-    pub fn section(self) -> &'static str {
-        match self {
-            ArticleKind::Policy => "policies",
-            ArticleKind::Pilot => "pilots",
-            ArticleKind::Analysis => "analysis",
-        }
-    }
-}
-
-impl FromStr for ArticleKind {
-    type Err = String;
-
-    /// A kind (`policy`) or its folder name (`policies`).
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        ArticleKind::ALL
-            .into_iter()
-            .find(|k| s == k.name() || s == k.section())
-            .ok_or_else(|| {
-                format!("unknown kind `{s}`: use policy, pilot or analysis (or the folder names policies, pilots, analysis)")
-            })
-    }
-}
-
 /// Checks a slug given on the command line; a trailing `.md` is taken as part of a file name
 /// and dropped.
 pub fn parse_slug(s: &str) -> Result<String, ScaffoldError> {
@@ -248,7 +200,8 @@ pub fn parse_title(s: &str) -> Result<String, ScaffoldError> {
 /// One article for `new` to write.
 #[derive(Debug, Clone)]
 pub struct NewArticle {
-    pub kind: ArticleKind,
+    /// A built-in kind ([`Kind::built_in`]): its folder is where the article goes.
+    pub kind: Kind,
     pub slug: String,
     /// `None` writes a placeholder title.
     pub title: Option<String>,
@@ -277,9 +230,9 @@ pub fn new_article(root: &Path, article: &NewArticle) -> Result<NewReport, Scaff
         None => PLACEHOLDER_TITLE.to_string(),
     };
     let file = Path::new("content")
-        .join(article.kind.section())
+        .join(article.kind.folder())
         .join(format!("{slug}.md"));
-    let text = skeleton(article.kind, &title, &article.date);
+    let text = skeleton(&article.kind, &title, &article.date);
     match write_new(&root.join(&file), &text) {
         Err(ScaffoldError::Exists { .. }) => Err(ScaffoldError::Exists { path: file }),
         other => other.map(|()| NewReport { file }),
@@ -287,14 +240,14 @@ pub fn new_article(root: &Path, article: &NewArticle) -> Result<NewReport, Scaff
 }
 
 /// The text of a new article. Keys left empty load as absent, so every key written loads.
-fn skeleton(kind: ArticleKind, title: &str, date: &Date) -> String {
+fn skeleton(kind: &Kind, title: &str, date: &Date) -> String {
     let mut s = String::from("---\n");
     let _ = writeln!(s, "title: {}", yaml_text(title));
     let _ = writeln!(s, "date: {}", date.iso());
     s.push_str("summary:            # one sentence; left empty, the first paragraph is used\n");
     s.push_str("tags: []\n");
     s.push_str("cities: []          # names as in content/cities/\n");
-    if kind == ArticleKind::Policy {
+    if *kind == Kind::Policy {
         s.push_str("issuer:             # the issuing body\n");
         s.push_str("status: draft       # in-force | amended | repealed | draft\n");
     }
@@ -383,14 +336,14 @@ mod tests {
 
     #[test]
     fn every_skeleton_loads_as_a_draft() {
-        for kind in ArticleKind::ALL {
-            let meta = load(&skeleton(kind, PLACEHOLDER_TITLE, &day("2015-03-07")));
+        for kind in Kind::BUILT_IN {
+            let meta = load(&skeleton(&kind, PLACEHOLDER_TITLE, &day("2015-03-07")));
             assert_eq!(meta.title, PLACEHOLDER_TITLE);
             assert_eq!(meta.date.iso(), "2015-03-07");
             assert!(meta.draft, "{kind:?}");
             assert_eq!(meta.summary, None);
             assert!(meta.tags.is_empty() && meta.cities.is_empty());
-            let status = (kind == ArticleKind::Policy).then_some(Status::Draft);
+            let status = (kind == Kind::Policy).then_some(Status::Draft);
             assert_eq!(meta.status, status);
             assert_eq!(meta.issuer, None);
         }
@@ -421,7 +374,7 @@ mod tests {
             "ok:",
         ];
         for title in titles {
-            let meta = load(&skeleton(ArticleKind::Analysis, title, &day("2015-03-07")));
+            let meta = load(&skeleton(&Kind::Analysis, title, &day("2015-03-07")));
             assert_eq!(meta.title, title);
         }
     }
@@ -443,18 +396,8 @@ mod tests {
     #[test]
     fn an_rfc3339_date_is_written_in_full() {
         let date = day("2015-03-07T09:30:00+08:00");
-        let meta = load(&skeleton(ArticleKind::Pilot, "试点", &date));
+        let meta = load(&skeleton(&Kind::Pilot, "试点", &date));
         assert_eq!(meta.date, date);
-    }
-
-    #[test]
-    fn kinds_are_named_by_kind_or_folder() {
-        assert_eq!("policy".parse(), Ok(ArticleKind::Policy));
-        assert_eq!("policies".parse(), Ok(ArticleKind::Policy));
-        assert_eq!("pilots".parse(), Ok(ArticleKind::Pilot));
-        assert_eq!("analysis".parse(), Ok(ArticleKind::Analysis));
-        let err = "news".parse::<ArticleKind>().unwrap_err();
-        assert!(err.contains("policy, pilot or analysis"), "{err}");
     }
 
     #[test]

@@ -2,76 +2,25 @@
 //! city taxonomies, and refuses two sources that would land on one URL.
 //! Input: [`Content`]. Output: [`Site`], which later stages only read.
 
+mod id;
 pub mod links;
 pub mod plan;
+
+pub use id::{CityId, Id, PageId, SectionId, Table, TagId};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use crate::config::{Config, Level};
-use crate::content::{ArticleMeta, CityMeta, Content, Doc, HomeMeta, SectionMeta, SourceFile};
+use crate::content::{
+    ArticleMeta, CityMeta, Content, Doc, HomeMeta, Kind, SectionMeta, SourceFile,
+};
 use crate::diagnostic::{self, Diagnostic, Problem};
 use crate::text::slug;
 use crate::text::yaml as front_matter;
 
 /// Site paths are relative to the base URL and end with `/` for pages: `pilots/changsha/`.
 pub type SitePath = String;
-
-/// A typed place in one of the site's lists, so that an article's id cannot pick a tag.
-macro_rules! id {
-    ($(#[$doc:meta])* $id:ident in $item:ty) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $id(usize);
-
-        impl $id {
-            /// Each of `items` with its id, in order.
-            pub fn each(items: &[$item]) -> impl DoubleEndedIterator<Item = ($id, &$item)> {
-                items.iter().enumerate().map(|(i, item)| ($id(i), item))
-            }
-
-            /// The ids of all of `items`, in order.
-            pub fn all(items: &[$item]) -> Vec<$id> {
-                (0..items.len()).map($id).collect()
-            }
-
-            /// The place in the list, for what is kept beside it in the same order.
-            pub fn index(self) -> usize {
-                self.0
-            }
-        }
-
-        impl std::ops::Index<$id> for Vec<$item> {
-            type Output = $item;
-            fn index(&self, id: $id) -> &$item {
-                &self[id.0]
-            }
-        }
-
-        impl std::ops::IndexMut<$id> for Vec<$item> {
-            fn index_mut(&mut self, id: $id) -> &mut $item {
-                &mut self[id.0]
-            }
-        }
-    };
-}
-
-id!(
-    /// An article or root page: its place in [`Site::pages`].
-    PageId in Page
-);
-id!(
-    /// A section: its place in [`Site::sections`].
-    SectionId in Section
-);
-id!(
-    /// A tag: its place in [`Site::tags`].
-    TagId in Term
-);
-id!(
-    /// A city: its place in [`Site::cities`].
-    CityId in City
-);
 
 #[derive(Debug)]
 pub struct Site {
@@ -142,7 +91,7 @@ pub struct Page {
     pub path: SitePath,
     /// None for pages at the content root.
     pub section: Option<SectionId>,
-    pub kind: String,
+    pub kind: Kind,
     pub tags: Vec<TagId>,
     pub cities: Vec<CityId>,
 }
@@ -151,7 +100,7 @@ pub struct Page {
 pub struct Section {
     pub key: String,
     pub path: SitePath,
-    pub kind: String,
+    pub kind: Kind,
     pub meta: SectionMeta,
     pub intro: Option<SourceFile>,
     /// Newest first.
@@ -177,19 +126,6 @@ pub struct City {
     pub profile: Option<SourceFile>,
     pub pages: Vec<PageId>,
 }
-
-/// Folder names with a built-in kind.
-pub fn default_kind(section: &str) -> String {
-    match section {
-        "policies" => "policy",
-        "pilots" => "pilot",
-        "analysis" => "analysis",
-        other => other,
-    }
-    .to_string()
-}
-
-const SECTION_ORDER: &[&str] = &["policies", "pilots", "analysis"];
 
 /// Resolves what loaded. Problems found are returned beside the site, so that later stages
 /// can still look for theirs; a site with problems must not be written.
@@ -253,7 +189,7 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
                     sections[s].kind.clone(),
                 )
             }
-            None => (format!("{slug}/"), "page".to_string()),
+            None => (format!("{slug}/"), Kind::Page),
         };
         let tags = doc
             .meta
@@ -421,10 +357,10 @@ fn no_profile(site: &Site, taxonomy: Taxonomy, level: Level, terms: &[Named]) ->
 }
 
 fn section_rank(s: &Section) -> (i64, usize, String) {
-    let builtin = SECTION_ORDER
+    let builtin = Kind::BUILT_IN
         .iter()
-        .position(|k| *k == s.key)
-        .unwrap_or(SECTION_ORDER.len());
+        .position(|k| k.folder() == s.key)
+        .unwrap_or(Kind::BUILT_IN.len());
     (s.meta.weight.unwrap_or(0), builtin, s.key.clone())
 }
 
@@ -434,7 +370,11 @@ fn build_sections(
 ) -> Vec<Section> {
     let mut by_key: BTreeMap<String, Section> = BTreeMap::new();
     for (key, doc) in docs {
-        let kind = doc.meta.kind.clone().unwrap_or_else(|| default_kind(&key));
+        let kind = doc
+            .meta
+            .kind
+            .clone()
+            .unwrap_or_else(|| Kind::of_folder(&key));
         let section = Section {
             path: format!("{key}/"),
             kind,
@@ -450,7 +390,7 @@ fn build_sections(
             by_key.entry(folder.to_string()).or_insert_with(|| Section {
                 key: folder.to_string(),
                 path: format!("{folder}/"),
-                kind: default_kind(folder),
+                kind: Kind::of_folder(folder),
                 meta: SectionMeta::default(),
                 intro: None,
                 pages: Vec::new(),

@@ -157,3 +157,35 @@ fn every_broken_file_is_reported_in_one_build() {
         "{diags:#?}"
     );
 }
+
+#[test]
+fn unknown_region_names_the_four() {
+    let profile = "---\nname: 广州\nprovince: 广东\nregion: 华南\n---\n";
+    let d = only(Site::from_files(&[("content/cities/guangzhou.md", profile)]).diagnostics());
+    assert!(
+        matches!(&d.problem, Problem::InvalidValue { key, message } if key == "region" && message.contains("`华南`")),
+        "{d}"
+    );
+    assert_eq!(d.location(), "content/cities/guangzhou.md:4:9");
+    assert!(
+        d.help
+            .as_deref()
+            .unwrap_or_default()
+            .contains("东部, 中部, 西部 or 东北"),
+        "{d}"
+    );
+}
+
+#[test]
+fn regions_may_be_written_in_full_or_in_english() {
+    let city = |name: &str, region: &str| {
+        format!("---\nname: {name}\nprovince: {name}\nregion: {region}\n---\n")
+    };
+    let (a, b) = (city("重庆", "西部地区"), city("沈阳", "Northeast"));
+    let site = Site::from_files(&[
+        ("content/cities/chongqing.md", a.as_str()),
+        ("content/cities/shenyang.md", b.as_str()),
+    ]);
+    let index = site.build().page("cities/index.html");
+    assert_eq!(index.texts(".region-title"), ["西部地区", "东北地区"]);
+}

@@ -1,0 +1,351 @@
+//! Render stage, the theme contract: what each template receives, as types (the README's
+//! "Theme contract" follows this file). Every field is always present; an `Option` is
+//! `null` when empty; [`Html`] fields are marked safe, so templates print them as they are.
+//! [`views`](super::views) fills these in; [`pages`](super::pages) hands them to Tera.
+
+use serde::{Serialize, Serializer};
+use tera::Value;
+
+use crate::content::markdown::TocEntry;
+use crate::content::{Kind, Region};
+
+/// An article's list record, a [`PageRef`], built once and shared by every page that
+/// shows the article (a cheap-to-clone Tera value).
+#[derive(Clone)]
+pub struct Record(Value);
+
+impl Record {
+    pub fn of(view: &PageRef) -> Record {
+        Record(Value::from_serializable(view))
+    }
+}
+
+impl Serialize for Record {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+/// HTML the engine made from Markdown: templates print it unescaped.
+pub struct Html<'a>(pub &'a str);
+
+impl Serialize for Html<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Value::safe_string(self.0).serialize(s)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// What every template receives
+
+/// Tera's global context: the same for every page of a build.
+#[derive(Serialize)]
+pub struct Globals<'a> {
+    pub site: SiteInfo<'a>,
+    /// The strings of `i18n/LANG.yaml`.
+    pub t: &'a serde_json::Value,
+    /// The sections, in order.
+    pub nav: Vec<NavItem<'a>>,
+    /// Root-relative URL of the site's Atom feed, when there is one.
+    pub feed_url: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct SiteInfo<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub language: &'a str,
+    /// Absolute, ending with `/`.
+    pub base_url: &'a str,
+    /// The path of `base_url` (`/` or `/kb/`): every internal URL starts with it.
+    pub root: &'a str,
+    pub extra: &'a serde_json::Value,
+}
+
+#[derive(Serialize)]
+pub struct NavItem<'a> {
+    pub key: &'a str,
+    pub title: String,
+    pub url: String,
+    pub kind: &'a Kind,
+}
+
+/// A page's context with where it is: root-relative `current_url` and absolute `permalink`.
+#[derive(Serialize)]
+pub struct Located<'a, T> {
+    #[serde(flatten)]
+    pub view: &'a T,
+    pub current_url: String,
+    pub permalink: String,
+}
+
+// ---------------------------------------------------------------------------------------
+// Records shared by the templates
+
+/// An article as lists show it.
+#[derive(Serialize)]
+pub struct PageRef<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub permalink: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// The date in the language file's `date_format`.
+    pub date_text: String,
+    pub updated: Option<String>,
+    pub updated_text: Option<String>,
+    pub summary: String,
+    /// The summary is an excerpt of the body rather than written in the front matter.
+    pub excerpt: bool,
+    pub kind: &'a Kind,
+    pub kind_label: String,
+    pub section: Option<SectionLink<'a>>,
+    pub tags: Vec<Link<'a>>,
+    pub cities: Vec<Link<'a>>,
+    pub issuer: Option<&'a str>,
+    pub status: Option<&'static str>,
+    pub status_label: Option<String>,
+    /// Minutes.
+    pub reading_time: u32,
+    pub draft: bool,
+}
+
+/// A tag or a city as an article names it.
+#[derive(Serialize)]
+pub struct Link<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct SectionLink<'a> {
+    pub key: &'a str,
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct TagView<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub url: String,
+    /// How many articles have the tag.
+    pub count: usize,
+    pub description: Option<&'a str>,
+    pub feed_url: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct CityView<'a> {
+    pub name: &'a str,
+    /// The profile's `other_names` (empty without a profile).
+    pub other_names: &'a [String],
+    pub slug: &'a str,
+    pub url: String,
+    pub province: Option<&'a str>,
+    /// As profiles write it (`西部`); language files translate it under `regions`.
+    pub region: Option<Region>,
+    pub has_profile: bool,
+    pub pilots: Vec<PilotView<'a>>,
+    /// `[latitude, longitude]`.
+    pub coordinates: Option<[f64; 2]>,
+    /// How many articles name the city.
+    pub count: usize,
+    /// Plain text from the profile's body.
+    pub summary: &'a str,
+    pub feed_url: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct PilotView<'a> {
+    pub programme: &'a str,
+    pub batch: Option<u32>,
+    /// `第三批`: the language file's `batch`, in Chinese numerals for Chinese.
+    pub batch_label: Option<String>,
+    pub approved: Option<String>,
+    pub approved_text: Option<String>,
+}
+
+/// A paginated list's page numbers: a window of the first, the last and two on each side
+/// of the current page.
+#[derive(Serialize)]
+pub struct Paginator {
+    pub current: usize,
+    pub total_pages: usize,
+    pub total_items: usize,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+    pub pages: Vec<PageNumber>,
+}
+
+#[derive(Serialize)]
+pub struct PageNumber {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+    /// Numbers were skipped before this one.
+    pub gap_before: bool,
+}
+
+// ---------------------------------------------------------------------------------------
+// One context per template
+
+/// `index.html`.
+#[derive(Serialize)]
+pub struct Home<'a> {
+    pub intro: Intro<'a>,
+    /// The newest articles.
+    pub latest: Vec<Record>,
+    pub sections: Vec<SectionSummary<'a>>,
+    /// Cities with a profile, by region.
+    pub cities: Vec<CityView<'a>>,
+    /// The most used tags.
+    pub popular_tags: Vec<TagView<'a>>,
+}
+
+/// `content/_index.md`.
+#[derive(Serialize)]
+pub struct Intro<'a> {
+    pub title: Option<&'a str>,
+    pub content: Html<'a>,
+}
+
+#[derive(Serialize)]
+pub struct SectionSummary<'a> {
+    pub key: &'a str,
+    pub title: String,
+    pub url: String,
+    pub count: usize,
+    pub description: Option<&'a str>,
+}
+
+/// `section.html`, one page of a section's list.
+#[derive(Serialize)]
+pub struct SectionList<'a> {
+    pub section: SectionView<'a>,
+    pub pages: Vec<Record>,
+    pub paginator: Paginator,
+}
+
+#[derive(Serialize)]
+pub struct SectionView<'a> {
+    pub key: &'a str,
+    pub title: String,
+    pub kind: &'a Kind,
+    pub kind_label: String,
+    pub description: Option<&'a str>,
+    pub url: String,
+    /// The body of the section's `_index.md`.
+    pub content: Html<'a>,
+    pub count: usize,
+}
+
+/// `page.html`.
+#[derive(Serialize)]
+pub struct Article<'a> {
+    pub page: ArticleView<'a>,
+}
+
+/// An article's page: its list record and the rest.
+#[derive(Serialize)]
+pub struct ArticleView<'a> {
+    #[serde(flatten)]
+    pub record: Record,
+    pub content: Html<'a>,
+    pub toc: &'a [TocEntry],
+    pub source: Option<SourceView<'a>>,
+    pub extra: &'a serde_json::Value,
+    /// Chinese characters plus words of other scripts.
+    pub char_count: usize,
+    /// The older article in the section.
+    pub prev: Option<Record>,
+    /// The newer article in the section.
+    pub next: Option<Record>,
+}
+
+#[derive(Serialize)]
+pub struct SourceView<'a> {
+    pub name: &'a str,
+    pub url: Option<&'a str>,
+}
+
+/// `tags.html`: every tag, by count and then name.
+#[derive(Serialize)]
+pub struct TagIndex<'a> {
+    pub tags: Vec<TagView<'a>>,
+}
+
+/// `tag.html`, one page of a tag's list.
+#[derive(Serialize)]
+pub struct TagList<'a> {
+    pub tag: TagPage<'a>,
+    pub pages: Vec<Record>,
+    pub paginator: Paginator,
+}
+
+#[derive(Serialize)]
+pub struct TagPage<'a> {
+    #[serde(flatten)]
+    pub tag: TagView<'a>,
+    /// The body of the tag's profile.
+    pub content: Html<'a>,
+}
+
+/// `cities.html`.
+#[derive(Serialize)]
+pub struct CityIndex<'a> {
+    /// 东部, 中部, 西部, 东北, then cities without a region.
+    pub regions: Vec<RegionGroup<'a>>,
+    pub total_cities: usize,
+}
+
+#[derive(Serialize)]
+pub struct RegionGroup<'a> {
+    /// The region's name, or the language file's `region_other`.
+    pub name: &'a str,
+    pub provinces: Vec<ProvinceGroup<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct ProvinceGroup<'a> {
+    /// The province's name, or the language file's `region_other`.
+    pub name: &'a str,
+    pub cities: Vec<CityView<'a>>,
+}
+
+/// `city.html`.
+#[derive(Serialize)]
+pub struct CityPage<'a> {
+    pub city: CityWithBody<'a>,
+    /// The city's articles by kind (policies, pilots, analysis, then others).
+    pub groups: Vec<KindGroup<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct CityWithBody<'a> {
+    #[serde(flatten)]
+    pub city: CityView<'a>,
+    /// The body of the city's profile.
+    pub content: Html<'a>,
+}
+
+#[derive(Serialize)]
+pub struct KindGroup<'a> {
+    pub kind: &'a Kind,
+    pub label: String,
+    pub pages: Vec<Record>,
+}
+
+/// `404.html`: the globals only.
+#[derive(Serialize)]
+pub struct NotFound {}
+
+/// `redirect.html`, written at each old URL in `aliases:`.
+#[derive(Serialize)]
+pub struct Redirect {
+    /// The article the old URL leads to.
+    pub page: Record,
+    /// Its absolute URL.
+    pub to: String,
+}
