@@ -75,7 +75,7 @@ struct RawConfig {
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a mapping with `cities` and `tags`")]
 struct RawUnprofiled {
     cities: Option<Level>,
     tags: Option<Level>,
@@ -83,7 +83,7 @@ struct RawUnprofiled {
 
 /// How `check` treats a finding that is not always a mistake.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase", expecting = "one of error, warning, allow")]
 pub enum Level {
     Error,
     Warning,
@@ -98,7 +98,7 @@ pub struct Unprofiled {
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a mapping with `light` and `dark`")]
 struct RawHighlight {
     light: Option<String>,
     dark: Option<String>,
@@ -142,7 +142,7 @@ pub struct Config {
 
 /// Raw HTML in Markdown bodies: passed through (authors are trusted) or shown as text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase", expecting = "one of allow, escape")]
 pub enum RawHtml {
     #[default]
     Allow,

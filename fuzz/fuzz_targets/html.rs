@@ -8,16 +8,21 @@
 use std::borrow::Cow;
 
 use libfuzzer_sys::fuzz_target;
-use tradekb::render::{minify, scan};
+use tradekb::render::minify;
+use tradekb::text::html as scan;
 
 fn read(html: &[u8]) -> usize {
     let found = scan::scan(html);
     assert!(found.ids.windows(2).all(|w| w[0] < w[1]), "ids sorted, unique");
     let text = String::from_utf8_lossy(html);
-    for value in found.ids.iter().chain(&found.links) {
+    let links = found.links.iter().map(|l| &l.value);
+    for value in found.ids.iter().chain(links) {
         if let Cow::Borrowed(v) = value {
             assert!(text.contains(v), "{v:?} is not in the page");
         }
+    }
+    for link in &found.links {
+        assert!(link.at <= html.len(), "a link's offset is inside the page");
     }
     found.depth
 }

@@ -28,7 +28,12 @@ pub enum LinkOutcome {
 
 /// How links are resolved: from the link as written to its outcome.
 pub trait LinkResolver: Sync {
+    /// A Markdown link or image: a source file, a site URL or an external URL.
     fn resolve(&self, dest: &str) -> LinkOutcome;
+
+    /// An `href` or `src` in raw HTML: published as written, so the browser resolves it
+    /// against the page's URL; only checked.
+    fn resolve_raw(&self, dest: &str) -> LinkOutcome;
 }
 
 /// An internal link found in a body, kept to check its anchor once every page is rendered.
@@ -80,7 +85,12 @@ pub struct Markdown<'a> {
     pub raw_html: RawHtml,
 }
 
-const MORE: &str = "<!-- more -->";
+/// The summary marker: `<!--more-->` (Hugo), `<!-- more -->` (Zola, Hexo), any spacing or
+/// case.
+fn is_more(html: &str) -> bool {
+    let inner = (html.trim().strip_prefix("<!--")).and_then(|h| h.strip_suffix("-->"));
+    inner.is_some_and(|i| i.trim().eq_ignore_ascii_case("more"))
+}
 /// Deeper nesting of quotes, lists and emphasis than any article needs; past it a page is
 /// refused, since browsers and HTML tools handle such pages slowly or not at all.
 pub const MAX_NESTING: usize = 100;
@@ -132,6 +142,9 @@ struct State<'a, 'e> {
     escape_html: bool,
     depth: usize,
     too_deep: Option<usize>,
+    /// The raw HTML block being read: its text and, for each piece, where the piece starts
+    /// in that text and in the body.
+    raw_block: Option<(String, Vec<(usize, usize)>)>,
 }
 
 impl<'a, 'e> State<'a, 'e> {
@@ -151,11 +164,15 @@ impl<'a, 'e> State<'a, 'e> {
             escape_html: false,
             depth: 0,
             too_deep: None,
+            raw_block: None,
         }
     }
 
     fn event(&mut self, event: Event<'e>, range: Range<usize>) {
         self.summary.observe(&event);
+        if !self.escape_html {
+            self.read_raw_html(&event, range.start);
+        }
         match &event {
             Event::Start(_) => {
                 self.depth += 1;
@@ -229,7 +246,7 @@ impl<'a, 'e> State<'a, 'e> {
                     id,
                 }));
             }
-            Event::Html(ref h) if h.trim() == MORE => {}
+            Event::Html(ref h) if is_more(h) => {}
             Event::Html(h) | Event::InlineHtml(h) if self.escape_html => self.push(Event::Text(h)),
             Event::Text(ref t) | Event::Code(ref t) => {
                 self.counter.add(t);
@@ -239,6 +256,55 @@ impl<'a, 'e> State<'a, 'e> {
                 self.push(event);
             }
             other => self.push(other),
+        }
+    }
+
+    /// Reads raw HTML for the ids it gives (link targets, as headings are) and the links it
+    /// has: an inline tag at once, a block once it is whole (a tag may span its lines).
+    fn read_raw_html(&mut self, event: &Event, at: usize) {
+        match event {
+            Event::Start(Tag::HtmlBlock) => self.raw_block = Some((String::new(), Vec::new())),
+            Event::Html(h) => match self.raw_block.as_mut() {
+                Some((text, pieces)) => {
+                    pieces.push((text.len(), at));
+                    text.push_str(h);
+                }
+                None => self.raw_html(h, &[(0, at)]),
+            },
+            Event::InlineHtml(h) => self.raw_html(h, &[(0, at)]),
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some((text, pieces)) = self.raw_block.take() {
+                    self.raw_html(&text, &pieces);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `pieces`: where each piece of `html` starts in it and in the body, in order.
+    fn raw_html(&mut self, html: &str, pieces: &[(usize, usize)]) {
+        let found = crate::text::html::scan(html.as_bytes());
+        self.anchors
+            .extend(found.ids.into_iter().map(|id| id.into_owned()));
+        for link in found.links {
+            let piece = pieces.partition_point(|&(from, _)| from <= link.at).max(1) - 1;
+            let (from, body_at) = pieces.get(piece).copied().unwrap_or_default();
+            let start = body_at + (link.at - from);
+            let span = start..start + link.value.len().max(1);
+            match self.links.resolve_raw(&link.value) {
+                LinkOutcome::Keep => {}
+                LinkOutcome::Internal { target, anchor, .. } => self.internal.push(InternalLink {
+                    dest: link.value.into_owned(),
+                    target,
+                    anchor,
+                    span,
+                }),
+                LinkOutcome::Broken(reason) => self.broken.push(BrokenLink {
+                    dest: link.value.into_owned(),
+                    reason,
+                    span,
+                }),
+            }
         }
     }
 
@@ -513,7 +579,7 @@ struct Summary {
 impl Summary {
     fn observe(&mut self, event: &Event) {
         match event {
-            Event::Html(h) | Event::InlineHtml(h) if h.trim() == MORE => {
+            Event::Html(h) | Event::InlineHtml(h) if is_more(h) => {
                 self.has_more = !self.more_seen;
                 self.more_seen = true;
             }
@@ -571,16 +637,23 @@ fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// For tests of the Markdown stage alone: every link is kept as written.
+#[cfg(test)]
+pub(crate) struct KeepLinks;
+
+#[cfg(test)]
+impl LinkResolver for KeepLinks {
+    fn resolve(&self, _: &str) -> LinkOutcome {
+        LinkOutcome::Keep
+    }
+    fn resolve_raw(&self, _: &str) -> LinkOutcome {
+        LinkOutcome::Keep
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    struct NoLinks;
-    impl LinkResolver for NoLinks {
-        fn resolve(&self, _: &str) -> LinkOutcome {
-            LinkOutcome::Keep
-        }
-    }
 
     fn render(md: &str) -> Rendered {
         let h = Highlighter::default();
@@ -588,7 +661,7 @@ mod tests {
             highlighter: &h,
             raw_html: RawHtml::Allow,
         }
-        .render(md, &NoLinks)
+        .render(md, &KeepLinks)
     }
 
     #[test]
@@ -612,6 +685,15 @@ mod tests {
         let r = render("甲。\n\n乙。\n\n<!-- more -->\n\n丙。\n");
         assert_eq!(r.summary, "甲。 乙。");
         assert!(!r.html.contains("more"));
+        for marker in ["<!--more-->", "<!--  MORE -->"] {
+            let r = render(&format!("甲。\n\n乙。\n\n{marker}\n\n丙。\n"));
+            assert_eq!(r.summary, "甲。 乙。", "{marker}");
+            assert!(
+                !r.html.to_lowercase().contains("more"),
+                "{marker}: {}",
+                r.html
+            );
+        }
     }
 
     #[test]
@@ -670,7 +752,7 @@ mod tests {
             highlighter: &h,
             raw_html: RawHtml::Escape,
         }
-        .render(md, &NoLinks);
+        .render(md, &KeepLinks);
         assert!(
             !r.html.contains("<script>") && !r.html.contains("<b>"),
             "{}",

@@ -16,36 +16,31 @@ pub struct Date {
 }
 
 impl Date {
+    /// A day (`2014-01-02`) or a day and time with its offset from UTC, in the forms YAML
+    /// and Hugo accept: `T` or a space between them, one-digit hours, seconds and their
+    /// fractions optional, the offset as `Z`, `+08:00`, `+0800` or `+08`, a space before it
+    /// allowed (`2015-01-08 10:31:58 -0400`). The error says what is wrong.
     pub fn parse(text: &str) -> Result<Date, String> {
         let text = text.trim();
-        if let Ok(instant) = DateTime::parse_from_rfc3339(text) {
-            return Ok(Date {
-                day: instant.date_naive(),
-                instant: Some(instant),
-            });
+        let (day, rest) = match text.char_indices().nth(10) {
+            Some((at, _)) => text.split_at(at),
+            None => (text, ""),
+        };
+        let day = parse_day(day)?;
+        if rest.is_empty() {
+            return Ok(Date { day, instant: None });
         }
-        let bytes = text.as_bytes();
-        let shaped = bytes.len() == 10
-            && bytes[4] == b'-'
-            && bytes[7] == b'-'
-            && bytes
-                .iter()
-                .enumerate()
-                .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
-        if shaped {
-            return NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map(|day| Date { day, instant: None })
-                .map_err(|_| "no such day in the calendar".to_string());
-        }
-        if text.len() > 10
-            && text
-                .as_bytes()
-                .get(10)
-                .is_some_and(|b| *b == b'T' || *b == b' ')
-        {
-            return Err("a date with a time needs a time zone (RFC 3339)".into());
-        }
-        Err("expected YYYY-MM-DD or RFC 3339".into())
+        let time = rest
+            .strip_prefix(['T', 't', ' '])
+            .map(str::trim_start)
+            .ok_or("expected YYYY-MM-DD, then `T` or a space before a time")?;
+        let rfc3339 = format!("{}T{}", day.format("%Y-%m-%d"), parse_time(time)?);
+        let instant = DateTime::parse_from_rfc3339(&rfc3339)
+            .map_err(|e| format!("not a valid date and time ({e})"))?;
+        Ok(Date {
+            day: instant.date_naive(),
+            instant: Some(instant),
+        })
     }
 
     /// `2014-01-02`, or the full RFC 3339 form when a time was given.
@@ -55,6 +50,94 @@ impl Date {
             None => self.day.format("%Y-%m-%d").to_string(),
         }
     }
+}
+
+/// `YYYY-MM-DD`, checked against the calendar.
+fn parse_day(text: &str) -> Result<NaiveDate, String> {
+    let b = text.as_bytes();
+    let shaped = b.len() == 10
+        && (b.iter().enumerate()).all(|(i, c)| {
+            matches!(i, 4 | 7) == (*c == b'-') && (matches!(i, 4 | 7) || c.is_ascii_digit())
+        });
+    if !shaped {
+        return Err("expected YYYY-MM-DD or RFC 3339".into());
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| "no such day in the calendar".into())
+}
+
+/// A time and its offset as written after the day, in RFC 3339's form (`09:05:00+08:00`).
+fn parse_time(text: &str) -> Result<String, String> {
+    let zone_at = text.find(['Z', 'z', '+', '-']).ok_or(
+        "a date with a time needs a time zone: add an offset such as +08:00, or Z for UTC",
+    )?;
+    let (clock, zone) = text.split_at(zone_at);
+    let clock = clock.trim_end();
+    let (hms, fraction) = match clock.split_once('.') {
+        Some((hms, f)) if !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()) => (hms, f),
+        Some(_) => return Err(format!("`{clock}` is not a time: expected HH:MM:SS.fff")),
+        None => (clock, ""),
+    };
+    let parts: Vec<&str> = hms.split(':').collect();
+    let number = |p: &str, max: u32, what: &str| -> Result<u32, String> {
+        let ok = (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit());
+        let n: u32 = if ok {
+            p.parse().unwrap_or(u32::MAX)
+        } else {
+            u32::MAX
+        };
+        match n {
+            n if n <= max => Ok(n),
+            _ if ok => Err(format!("{what} {p} is out of range")),
+            _ => Err(format!(
+                "`{clock}` is not a time: expected HH:MM or HH:MM:SS"
+            )),
+        }
+    };
+    let (h, m, sec) = match parts.as_slice() {
+        [h, m] if fraction.is_empty() => (number(h, 23, "hour")?, number(m, 59, "minute")?, 0),
+        [h, m, s] => (
+            number(h, 23, "hour")?,
+            number(m, 59, "minute")?,
+            number(s, 60, "second")?,
+        ),
+        _ => {
+            return Err(format!(
+                "`{clock}` is not a time: expected HH:MM or HH:MM:SS"
+            ))
+        }
+    };
+    let fraction = if fraction.is_empty() {
+        String::new()
+    } else {
+        format!(".{fraction}")
+    };
+    Ok(format!(
+        "{h:02}:{m:02}:{sec:02}{fraction}{}",
+        parse_offset(zone)?
+    ))
+}
+
+/// `Z`, `+08:00`, `+0800` or `+08` as RFC 3339 writes it.
+fn parse_offset(zone: &str) -> Result<String, String> {
+    if zone.eq_ignore_ascii_case("z") {
+        return Ok("Z".into());
+    }
+    let (sign, rest) = zone.split_at(1);
+    let digits = |t: &str| t.len() == 2 && t.bytes().all(|b| b.is_ascii_digit());
+    let (h, m) = match rest.len() {
+        2 => (rest, "00"),
+        4 => rest.split_at(2),
+        5 if rest.as_bytes()[2] == b':' => (&rest[..2], &rest[3..]),
+        _ => ("", ""),
+    };
+    if !(digits(h) && digits(m)) {
+        let expected = "expected Z, +08:00, +0800 or +08";
+        return Err(format!("`{zone}` is not a time zone offset: {expected}"));
+    }
+    if h > "23" || m > "59" {
+        return Err(format!("the offset {zone} is out of range"));
+    }
+    Ok(format!("{sign}{h}:{m}"))
 }
 
 const DATE_HELP: &str =
@@ -110,7 +193,10 @@ mod scalar {
 
 /// Where a policy stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(
+    rename_all = "kebab-case",
+    expecting = "one of in-force, amended, repealed, draft"
+)]
 pub enum Status {
     InForce,
     Amended,
@@ -130,7 +216,10 @@ impl Status {
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a mapping with `name` and an optional `url`"
+)]
 pub struct SourceRef {
     pub name: String,
     #[serde(default)]
@@ -336,7 +425,10 @@ pub struct Pilot {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a mapping with `programme` and optional `batch` and `approved`"
+)]
 struct RawPilot {
     programme: String,
     #[serde(default)]
@@ -493,6 +585,46 @@ mod tests {
             "no such day in the calendar"
         );
         assert!(Date::parse("2014/01/02").is_err());
-        assert!(Date::parse("2014-01-02 10:00").is_err());
+        let no_zone = Date::parse("2014-01-02 10:00").unwrap_err();
+        assert!(no_zone.contains("needs a time zone"), "{no_zone}");
+        assert_eq!(
+            Date::parse("2014-01-02T25:00:00Z").unwrap_err(),
+            "hour 25 is out of range"
+        );
+        assert_eq!(
+            Date::parse("2014-01-02T10:00:00+2500").unwrap_err(),
+            "the offset +2500 is out of range"
+        );
+        let zone = Date::parse("2014-01-02T10:00:00+8").unwrap_err();
+        assert!(zone.contains("`+8` is not a time zone offset"), "{zone}");
+        let clock = Date::parse("2014-01-02T10h00Z").unwrap_err();
+        assert!(clock.contains("`10h00` is not a time"), "{clock}");
+    }
+
+    #[test]
+    fn offsets_are_read_in_the_forms_yaml_and_hugo_write() {
+        let same = |text: &str, rfc3339: &str| {
+            let d = Date::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(d.iso(), rfc3339, "{text}");
+        };
+        same("2015-01-08 10:31:58 -0400", "2015-01-08T10:31:58-04:00");
+        same("2017-07-15T0:10:32+00:00", "2017-07-15T00:10:32+00:00");
+        same("2017-07-15T00:10:32Z", "2017-07-15T00:10:32+00:00");
+        same("2017-07-15t00:10:32z", "2017-07-15T00:10:32+00:00");
+        same("2014-03-05 09:00+0800", "2014-03-05T09:00:00+08:00");
+        same("2014-03-05T09:00:00+08", "2014-03-05T09:00:00+08:00");
+        same(
+            "2014-03-05T09:00:00.123+08:00",
+            "2014-03-05T09:00:00.123+08:00",
+        );
+        same("1965-12-31T23:59:59-05:00", "1965-12-31T23:59:59-05:00");
+        // The day is the author's, in the offset written.
+        assert_eq!(
+            Date::parse("2014-03-05T23:30:00-10:00")
+                .unwrap()
+                .day
+                .to_string(),
+            "2014-03-05"
+        );
     }
 }

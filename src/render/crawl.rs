@@ -7,9 +7,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
-use super::scan::Scan;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::site::links::percent_decode;
+use crate::text::html::Scan;
 
 /// Checks the links of each page as it is finished. Whether a file exists is known at once
 /// (every output path is known before rendering); whether another page has an id is
@@ -67,7 +67,8 @@ impl<'a> Crawl<'a> {
             ids: scan.ids.into_iter().map(Cow::into_owned).collect(),
             ..Crawled::default()
         };
-        for href in &scan.links {
+        for link in &scan.links {
+            let href = &link.value;
             if href.starts_with("http://") || href.starts_with("https://") {
                 out.external.push(href.to_string());
                 continue;
@@ -80,10 +81,19 @@ impl<'a> Crawl<'a> {
             let target: Cow<str> = if path.is_empty() {
                 Cow::Borrowed(page)
             } else {
-                let Some(inside) = path.strip_prefix(self.root) else {
-                    continue;
+                let inside = match path.strip_prefix(self.root) {
+                    Some(inside) => percent_decode(inside),
+                    // Root-relative outside the base URL's path: not this site's.
+                    None if path.starts_with('/') => continue,
+                    None => match beside(page, &percent_decode(path)) {
+                        Some(joined) => Cow::Owned(joined),
+                        None => {
+                            let reason = "it points above the site's root".to_string();
+                            out.dead.push((href.to_string(), reason));
+                            continue;
+                        }
+                    },
                 };
-                let inside = percent_decode(inside);
                 let folder = inside.is_empty() || inside.ends_with('/');
                 let found = if folder {
                     self.known().folders.contains(&*inside)
@@ -119,6 +129,29 @@ impl<'a> Crawl<'a> {
         out.dead.dedup();
         out
     }
+}
+
+/// A relative URL as the browser resolves it from the file at `page`: a site path, or none
+/// when it climbs above the root.
+fn beside(page: &str, relative: &str) -> Option<String> {
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop();
+    for part in relative.split('/') {
+        match part {
+            "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    let folder = relative.is_empty() || relative.ends_with('/') || relative.ends_with("/.");
+    Some(if folder && !joined.is_empty() && !joined.ends_with('/') {
+        joined + "/"
+    } else {
+        joined
+    })
 }
 
 fn has_id(ids: &[String], id: &str) -> bool {
@@ -161,7 +194,7 @@ mod tests {
         let pages: Vec<(String, Arc<Crawled>)> = files
             .iter()
             .map(|(p, html)| {
-                let scan = super::super::scan::scan(html.as_bytes());
+                let scan = crate::text::html::scan(html.as_bytes());
                 (p.to_string(), Arc::new(crawl.page(p, scan)))
             })
             .collect();
@@ -184,5 +217,23 @@ mod tests {
         targets.sort();
         assert_eq!(targets, ["#other", "/kb/a/#nope", "/kb/gone/"]);
         assert_eq!(problems[0].path, Path::new("public/index.html"));
+    }
+
+    #[test]
+    fn relative_urls_are_resolved_from_the_page() {
+        let problems = crawl(&[
+            ("a/index.html", "<a href=\"../b/\">b</a><a href=\"x.png\">x</a><a href=\"../c/\">c</a><a href=\"../../up/\">u</a><a href=\"../b/#n\">n</a><a href=\"./\">self</a>"),
+            ("a/x.png", ""),
+            ("b/index.html", "<a name=\"n\"></a>"),
+        ]);
+        let shown: Vec<String> = problems.iter().map(|d| d.problem.to_string()).collect();
+        assert_eq!(
+            shown,
+            [
+                "link to `../../up/` leads nowhere: it points above the site's root",
+                "link to `../c/` leads nowhere: no file c/index.html in the built site",
+            ]
+        );
+        assert_eq!(problems[0].path, Path::new("public/a/index.html"));
     }
 }

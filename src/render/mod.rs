@@ -9,7 +9,6 @@ mod crawl;
 pub mod feeds;
 mod memo;
 pub mod minify;
-pub mod scan;
 pub mod theme;
 pub mod views;
 
@@ -30,9 +29,9 @@ use crate::progress::{self, Observer, Step};
 use crate::site::links::Targets;
 use crate::site::plan::{self, Output, PageJob, Plan, Planned};
 use crate::site::{CityId, PageId, SectionId, Site, Table, TagId};
+pub use crate::text::html::Scan;
 pub use crawl::Crawled;
 pub use memo::Memo;
-pub use scan::Scan;
 use theme::{StaticFile, Theme};
 use views::{Strings, Views};
 
@@ -413,7 +412,7 @@ fn emit(
         unminified: None,
     };
     if let (Made::Text(text), true) = (&made, path.ends_with(".html")) {
-        let scan = scan::scan(text);
+        let scan = crate::text::html::scan(text);
         let minified = minify.then(|| minify::html(text, scan.depth));
         let bytes = match &minified {
             Some(Ok(small)) => &small[..],
@@ -757,7 +756,7 @@ fn check_links(site: &Site, bodies: &Bodies) -> Vec<Diagnostic> {
             };
             if !ids.contains(anchor) {
                 let reason = format!(
-                    "{} has no heading or footnote with the id `{anchor}`",
+                    "{} has no heading, footnote or element with the id `{anchor}`",
                     target_file.display()
                 );
                 let d = at(

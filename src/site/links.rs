@@ -60,6 +60,10 @@ pub struct FileLinks<'a> {
 }
 
 impl LinkResolver for FileLinks<'_> {
+    fn resolve_raw(&self, dest: &str) -> LinkOutcome {
+        self.raw(dest)
+    }
+
     fn resolve(&self, dest: &str) -> LinkOutcome {
         if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
             return LinkOutcome::Keep;
@@ -104,6 +108,46 @@ impl LinkResolver for FileLinks<'_> {
 }
 
 impl FileLinks<'_> {
+    /// See [`LinkResolver::resolve_raw`]. A root-relative URL outside the base URL's path
+    /// (`/other/` under `/kb/`) is not this site's to check.
+    fn raw(&self, dest: &str) -> LinkOutcome {
+        if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
+            return LinkOutcome::Keep;
+        }
+        let (path, anchor) = match dest.split_once('#') {
+            Some((p, a)) => (p, Some(percent_decode(a).into_owned())),
+            None => (dest, None),
+        };
+        let path = path.split_once('?').map_or(path, |(p, _)| p);
+        let path = percent_decode(path);
+        let target = if path.is_empty() {
+            Ok(self.page_path.to_string())
+        } else if path.starts_with('/') {
+            match path.strip_prefix(self.targets.base.root.as_str()) {
+                Some(inside) => self.site_url(inside),
+                None if path.len() + 1 == self.targets.base.root.len() => self.site_url(""),
+                None => return LinkOutcome::Keep,
+            }
+        } else {
+            match normalise(self.page_path, &path) {
+                Some(joined) => self.site_url(&joined).map_err(|why| {
+                    let folder = path.ends_with('/') && !joined.is_empty();
+                    let url = self.targets.base.url(&joined) + if folder { "/" } else { "" };
+                    format!("relative to the page it is {url}, and {why}")
+                }),
+                None => Err("it points above the site's root".into()),
+            }
+        };
+        match target {
+            Ok(target) => LinkOutcome::Internal {
+                href: dest.to_string(),
+                target,
+                anchor: anchor.filter(|a| !a.is_empty()),
+            },
+            Err(reason) => LinkOutcome::Broken(reason),
+        }
+    }
+
     fn is_invalid_source(&self, path: &str) -> bool {
         let dir = self.rel.rsplit_once('/').map_or("", |(d, _)| d);
         let joined = normalise(dir, path);

@@ -420,11 +420,21 @@ pub fn parse_value(path: &Path, source: &str) -> Result<serde_json::Value, Diagn
 }
 
 /// serde_yaml's message without the trailing " at line L column C", which we show ourselves.
+/// serde_yaml's message without its position (the diagnostic has it); a Rust type name a
+/// derive left in it (`expected struct X`) becomes "a mapping" (the types tradekb reads say
+/// what they expect, so this is only a guard).
 fn yaml_message(e: &serde_yaml::Error) -> String {
     let text = e.to_string();
-    match text.find(" at line ") {
-        Some(i) => text[..i].to_string(),
-        None => text,
+    let text = match text.find(" at line ") {
+        Some(i) => &text[..i],
+        None => &text,
+    };
+    match text
+        .find("expected struct ")
+        .or_else(|| text.find("expected enum "))
+    {
+        Some(i) => format!("{}expected a mapping", &text[..i]),
+        None => text.to_string(),
     }
 }
 

@@ -320,6 +320,17 @@ fn a_number_for_title_is_a_type_error() {
 }
 
 #[test]
+fn a_string_for_source_says_what_source_takes_never_a_type_name() {
+    let s = Sample::new();
+    s.set_line(ARTICLE, 9, Some("source: 18f"));
+    let stderr = s.fails(&[
+        "`source`: invalid type: string \"18f\", expected a mapping with `name` and an optional `url`",
+        &at(9, 9),
+    ]);
+    assert!(!stderr.contains("struct"), "{stderr}");
+}
+
+#[test]
 fn a_string_for_draft_is_a_type_error() {
     let s = Sample::new();
     s.insert_line(ARTICLE, 4, "draft: \"yes\"");

@@ -31,3 +31,28 @@ fn rfc3339_date_with_a_time_zone_is_accepted_and_keeps_its_day() {
     );
     assert_eq!(page.text(".article-header time"), "2014年3月5日");
 }
+
+#[test]
+fn dates_with_offsets_as_hugo_writes_them_are_accepted() {
+    let site = Site::from_files(&[
+        (
+            "content/policies/a.md",
+            "---\ntitle: 甲\ndate: 2015-01-08 10:31:58 -0400\n---\n正文。\n",
+        ),
+        (
+            "content/policies/b.md",
+            "---\ntitle: 乙\ndate: '2017-07-15T0:10:32+00:00'\n---\n正文。\n",
+        ),
+    ]);
+    let out = site.build();
+    let a = out.page("policies/a/index.html");
+    assert_eq!(
+        a.attrs(".article-header time", "datetime"),
+        ["2015-01-08T10:31:58-04:00"]
+    );
+    let b = out.page("policies/b/index.html");
+    assert_eq!(
+        b.attrs(".article-header time", "datetime"),
+        ["2017-07-15T00:10:32+00:00"]
+    );
+}

@@ -157,3 +157,64 @@ fn links_to_files_the_site_does_not_write_lead_nowhere() {
         ]
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Raw HTML in bodies: its ids are link targets, its links are checked where it is written.
+
+#[test]
+fn ids_and_a_names_in_raw_html_are_link_targets() {
+    let site = Site::from_files(&[
+        (
+            "content/policies/guide.md",
+            "---\ntitle: 指南\ndate: 2014-01-01\n---\n# <span id=\"quick\">快速入门</span>\n\n<a name=\"format\"></a>\n\n## 格式\n\n见[快速入门](#quick)与[格式](#format)。\n",
+        ),
+        (
+            "content/policies/other.md",
+            "---\ntitle: 其他\ndate: 2014-01-02\n---\n见[指南](guide.md#quick)。\n",
+        ),
+    ]);
+    site.build();
+}
+
+#[test]
+fn relative_urls_in_raw_html_are_checked_against_the_page_url() {
+    let site = Site::from_files(&[
+        (
+            "content/policies/b.md",
+            "---\ntitle: 乙\ndate: 2014-01-01\n---\n正文。\n\n<img src=\"missing.png\">\n\n<p>见 <a href=\"nope/\">此处</a>，<a href=\"../\">上级</a>，<a href=\"../../tags/\">标签</a>。</p>\n",
+        ),
+        ("content/policies/c.md", "---\ntitle: 丙\ndate: 2014-01-02\n---\n<div>\n<img\n  src=\"gone.jpg\">\n</div>\n"),
+    ]);
+    let shown: Vec<String> = site
+        .diagnostics()
+        .iter()
+        .map(|d| format!("{} {}", d.location(), d.problem))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "content/policies/b.md:7:11 link to `missing.png` leads nowhere: relative to the page it is /policies/b/missing.png, and no page or file of this site has that URL",
+            "content/policies/b.md:9:15 link to `nope/` leads nowhere: relative to the page it is /policies/b/nope/, and no page or file of this site has that URL",
+            "content/policies/c.md:7:8 link to `gone.jpg` leads nowhere: relative to the page it is /policies/c/gone.jpg, and no page or file of this site has that URL",
+        ]
+    );
+}
+
+#[test]
+fn raw_html_problems_come_in_the_same_run_as_front_matter_ones() {
+    let site = Site::from_files(&[
+        (
+            "content/policies/a.md",
+            "---\ntitle: 甲\ndate: 2014-13-01\n---\n正文。\n",
+        ),
+        (
+            "content/policies/b.md",
+            "---\ntitle: 乙\ndate: 2014-01-01\n---\n<a href=\"/nope/\">x</a>\n",
+        ),
+    ]);
+    let files: Vec<String> = site.diagnostics().iter().map(|d| d.location()).collect();
+    assert_eq!(
+        files,
+        ["content/policies/a.md:3:7", "content/policies/b.md:5:10"]
+    );
+}

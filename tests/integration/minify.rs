@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use ego_tree::NodeRef;
 use proptest::prelude::*;
 use scraper::{Html, Node};
-use tradekb::render::{minify, scan};
+use tradekb::render::minify;
+use tradekb::text::html as scan;
 use tradekb::Overrides;
 
 use crate::support::{build_site, describe, repo_root, Output};
@@ -182,7 +183,7 @@ fn visible_text(html: &Html) -> String {
 /// The links (sorted, without duplicates) and ids the crawl reads from a page.
 fn crawled(html: &[u8]) -> (Vec<String>, Vec<String>) {
     let found = scan::scan(html);
-    let mut links: Vec<String> = found.links.iter().map(|l| l.to_string()).collect();
+    let mut links: Vec<String> = found.links.iter().map(|l| l.value.to_string()).collect();
     links.sort();
     links.dedup();
     (links, found.ids.iter().map(|i| i.to_string()).collect())

@@ -204,20 +204,13 @@ mod tests {
 
     use super::*;
     use crate::config::RawHtml;
-    use crate::content::markdown::{self, LinkOutcome, LinkResolver, Markdown, Rendered};
+    use crate::content::markdown::{self, KeepLinks, Markdown, Rendered};
     use crate::highlight::Highlighter;
 
     const CJK_EXAMPLES: &str =
         include_str!("../../../tests/fixtures/spec/markdown-cjk-friendly.txt");
     const COMMONMARK_EXAMPLES: &str =
         include_str!("../../../tests/fixtures/spec/commonmark-emphasis.txt");
-
-    struct KeepLinks;
-    impl LinkResolver for KeepLinks {
-        fn resolve(&self, _: &str) -> LinkOutcome {
-            LinkOutcome::Keep
-        }
-    }
 
     /// Through tradekb's own Markdown stage, as a page is rendered.
     fn rendered(md: &str) -> Rendered {

@@ -1,5 +1,6 @@
-//! Render stage, the crawl's reader: what one finished HTML file offers (element ids) and
-//! asks for (`href` and `src` values). It only reads. It follows the HTML tokenizer where
+//! Reading HTML for what it offers (element ids, and `name` of `<a>`, which fragments also
+//! find) and asks for (`href` and `src` values): the crawl reads each finished file with it,
+//! the Markdown stage the raw HTML of a body. It only reads. It follows the HTML tokenizer where
 //! that decides what is markup: comments (`<!-->` included), declarations, end tags, and
 //! the elements whose content is text (`script`, `style`, `textarea`, `title`, `xmp`,
 //! `iframe`, `noembed`, `noframes`, `noscript`, and `plaintext` to the end of the file), so
@@ -13,13 +14,21 @@ use memchr::{memchr, memchr2, memmem};
 /// be decoded.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Scan<'a> {
-    /// Element ids, sorted and without duplicates.
+    /// Element ids and `<a name>`s, sorted and without duplicates.
     pub ids: Vec<Cow<'a, str>>,
     /// `href` and `src` values (entities decoded), in document order.
-    pub links: Vec<Cow<'a, str>>,
+    pub links: Vec<Link<'a>>,
     /// How deep elements nest at the most, counting an element from its start tag to its
     /// end tag (an element whose end tag may be left out counts until there is one).
     pub depth: usize,
+}
+
+/// One `href` or `src` value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link<'a> {
+    pub value: Cow<'a, str>,
+    /// Byte offset of the value (inside its quotes) in the HTML read.
+    pub at: usize,
 }
 
 impl Scan<'_> {
@@ -220,7 +229,8 @@ fn start_tag<'a>(html: &'a [u8], from: usize, mut scan: Option<&mut Scan<'a>>) -
             Some(_) => {
                 let (attr, value, end) = attribute(html, at);
                 if let Some(scan) = scan.as_deref_mut() {
-                    record(scan, &mut seen, attr, value);
+                    let value = value.map(|v| (v, offset_in(html, v)));
+                    record(scan, &mut seen, &name, attr, value);
                 }
                 at = end;
             }
@@ -260,24 +270,46 @@ fn attribute(html: &[u8], from: usize) -> (&[u8], Option<&[u8]>, usize) {
 #[derive(Default)]
 struct Seen {
     id: bool,
+    name: bool,
     href: bool,
     src: bool,
 }
 
-fn record<'a>(scan: &mut Scan<'a>, seen: &mut Seen, name: &[u8], value: Option<&'a [u8]>) {
+/// Records attribute `attr` of a `tag` with its value and where the value starts.
+fn record<'a>(
+    scan: &mut Scan<'a>,
+    seen: &mut Seen,
+    tag: &str,
+    attr: &[u8],
+    value: Option<(&'a [u8], usize)>,
+) {
     let first = |flag: &mut bool| !std::mem::replace(flag, true);
-    let value = value.unwrap_or_default();
-    if name.eq_ignore_ascii_case(b"id") {
+    let (value, at) = value.unwrap_or_default();
+    let link = |value| Link {
+        value: decode(value),
+        at,
+    };
+    if attr.eq_ignore_ascii_case(b"id") {
         if first(&mut seen.id) && !value.is_empty() {
             scan.ids.push(decode(value));
         }
-    } else if name.eq_ignore_ascii_case(b"href") {
-        if first(&mut seen.href) {
-            scan.links.push(decode(value));
+    } else if attr.eq_ignore_ascii_case(b"name") {
+        // A fragment finds `<a name="x">` too, when no element has the id.
+        if first(&mut seen.name) && tag == "a" && !value.is_empty() {
+            scan.ids.push(decode(value));
         }
-    } else if name.eq_ignore_ascii_case(b"src") && first(&mut seen.src) {
-        scan.links.push(decode(value));
+    } else if attr.eq_ignore_ascii_case(b"href") {
+        if first(&mut seen.href) {
+            scan.links.push(link(value));
+        }
+    } else if attr.eq_ignore_ascii_case(b"src") && first(&mut seen.src) {
+        scan.links.push(link(value));
     }
+}
+
+/// Where `part`, a slice of `html`, starts in it.
+fn offset_in(html: &[u8], part: &[u8]) -> usize {
+    part.as_ptr() as usize - html.as_ptr() as usize
 }
 
 /// How many bytes of `s` come before the first one that `stop` accepts.
@@ -314,7 +346,7 @@ mod tests {
         scan(html.as_bytes())
             .links
             .into_iter()
-            .map(Cow::into_owned)
+            .map(|l| l.value.into_owned())
             .collect()
     }
 
@@ -364,6 +396,22 @@ mod tests {
     fn a_quoted_gt_stays_in_its_value() {
         assert_eq!(links("<a title='a>b' href=/yes/>"), ["/yes/"]);
         assert_eq!(ids("<p id=x ID=y><p id=z>"), ["x", "z"]);
+    }
+
+    #[test]
+    fn a_names_are_targets_as_ids_are_and_links_say_where_they_are() {
+        assert_eq!(
+            ids("<a name=\"format\"></a><p name=\"not\"><a NAME=b name=c>"),
+            ["b", "format"]
+        );
+        let html = "<p>甲 <img src=\"missing.png\"> <a href='nope/'>";
+        let found = scan(html.as_bytes());
+        let at: Vec<&str> = found
+            .links
+            .iter()
+            .map(|l| &html[l.at..l.at + l.value.len()])
+            .collect();
+        assert_eq!(at, ["missing.png", "nope/"]);
     }
 
     #[test]
