@@ -65,15 +65,9 @@ impl LinkResolver for FileLinks<'_> {
     }
 
     fn resolve(&self, dest: &str) -> LinkOutcome {
-        if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
+        let Some((path, anchor)) = on_this_site(dest) else {
             return LinkOutcome::Keep;
-        }
-        let (path, anchor) = match dest.split_once('#') {
-            Some((p, a)) => (p, Some(percent_decode(a).into_owned())),
-            None => (dest, None),
         };
-        let path = path.split_once('?').map_or(path, |(p, _)| p);
-        let path = percent_decode(path);
         if self.is_invalid_source(&path) {
             // That file's own problems are reported already; this link is not one more.
             return LinkOutcome::Keep;
@@ -111,15 +105,9 @@ impl FileLinks<'_> {
     /// See [`LinkResolver::resolve_raw`]. A root-relative URL outside the base URL's path
     /// (`/other/` under `/kb/`) is not this site's to check.
     fn raw(&self, dest: &str) -> LinkOutcome {
-        if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
+        let Some((path, anchor)) = on_this_site(dest) else {
             return LinkOutcome::Keep;
-        }
-        let (path, anchor) = match dest.split_once('#') {
-            Some((p, a)) => (p, Some(percent_decode(a).into_owned())),
-            None => (dest, None),
         };
-        let path = path.split_once('?').map_or(path, |(p, _)| p);
-        let path = percent_decode(path);
         let target = if path.is_empty() {
             Ok(self.page_path.to_string())
         } else if path.starts_with('/') {
@@ -190,6 +178,20 @@ impl FileLinks<'_> {
             "content/{joined} does not exist; a relative link must name a Markdown source or a file in content/"
         ))
     }
+}
+
+/// The path (percent-decoded, without query) and the anchor of a link that may lead into
+/// this site; none for an external link (a scheme, or `//host`) or an empty one.
+fn on_this_site(dest: &str) -> Option<(Cow<'_, str>, Option<String>)> {
+    if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
+        return None;
+    }
+    let (path, anchor) = match dest.split_once('#') {
+        Some((p, a)) => (p, Some(percent_decode(a).into_owned())),
+        None => (dest, None),
+    };
+    let path = path.split_once('?').map_or(path, |(p, _)| p);
+    Some((percent_decode(path), anchor))
 }
 
 /// Joins a relative path onto a folder inside `content/`, resolving `.` and `..`.
