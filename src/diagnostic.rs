@@ -21,9 +21,9 @@ use annotate_snippets::{AnnotationKind, Element, Group, Level, Origin, Renderer,
 /// What is wrong. `check` and the tests match on this; the rendered text comes from `Display`.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Problem {
-    #[error("file has no front matter: it must start with a `---` line")]
+    #[error("file has no front matter: it must start with a `---` line (or `+++` for TOML)")]
     MissingFrontMatter,
-    #[error("front matter is not closed: no `---` line ends it")]
+    #[error("front matter is not closed: no line like its first one ends it")]
     UnclosedFrontMatter,
     #[error("front matter is empty")]
     EmptyFrontMatter,
@@ -31,6 +31,8 @@ pub enum Problem {
     NotAMapping { found: String },
     #[error("invalid YAML: {message}")]
     InvalidYaml { message: String },
+    #[error("invalid TOML: {message}")]
+    InvalidToml { message: String },
     #[error("unknown key `{key}`")]
     UnknownKey { key: String },
     #[error("missing required key `{key}`")]

@@ -464,9 +464,9 @@ fn parse_file(config: &Config, rel: &str) -> Result<Parsed, Vec<Diagnostic>> {
     }
     let text = read_text(&config.content_dir.join(rel), &display).map_err(|d| vec![d])?;
     let split = front_matter::split(&display, &text).map_err(|d| vec![d])?;
-    let (yaml_line, body_line) = (split.yaml_line, split.body_line);
+    let body_line = split.body_line;
     let body_offset = text.len() - split.body.len();
-    let mut fields = Fields::parse(&display, &text, split.yaml, yaml_line).map_err(|d| vec![d])?;
+    let mut fields = Fields::parse(&display, &text, split.front).map_err(|d| vec![d])?;
     let typed = read_meta(&role, &mut fields);
     fields.finish(known_keys(&role))?;
     let file = SourceFile {

@@ -321,8 +321,7 @@ mod tests {
     fn load(text: &str) -> ArticleMeta {
         let path = Path::new("content/policies/x.md");
         let split = yaml::split(path, text).expect("front matter fences");
-        let mut fields = yaml::Fields::parse(path, text, split.yaml, split.yaml_line)
-            .expect("front matter parses");
+        let mut fields = yaml::Fields::parse(path, text, split.front).expect("front matter parses");
         let meta = ArticleMeta::read(&mut fields);
         if let Err(d) = fields.finish(ARTICLE_KEYS) {
             panic!("{text}\n{}", d[0]);

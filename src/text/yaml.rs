@@ -1,6 +1,8 @@
-//! Load stage, YAML: splits a file into front matter and body and reads YAML mappings key by
-//! key, so that every problem points at its own line. The only user of serde_yaml, and of
-//! saphyr-parser, which finds where list items are written (serde_yaml keeps no positions).
+//! Load stage, front matter: splits a file into front matter (YAML between `---` lines, or
+//! TOML between `+++` lines as Hugo and Zola write it) and body, and reads the mapping key
+//! by key, so that every problem points at its own line. The only user of serde_yaml, of
+//! saphyr-parser, which finds where list items are written (serde_yaml keeps no positions),
+//! and of the toml crate, whose values are read as YAML ones so that one schema reads both.
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -10,51 +12,85 @@ use serde::de::DeserializeOwned;
 
 use crate::diagnostic::{did_you_mean, Diagnostic, Position, Problem};
 
-/// A Markdown file cut in two: the YAML between the `---` lines and the body after them.
+/// The language of a front matter, told by its fence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    Toml,
+}
+
+impl Format {
+    fn fence(self) -> &'static str {
+        match self {
+            Format::Yaml => "---",
+            Format::Toml => "+++",
+        }
+    }
+}
+
+/// The front matter of a file as written.
+#[derive(Debug, Clone, Copy)]
+pub struct Front<'a> {
+    pub text: &'a str,
+    /// 1-based line of the file where it starts.
+    pub line: usize,
+    pub format: Format,
+}
+
+/// A Markdown file cut in two: the front matter between its fences and the body after them.
 #[derive(Debug)]
 pub struct Split<'a> {
-    pub yaml: &'a str,
-    /// 1-based line of the file where the YAML starts.
-    pub yaml_line: usize,
+    pub front: Front<'a>,
     pub body: &'a str,
     /// 1-based line of the file where the body starts.
     pub body_line: usize,
 }
 
-/// Cuts `source` (BOM already removed, line endings already `\n`) at its `---` fences.
+/// Cuts `source` (BOM already removed, line endings already `\n`) at its `---` (YAML) or
+/// `+++` (TOML) fences.
 pub fn split<'a>(path: &Path, source: &'a str) -> Result<Split<'a>, Diagnostic> {
     let mut lines = source.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
-    if first.trim_end() != "---" {
-        let problem = Problem::MissingFrontMatter;
-        return Err(Diagnostic::new(problem, path)
-            .at(source, 1, 1, first.trim_end().chars().count())
-            .with_help("start the file with `---`, then `title:` and `date:`, then `---`"));
-    }
-    let yaml_start = first.len();
-    let mut offset = yaml_start;
+    let format = match first.trim_end() {
+        "---" => Format::Yaml,
+        "+++" => Format::Toml,
+        other => {
+            let problem = Problem::MissingFrontMatter;
+            return Err(Diagnostic::new(problem, path)
+                .at(source, 1, 1, other.chars().count())
+                .with_help("start the file with `---`, then `title:` and `date:`, then `---`"));
+        }
+    };
+    let start = first.len();
+    let mut offset = start;
     for (line, l) in (2..).zip(lines) {
-        if l.trim_end() == "---" {
+        if l.trim_end() == format.fence() {
+            let text = &source[start..offset];
             return Ok(Split {
-                yaml: &source[yaml_start..offset],
-                yaml_line: 2,
+                front: Front {
+                    text,
+                    line: 2,
+                    format,
+                },
                 body: &source[offset + l.len()..],
                 body_line: line + 1,
             });
         }
         offset += l.len();
     }
+    let fence = format.fence();
     Err(Diagnostic::new(Problem::UnclosedFrontMatter, path)
         .at(source, 1, 1, 3)
-        .with_help("end the front matter with a line holding only `---`"))
+        .with_help(format!(
+            "end the front matter with a line holding only `{fence}`"
+        )))
 }
 
 /// The keys of one YAML mapping, taken one by one by the caller; what is left over is unknown.
 pub struct Fields<'a> {
     path: &'a Path,
     source: &'a str,
-    yaml: &'a str,
-    yaml_line: usize,
+    front: Front<'a>,
     entries: Vec<(String, serde_yaml::Value)>,
     errors: Vec<Diagnostic>,
 }
@@ -74,32 +110,13 @@ impl<'a> Fields<'a> {
         None
     }
 
-    /// Parses `yaml`, which starts at line `yaml_line` of `source`, as a mapping.
-    pub fn parse(
-        path: &'a Path,
-        source: &'a str,
-        yaml: &'a str,
-        yaml_line: usize,
-    ) -> Result<Self, Diagnostic> {
-        let value: serde_yaml::Value = serde_yaml::from_str(yaml).map_err(|e| {
-            let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-            let message = yaml_message(&e);
-            let help = (message == "repetition limit exceeded").then_some(
-                "YAML aliases (`*name`) here expand into too much data; write the values out",
-            );
-            let (line, column, width) =
-                duplicate_key_position(yaml, &message).unwrap_or((line, column, 1));
-            let d = Diagnostic::new(Problem::InvalidYaml { message }, path).at(
-                source,
-                yaml_line + line - 1,
-                column,
-                width,
-            );
-            match help {
-                Some(h) => d.with_help(h),
-                None => d,
-            }
-        })?;
+    /// Parses `front`, the front matter of `source`, as a mapping.
+    pub fn parse(path: &'a Path, source: &'a str, front: Front<'a>) -> Result<Self, Diagnostic> {
+        let value = match front.format {
+            Format::Yaml => parse_yaml(path, source, front)?,
+            Format::Toml => parse_toml(path, source, front)?,
+        };
+        let yaml_line = front.line;
         let mapping = match value {
             serde_yaml::Value::Mapping(m) => m,
             serde_yaml::Value::Null => {
@@ -118,8 +135,7 @@ impl<'a> Fields<'a> {
         let mut fields = Fields {
             path,
             source,
-            yaml,
-            yaml_line,
+            front,
             entries: Vec::with_capacity(mapping.len()),
             errors: Vec::new(),
         };
@@ -165,7 +181,7 @@ impl<'a> Fields<'a> {
         let present = self.has(key);
         let value = self.take(key);
         if !present {
-            let line = self.yaml_line.saturating_sub(1).max(1);
+            let line = self.front.line.saturating_sub(1).max(1);
             let d = Diagnostic::new(Problem::MissingKey { key: key.into() }, self.path)
                 .at(self.source, line, 1, 3)
                 .with_help(format!("add `{key}:` to the front matter"));
@@ -264,10 +280,12 @@ impl<'a> Fields<'a> {
         (!value.is_null()).then_some(value)
     }
 
-    /// Line, column and width of the value of a top-level `key:` in the file.
+    /// Line, column and width of the value of a top-level `key:` (`key =`, or a `[key]`
+    /// table, in TOML) in the file.
     fn locate(&self, key: &str) -> (usize, usize, usize) {
-        for (i, line) in self.yaml.lines().enumerate() {
-            let Some(rest) = strip_key(line, key) else {
+        let yaml_line = self.front.line;
+        for (i, line) in self.front.text.lines().enumerate() {
+            let Some(rest) = strip_key(line, key, self.front.format) else {
                 continue;
             };
             let value = rest.trim_start();
@@ -275,15 +293,35 @@ impl<'a> Fields<'a> {
             let column = key_chars + (rest.chars().count() - value.chars().count()) + 1;
             let width = value.trim_end().chars().count();
             if width == 0 {
-                return (self.yaml_line + i, 1, key.chars().count());
+                return (yaml_line + i, 1, key.chars().count());
             }
-            return (self.yaml_line + i, column, width);
+            return (yaml_line + i, column, width);
         }
-        (self.yaml_line.saturating_sub(1).max(1), 1, 3)
+        (yaml_line.saturating_sub(1).max(1), 1, 3)
     }
 }
 
-fn strip_key<'l>(line: &'l str, key: &str) -> Option<&'l str> {
+/// The rest of `line` after `key:` (`key =` in TOML, whose `[key]` table header gives an
+/// empty rest).
+fn strip_key<'l>(line: &'l str, key: &str, format: Format) -> Option<&'l str> {
+    let separator = match format {
+        Format::Yaml => ':',
+        Format::Toml => '=',
+    };
+    if format == Format::Toml {
+        let header = line
+            .trim()
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'));
+        if header.is_some_and(|h| h.trim().trim_matches(['"', '\'']) == key) {
+            return Some("");
+        }
+    }
+    let line = if format == Format::Toml {
+        line.trim_start()
+    } else {
+        line
+    };
     for quote in ["", "\"", "'"] {
         if let Some(rest) = line
             .strip_prefix(quote)
@@ -291,7 +329,7 @@ fn strip_key<'l>(line: &'l str, key: &str) -> Option<&'l str> {
             .and_then(|r| r.strip_prefix(quote))
         {
             let rest = rest.trim_start_matches([' ', '\t']);
-            if let Some(value) = rest.strip_prefix(':') {
+            if let Some(value) = rest.strip_prefix(separator) {
                 return Some(value);
             }
         }
@@ -307,7 +345,7 @@ fn duplicate_key_position(yaml: &str, message: &str) -> Option<(usize, usize, us
     let (i, _) = yaml
         .lines()
         .enumerate()
-        .filter(|(_, l)| strip_key(l, key).is_some())
+        .filter(|(_, l)| strip_key(l, key, Format::Yaml).is_some())
         .nth(1)?;
     Some((i + 1, 1, key.chars().count()))
 }
@@ -317,10 +355,13 @@ fn duplicate_key_position(yaml: &str, message: &str) -> Option<(usize, usize, us
 /// None when the front matter does not hold it as written.
 pub fn item_position(source: &str, key: &str, item: &str) -> Option<Position> {
     let split = split(Path::new(""), source).ok()?;
-    let (_, span) = list_items(split.yaml, key)
+    if split.front.format == Format::Toml {
+        return toml_item_position(source, split.front, key, item);
+    }
+    let (_, span) = list_items(split.front.text, key)
         .into_iter()
         .find(|(text, _)| text.trim() == item)?;
-    let line = split.yaml_line + span.start.line() - 1;
+    let line = split.front.line + span.start.line() - 1;
     let text = source.lines().nth(line - 1)?;
     // A span ends where the next token starts, after any blanks; an item spans one line.
     let end = (span.end.line() == span.start.line()).then_some(span.end.col());
@@ -400,9 +441,103 @@ fn nesting(event: &Event) -> isize {
     }
 }
 
+/// Where `item` of the TOML list `key` is written: quoted, after `key =` on that line or
+/// the lines of the list that follow it.
+fn toml_item_position(source: &str, front: Front, key: &str, item: &str) -> Option<Position> {
+    let lines: Vec<&str> = front.text.lines().collect();
+    let first = (lines.iter()).position(|l| strip_key(l, key, Format::Toml).is_some())?;
+    for (i, text) in lines.iter().enumerate().skip(first) {
+        let value = if i == first {
+            strip_key(text, key, Format::Toml)?
+        } else {
+            text
+        };
+        for quote in ['"', '\''] {
+            if let Some(at) = value.find(&format!("{quote}{item}{quote}")) {
+                let before = text.len() - value.len() + at + 1;
+                let line = front.line + i;
+                let _ = source;
+                return Some(Position {
+                    line,
+                    column: text[..before].chars().count() + 1,
+                    width: item.chars().count(),
+                });
+            }
+        }
+        if value.contains(']') {
+            break;
+        }
+    }
+    None
+}
+
+/// YAML front matter as a value; a problem points at its line.
+fn parse_yaml(path: &Path, source: &str, front: Front) -> Result<serde_yaml::Value, Diagnostic> {
+    let (yaml, yaml_line) = (front.text, front.line);
+    serde_yaml::from_str(yaml).map_err(|e| {
+        let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+        let message = yaml_message(&e);
+        let help = (message == "repetition limit exceeded").then_some(
+            "YAML aliases (`*name`) here expand into too much data; write the values out",
+        );
+        let (line, column, width) =
+            duplicate_key_position(yaml, &message).unwrap_or((line, column, 1));
+        let d = Diagnostic::new(Problem::InvalidYaml { message }, path).at(
+            source,
+            yaml_line + line - 1,
+            column,
+            width,
+        );
+        match help {
+            Some(h) => d.with_help(h),
+            None => d,
+        }
+    })
+}
+
+/// TOML front matter read as the YAML value it says the same as: its dates and times
+/// become text, as YAML's are to serde_yaml.
+fn parse_toml(path: &Path, source: &str, front: Front) -> Result<serde_yaml::Value, Diagnostic> {
+    let table: toml::Table = toml::from_str(front.text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        let before = &front.text[..span.start.min(front.text.len())];
+        let line = front.line + before.matches('\n').count();
+        let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        let width = front
+            .text
+            .get(span.clone())
+            .map_or(1, |t| t.chars().count().max(1));
+        let message = e.message().trim().to_string();
+        Diagnostic::new(Problem::InvalidToml { message }, path).at(source, line, column, width)
+    })?;
+    Ok(from_toml(toml::Value::Table(table)))
+}
+
+fn from_toml(value: toml::Value) -> serde_yaml::Value {
+    use serde_yaml::Value as Y;
+    match value {
+        toml::Value::String(s) => Y::String(s),
+        toml::Value::Integer(i) => Y::Number(i.into()),
+        toml::Value::Float(f) => Y::Number(f.into()),
+        toml::Value::Boolean(b) => Y::Bool(b),
+        toml::Value::Datetime(d) => Y::String(d.to_string()),
+        toml::Value::Array(items) => Y::Sequence(items.into_iter().map(from_toml).collect()),
+        toml::Value::Table(t) => Y::Mapping(
+            t.into_iter()
+                .map(|(k, v)| (Y::String(k), from_toml(v)))
+                .collect(),
+        ),
+    }
+}
+
 /// Parses a whole YAML file (such as `site.yaml` or a language file) as a mapping.
 pub fn parse_file<'a>(path: &'a Path, source: &'a str) -> Result<Fields<'a>, Diagnostic> {
-    Fields::parse(path, source, source, 1)
+    let front = Front {
+        text: source,
+        line: 1,
+        format: Format::Yaml,
+    };
+    Fields::parse(path, source, front)
 }
 
 /// Parses a whole YAML file into a free-form value (language files).
@@ -471,9 +606,47 @@ mod tests {
     fn splits_front_matter_and_body() {
         let src = "---\ntitle: x\n---\nbody\n";
         let s = split(p(), src).unwrap();
-        assert_eq!(s.yaml, "title: x\n");
+        assert_eq!(s.front.text, "title: x\n");
         assert_eq!(s.body, "body\n");
         assert_eq!(s.body_line, 4);
+    }
+
+    #[test]
+    fn toml_front_matter_reads_as_yaml_does() {
+        let src = "+++\ntitle = \"长沙\"\ndate = 2015-01-08T10:31:58-04:00\ntags = [\"海关\", \"试点\"]\n\n[extra]\nauthor = \"某人\"\n+++\n正文\n";
+        let s = split(p(), src).unwrap();
+        assert_eq!(s.front.format, Format::Toml);
+        assert_eq!(s.body_line, 9);
+        let mut f = Fields::parse(p(), src, s.front).unwrap();
+        assert_eq!(f.take::<String>("title").as_deref(), Some("长沙"));
+        assert_eq!(
+            f.take::<String>("date").as_deref(),
+            Some("2015-01-08T10:31:58-04:00")
+        );
+        assert_eq!(f.take_list("tags"), ["海关", "试点"]);
+        assert_eq!(f.locate("tags"), (4, 8, 12));
+        assert_eq!(f.locate("extra"), (6, 1, 5));
+        let e = f.finish(&["title"]).unwrap_err();
+        assert_eq!(
+            e[0].problem,
+            Problem::UnknownKey {
+                key: "extra".into()
+            }
+        );
+        assert_eq!(e[0].location(), "a.md:6:1");
+    }
+
+    #[test]
+    fn toml_errors_point_at_their_line() {
+        let src = "+++\ntitle = \"x\"\ndate = = 2014\n+++\n";
+        let s = split(p(), src).unwrap();
+        let e = Fields::parse(p(), src, s.front).err().unwrap();
+        assert!(matches!(e.problem, Problem::InvalidToml { .. }), "{e}");
+        assert_eq!(e.location().split(':').nth(1), Some("3"), "{e}");
+        assert!(item_position(src, "tags", "x").is_none());
+        let src = "+++\ncities = [\"长沙\", \"杭州\"]\n+++\n";
+        let at = item_position(src, "cities", "杭州").unwrap();
+        assert_eq!((at.line, at.column, at.width), (2, 18, 2));
     }
 
     #[test]
@@ -482,13 +655,19 @@ mod tests {
         assert_eq!(e.problem, Problem::MissingFrontMatter);
         let e = split(p(), "---\ntitle: x\n").unwrap_err();
         assert_eq!(e.problem, Problem::UnclosedFrontMatter);
+        let e = split(p(), "+++\ntitle = 1\n---\n").unwrap_err();
+        assert_eq!(e.problem, Problem::UnclosedFrontMatter);
+        assert_eq!(
+            e.help.as_deref(),
+            Some("end the front matter with a line holding only `+++`")
+        );
     }
 
     #[test]
     fn yaml_errors_point_into_the_file() {
         let src = "---\ntitle: x\ndate: [1\n---\n";
         let s = split(p(), src).unwrap();
-        let e = Fields::parse(p(), src, s.yaml, s.yaml_line).err().unwrap();
+        let e = Fields::parse(p(), src, s.front).err().unwrap();
         assert!(matches!(e.problem, Problem::InvalidYaml { .. }));
         assert!(e.position.unwrap().line >= 3, "{e}");
     }
@@ -497,7 +676,7 @@ mod tests {
     fn duplicate_keys_are_errors() {
         let src = "---\ntitle: x\ntitle: y\n---\n";
         let s = split(p(), src).unwrap();
-        let e = Fields::parse(p(), src, s.yaml, s.yaml_line).err().unwrap();
+        let e = Fields::parse(p(), src, s.front).err().unwrap();
         assert!(e.to_string().contains("duplicate"), "{e}");
         assert_eq!(e.position.unwrap().line, 3, "{e}");
     }
@@ -506,7 +685,7 @@ mod tests {
     fn unknown_keys_suggest_the_nearest() {
         let src = "---\ntitel: x\n---\n";
         let s = split(p(), src).unwrap();
-        let f = Fields::parse(p(), src, s.yaml, s.yaml_line).unwrap();
+        let f = Fields::parse(p(), src, s.front).unwrap();
         let errs = f.finish(&["title", "date"]).unwrap_err();
         assert_eq!(
             errs[0].problem,
@@ -522,7 +701,7 @@ mod tests {
     fn wrong_types_point_at_the_value() {
         let src = "---\ndraft: \"yes\"\n---\n";
         let s = split(p(), src).unwrap();
-        let mut f = Fields::parse(p(), src, s.yaml, s.yaml_line).unwrap();
+        let mut f = Fields::parse(p(), src, s.front).unwrap();
         assert_eq!(f.take::<bool>("draft"), None);
         let errs = f.finish(&["draft"]).unwrap_err();
         assert_eq!(errs[0].location(), "a.md:2:8");
@@ -551,7 +730,7 @@ mod tests {
     fn a_single_string_is_a_one_item_list() {
         let src = "---\ntags: 海关\ncities: [长沙, 重庆]\n---\n";
         let s = split(p(), src).unwrap();
-        let mut f = Fields::parse(p(), src, s.yaml, s.yaml_line).unwrap();
+        let mut f = Fields::parse(p(), src, s.front).unwrap();
         assert_eq!(f.take_list("tags"), vec!["海关"]);
         assert_eq!(f.take_list("cities"), vec!["长沙", "重庆"]);
     }

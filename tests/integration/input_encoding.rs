@@ -56,3 +56,28 @@ fn dates_with_offsets_as_hugo_writes_them_are_accepted() {
         ["2017-07-15T00:10:32+00:00"]
     );
 }
+
+#[test]
+fn toml_front_matter_builds_like_yaml() {
+    let site = Site::from_files(&[(
+        "content/policies/zola.md",
+        "+++\ntitle = \"用 TOML 写的文章\"\ndate = 2014-03-05\ntags = [\"海关\"]\nsummary = \"一句话。\"\n+++\n正文。\n",
+    )]);
+    let out = site.build();
+    let page = out.page("policies/zola/index.html");
+    assert_eq!(page.text(".article-header h1"), "用 TOML 写的文章");
+    assert_eq!(page.description(), "一句话。");
+    assert!(out.exists("tags/海关/index.html"));
+}
+
+#[test]
+fn toml_front_matter_is_checked_like_yaml() {
+    let site = Site::from_files(&[(
+        "content/policies/zola.md",
+        "+++\ntitle = \"甲\"\ndate = 2014-03-05\ntgas = [\"海关\"]\n+++\n正文。\n",
+    )]);
+    let d = site.diagnostics();
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].location(), "content/policies/zola.md:4:1");
+    assert_eq!(d[0].help.as_deref(), Some("did you mean `tags`?"));
+}
