@@ -7,15 +7,41 @@ use serde::{Serialize, Serializer};
 
 /// What an article is. The three built-in kinds have a folder each; a section may name
 /// another (`kind: news` in its `_index.md`), and articles at the content root are pages.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Ordered as lists of kinds show them: the built-in three in their order, then the others
+/// by name (`page` among them).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Kind {
     Policy,
     Pilot,
     Analysis,
     /// An article at the content root (`/about/`).
     Page,
-    /// A kind a site names itself: a short ASCII name.
-    Other(String),
+    /// A kind a site names itself.
+    Other(OwnKind),
+}
+
+/// The name of a kind a site names itself: never one of the built-in names (made only by
+/// [`Kind::from_key`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct OwnKind(String);
+
+impl Ord for Kind {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let rank = |k: &Kind| {
+            let built_in = Kind::BUILT_IN.iter().position(|b| b == k);
+            (
+                built_in.unwrap_or(Kind::BUILT_IN.len()),
+                k.key().to_string(),
+            )
+        };
+        rank(self).cmp(&rank(other))
+    }
+}
+
+impl PartialOrd for Kind {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 impl Kind {
@@ -29,7 +55,7 @@ impl Kind {
             Kind::Pilot => "pilot",
             Kind::Analysis => "analysis",
             Kind::Page => "page",
-            Kind::Other(key) => key,
+            Kind::Other(OwnKind(key)) => key,
         }
     }
 
@@ -41,7 +67,7 @@ impl Kind {
             Kind::Pilot => "pilots",
             Kind::Analysis => "analysis",
             Kind::Page => "",
-            Kind::Other(key) => key,
+            Kind::Other(OwnKind(key)) => key,
         }
     }
 
@@ -52,7 +78,7 @@ impl Kind {
             "pilot" => Kind::Pilot,
             "analysis" => Kind::Analysis,
             "page" => Kind::Page,
-            other => Kind::Other(other.to_string()),
+            other => Kind::Other(OwnKind(other.to_string())),
         }
     }
 
@@ -152,7 +178,8 @@ mod tests {
     fn folders_and_keys_name_the_same_kinds() {
         assert_eq!(Kind::of_folder("policies"), Kind::Policy);
         assert_eq!(Kind::of_folder("analysis"), Kind::Analysis);
-        assert_eq!(Kind::of_folder("news"), Kind::Other("news".into()));
+        assert_eq!(Kind::of_folder("news").key(), "news");
+        assert_eq!(Kind::of_folder("news"), Kind::from_key("news"));
         assert_eq!(Kind::from_key("pilot"), Kind::Pilot);
         assert_eq!(Kind::built_in("pilots"), Ok(Kind::Pilot));
         assert_eq!(Kind::built_in("policy"), Ok(Kind::Policy));
@@ -166,23 +193,14 @@ mod tests {
     }
 
     #[test]
-    fn built_in_kinds_sort_before_a_sites_own() {
-        let mut kinds = vec![
-            Kind::Other("news".into()),
-            Kind::Page,
-            Kind::Analysis,
-            Kind::Policy,
-        ];
+    fn built_in_kinds_sort_first_then_the_others_by_name() {
+        let mut kinds: Vec<Kind> = ["faq", "page", "analysis", "news", "policy"]
+            .into_iter()
+            .map(Kind::from_key)
+            .collect();
         kinds.sort();
-        assert_eq!(
-            kinds,
-            [
-                Kind::Policy,
-                Kind::Analysis,
-                Kind::Page,
-                Kind::Other("news".into())
-            ]
-        );
+        let keys: Vec<&str> = kinds.iter().map(Kind::key).collect();
+        assert_eq!(keys, ["policy", "analysis", "faq", "news", "page"]);
     }
 
     #[test]

@@ -144,7 +144,8 @@ pub struct CityView<'a> {
     pub slug: &'a str,
     pub url: String,
     pub province: Option<&'a str>,
-    /// As profiles write it (`西部`); language files translate it under `regions`.
+    /// The region's name (`西部`, also for a profile's `西部地区` or `west`); language files
+    /// translate it under `regions`.
     pub region: Option<Region>,
     pub has_profile: bool,
     pub pilots: Vec<PilotView<'a>>,
@@ -318,7 +319,8 @@ pub struct ProvinceGroup<'a> {
 #[derive(Serialize)]
 pub struct CityPage<'a> {
     pub city: CityWithBody<'a>,
-    /// The city's articles by kind (policies, pilots, analysis, then others).
+    /// The city's articles by kind: policies, pilots, analysis, then a site's own kinds
+    /// (`page` among them) by name.
     pub groups: Vec<KindGroup<'a>>,
 }
 

@@ -49,10 +49,10 @@ pub struct Memo {
     /// and those of failed builds since. A build takes out those it uses and gives them back.
     pub(super) refs: HashMap<u64, (Record, u64)>,
     /// The keys of the list records the last build used.
-    ref_keys: Vec<u64>,
+    ref_keys: Table<PageId, u64>,
     /// What those keys were made from: the site-wide key and the epoch, and each article's
     /// body key.
-    ref_basis: Option<((u64, u64), Vec<u64>)>,
+    ref_basis: Option<((u64, u64), Table<PageId, u64>)>,
     /// Which files of the last good build read which article.
     readers: Option<Readers>,
     /// This build's, until it turns out good.
@@ -67,7 +67,12 @@ impl Memo {
 
     /// Takes back the Markdown bodies a build used. After a failed build the ones from before
     /// are kept too: undoing the edit that broke the site finds them again.
-    pub(super) fn take_back(&mut self, keys: Vec<u64>, bodies: Vec<Rendered>, built: bool) {
+    pub(super) fn take_back(
+        &mut self,
+        keys: Table<PageId, u64>,
+        bodies: Table<PageId, Rendered>,
+        built: bool,
+    ) {
         if keys.is_empty() {
             return;
         }
@@ -83,8 +88,8 @@ impl Memo {
     /// only after a good build, so that the files stay those of the site being served.
     pub(super) fn finish(
         &mut self,
-        body_keys: Vec<u64>,
-        bodies: Vec<Rendered>,
+        body_keys: Table<PageId, u64>,
+        bodies: Table<PageId, Rendered>,
         good: Option<(HashMap<String, Kept>, &[&str])>,
     ) {
         self.take_back(body_keys, bodies, good.is_some());
@@ -190,10 +195,10 @@ pub(super) fn site_key(config: &Config, theme: &Theme, template_data: u64, plan:
 pub(super) struct Readers {
     global: u64,
     epoch: u64,
-    refs: Vec<u64>,
-    bodies: Vec<u64>,
+    refs: Table<PageId, u64>,
+    bodies: Table<PageId, u64>,
     /// Per article: places in the plan.
-    readers: Vec<Vec<u32>>,
+    readers: Table<PageId, Vec<u32>>,
 }
 
 impl Readers {
@@ -228,11 +233,11 @@ impl Readers {
 pub(super) fn file_keys(keys: &Keys, plan: &Plan, memo: &mut Memo) -> Vec<Option<u64>> {
     let n = plan.files.len();
     let visit = (memo.readers.as_ref()).and_then(|r| r.to_visit(keys, n));
-    let snapshot = |readers: Vec<Vec<u32>>| Readers {
+    let snapshot = |readers: Table<PageId, Vec<u32>>| Readers {
         global: keys.global,
         epoch: keys.epoch,
-        refs: keys.refs.to_vec(),
-        bodies: keys.bodies.to_vec(),
+        refs: keys.refs.clone(),
+        bodies: keys.bodies.clone(),
         readers,
     };
     if let Some(visit) = visit {
@@ -267,7 +272,7 @@ pub(super) fn file_keys(keys: &Keys, plan: &Plan, memo: &mut Memo) -> Vec<Option
             readers[p].push(f as u32);
         }
     }
-    memo.next_readers = Some(snapshot(readers.into_vec()));
+    memo.next_readers = Some(snapshot(readers));
     keyed.into_iter().map(|(key, _)| key).collect()
 }
 
@@ -342,11 +347,11 @@ impl Keys<'_> {
             }
             PageJob::Tag(i, n) => {
                 let (items, per) = self.pages.tag_items(i);
-                let key = key.text("tag").value(&self.pages.tag_view(i));
+                let key = key.text("tag").value(&self.pages.tag_page(i));
                 self.list(key, items, per, n, reads)
             }
             PageJob::City(i) => {
-                let key = key.text("city").value(&self.pages.city_page_view(i));
+                let key = key.text("city").value(&self.pages.city_with_body(i));
                 self.records(key, &self.site.cities[i].pages, reads)
             }
             PageJob::Home => {
@@ -429,13 +434,13 @@ pub(super) fn page_refs(
         .filter(|(b, bodies)| *b == basis && bodies.len() == body_keys.len())
         .filter(|_| memo.ref_keys.len() == body_keys.len())
         .map(|(_, bodies)| bodies);
-    let keys: Vec<u64> = (site.pages.par_iter().zip(body_keys.par_iter()).enumerate())
-        .map(|(i, (p, &body))| match last {
-            Some(last) if last[i] == body => memo.ref_keys[i],
-            _ => ref_key(views, p, global, body),
+    let keys: Vec<u64> = (PageId::all(&site.pages).into_par_iter())
+        .map(|i| match last {
+            Some(last) if last[i] == body_keys[i] => memo.ref_keys[i],
+            _ => ref_key(views, &site.pages[i], global, body_keys[i]),
         })
         .collect();
-    memo.ref_basis = Some((basis, body_keys.to_vec()));
+    memo.ref_basis = Some((basis, body_keys.clone()));
     // Taken out of the memo rather than copied: `give_back_refs` returns them.
     let known: Vec<Option<(Record, u64)>> = keys.iter().map(|k| memo.refs.remove(k)).collect();
     let made: Vec<(Record, u64)> = (site.pages.par_iter().zip(bodies.par_iter()).zip(known))
@@ -447,7 +452,7 @@ pub(super) fn page_refs(
             })
         })
         .collect();
-    memo.ref_keys = keys;
+    memo.ref_keys = keys.into();
     let (refs, hashes): (Vec<Record>, Vec<u64>) = made.into_iter().unzip();
     (refs.into(), hashes.into())
 }

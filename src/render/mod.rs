@@ -127,7 +127,7 @@ pub fn prepare(
             let known = keys.iter().map(|k| memo.bodies.remove(k)).collect();
             (keys, known)
         }
-        None => (Table::default(), Vec::new()),
+        None => (Table::default(), site.pages.iter().map(|_| None).collect()),
     };
     let (bodies, problems) = render_bodies(site, &md, &targets, observer, known);
     Prepared {
@@ -212,7 +212,7 @@ pub fn render(
         Ok(tera) => tera,
         Err(mut p) => {
             if let Some(memo) = memo {
-                memo.take_back(body_keys.into_vec(), bodies.pages.into_vec(), false);
+                memo.take_back(body_keys, bodies.pages, false);
             }
             problems.append(&mut p);
             return Err(problems);
@@ -297,8 +297,8 @@ pub fn render(
     };
     match memo {
         Some(memo) => memo.finish(
-            body_keys.into_vec(),
-            bodies.pages.into_vec(),
+            body_keys,
+            bodies.pages,
             checked.is_ok().then_some((kept, &paths[..])),
         ),
         None => crate::drop_in_background(bodies),
@@ -619,19 +619,17 @@ fn parse_location(text: &str) -> Option<(String, usize, usize)> {
     Some((parts.next()?.to_string(), line, column))
 }
 
-/// Every body to HTML, but for the articles whose body is `known` already (by page index;
-/// empty when nothing is).
+/// Every body to HTML, but for the articles whose body is `known` already.
 fn render_bodies(
     site: &Site,
     md: &Markdown,
     targets: &Targets,
     observer: &dyn Observer,
-    mut known: Vec<Option<Rendered>>,
+    known: Table<PageId, Option<Rendered>>,
 ) -> (Bodies, Vec<Diagnostic>) {
     let one =
         |file: &SourceFile, path: &str| md.render(file.body(), &targets.for_file(&file.rel, path));
     let opt = |file: Option<&SourceFile>, path: &str| file.map(|f| one(f, path));
-    known.resize_with(site.pages.len(), || None);
     let (pages, (sections, (tags, cities))) = rayon::join(
         || {
             let missing: Vec<&crate::site::Page> = (site.pages.iter().zip(&known))

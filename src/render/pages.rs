@@ -30,7 +30,7 @@ const POPULAR_TAGS: usize = 20;
 impl<'a> Pages<'a> {
     /// The page of `job` through its template, as UTF-8.
     pub fn render(&self, tera: &Tera, theme: &Theme, job: &Job) -> Result<Vec<u8>, Diagnostic> {
-        let out = Output {
+        let out = Renderer {
             tera,
             theme,
             base: &self.views.config.base_url,
@@ -73,7 +73,7 @@ impl<'a> Pages<'a> {
             page: self.refs[r.to].clone(),
             to: base.permalink(&self.site().pages[r.to].path),
         };
-        Output { tera, theme, base }.page(super::theme::REDIRECT, &r.from, &view)
+        Renderer { tera, theme, base }.page(super::theme::REDIRECT, &r.from, &view)
     }
 
     fn site(&self) -> &'a Site {
@@ -153,7 +153,7 @@ impl<'a> Pages<'a> {
         let (items, per) = self.tag_items(i);
         let (pages, paginator, path) = self.paginate(items, per, &self.site().tags[i].path, n);
         let view = TagList {
-            tag: self.tag_view(i),
+            tag: self.tag_page(i),
             pages,
             paginator,
         };
@@ -161,7 +161,7 @@ impl<'a> Pages<'a> {
     }
 
     /// What `tag.html` gets as `tag`.
-    pub fn tag_view(&self, i: TagId) -> TagPage<'a> {
+    pub fn tag_page(&self, i: TagId) -> TagPage<'a> {
         TagPage {
             tag: self.views.tag(&self.site().tags[i]),
             content: html(self.bodies.tags[i].as_ref()),
@@ -233,7 +233,7 @@ impl<'a> Pages<'a> {
     }
 
     /// What `city.html` gets as `city`.
-    pub fn city_page_view(&self, i: CityId) -> CityWithBody<'a> {
+    pub fn city_with_body(&self, i: CityId) -> CityWithBody<'a> {
         CityWithBody {
             city: self.city_view(i, &self.site().cities[i]),
             content: html(self.bodies.cities[i].as_ref()),
@@ -267,7 +267,7 @@ impl<'a> Pages<'a> {
             })
             .collect();
         CityPage {
-            city: self.city_page_view(i),
+            city: self.city_with_body(i),
             groups,
         }
     }
@@ -308,13 +308,13 @@ impl<'a> Pages<'a> {
 }
 
 /// What renders a page: the templates, where they come from (for messages) and the base URL.
-struct Output<'t> {
+struct Renderer<'t> {
     tera: &'t Tera,
     theme: &'t Theme,
     base: &'t BaseUrl,
 }
 
-impl Output<'_> {
+impl Renderer<'_> {
     /// `view` through `template` as the file at site path `path`.
     fn page<T: Serialize>(
         &self,

@@ -107,6 +107,36 @@ fn city_page_groups_articles_by_kind() {
 }
 
 #[test]
+fn city_page_lists_built_in_kinds_first_then_the_others_by_name() {
+    let article = |title: &str| {
+        format!("---\ntitle: {title}\ndate: 2014-01-01\ncities: [重庆]\n---\n正文。\n")
+    };
+    let (a, b, c, d) = (
+        article("笔记"),
+        article("问答"),
+        article("新闻"),
+        article("政策"),
+    );
+    let site = Site::from_files(&[
+        (
+            "content/cities/chongqing.md",
+            "---\nname: 重庆\nregion: 西部\n---\n",
+        ),
+        ("content/notes/_index.md", "---\nkind: page\n---\n"),
+        ("content/notes/a.md", &a),
+        ("content/faq/b.md", &b),
+        ("content/law/_index.md", "---\nkind: news\n---\n"),
+        ("content/law/c.md", &c),
+        ("content/policies/d.md", &d),
+    ]);
+    let page = site.build().page("cities/chongqing/index.html");
+    assert_eq!(
+        page.grouped(".kind-group", ".card-title a"),
+        [vec!["政策"], vec!["问答"], vec!["新闻"], vec!["笔记"]]
+    );
+}
+
+#[test]
 fn city_named_only_with_punctuation_does_not_replace_the_city_index() {
     let site = Site::from_files(&[(
         "content/policies/a.md",
