@@ -65,6 +65,15 @@ pub enum Problem {
         name: String,
         other: String,
     },
+    #[error(
+        "{what} `{name}` is written `{canonical}` in {other}: one {what}, named `{canonical}`"
+    )]
+    Spelling {
+        what: String,
+        name: String,
+        canonical: String,
+        other: String,
+    },
     #[error("link to `{target}` leads nowhere: {reason}")]
     BrokenLink { target: String, reason: String },
     #[error("{message}")]

@@ -5,11 +5,12 @@
 mod id;
 pub mod links;
 pub mod plan;
+mod terms;
 
 pub use id::{CityId, Id, PageId, SectionId, Table, TagId};
+use terms::{CityTerms, Terms};
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::PathBuf;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::{Config, Level};
 use crate::content::{
@@ -166,6 +167,7 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
             d.file,
         )
     }));
+    tag_terms.spell(&articles);
     let mut city_terms = CityTerms::from_profiles(cities);
 
     let mut pages = Vec::with_capacity(articles.len());
@@ -191,11 +193,10 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
             }
             None => (format!("{slug}/"), Kind::Page),
         };
-        let tags = doc
-            .meta
-            .tags
-            .iter()
+        let mut named = BTreeSet::new();
+        let tags = (doc.meta.tags.iter())
             .map(|t| tag_terms.use_term(t, index, &doc.file))
+            .filter(|&t| named.insert(t))
             .collect();
         let mut named = BTreeSet::new();
         let cities = doc
@@ -402,193 +403,6 @@ fn build_sections(
     sections
 }
 
-/// Tags (or any named terms): profiles first, then every name articles use.
-struct Terms {
-    terms: Vec<Term>,
-    by_name: HashMap<String, TagId>,
-    /// Who first claimed each slug, to name both when two names share one.
-    slug_owner: BTreeMap<String, (String, PathBuf)>,
-    problems: Vec<Diagnostic>,
-}
-
-impl Terms {
-    fn from_profiles(
-        profiles: impl Iterator<Item = (String, String, Option<String>, SourceFile)>,
-    ) -> Terms {
-        let mut t = Terms {
-            terms: Vec::new(),
-            by_name: HashMap::new(),
-            slug_owner: BTreeMap::new(),
-            problems: Vec::new(),
-        };
-        for (name, slug, description, file) in profiles {
-            if let Some(&existing) = t.by_name.get(&name) {
-                let other = t.terms[existing].profile.as_ref();
-                let d = name_collision(Taxonomy::Tags, &file, "name", &name, other);
-                t.problems.push(d);
-                continue;
-            }
-            if !t.claim_slug(&slug, &name, &file.path) {
-                continue;
-            }
-            t.by_name.insert(name.clone(), TagId(t.terms.len()));
-            let path = slug.clone();
-            t.terms.push(Term {
-                name,
-                slug,
-                path,
-                description,
-                profile: Some(file),
-                pages: Vec::new(),
-            });
-        }
-        t
-    }
-
-    fn claim_slug(&mut self, slug: &str, name: &str, source: &std::path::Path) -> bool {
-        match self.slug_owner.get(slug) {
-            Some((owner, owner_path)) if owner != name => {
-                let message = format!(
-                    "`{name}` and `{owner}` (in {}) would both be written at the slug `{slug}`",
-                    owner_path.display()
-                );
-                let d = Diagnostic::new(Problem::Unsupported { message }, source.to_path_buf())
-                    .with_help("give one of them a profile with its own `slug:`");
-                self.problems.push(d);
-                false
-            }
-            _ => {
-                self.slug_owner
-                    .insert(slug.to_string(), (name.to_string(), source.to_path_buf()));
-                true
-            }
-        }
-    }
-
-    /// Records that page `index` uses the term `name`; returns the term's index.
-    fn use_term(&mut self, name: &str, index: PageId, file: &SourceFile) -> TagId {
-        if let Some(&i) = self.by_name.get(name) {
-            self.terms[i].pages.push(index);
-            return i;
-        }
-        let slug = slug::readable(name);
-        let slug = if slug.is_empty() {
-            format!("tag-{}", self.terms.len() + 1)
-        } else {
-            slug
-        };
-        self.claim_slug(&slug, name, &file.path);
-        let i = TagId(self.terms.len());
-        self.by_name.insert(name.to_string(), i);
-        let path = slug.clone();
-        self.terms.push(Term {
-            name: name.into(),
-            slug,
-            path,
-            description: None,
-            profile: None,
-            pages: vec![index],
-        });
-        i
-    }
-
-    /// Final terms with their site paths under `prefix`. Indexes stay valid.
-    fn finish(self, prefix: &str) -> Vec<Term> {
-        self.terms
-            .into_iter()
-            .map(|mut t| {
-                t.path = format!("{prefix}{}/", t.slug);
-                t
-            })
-            .collect()
-    }
-}
-
-/// Cities: profiles by name, and cities articles name without a profile.
-struct CityTerms {
-    cities: Vec<City>,
-    by_name: HashMap<String, CityId>,
-    problems: Vec<Diagnostic>,
-}
-
-impl CityTerms {
-    fn from_profiles(docs: Vec<Doc<CityMeta>>) -> CityTerms {
-        let mut c = CityTerms {
-            cities: Vec::new(),
-            by_name: HashMap::new(),
-            problems: Vec::new(),
-        };
-        for d in docs {
-            let slug = d
-                .meta
-                .slug
-                .clone()
-                .unwrap_or_else(|| slug::from_file_stem(d.file.stem()));
-            let index = CityId(c.cities.len());
-            c.claim_name(&d.meta.name, "name", index, &d.file);
-            for other in &d.meta.other_names {
-                c.claim_name(other, "other_names", index, &d.file);
-            }
-            c.cities.push(City {
-                name: d.meta.name.clone(),
-                path: format!("cities/{slug}/"),
-                slug,
-                meta: Some(d.meta),
-                profile: Some(d.file),
-                pages: Vec::new(),
-            });
-        }
-        c
-    }
-
-    /// Gives `name`, written under `key` of the profile `file`, to the city `index`. A name
-    /// that another profile gives already is an error naming both files.
-    fn claim_name(&mut self, name: &str, key: &str, index: CityId, file: &SourceFile) {
-        match self.by_name.get(name) {
-            None => {
-                self.by_name.insert(name.to_string(), index);
-            }
-            Some(&owner) if owner == index => {}
-            Some(&owner) => {
-                let other = self.cities[owner].profile.as_ref();
-                let d = name_collision(Taxonomy::Cities, file, key, name, other);
-                self.problems.push(d);
-            }
-        }
-    }
-
-    fn use_city(&mut self, name: &str, index: PageId, file: &SourceFile) -> CityId {
-        if let Some(&i) = self.by_name.get(name) {
-            let pages = &mut self.cities[i].pages;
-            // An article may name one city twice: by its name and by another.
-            if pages.last() != Some(&index) {
-                pages.push(index);
-            }
-            return i;
-        }
-        let slug = slug::readable(name);
-        if slug.is_empty() {
-            self.problems.push(unusable_name(file, "cities", name));
-        }
-        let i = CityId(self.cities.len());
-        self.by_name.insert(name.to_string(), i);
-        let path = format!("cities/{slug}/");
-        self.cities.push(City {
-            name: name.into(),
-            slug,
-            path,
-            meta: None,
-            profile: None,
-            pages: vec![index],
-        });
-        i
-    }
-
-    fn finish(self) -> Vec<City> {
-        self.cities
-    }
-}
-
 /// Splits articles into those this build publishes and those it leaves out.
 fn publishable(
     config: &Config,
@@ -656,9 +470,8 @@ fn redirects(pages: &[Page]) -> Vec<Redirect> {
 /// A diagnostic on the line of `key:` in a file's front matter.
 pub(crate) fn at_key(file: &SourceFile, key: &str, problem: Problem) -> Diagnostic {
     let d = Diagnostic::new(problem, file.path.clone());
-    let prefix = format!("{key}:");
-    match file.text.lines().position(|l| l.starts_with(&prefix)) {
-        Some(i) => d.at(&file.text, i + 1, 1, key.len()),
+    match front_matter::key_position(&file.text, key) {
+        Some(p) => d.at(&file.text, p.line, p.column, p.width),
         None => d,
     }
 }
@@ -672,35 +485,6 @@ pub(crate) fn at_item(file: &SourceFile, key: &str, item: &str, problem: Problem
         }
         None => at_key(file, key, problem),
     }
-}
-
-/// Two profiles give one name: reported where the later one writes it, naming the first.
-fn name_collision(
-    taxonomy: Taxonomy,
-    file: &SourceFile,
-    key: &str,
-    name: &str,
-    first: Option<&SourceFile>,
-) -> Diagnostic {
-    let problem = Problem::NameCollision {
-        what: taxonomy.what().into(),
-        name: name.into(),
-        other: first
-            .map(|f| f.path.display().to_string())
-            .unwrap_or_default(),
-    };
-    at_item(file, key, name, problem).with_help("give each name to one profile only")
-}
-
-/// A tag or city name with nothing a URL can be made of, pointing at it in the article's list.
-fn unusable_name(file: &SourceFile, key: &str, name: &str) -> Diagnostic {
-    let problem = Problem::InvalidValue {
-        key: key.into(),
-        message: format!("`{name}` has no letters or digits to make a URL from"),
-    };
-    at_item(file, key, name, problem).with_help(format!(
-        "rename it, or give it a profile in content/{key}/ with a `slug:`"
-    ))
 }
 
 /// The site path of every Markdown source that has a page: articles, section intros, tag

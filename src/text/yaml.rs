@@ -441,6 +441,17 @@ fn nesting(event: &Event) -> isize {
     }
 }
 
+/// Where the top-level `key` is written in the front matter of `source` (a whole file).
+pub fn key_position(source: &str, key: &str) -> Option<Position> {
+    let front = split(Path::new(""), source).ok()?.front;
+    let i = (front.text.lines()).position(|l| strip_key(l, key, front.format).is_some())?;
+    Some(Position {
+        line: front.line + i,
+        column: 1,
+        width: key.chars().count(),
+    })
+}
+
 /// Where `item` of the TOML list `key` is written: quoted, after `key =` on that line or
 /// the lines of the list that follow it.
 fn toml_item_position(source: &str, front: Front, key: &str, item: &str) -> Option<Position> {

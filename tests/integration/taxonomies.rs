@@ -157,3 +157,86 @@ fn city_named_only_with_punctuation_does_not_replace_the_city_index() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Spellings: names that differ only in case or spacing are one term.
+
+fn tagged(tags: &str) -> String {
+    format!("---\ntitle: 文章\ndate: 2014-01-01\ntags: [{tags}]\n---\n正文。\n")
+}
+
+#[test]
+fn tags_differing_in_case_are_one_tag_with_a_warning_naming_both_files() {
+    let (a, b, c) = (
+        tagged("RStudio"),
+        tagged("rstudio"),
+        tagged("RStudio, 海关"),
+    );
+    let site = Site::from_files(&[
+        ("content/policies/a.md", a.as_str()),
+        ("content/policies/b.md", b.as_str()),
+        ("content/policies/c.md", c.as_str()),
+    ]);
+    let warnings: Vec<String> = site
+        .warnings()
+        .iter()
+        .map(|d| format!("{} {}", d.location(), d.problem))
+        .collect();
+    assert_eq!(
+        warnings,
+        ["content/policies/b.md:4:8 tag `rstudio` is written `RStudio` in content/policies/a.md:4: one tag, named `RStudio`"]
+    );
+    let out = site.build();
+    let tags = out.page("tags/index.html");
+    assert_eq!(tags.texts(".tag-cloud a"), ["RStudio 3", "海关 1"]);
+    assert!(out.exists("tags/rstudio/index.html"));
+    assert_eq!(
+        out.page("tags/rstudio/index.html")
+            .texts(".card-title a")
+            .len(),
+        3
+    );
+}
+
+#[test]
+fn on_a_tie_the_spelling_of_the_first_source_path_names_the_tag() {
+    let (a, b) = (tagged("R Studio"), tagged("rstudio"));
+    // Written in the other order, the same site: the choice does not depend on load order.
+    for files in [
+        [
+            ("content/policies/b.md", b.as_str()),
+            ("content/analysis/a.md", a.as_str()),
+        ],
+        [
+            ("content/analysis/a.md", a.as_str()),
+            ("content/policies/b.md", b.as_str()),
+        ],
+    ] {
+        let out = Site::from_files(&files).build();
+        assert_eq!(
+            out.page("tags/index.html").texts(".tag-cloud a"),
+            ["R Studio 2"]
+        );
+    }
+}
+
+#[test]
+fn profiles_with_their_own_slugs_keep_spellings_apart() {
+    let (a, b) = (tagged("RStudio"), tagged("rstudio"));
+    let site = Site::from_files(&[
+        (
+            "content/tags/ide.md",
+            "---\nname: RStudio\nslug: rstudio-ide\n---\n",
+        ),
+        (
+            "content/tags/lower.md",
+            "---\nname: rstudio\nslug: rstudio-lower\n---\n",
+        ),
+        ("content/policies/a.md", a.as_str()),
+        ("content/policies/b.md", b.as_str()),
+    ]);
+    assert_eq!(site.warnings(), Vec::new());
+    let out = site.build();
+    assert!(out.exists("tags/rstudio-ide/index.html"));
+    assert!(out.exists("tags/rstudio-lower/index.html"));
+}
