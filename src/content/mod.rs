@@ -59,6 +59,30 @@ impl SourceFile {
     pub fn top_folder(&self) -> Option<&str> {
         self.rel.split_once('/').map(|(top, _)| top)
     }
+
+    /// The folder of a page bundle (`policies/x` for `policies/x/index.md`): a page whose
+    /// other files (images, attachments) sit beside it and are published beside it.
+    pub fn bundle(&self) -> Option<&str> {
+        self.rel.strip_suffix("/index.md")
+    }
+
+    /// The folder whose section lists the page: its top folder, but none for a bundle at
+    /// the content root (`about/index.md` is the page `/about/`).
+    pub fn section_folder(&self) -> Option<&str> {
+        match self.bundle() {
+            Some(folder) if !folder.contains('/') => None,
+            _ => self.top_folder(),
+        }
+    }
+
+    /// What the page's slug is made of when it gives none: the bundle's folder name, or the
+    /// file name without `.md`.
+    pub fn slug_source(&self) -> &str {
+        match self.bundle() {
+            Some(folder) => folder.rsplit('/').next().unwrap_or(folder),
+            None => self.stem(),
+        }
+    }
 }
 
 /// A parsed file: its source and its typed front matter.

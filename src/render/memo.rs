@@ -245,7 +245,7 @@ pub(super) fn file_keys(keys: &Keys, plan: &Plan, memo: &mut Memo) -> Vec<Option
         let out = (plan.files.par_iter().zip(visit))
             .map(|(f, visit)| {
                 // Files copied as they are may have changed on disk: always keyed again.
-                let copied = matches!(f.output, Output::ThemeStatic | Output::Asset);
+                let copied = matches!(f.output, Output::ThemeStatic | Output::Asset(_));
                 match visit || copied {
                     true => keys.of(&f.path, &f.output, &mut Vec::new()),
                     false => files.get(&f.path).map(|k| k.key),
@@ -316,7 +316,10 @@ impl Keys<'_> {
             Output::Syntax => key.text("syntax"),
             // Files copied as they are, by their bytes (read again: they have no stamp here).
             Output::ThemeStatic => key.number(self.static_digest(path)?),
-            Output::Asset => key.number(digest_of(&self.config.content_dir.join(path))?),
+            Output::Asset(i) => {
+                let source = self.config.content_dir.join(&self.site.assets[i]);
+                key.number(digest_of(&source)?)
+            }
         };
         Some(key.finish())
     }

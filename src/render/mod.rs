@@ -531,7 +531,10 @@ impl Make<'_> {
                 Some(StaticFile::Disk(src)) => Made::Binary(self.read(src)?),
                 None => Made::Binary(Cow::Borrowed(&[])),
             },
-            Output::Asset => Made::Binary(self.read(&config.content_dir.join(path))?),
+            Output::Asset(i) => {
+                let source = config.content_dir.join(&self.site.assets[i]);
+                Made::Binary(self.read(&source)?)
+            }
         })
     }
 

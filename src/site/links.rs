@@ -172,7 +172,7 @@ impl FileLinks<'_> {
             };
         }
         if self.targets.site.assets.binary_search(&joined).is_ok() {
-            return Ok(joined);
+            return Ok(self.targets.site.asset_path(&joined));
         }
         Err(format!(
             "content/{joined} does not exist; a relative link must name a Markdown source or a file in content/"

@@ -34,6 +34,9 @@ pub struct Site {
     pub cities: Vec<City>,
     /// Files under `content/` that are not Markdown, by path inside it, sorted.
     pub assets: Vec<String>,
+    /// The folder of each published page bundle (`policies/2014/x`), to its page's path:
+    /// the bundle's files are published under the page.
+    pub bundles: BTreeMap<String, SitePath>,
     /// Source path inside `content/` of every Markdown file with a page, to its site path.
     pub sources: BTreeMap<String, SitePath>,
     /// Articles left out of this build, by source path inside `content/`, and why.
@@ -43,6 +46,18 @@ pub struct Site {
 }
 
 impl Site {
+    /// Where the file at `rel` inside `content/` is published: beside its bundle's page
+    /// (`policies/2014/x/map.png` → `policies/x/map.png`), else at the same path.
+    pub fn asset_path(&self, rel: &str) -> SitePath {
+        let folders = rel.match_indices('/').rev().map(|(i, _)| &rel[..i]);
+        for folder in folders {
+            if let Some(page) = self.bundles.get(folder) {
+                return format!("{page}{}", &rel[folder.len() + 1..]);
+            }
+        }
+        rel.to_string()
+    }
+
     /// Lets go of the text of every source file, once nothing needs to quote it. A large
     /// site's sources are a good part of its build's memory.
     pub fn forget_sources(&mut self) {
@@ -171,18 +186,19 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
     let mut city_terms = CityTerms::from_profiles(cities);
 
     let mut pages = Vec::with_capacity(articles.len());
+    let mut bundles = BTreeMap::new();
     for doc in articles {
         let index = PageId(pages.len());
         let section = doc
             .file
-            .top_folder()
+            .section_folder()
             .and_then(|f| sections.iter().position(|s| s.key == f))
             .map(SectionId);
         let slug = doc
             .meta
             .slug
             .clone()
-            .unwrap_or_else(|| slug::from_file_stem(doc.file.stem()));
+            .unwrap_or_else(|| slug::from_file_stem(doc.file.slug_source()));
         let (path, kind) = match section {
             Some(s) => {
                 sections[s].pages.push(index);
@@ -193,6 +209,9 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
             }
             None => (format!("{slug}/"), Kind::Page),
         };
+        if let Some(folder) = doc.file.bundle() {
+            bundles.insert(folder.to_string(), path.clone());
+        }
         let mut named = BTreeSet::new();
         let tags = (doc.meta.tags.iter())
             .map(|t| tag_terms.use_term(t, index, &doc.file))
@@ -227,6 +246,7 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
         tags,
         cities,
         assets,
+        bundles,
         sources: BTreeMap::new(),
         unpublished,
         redirects: Vec::new(),
@@ -387,7 +407,7 @@ fn build_sections(
         by_key.insert(key, section);
     }
     for a in articles {
-        if let Some(folder) = a.file.top_folder() {
+        if let Some(folder) = a.file.section_folder() {
             by_key.entry(folder.to_string()).or_insert_with(|| Section {
                 key: folder.to_string(),
                 path: format!("{folder}/"),

@@ -58,8 +58,9 @@ pub enum Output {
     Syntax,
     /// A static file of the theme (or of the site's `static/`), at the same path.
     ThemeStatic,
-    /// A file of `content/` that is not Markdown, at the same path.
-    Asset,
+    /// A file of `content/` that is not Markdown, by index into `Site::assets`: at the same
+    /// path, or beside its bundle's page.
+    Asset(usize),
 }
 
 /// One file of the site.
@@ -104,9 +105,13 @@ impl Plan {
             };
             plan.add(path.to_string(), Output::ThemeStatic, owner);
         }
-        for asset in &site.assets {
+        for (i, asset) in site.assets.iter().enumerate() {
             let source = config.display_path(&config.content_dir.join(asset));
-            plan.add(asset.clone(), Output::Asset, Owner::file(source));
+            plan.add(
+                site.asset_path(asset),
+                Output::Asset(i),
+                Owner::file(source),
+            );
         }
         plan.feeds();
         plan.sitemaps();

@@ -218,3 +218,40 @@ fn raw_html_problems_come_in_the_same_run_as_front_matter_ones() {
         ["content/policies/a.md:3:7", "content/policies/b.md:5:10"]
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Page bundles: `FOLDER/index.md` with its files beside it.
+
+#[test]
+fn page_bundles_take_their_folder_name_and_publish_their_files_beside_the_page() {
+    let page =
+        |title: &str, body: &str| format!("---\ntitle: {title}\ndate: 2014-01-01\n---\n{body}\n");
+    let changsha = page(
+        "长沙",
+        "![地图](map.png)\n\n<img src=\"map.png\" alt=\"地图\">",
+    );
+    let hangzhou = page("杭州", "<a href=\"note.pdf\">附件</a>");
+    let about = page("关于", "本站说明。");
+    let site = Site::from_files(&[
+        ("content/policies/changsha/index.md", changsha.as_str()),
+        ("content/policies/changsha/map.png", "png"),
+        ("content/policies/2015/hangzhou/index.md", hangzhou.as_str()),
+        ("content/policies/2015/hangzhou/note.pdf", "pdf"),
+        ("content/about/index.md", about.as_str()),
+    ]);
+    let out = site.build();
+    assert!(out.exists("policies/changsha/index.html"));
+    assert!(out.exists("policies/changsha/map.png"));
+    assert!(out.exists("policies/hangzhou/index.html"));
+    assert!(out.exists("policies/hangzhou/note.pdf"));
+    assert!(out.exists("about/index.html"));
+    assert!(!out.exists("about/index/index.html"));
+    let images = out
+        .page("policies/changsha/index.html")
+        .attrs(".article-body img", "src");
+    assert_eq!(images, ["/policies/changsha/map.png", "map.png"]);
+    // A bundle at the content root is a page of its own, not a section.
+    let nav = out.page("index.html").attrs(".site-nav a", "href");
+    assert!(nav.iter().any(|h| h == "/policies/"), "{nav:?}");
+    assert!(!nav.iter().any(|h| h.starts_with("/about")), "{nav:?}");
+}
