@@ -6,7 +6,8 @@
 //! Edits are what an author does to the sample site: a body, a title, a date, the tags
 //! changed; an article added, copied, renamed, removed, broken and restored; a city or tag
 //! profile changed or removed; a link to another article's heading; a site title; a
-//! template of the site's own.
+//! template of the site's own; a tag spelt another way; an article with TOML front matter;
+//! a page bundle and its image.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -58,6 +59,14 @@ enum Edit {
     Template(usize),
     /// The site's own stylesheet, in place of the theme's.
     Style(usize),
+    /// A tag written in another case and spacing than elsewhere (one tag, a warning).
+    TagSpelling(usize),
+    /// An article with TOML front matter.
+    TomlArticle(usize),
+    /// A page bundle whose body shows an image beside it.
+    Bundle(usize),
+    /// The bundle's image added or removed (its link dead while it is gone).
+    BundleImage(bool),
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -76,10 +85,14 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => (0..PROFILES.len()).prop_map(Edit::RemoveProfile),
         1 => a.clone().prop_map(Edit::Break),
         2 => a.clone().prop_map(Edit::Restore),
-        2 => (a.clone(), a).prop_map(|(a, b)| Edit::LinkToHeading(a, b)),
+        2 => (a.clone(), a.clone()).prop_map(|(a, b)| Edit::LinkToHeading(a, b)),
         1 => w.clone().prop_map(Edit::SiteTitle),
         1 => w.clone().prop_map(Edit::Template),
-        2 => w.prop_map(Edit::Style),
+        2 => w.clone().prop_map(Edit::Style),
+        1 => a.prop_map(Edit::TagSpelling),
+        1 => w.clone().prop_map(Edit::TomlArticle),
+        1 => w.prop_map(Edit::Bundle),
+        1 => any::<bool>().prop_map(Edit::BundleImage),
     ]
 }
 
@@ -187,6 +200,34 @@ impl Author<'_> {
                     page.replacen("</article>", &format!("<p>{}</p></article>", WORDS[w]), 1);
                 fs::create_dir_all(self.path("templates")).unwrap();
                 fs::write(self.path("templates/page.html"), marked).unwrap();
+            }
+            Edit::TagSpelling(a) => self.set_line(a, "tags", "[b2b平台, 海关]"),
+            Edit::TomlArticle(w) => {
+                let text = format!(
+                    "+++\ntitle = \"TOML 写的{}\"\ndate = 2014-03-0{}\ntags = [\"{}\"]\ncities = [\"杭州\"]\n+++\n正文。\n",
+                    WORDS[w],
+                    w + 1,
+                    WORDS[w]
+                );
+                fs::write(self.path("content/analysis/toml-note.md"), text).unwrap();
+            }
+            Edit::Bundle(w) => {
+                let folder = self.path("content/pilots/bundle-note");
+                fs::create_dir_all(&folder).unwrap();
+                let text = format!(
+                    "---\ntitle: 附图的{}\ndate: 2014-04-01\n---\n![图](map.png)\n",
+                    WORDS[w]
+                );
+                fs::write(folder.join("index.md"), text).unwrap();
+            }
+            Edit::BundleImage(present) => {
+                let image = self.path("content/pilots/bundle-note/map.png");
+                if present {
+                    fs::create_dir_all(image.parent().unwrap()).unwrap();
+                    fs::write(image, b"png").unwrap();
+                } else {
+                    let _ = fs::remove_file(image);
+                }
             }
             Edit::Style(w) => {
                 let theme = repo_root().join("themes/default/static/style.css");
