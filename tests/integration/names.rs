@@ -205,3 +205,22 @@ fn two_city_profiles_with_one_name_are_an_error_naming_both() {
     );
     assert_eq!(d.path.display().to_string(), "content/cities/b.md");
 }
+
+#[test]
+fn file_names_that_differ_only_in_full_width_punctuation_get_two_urls() {
+    let article = |title: &str| {
+        format!("---\ntitle: {title}\ndate: 2014-01-01\n---\n## 第一条（总则）\n\n正文。\n")
+    };
+    let (a, b) = (article("修正案（三）"), article("修正案三"));
+    let out = crate::support::Site::from_files(&[
+        ("content/policies/刑法修正案（三）.md", a.as_str()),
+        ("content/policies/刑法修正案三.md", b.as_str()),
+    ])
+    .build();
+    assert!(out.exists("policies/刑法修正案-三/index.html"));
+    assert!(out.exists("policies/刑法修正案三/index.html"));
+    let ids = out
+        .page("policies/刑法修正案三/index.html")
+        .attrs(".article-body h2", "id");
+    assert_eq!(ids, ["第一条-总则"]);
+}

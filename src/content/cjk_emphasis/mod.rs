@@ -532,6 +532,6 @@ mod tests {
     fn headings_get_their_text_without_the_delimiters() {
         let r = rendered("## **重点，**后文\n");
         assert_eq!(r.toc[0].title, "重点，后文");
-        assert_eq!(r.toc[0].id, "重点后文");
+        assert_eq!(r.toc[0].id, "重点-后文");
     }
 }
