@@ -4,10 +4,8 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
 use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, Problem};
 use crate::site::links::percent_decode;
 use crate::text::html::Scan;
 
@@ -158,10 +156,19 @@ fn has_id(ids: &[String], id: &str) -> bool {
     ids.binary_search_by(|probe| probe.as_str().cmp(id)).is_ok()
 }
 
-/// Every link of `pages` that leads nowhere, as diagnostics of the output files.
-pub fn report(pages: &[(String, Arc<Crawled>)], output_name: &Path) -> Vec<Diagnostic> {
+/// A link a page has that leads nowhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dead {
+    /// The page's path in the output folder.
+    pub page: String,
+    pub href: String,
+    pub reason: String,
+}
+
+/// Every link of `pages` that leads nowhere, by page and then link.
+pub fn dead(pages: &[(String, Arc<Crawled>)]) -> Vec<Dead> {
     let by_path: HashMap<&str, &Crawled> = pages.iter().map(|(p, c)| (p.as_str(), &**c)).collect();
-    let mut problems = Vec::new();
+    let mut out = Vec::new();
     for (page, c) in pages {
         let late = c.pending.iter().filter_map(|(href, target, fragment)| {
             let ids = by_path.get(target.as_str()).map_or(&[][..], |t| &t.ids[..]);
@@ -171,24 +178,22 @@ pub fn report(pages: &[(String, Arc<Crawled>)], output_name: &Path) -> Vec<Diagn
             })
         });
         for (href, reason) in c.dead.iter().cloned().chain(late) {
-            let problem = Problem::BrokenLink {
-                target: href,
+            out.push(Dead {
+                page: page.clone(),
+                href,
                 reason,
-            };
-            let d = Diagnostic::new(problem, output_name.join(page))
-                .with_help("the link is written by a template or by raw HTML in the content");
-            problems.push(d);
+            });
         }
     }
-    crate::diagnostic::sort(&mut problems);
-    problems
+    out.sort_by(|a, b| (&a.page, &a.href).cmp(&(&b.page, &b.href)));
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn crawl(files: &[(&str, &str)]) -> Vec<Diagnostic> {
+    fn crawl(files: &[(&str, &str)]) -> Vec<Dead> {
         let paths: Vec<&str> = files.iter().map(|(p, _)| *p).collect();
         let crawl = Crawl::new(&paths, "/kb/");
         let pages: Vec<(String, Arc<Crawled>)> = files
@@ -198,7 +203,7 @@ mod tests {
                 (p.to_string(), Arc::new(crawl.page(p, scan)))
             })
             .collect();
-        report(&pages, Path::new("public"))
+        dead(&pages)
     }
 
     #[test]
@@ -207,16 +212,9 @@ mod tests {
             ("index.html", "<a href=\"/kb/a/\">a</a><a href=\"/kb/a/#x\">x</a><a href=\"/kb/a/#nope\">n</a><a href=\"/kb/gone/\">g</a><a href=\"https://e.org/\">e</a><a href=\"#self\" id=\"self\">s</a><a href=\"#other\">o</a>"),
             ("a/index.html", "<h2 id=\"x\">x</h2>"),
         ]);
-        let mut targets: Vec<String> = problems
-            .iter()
-            .map(|d| match &d.problem {
-                Problem::BrokenLink { target, .. } => target.clone(),
-                _ => String::new(),
-            })
-            .collect();
-        targets.sort();
+        let targets: Vec<&str> = problems.iter().map(|d| d.href.as_str()).collect();
         assert_eq!(targets, ["#other", "/kb/a/#nope", "/kb/gone/"]);
-        assert_eq!(problems[0].path, Path::new("public/index.html"));
+        assert_eq!(problems[0].page, "index.html");
     }
 
     #[test]
@@ -226,14 +224,16 @@ mod tests {
             ("a/x.png", ""),
             ("b/index.html", "<a name=\"n\"></a>"),
         ]);
-        let shown: Vec<String> = problems.iter().map(|d| d.problem.to_string()).collect();
+        let shown: Vec<String> = problems
+            .iter()
+            .map(|d| format!("{} {}: {}", d.page, d.href, d.reason))
+            .collect();
         assert_eq!(
             shown,
             [
-                "link to `../../up/` leads nowhere: it points above the site's root",
-                "link to `../c/` leads nowhere: no file c/index.html in the built site",
+                "a/index.html ../../up/: it points above the site's root",
+                "a/index.html ../c/: no file c/index.html in the built site",
             ]
         );
-        assert_eq!(problems[0].path, Path::new("public/a/index.html"));
     }
 }

@@ -293,7 +293,7 @@ pub fn render(
         // A crawl now would only repeat the links already reported.
         Err(problems)
     } else {
-        no_dead_links(config, &crawled)
+        no_dead_links(config, theme, plan, &crawled)
     };
     match memo {
         Some(memo) => memo.finish(
@@ -362,13 +362,68 @@ fn sort_out(
 /// The crawl's verdict on every page's links, once all pages are known.
 fn no_dead_links(
     config: &Config,
+    theme: &Theme,
+    plan: &Plan,
     crawled: &[(String, Arc<Crawled>)],
 ) -> Result<(), Vec<Diagnostic>> {
-    let dead = crawl::report(crawled, &config.display_path(&config.output_dir));
+    let dead = crawl::dead(crawled);
     if dead.is_empty() {
-        Ok(())
-    } else {
-        Err(dead)
+        return Ok(());
+    }
+    let pages: HashMap<&str, &Output> = (plan.files.iter())
+        .map(|f| (f.path.as_str(), &f.output))
+        .collect();
+    let mut problems: Vec<Diagnostic> = (dead.into_iter())
+        .map(|d| {
+            let template = match pages.get(d.page.as_str()) {
+                Some(Output::Page(job)) => Some(job.template()),
+                Some(Output::Redirect(_)) => Some(theme::REDIRECT),
+                _ => None,
+            };
+            dead_template_link(config, theme, template, d)
+        })
+        .collect();
+    diagnostic::sort(&mut problems);
+    Err(problems)
+}
+
+/// A dead link the crawl found in a page: a problem of the template that renders the page,
+/// pointing at the link where a template writes it as it is (or after `{{ site.root }}`).
+fn dead_template_link(
+    config: &Config,
+    theme: &Theme,
+    template: Option<&str>,
+    dead: crawl::Dead,
+) -> Diagnostic {
+    let output = config.display_path(&config.output_dir).join(&dead.page);
+    let problem = Problem::BrokenLink {
+        target: dead.href.clone(),
+        reason: dead.reason,
+    };
+    let Some(name) = template else {
+        return Diagnostic::new(problem, output).with_help("the link is written by a template");
+    };
+    let inside = dead.href.strip_prefix(config.base_url.root.as_str());
+    let written = [Some(dead.href.as_str()), inside.filter(|i| !i.is_empty())];
+    // The page's own template first, then those it may extend or include.
+    let found = (theme.templates.get(name).into_iter())
+        .chain(theme.templates.values())
+        .find_map(|t| {
+            let at = written
+                .iter()
+                .flatten()
+                .find_map(|w| t.source.find(w).map(|i| (i, w.len())));
+            at.map(|at| (t, at))
+        });
+    let help = format!("{} is rendered by {name}", output.display());
+    match found {
+        Some((t, (offset, width))) => Diagnostic::new(problem, t.origin.clone())
+            .at_offset(&t.source, offset, width)
+            .with_help(help),
+        None => match theme.templates.get(name) {
+            Some(t) => Diagnostic::new(problem, t.origin.clone()).with_help(help),
+            None => Diagnostic::new(problem, output).with_help(help),
+        },
     }
 }
 

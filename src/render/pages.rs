@@ -35,29 +35,30 @@ impl<'a> Pages<'a> {
             theme,
             base: &self.views.config.base_url,
         };
+        let template = job.template();
         match *job {
-            Job::Home => out.page("index.html", "", &self.home()),
+            Job::Home => out.page(template, "", &self.home()),
             Job::Section(i, n) => {
                 let (view, path) = self.section_list(i, n);
-                out.page("section.html", &path, &view)
+                out.page(template, &path, &view)
             }
             Job::Article(i) => {
                 let view = Article {
                     page: self.article(i),
                 };
-                out.page("page.html", &self.site().pages[i].path, &view)
+                out.page(template, &self.site().pages[i].path, &view)
             }
-            Job::Tags => out.page("tags.html", "tags/", &self.tag_index()),
+            Job::Tags => out.page(template, "tags/", &self.tag_index()),
             Job::Tag(i, n) => {
                 let (view, path) = self.tag_list(i, n);
-                out.page("tag.html", &path, &view)
+                out.page(template, &path, &view)
             }
-            Job::Cities => out.page("cities.html", "cities/", &self.city_index()),
+            Job::Cities => out.page(template, "cities/", &self.city_index()),
             Job::City(i) => {
                 let view = self.city_page(i);
-                out.page("city.html", &self.site().cities[i].path, &view)
+                out.page(template, &self.site().cities[i].path, &view)
             }
-            Job::NotFound => out.page("404.html", "404.html", &NotFound {}),
+            Job::NotFound => out.page(template, "404.html", &NotFound {}),
         }
     }
 

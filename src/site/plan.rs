@@ -28,6 +28,22 @@ pub enum PageJob {
     NotFound,
 }
 
+impl PageJob {
+    /// The template that renders the page.
+    pub fn template(self) -> &'static str {
+        match self {
+            PageJob::Home => "index.html",
+            PageJob::Section(..) => "section.html",
+            PageJob::Article(_) => "page.html",
+            PageJob::Tags => "tags.html",
+            PageJob::Tag(..) => "tag.html",
+            PageJob::Cities => "cities.html",
+            PageJob::City(_) => "city.html",
+            PageJob::NotFound => "404.html",
+        }
+    }
+}
+
 /// Whose articles a feed lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FeedOf {

@@ -282,15 +282,23 @@ fn dead_link_written_by_a_template_stops_the_build() {
         "{% extends \"base.html\" %}\n{% block main %}<a href=\"{{ site.root }}nowhere/\">x</a><a href=\"{{ site.root }}policies/a/#no-such-id\">y</a>{% endblock main %}\n",
     );
     let diags = s.diagnostics();
+    // Named by the template and where it writes the link, not by the output file.
     let shown: Vec<String> = diags
         .iter()
-        .map(|d| format!("{} {}", d.path.display(), d.problem))
+        .map(|d| {
+            format!(
+                "{} {} ({})",
+                d.location(),
+                d.problem,
+                d.help.as_deref().unwrap_or_default()
+            )
+        })
         .collect();
     assert_eq!(
         shown,
         [
-            "public/404.html link to `/kb/nowhere/` leads nowhere: no file nowhere/index.html in the built site",
-            "public/404.html link to `/kb/policies/a/#no-such-id` leads nowhere: policies/a/index.html has no element with id `no-such-id`",
+            "templates/404.html:2:41 link to `/kb/nowhere/` leads nowhere: no file nowhere/index.html in the built site (public/404.html is rendered by 404.html)",
+            "templates/404.html:2:80 link to `/kb/policies/a/#no-such-id` leads nowhere: policies/a/index.html has no element with id `no-such-id` (public/404.html is rendered by 404.html)",
         ]
     );
 }
