@@ -40,7 +40,7 @@ for entry in "${pages[@]}"; do
   path=${entry#*|}
   for width in 1280 390; do
     shoot "$name-$width.png" "http://127.0.0.1:$port/$path" "$width" ""
+    shoot "$name-$width-dark.png" "http://127.0.0.1:$port/$path" "$width" 0
   done
-  shoot "$name-1280-dark.png" "http://127.0.0.1:$port/$path" 1280 0
 done
 ls "$out"

@@ -281,12 +281,15 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// The nearest known name to `unknown`, if one is close enough to be what was meant.
+/// The nearest known name to `unknown`, if one is close enough to be what was meant: alike
+/// by Jaro-Winkler, or one character off (a Chinese key or value of two characters, `文中`
+/// for `文号`, is as near as a name gets).
 pub fn did_you_mean<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
+    let one_off = |k: &str| unknown.chars().count() >= 2 && strsim::osa_distance(unknown, k) == 1;
     known
         .iter()
         .map(|k| (strsim::jaro_winkler(unknown, k), *k))
-        .filter(|(score, _)| *score > 0.8)
+        .filter(|(score, k)| *score > 0.8 || one_off(k))
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, k)| k)
 }

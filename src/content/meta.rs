@@ -4,7 +4,9 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Deserialize;
 
+use super::custom::Custom;
 use super::kind::{Kind, Region};
+use crate::config::Schema;
 use crate::diagnostic::Problem;
 use crate::text::yaml::Fields;
 
@@ -140,10 +142,17 @@ fn parse_offset(zone: &str) -> Result<String, String> {
     Ok(format!("{sign}{h}:{m}"))
 }
 
+/// As [`Date::iso`] writes it.
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.iso())
+    }
+}
+
 const DATE_HELP: &str =
     "write dates as YYYY-MM-DD (2014-03-05) or RFC 3339 (2014-03-05T09:00:00+08:00)";
 
-fn take_date(f: &mut Fields, key: &str, required: bool) -> Option<Date> {
+pub(super) fn take_date(f: &mut Fields, key: &str, required: bool) -> Option<Date> {
     let raw: Option<scalar::Scalar> = if required {
         f.require(key)
     } else {
@@ -242,15 +251,17 @@ pub struct ArticleMeta {
     pub aliases: Vec<String>,
     pub draft: bool,
     pub extra: serde_json::Value,
+    /// The site's own fields, in the order `site.yaml` declares them.
+    pub custom: Vec<Custom>,
+    /// Keys no schema knows, left out with a warning (`unknown_keys: warn`).
+    pub unknown: Vec<String>,
 }
 
-pub const ARTICLE_KEYS: &[&str] = &[
-    "title", "date", "updated", "summary", "tags", "cities", "issuer", "status", "source", "slug",
-    "aliases", "draft", "extra",
-];
+pub const ARTICLE_KEYS: &[&str] = crate::config::BUILT_IN_ARTICLE_KEYS;
 
 impl ArticleMeta {
-    pub fn read(f: &mut Fields) -> Option<ArticleMeta> {
+    /// The built-in keys, then the fields `schema` gives articles of `section`.
+    pub fn read(f: &mut Fields, schema: &Schema, section: Option<&str>) -> Option<ArticleMeta> {
         let title = take_text(f, "title", true);
         let date = take_date(f, "date", true);
         let updated = take_date(f, "updated", false);
@@ -263,7 +274,20 @@ impl ArticleMeta {
         let slug = take_slug(f);
         let aliases = f.take_list("aliases");
         let draft = f.take::<bool>("draft").unwrap_or(false);
-        let extra = f.take("extra").unwrap_or(serde_json::Value::Null);
+        let mut extra = f.take("extra").unwrap_or(serde_json::Value::Null);
+        let own = super::custom::read(f, schema, section);
+        if !own.extra.is_empty() {
+            let map = match &mut extra {
+                serde_json::Value::Object(map) => map,
+                other => {
+                    *other = serde_json::Value::Object(Default::default());
+                    other.as_object_mut().expect("just made an object")
+                }
+            };
+            for (k, v) in own.extra {
+                map.entry(k).or_insert(v);
+            }
+        }
         Some(ArticleMeta {
             title: title?,
             date: date?,
@@ -278,6 +302,8 @@ impl ArticleMeta {
             aliases,
             draft,
             extra,
+            custom: own.custom,
+            unknown: own.unknown,
         })
     }
 }
@@ -326,7 +352,7 @@ pub fn unsafe_url(url: &str) -> Option<&'static str> {
 }
 
 /// A non-empty one-line text value.
-fn take_text(f: &mut Fields, key: &str, required: bool) -> Option<String> {
+pub(super) fn take_text(f: &mut Fields, key: &str, required: bool) -> Option<String> {
     let value: Option<String> = if required {
         f.require(key)
     } else {

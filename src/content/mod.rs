@@ -2,6 +2,7 @@
 //! Input: the config. Output: [`Content`], every source typed, or every problem found.
 
 mod cjk_emphasis;
+pub mod custom;
 pub mod kind;
 pub mod markdown;
 pub mod meta;
@@ -12,7 +13,7 @@ use std::time::{Duration, SystemTime};
 
 use walkdir::WalkDir;
 
-use crate::config::Config;
+use crate::config::{Config, Schema};
 use crate::diagnostic::{self, Diagnostic, Problem};
 use crate::progress::{self, Observer, Step};
 use crate::text::file::{has_hidden_part, is_hidden, read_text, relative};
@@ -66,13 +67,9 @@ impl SourceFile {
         self.rel.strip_suffix("/index.md")
     }
 
-    /// The folder whose section lists the page: its top folder, but none for a bundle at
-    /// the content root (`about/index.md` is the page `/about/`).
+    /// The folder whose section lists the page (see [`section_of`]).
     pub fn section_folder(&self) -> Option<&str> {
-        match self.bundle() {
-            Some(folder) if !folder.contains('/') => None,
-            _ => self.top_folder(),
-        }
+        section_of(&self.rel)
     }
 
     /// What the page's slug is made of when it gives none: the bundle's folder name, or the
@@ -82,6 +79,15 @@ impl SourceFile {
             Some(folder) => folder.rsplit('/').next().unwrap_or(folder),
             None => self.stem(),
         }
+    }
+}
+
+/// The folder whose section lists the article at `rel` inside `content/`: its top folder,
+/// but none for a bundle at the content root (`about/index.md` is the page `/about/`).
+pub fn section_of(rel: &str) -> Option<&str> {
+    match rel.strip_suffix("/index.md") {
+        Some(folder) if !folder.contains('/') => None,
+        _ => rel.split_once('/').map(|(top, _)| top),
     }
 }
 
@@ -491,8 +497,9 @@ fn parse_file(config: &Config, rel: &str) -> Result<Parsed, Vec<Diagnostic>> {
     let body_line = split.body_line;
     let body_offset = text.len() - split.body.len();
     let mut fields = Fields::parse(&display, &text, split.front).map_err(|d| vec![d])?;
-    let typed = read_meta(&role, &mut fields);
-    fields.finish(known_keys(&role))?;
+    let section = section_of(rel);
+    let typed = read_meta(&role, &mut fields, &config.schema, section);
+    fields.finish(&known_keys(&role, &config.schema, section))?;
     let file = SourceFile {
         path: display,
         rel: rel.to_string(),
@@ -526,24 +533,24 @@ impl Meta {
     }
 }
 
-fn read_meta(role: &Role, f: &mut Fields) -> Option<Meta> {
+fn read_meta(role: &Role, f: &mut Fields, schema: &Schema, section: Option<&str>) -> Option<Meta> {
     match role {
         Role::Home => Some(Meta::Home(HomeMeta::read(f))),
         Role::Section(key) => Some(Meta::Section(key.clone(), SectionMeta::read(f))),
-        Role::Article => ArticleMeta::read(f).map(Meta::Article),
+        Role::Article => ArticleMeta::read(f, schema, section).map(Meta::Article),
         Role::City => CityMeta::read(f).map(Meta::City),
         Role::Tag => TagMeta::read(f).map(Meta::Tag),
         Role::Asset | Role::Misplaced(_) => None,
     }
 }
 
-fn known_keys(role: &Role) -> &'static [&'static str] {
+fn known_keys<'a>(role: &Role, schema: &'a Schema, section: Option<&str>) -> Vec<&'a str> {
     match role {
-        Role::Home => meta::HOME_KEYS,
-        Role::Section(_) => meta::SECTION_KEYS,
-        Role::City => meta::CITY_KEYS,
-        Role::Tag => meta::TAG_KEYS,
-        _ => meta::ARTICLE_KEYS,
+        Role::Home => meta::HOME_KEYS.to_vec(),
+        Role::Section(_) => meta::SECTION_KEYS.to_vec(),
+        Role::City => meta::CITY_KEYS.to_vec(),
+        Role::Tag => meta::TAG_KEYS.to_vec(),
+        _ => custom::known_keys(meta::ARTICLE_KEYS, schema, section),
     }
 }
 

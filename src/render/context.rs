@@ -6,6 +6,7 @@
 use serde::{Serialize, Serializer};
 use tera::Value;
 
+use crate::content::custom::FieldValue;
 use crate::content::markdown::TocEntry;
 use crate::content::{Kind, Region};
 
@@ -259,10 +260,29 @@ pub struct ArticleView<'a> {
     pub extra: &'a serde_json::Value,
     /// Chinese characters plus words of other scripts.
     pub char_count: usize,
+    /// The site's own fields the article gives, in the order `site.yaml` declares them.
+    pub fields: Vec<FieldView<'a>>,
     /// The older article in the section.
     pub prev: Option<Record>,
     /// The newer article in the section.
     pub next: Option<Record>,
+}
+
+/// One of the site's own fields (`fields:` in `site.yaml`) with its value.
+#[derive(Serialize)]
+pub struct FieldView<'a> {
+    pub key: &'a str,
+    /// In the site's language.
+    pub label: &'a str,
+    /// `text`, `date`, `integer`, `url`, `list` or `choice`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// As written: text, a number, a list of text, a date as `YYYY-MM-DD`.
+    pub value: &'a FieldValue,
+    /// For reading: a date in the language file's `date_format`, a list joined with `、`.
+    pub text: String,
+    /// In the article's info panel.
+    pub show: bool,
 }
 
 #[derive(Serialize)]

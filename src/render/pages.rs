@@ -228,6 +228,7 @@ impl<'a> Pages<'a> {
             }),
             extra: &p.doc.meta.extra,
             char_count: body.char_count,
+            fields: self.views.fields(&p.doc.meta.custom),
             prev: prev.map(record),
             next: next.map(record),
         }

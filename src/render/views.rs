@@ -3,10 +3,11 @@
 //! once and shared by every list that shows it.
 
 use super::context::{
-    CityView, Globals, Link, NavItem, PageRef, PilotView, Record, SectionLink, SectionSummary,
-    SiteInfo, TagView,
+    CityView, FieldView, Globals, Link, NavItem, PageRef, PilotView, Record, SectionLink,
+    SectionSummary, SiteInfo, TagView,
 };
 use crate::config::Config;
+use crate::content::custom::{Custom, FieldValue};
 use crate::content::markdown::Rendered;
 use crate::content::{Date, Kind, Pilot};
 use crate::site::{City, Page, PageId, Section, Site, Term};
@@ -244,6 +245,29 @@ impl<'a> Views<'a> {
             summary: body.map_or("", |b| b.summary.as_str()),
             feed_url: self.feed_url(&c.path, &c.pages),
         }
+    }
+
+    /// The site's own fields an article gives, with their labels and how they read.
+    pub fn fields(&self, custom: &'a [Custom]) -> Vec<FieldView<'a>> {
+        let schema = &self.config.schema.fields;
+        let specs = custom
+            .iter()
+            .filter_map(|c| Some((c, schema.iter().find(|s| s.key == c.key)?)));
+        specs
+            .map(|(c, spec)| FieldView {
+                key: &spec.key,
+                label: spec.label(&self.config.language),
+                kind: spec.kind.name(),
+                value: &c.value,
+                text: match &c.value {
+                    FieldValue::Text(t) | FieldValue::Url(t) => t.clone(),
+                    FieldValue::Date(d) => self.strings.date(d),
+                    FieldValue::Integer(n) => n.to_string(),
+                    FieldValue::List(items) => items.join("、"),
+                },
+                show: spec.show,
+            })
+            .collect()
     }
 
     fn feed_url(&self, list_path: &str, pages: &[PageId]) -> Option<String> {

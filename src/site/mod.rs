@@ -158,6 +158,7 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let mut assets = assets;
     assets.sort();
+    problems.extend(left_out_keys(&articles));
     let (mut articles, mut unpublished) = publishable(config, articles);
     unpublished.extend(broken.into_iter().map(|rel| (rel, Unpublished::Invalid)));
     // Newest first. Keys are taken once and the articles moved once: they are large.
@@ -421,6 +422,20 @@ fn build_sections(
     let mut sections: Vec<Section> = by_key.into_values().collect();
     sections.sort_by_key(section_rank);
     sections
+}
+
+/// A warning for each key an article has that no schema knows, when the site leaves such
+/// keys out (`unknown_keys: warn`).
+fn left_out_keys(articles: &[Doc<ArticleMeta>]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for a in articles {
+        for key in &a.meta.unknown {
+            let problem = Problem::UnknownKey { key: key.clone() };
+            let help = "left out (`unknown_keys: warn` in site.yaml); declare it under `fields:` to keep it";
+            out.push(at_key(&a.file, key, problem).with_help(help).warning());
+        }
+    }
+    out
 }
 
 /// Splits articles into those this build publishes and those it leaves out.

@@ -219,6 +219,11 @@ impl<'a> Fields<'a> {
         out
     }
 
+    /// Takes every key not taken yet, in the order written.
+    pub fn take_rest(&mut self) -> Vec<(String, serde_yaml::Value)> {
+        std::mem::take(&mut self.entries)
+    }
+
     pub fn has(&self, key: &str) -> bool {
         self.entries.iter().any(|(k, v)| k == key && !v.is_null())
     }
@@ -575,14 +580,34 @@ fn yaml_message(e: &serde_yaml::Error) -> String {
         Some(i) => &text[..i],
         None => &text,
     };
-    match text
+    let struct_at = text
         .find("expected struct ")
-        .or_else(|| text.find("expected enum "))
-    {
-        Some(i) => format!("{}expected a mapping", &text[..i]),
+        .or_else(|| text.find("expected enum "));
+    if let Some(i) = struct_at {
+        return format!("{}expected a mapping", &text[..i]);
+    }
+    let number = NUMBERS
+        .iter()
+        .find(|(t, _)| text.ends_with(&format!("expected {t}")));
+    match number {
+        Some((t, words)) => format!("{}{words}", &text[..text.len() - t.len()]),
         None => text.to_string(),
     }
 }
+
+/// Rust's number types as serde names them, in an author's words.
+const NUMBERS: [(&str, &str); 10] = [
+    ("i64", "a whole number"),
+    ("isize", "a whole number"),
+    ("i32", "a whole number"),
+    ("u64", "a whole number of at least 0"),
+    ("usize", "a whole number of at least 0"),
+    ("u32", "a whole number of at least 0"),
+    ("u16", "a whole number of at least 0"),
+    ("u8", "a whole number from 0 to 255"),
+    ("f64", "a number"),
+    ("f32", "a number"),
+];
 
 fn kind_name(v: &serde_yaml::Value) -> &'static str {
     match v {

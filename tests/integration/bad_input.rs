@@ -255,7 +255,7 @@ fn missing_front_matter_is_reported_at_the_first_line() {
 #[test]
 fn unclosed_front_matter_is_reported_at_its_opening_fence() {
     let s = Sample::new();
-    s.set_line(ARTICLE, 10, None);
+    s.set_line(ARTICLE, 12, None);
     s.fails(&["front matter is not closed", &at(1, 1)]);
 }
 

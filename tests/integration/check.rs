@@ -238,7 +238,7 @@ fn breaking_one_link_in_the_sample_site_fails_build_and_check_and_keeps_public()
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
         assert!(
-            err.contains("--> content/policies/changsha-customs-reply.md:33:"),
+            err.contains("--> content/policies/changsha-customs-reply.md:35:"),
             "{args:?}: {err}"
         );
         assert!(err.contains("#不存在"), "{err}");

@@ -67,6 +67,9 @@ enum Edit {
     Bundle(usize),
     /// The bundle's image added or removed (its link dead while it is gone).
     BundleImage(bool),
+    /// The policy's own field `文种` (a choice of the sample's `site.yaml`), one value not
+    /// among its choices.
+    Field(usize),
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -93,6 +96,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => w.clone().prop_map(Edit::TomlArticle),
         1 => w.prop_map(Edit::Bundle),
         1 => any::<bool>().prop_map(Edit::BundleImage),
+        1 => (0..3usize).prop_map(Edit::Field),
     ]
 }
 
@@ -201,6 +205,7 @@ impl Author<'_> {
                 fs::create_dir_all(self.path("templates")).unwrap();
                 fs::write(self.path("templates/page.html"), marked).unwrap();
             }
+            Edit::Field(v) => self.set_line(0, "文种", ["通知", "批复", "复信"][v]),
             Edit::TagSpelling(a) => self.set_line(a, "tags", "[b2b平台, 海关]"),
             Edit::TomlArticle(w) => {
                 let text = format!(

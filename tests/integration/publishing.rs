@@ -283,17 +283,7 @@ fn dead_link_written_by_a_template_stops_the_build() {
     );
     let diags = s.diagnostics();
     // Named by the template and where it writes the link, not by the output file.
-    let shown: Vec<String> = diags
-        .iter()
-        .map(|d| {
-            format!(
-                "{} {} ({})",
-                d.location(),
-                d.problem,
-                d.help.as_deref().unwrap_or_default()
-            )
-        })
-        .collect();
+    let shown = crate::support::shown(&diags);
     assert_eq!(
         shown,
         [

@@ -141,6 +141,15 @@ impl Site {
     }
 }
 
+/// Each diagnostic on a line: `path:line:column problem (help)`.
+pub fn shown(diagnostics: &[Diagnostic]) -> Vec<String> {
+    let line = |d: &Diagnostic| {
+        let help = d.help.as_deref().unwrap_or_default();
+        format!("{} {} ({help})", d.location(), d.problem)
+    };
+    diagnostics.iter().map(line).collect()
+}
+
 /// Builds the site at `root` in-process, as `tradekb build` does.
 pub fn build_site(root: &Path, overrides: Overrides) -> Result<Output, Error> {
     let config = Config::load(root, &overrides)?;

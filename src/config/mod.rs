@@ -3,8 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
+mod fields;
+
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::text::yaml::{self, Fields};
+pub use fields::{FieldKind, FieldSpec, Schema, UnknownKeys, BUILT_IN_ARTICLE_KEYS};
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
@@ -24,6 +27,8 @@ pub const KEYS: &[&str] = &[
     "robots",
     "unprofiled",
     "raw_html",
+    "fields",
+    "unknown_keys",
     "extra",
 ];
 
@@ -71,6 +76,7 @@ struct RawConfig {
     robots: Option<bool>,
     unprofiled: Option<RawUnprofiled>,
     raw_html: Option<RawHtml>,
+    schema: Schema,
     extra: Option<serde_json::Value>,
 }
 
@@ -127,6 +133,8 @@ pub struct Config {
     pub unprofiled: Unprofiled,
     /// Raw HTML in Markdown: allowed (the default) or escaped.
     pub raw_html: RawHtml,
+    /// The site's own article fields, and what becomes of unknown keys.
+    pub schema: Schema,
     pub extra: serde_json::Value,
     pub drafts: bool,
     /// Publish articles dated after `today`.
@@ -251,6 +259,7 @@ impl Config {
             robots,
             unprofiled,
             raw_html,
+            schema,
             extra,
         } = raw;
         let RawUnprofiled { cities, tags } = unprofiled.unwrap_or_default();
@@ -280,6 +289,7 @@ impl Config {
             sitemap: sitemap.unwrap_or(true),
             robots: robots.unwrap_or(true),
             raw_html: raw_html.unwrap_or_default(),
+            schema,
             unprofiled: Unprofiled {
                 cities: cities.unwrap_or(Level::Warning),
                 tags: tags.unwrap_or(Level::Allow),
@@ -319,6 +329,7 @@ impl RawConfig {
             robots: f.take("robots"),
             unprofiled: f.take("unprofiled"),
             raw_html: f.take("raw_html"),
+            schema: fields::read(f),
             extra: f.take("extra"),
         }
     }
