@@ -260,10 +260,19 @@ pub struct ArticleMeta {
 pub const ARTICLE_KEYS: &[&str] = crate::config::BUILT_IN_ARTICLE_KEYS;
 
 impl ArticleMeta {
-    /// The built-in keys, then the fields `schema` gives articles of `section`.
-    pub fn read(f: &mut Fields, schema: &Schema, section: Option<&str>) -> Option<ArticleMeta> {
+    /// The built-in keys, then the fields `schema` gives articles of `section`. `named`: a
+    /// date written in the file's name, taken when the front matter gives none.
+    pub fn read(
+        f: &mut Fields,
+        schema: &Schema,
+        section: Option<&str>,
+        named: Option<Date>,
+    ) -> Option<ArticleMeta> {
         let title = take_text(f, "title", true);
-        let date = take_date(f, "date", true);
+        let date = match named {
+            Some(d) if !f.has("date") => Some(d),
+            _ => take_date(f, "date", true),
+        };
         let updated = take_date(f, "updated", false);
         let summary = take_text(f, "summary", false);
         let tags = f.take_list("tags");

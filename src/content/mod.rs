@@ -73,13 +73,37 @@ impl SourceFile {
     }
 
     /// What the page's slug is made of when it gives none: the bundle's folder name, or the
-    /// file name without `.md`.
+    /// file name without `.md`, either without a date written in it ([`dated_name`]).
     pub fn slug_source(&self) -> &str {
-        match self.bundle() {
-            Some(folder) => folder.rsplit('/').next().unwrap_or(folder),
-            None => self.stem(),
+        let name = page_name(&self.rel);
+        dated_name(name).map_or(name, |(_, rest)| rest)
+    }
+}
+
+/// The name of the page at `rel` inside `content/`: its bundle's folder name, or its file
+/// name without `.md`.
+pub fn page_name(rel: &str) -> &str {
+    let path = rel.strip_suffix("/index.md").unwrap_or(rel);
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.strip_suffix(".md").unwrap_or(name)
+}
+
+/// A day written in a page's name, and the name without it: `2014-03-05-changsha` and
+/// `changsha-20140305` are `changsha` of 5 March 2014. An article without `date:` takes it.
+pub fn dated_name(name: &str) -> Option<(Date, &str)> {
+    let day = |text: &str| Date::parse(text).ok().filter(|d| d.instant.is_none());
+    let leading = name.get(..10).zip(name.get(10..));
+    if let Some((head, rest)) = leading {
+        if let (Some(d), Some(rest)) = (day(head), rest.strip_prefix('-')) {
+            return Some((d, rest)).filter(|(_, r)| !r.is_empty());
         }
     }
+    let (rest, digits) = name.rsplit_once('-')?;
+    if digits.len() != 8 || !digits.bytes().all(|b| b.is_ascii_digit()) || rest.is_empty() {
+        return None;
+    }
+    let iso = format!("{}-{}-{}", &digits[..4], &digits[4..6], &digits[6..]);
+    Some((day(&iso)?, rest))
 }
 
 /// The folder whose section lists the article at `rel` inside `content/`: its top folder,
@@ -498,7 +522,7 @@ fn parse_file(config: &Config, rel: &str) -> Result<Parsed, Vec<Diagnostic>> {
     let body_offset = text.len() - split.body.len();
     let mut fields = Fields::parse(&display, &text, split.front).map_err(|d| vec![d])?;
     let section = section_of(rel);
-    let typed = read_meta(&role, &mut fields, &config.schema, section);
+    let typed = read_meta(&role, &mut fields, &config.schema, rel);
     fields.finish(&known_keys(&role, &config.schema, section))?;
     let file = SourceFile {
         path: display,
@@ -533,11 +557,15 @@ impl Meta {
     }
 }
 
-fn read_meta(role: &Role, f: &mut Fields, schema: &Schema, section: Option<&str>) -> Option<Meta> {
+fn read_meta(role: &Role, f: &mut Fields, schema: &Schema, rel: &str) -> Option<Meta> {
+    let section = section_of(rel);
     match role {
         Role::Home => Some(Meta::Home(HomeMeta::read(f))),
         Role::Section(key) => Some(Meta::Section(key.clone(), SectionMeta::read(f))),
-        Role::Article => ArticleMeta::read(f, schema, section).map(Meta::Article),
+        Role::Article => {
+            let named = dated_name(page_name(rel)).map(|(date, _)| date);
+            ArticleMeta::read(f, schema, section, named).map(Meta::Article)
+        }
         Role::City => CityMeta::read(f).map(Meta::City),
         Role::Tag => TagMeta::read(f).map(Meta::Tag),
         Role::Asset | Role::Misplaced(_) => None,
@@ -557,6 +585,31 @@ fn known_keys<'a>(role: &Role, schema: &'a Schema, section: Option<&str>) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_written_in_names_are_found_and_left_out_of_the_slug() {
+        fn of(name: &str) -> Option<(String, &str)> {
+            dated_name(name).map(|(d, rest)| (d.iso(), rest))
+        }
+        assert_eq!(
+            of("2014-03-05-changsha"),
+            Some(("2014-03-05".into(), "changsha"))
+        );
+        assert_eq!(
+            of("changsha-20140305"),
+            Some(("2014-03-05".into(), "changsha"))
+        );
+        assert_eq!(
+            of("2014-03-05-长沙试点"),
+            Some(("2014-03-05".into(), "长沙试点"))
+        );
+        assert_eq!(of("2014-02-30-x"), None);
+        assert_eq!(of("2014-03-05"), None);
+        assert_eq!(of("changsha-2014"), None);
+        assert_eq!(of("长沙-试点"), None);
+        assert_eq!(page_name("posts/2015-01-08-hz/index.md"), "2015-01-08-hz");
+        assert_eq!(page_name("posts/a.md"), "a");
+    }
 
     #[test]
     fn roles_follow_the_content_model() {

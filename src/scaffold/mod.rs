@@ -322,7 +322,7 @@ mod tests {
         let path = Path::new("content/policies/x.md");
         let split = yaml::split(path, text).expect("front matter fences");
         let mut fields = yaml::Fields::parse(path, text, split.front).expect("front matter parses");
-        let meta = ArticleMeta::read(&mut fields, &Default::default(), None);
+        let meta = ArticleMeta::read(&mut fields, &Default::default(), None, None);
         if let Err(d) = fields.finish(ARTICLE_KEYS) {
             panic!("{text}\n{}", d[0]);
         }

@@ -189,3 +189,33 @@ fn regions_may_be_written_in_full_or_in_english() {
     let index = site.build().page("cities/index.html");
     assert_eq!(index.texts(".region-title"), ["西部地区", "东北地区"]);
 }
+
+#[test]
+fn a_date_in_the_file_name_dates_an_article_without_one() {
+    let body = "---\ntitle: 长沙\n---\n正文。\n";
+    let site = Site::from_files(&[
+        ("content/posts/2014-03-05-changsha.md", body),
+        ("content/posts/hangzhou-20150108.md", body),
+        ("content/posts/2016-07-01-ningbo/index.md", body),
+        (
+            "content/posts/2017-01-01-dated.md",
+            "---\ntitle: 以前言为准\ndate: 2018-02-03\n---\n正文。\n",
+        ),
+    ]);
+    let out = site.build();
+    let date = |path: &str| out.page(path).attrs(".article-header time", "datetime");
+    assert_eq!(date("posts/changsha/index.html"), ["2014-03-05"]);
+    assert_eq!(date("posts/hangzhou/index.html"), ["2015-01-08"]);
+    assert_eq!(date("posts/ningbo/index.html"), ["2016-07-01"]);
+    // The front matter wins; the slug still leaves the date out.
+    assert_eq!(date("posts/dated/index.html"), ["2018-02-03"]);
+}
+
+#[test]
+fn an_article_without_a_date_in_its_front_matter_or_name_is_an_error() {
+    let d = only(
+        Site::from_files(&[("content/posts/2014-13-45-x.md", "---\ntitle: 无日期\n---\n")])
+            .diagnostics(),
+    );
+    assert_eq!(d.problem, Problem::MissingKey { key: "date".into() });
+}
