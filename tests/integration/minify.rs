@@ -107,13 +107,43 @@ const BLOCKS: &[&str] = &[
     "option",
 ];
 
+/// Elements whose whitespace-only children the minifier drops (minify-html's "layout"
+/// elements): a space standing alone between two inline elements directly inside one of
+/// them is not kept, as the README says.
+const LAYOUT: &[&str] = &[
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "div",
+    "dl",
+    "fieldset",
+    "figure",
+    "footer",
+    "form",
+    "header",
+    "main",
+    "nav",
+    "ol",
+    "section",
+    "ul",
+];
+
 /// What a reader sees as text: the title, then the body's text with whitespace collapsed as
 /// CSS collapses it, a line break at every block's start and end, and `pre` and `textarea`
-/// text as written (inline `code` collapses like other text, in the default theme too).
+/// text as written (inline `code` collapses like other text, in the default theme too);
+/// but for whitespace standing alone directly inside a layout element ([`LAYOUT`]).
 fn visible_text(html: &Html) -> String {
     fn walk(node: NodeRef<Node>, keep: bool, out: &mut String) {
+        let in_layout = || {
+            let parent = node
+                .parent()
+                .and_then(|p| p.value().as_element().map(|e| e.name()));
+            parent.is_some_and(|p| LAYOUT.contains(&p))
+        };
         match node.value() {
             Node::Text(t) if keep => out.push_str(&t.replace(' ', "\u{a0}")),
+            Node::Text(t) if t.trim_ascii().is_empty() && in_layout() => {}
             Node::Text(t) => {
                 for (i, part) in t.split_ascii_whitespace().enumerate() {
                     if i > 0 || t.starts_with(|c: char| c.is_ascii_whitespace()) {
