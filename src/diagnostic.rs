@@ -74,6 +74,10 @@ pub enum Problem {
         canonical: String,
         other: String,
     },
+    #[error("no list or link leads to {url}: a page at the content root is listed nowhere")]
+    Unlisted { url: String },
+    #[error("`{text}` looks like a Hugo shortcode: it is published as text")]
+    Shortcode { text: String },
     #[error("link to `{target}` leads nowhere: {reason}")]
     BrokenLink { target: String, reason: String },
     #[error("{message}")]

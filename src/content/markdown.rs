@@ -77,6 +77,9 @@ pub struct Rendered {
     pub broken: Vec<BrokenLink>,
     /// Byte offset where the elements nest deeper than [`MAX_NESTING`], if they do.
     pub too_deep: Option<usize>,
+    /// Hugo shortcodes (`{{< … >}}`, `{{% … %}}`) outside code, published as text: where
+    /// each is written.
+    pub shortcodes: Vec<Range<usize>>,
 }
 
 pub struct Markdown<'a> {
@@ -112,9 +115,16 @@ impl Markdown<'_> {
         state.escape_html = self.raw_html == RawHtml::Escape;
         let events = Parser::new_ext(body, options()).into_offset_iter();
         for (event, range) in super::cjk_emphasis::amend(body, options(), events) {
+            if matches!(event, Event::Start(Tag::CodeBlock(_)) | Event::Code(_)) {
+                state.code_spans.push(range.clone());
+            }
             state.event(event, range);
         }
-        state.finish()
+        let shortcodes = shortcodes(body, &state.code_spans);
+        Rendered {
+            shortcodes,
+            ..state.finish()
+        }
     }
 }
 
@@ -145,6 +155,8 @@ struct State<'a, 'e> {
     /// The raw HTML block being read: its text and, for each piece, where the piece starts
     /// in that text and in the body.
     raw_block: Option<(String, Vec<(usize, usize)>)>,
+    /// Where code is written (blocks and spans): what looks like a shortcode there is code.
+    code_spans: Vec<Range<usize>>,
 }
 
 impl<'a, 'e> State<'a, 'e> {
@@ -165,6 +177,7 @@ impl<'a, 'e> State<'a, 'e> {
             depth: 0,
             too_deep: None,
             raw_block: None,
+            code_spans: Vec::new(),
         }
     }
 
@@ -418,8 +431,29 @@ impl<'a, 'e> State<'a, 'e> {
             links: self.internal,
             broken: self.broken,
             too_deep: self.too_deep,
+            shortcodes: Vec::new(),
         }
     }
+}
+
+/// Where `body` writes a Hugo shortcode outside `code`: from `{{<` or `{{%` to its `>}}` or
+/// `%}}` (or the end of the line).
+fn shortcodes(body: &str, code: &[Range<usize>]) -> Vec<Range<usize>> {
+    let starts = body.match_indices("{{<").chain(body.match_indices("{{%"));
+    let mut found: Vec<Range<usize>> = starts
+        .map(|(at, _)| at)
+        .filter(|at| !code.iter().any(|c| c.contains(at)))
+        .map(|at| {
+            let line_end = body[at..].find('\n').map_or(body.len(), |i| at + i);
+            let close = [">}}", "%}}"]
+                .iter()
+                .filter_map(|c| body[at..line_end].find(c))
+                .min();
+            at..close.map_or(line_end, |i| at + i + 3)
+        })
+        .collect();
+    found.sort_by_key(|r| r.start);
+    found
 }
 
 impl State<'_, '_> {
@@ -676,6 +710,14 @@ mod tests {
         assert!(r.html.contains("<h3 id=\"next\">"), "{}", r.html);
         assert_eq!(r.toc.len(), 2);
         assert_eq!(r.toc[1].children[0].id, "next");
+    }
+
+    #[test]
+    fn shortcodes_outside_code_are_found() {
+        let r = render("见 {{< figure src=\"a.png\" >}} 与 {{% note %}}。\n\n`{{< ref x >}}`\n\n```\n{{< highlight go >}}\n```\n");
+        let body = "见 {{< figure src=\"a.png\" >}} 与 {{% note %}}。";
+        let found: Vec<&str> = r.shortcodes.iter().map(|s| &body[s.clone()]).collect();
+        assert_eq!(found, ["{{< figure src=\"a.png\" >}}", "{{% note %}}"]);
     }
 
     #[test]

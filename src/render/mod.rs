@@ -105,6 +105,8 @@ pub struct Prepared {
     /// Per article, its body's key; only when a [`Memo`] is kept.
     body_keys: Table<PageId, u64>,
     problems: Vec<Diagnostic>,
+    /// What the bodies publish that their authors may not mean to (Hugo shortcodes).
+    warnings: Vec<Diagnostic>,
 }
 
 /// Renders every Markdown body; with a `memo`, only those whose key is not in it.
@@ -130,10 +132,13 @@ pub fn prepare(
         None => (Table::default(), site.pages.iter().map(|_| None).collect()),
     };
     let (bodies, problems) = render_bodies(site, &md, &targets, observer, known);
+    let mut warnings = shortcode_warnings(site, &bodies);
+    warnings.extend(unlisted_pages(site, &bodies));
     Prepared {
         bodies,
         body_keys: keys,
         problems,
+        warnings,
     }
 }
 
@@ -201,6 +206,7 @@ pub fn render(
         bodies,
         body_keys,
         mut problems,
+        warnings: body_warnings,
     } = prepared;
     let strings = Strings::new(theme.strings.clone(), &config.language);
     let views = Views {
@@ -281,16 +287,20 @@ pub fn render(
     let Sorted {
         crawled,
         mut made_problems,
-        warnings,
+        mut warnings,
         kept,
     } = sort_out(inputs, jobs, made, memo.is_some());
     problems.append(&mut made_problems);
+    warnings.extend(body_warnings);
+    diagnostic::sort(&mut warnings);
     match memo.as_deref_mut() {
         Some(memo) => memo.give_back_refs(refs, &ref_keys),
         None => crate::drop_in_background(refs),
     }
     let checked = if !problems.is_empty() || mode == Mode::ProblemsOnly {
         // A crawl now would only repeat the links already reported.
+        problems.append(&mut warnings);
+        diagnostic::sort(&mut problems);
         Err(problems)
     } else {
         no_dead_links(config, theme, plan, &crawled)
@@ -740,6 +750,61 @@ fn render_bodies(
     };
     let problems = check_links(site, &bodies);
     (bodies, problems)
+}
+
+/// A warning at each Hugo shortcode a body publishes as text.
+fn shortcode_warnings(site: &Site, bodies: &Bodies) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (file, _, r) in each_body(site, bodies) {
+        for span in &r.shortcodes {
+            let text = file
+                .body()
+                .get(span.clone())
+                .unwrap_or_default()
+                .to_string();
+            let problem = Problem::Shortcode { text };
+            let at = file.body_offset + span.start;
+            let help = "tradekb has no shortcodes: write it in Markdown (`tradekb import --from hugo` converts figure, ref, relref, youtube and highlight)";
+            let d =
+                Diagnostic::new(problem, file.path.clone()).at_offset(&file.text, at, span.len());
+            out.push(d.with_help(help).warning());
+        }
+    }
+    out
+}
+
+/// A warning for each page at the content root that no body links to: no list shows it,
+/// so readers cannot find it (unless a template of the site's own links to it).
+fn unlisted_pages(site: &Site, bodies: &Bodies) -> Vec<Diagnostic> {
+    let linked: std::collections::HashSet<&str> = (each_body(site, bodies).into_iter())
+        .flat_map(|(_, _, r)| r.links.iter().map(|l| l.target.as_str()))
+        .collect();
+    let unlisted = site.pages.iter().filter(|p| p.section.is_none());
+    unlisted
+        .filter(|p| !linked.contains(p.path.as_str()))
+        .map(|p| {
+            let problem = Problem::Unlisted {
+                url: format!("/{}", p.path),
+            };
+            let help = format!(
+                "link to it from another page (`[{}]({})`), or move it into a section folder",
+                p.doc.meta.title, p.doc.file.rel
+            );
+            let first = p
+                .doc
+                .file
+                .text
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .count();
+            Diagnostic::new(problem, p.doc.file.path.clone())
+                .at(&p.doc.file.text, 1, 1, first.max(1))
+                .with_help(help)
+                .warning()
+        })
+        .collect()
 }
 
 /// Every body with its source, for checks that look at all of them.

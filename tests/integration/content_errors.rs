@@ -219,3 +219,37 @@ fn an_article_without_a_date_in_its_front_matter_or_name_is_an_error() {
     );
     assert_eq!(d.problem, Problem::MissingKey { key: "date".into() });
 }
+
+#[test]
+fn hugo_shortcodes_published_as_text_are_warned_of_where_written() {
+    let body = "---\ntitle: 迁移\ndate: 2014-01-01\n---\n见下图：{{< figure src=\"map.png\" >}}\n\n```\n{{< highlight go >}}\n```\n";
+    let site = Site::from_files(&[("content/posts/a.md", body)]);
+    let warnings = crate::support::shown(&site.warnings());
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(
+        warnings[0].starts_with(
+            "content/posts/a.md:5:5 `{{< figure src=\"map.png\" >}}` looks like a Hugo shortcode"
+        ),
+        "{warnings:#?}"
+    );
+}
+
+#[test]
+fn a_root_page_no_body_links_to_is_warned_of() {
+    let about = "---\ntitle: 关于\ndate: 2014-01-01\n---\n说明。\n";
+    let lone = Site::from_files(&[("content/about.md", about)]);
+    let warnings = crate::support::shown(&lone.warnings());
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(
+        warnings[0].starts_with("content/about.md:1:1 no list or link leads to /about/"),
+        "{warnings:#?}"
+    );
+    let linked = Site::from_files(&[
+        ("content/about.md", about),
+        (
+            "content/_index.md",
+            "---\ntitle: 首页\n---\n见[关于](about.md)。\n",
+        ),
+    ]);
+    assert_eq!(linked.warnings(), Vec::new());
+}
