@@ -14,6 +14,7 @@ mod content_errors;
 mod crawl;
 mod determinism;
 mod drafts;
+mod import;
 mod incremental;
 mod input_encoding;
 mod links;
