@@ -155,7 +155,7 @@ impl Scan<'_, '_, '_> {
         } else {
             "%}}"
         };
-        let end = rest.find(close)? + close.len();
+        let end = rest[3..].find(close)? + 3 + close.len();
         let whole = &rest[..end];
         let inner = whole[3..end - 3].trim();
         if inner.starts_with('/') {
@@ -289,7 +289,7 @@ impl Scan<'_, '_, '_> {
     /// Zola's `{{ name(...) }}` and `{% name(...) %}`, Hexo's `{% name ... %}`: reported.
     fn template_tag(&mut self, rest: &str, at: usize) -> Option<usize> {
         let close = if rest.starts_with("{{") { "}}" } else { "%}" };
-        let end = rest.find(close)? + close.len();
+        let end = rest[2..].find(close)? + 2 + close.len();
         let whole = &rest[..end];
         let inner = whole[2..end - 2].trim();
         let name: String = inner
@@ -559,6 +559,26 @@ mod tests {
                 "18 container `::: tip 提示` left as written",
             ]
         );
+    }
+
+    #[test]
+    fn broken_and_empty_constructs_are_text() {
+        for body in [
+            "{%}",
+            "{{%}}",
+            "{{<>}}",
+            "{{}}",
+            "{% %}",
+            "<",
+            "](",
+            "]((@/",
+            ":::",
+            "`",
+            "{{< figure >}}",
+        ] {
+            let (out, _) = run(Tool::Hugo, body);
+            assert_eq!(out, body);
+        }
     }
 
     #[test]
