@@ -14,7 +14,6 @@ mod content_errors;
 mod crawl;
 mod determinism;
 mod drafts;
-mod import;
 mod incremental;
 mod input_encoding;
 mod links;
@@ -30,3 +29,6 @@ mod sections;
 mod serve;
 mod taxonomies;
 mod theme;
+
+// Beside the build: sites of other tools imported.
+mod import;
