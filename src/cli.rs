@@ -11,6 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use tradekb::content::Date;
 use tradekb::content::Kind;
+use tradekb::import::ImportError;
 use tradekb::scaffold::{self, IfNotEmpty, InitOptions, NewArticle, ScaffoldError};
 use tradekb::{Config, Error, IfLocked, Overrides, Step};
 
@@ -36,6 +37,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Create a new site in DIR, ready to build.
     Init(InitArgs),
+    /// Write a new site in DEST from a Hugo, Zola, Hexo, VuePress or Markdown site in SRC.
+    Import(ImportArgs),
     /// Write a new article with a filled-in front matter skeleton, marked as a draft.
     New(NewArgs),
     /// Build the site into memory, serve it, and rebuild and reload open pages on every edit.
@@ -245,6 +248,52 @@ pub struct InitArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The tool the site in SRC was made with.
+    #[arg(long = "from", value_enum)]
+    pub tool: ImportFrom,
+    /// The site to import (relative to --root); it is only read.
+    pub src: PathBuf,
+    /// Folder for the new site (relative to --root): new, or empty.
+    pub dest: PathBuf,
+    /// Write into a folder that is not empty, replacing the files the import writes; other
+    /// files are left as they are.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportFrom {
+    Hugo,
+    Zola,
+    Hexo,
+    Vuepress,
+    Markdown,
+}
+
+impl ImportArgs {
+    pub fn run(&self, root: &Path) -> Result<Outcome, ImportError> {
+        use tradekb::import::{import, IfExists, ImportOptions, Tool};
+        let tool = match self.tool {
+            ImportFrom::Hugo => Tool::Hugo,
+            ImportFrom::Zola => Tool::Zola,
+            ImportFrom::Hexo => Tool::Hexo,
+            ImportFrom::Vuepress => Tool::Vuepress,
+            ImportFrom::Markdown => Tool::Markdown,
+        };
+        let if_exists = if self.force {
+            IfExists::Replace
+        } else {
+            IfExists::Refuse
+        };
+        let dest = under_root(root, &self.dest);
+        let options = ImportOptions { tool, if_exists };
+        let report = import(&under_root(root, &self.src), &dest, &options)?;
+        Ok(Outcome::Imported { report, dest })
+    }
+}
+
+#[derive(Debug, Args)]
 pub struct NewArgs {
     /// policy, pilot or analysis (or the folder names: policies, pilots, analysis).
     #[arg(value_parser = parse_kind)]
@@ -285,6 +334,8 @@ pub enum Failure {
     Scaffold(#[from] ScaffoldError),
     #[error(transparent)]
     Serve(#[from] tradekb::serve::ServeError),
+    #[error(transparent)]
+    Import(#[from] ImportError),
 }
 
 /// What a command has to say when it succeeds.
@@ -301,6 +352,11 @@ pub enum Outcome {
     },
     /// `init` wrote a site.
     Initialized { report: scaffold::InitReport },
+    /// `import` wrote a site into `dest`.
+    Imported {
+        report: tradekb::import::ImportReport,
+        dest: PathBuf,
+    },
     /// `serve` was stopped.
     Stopped,
     /// `new` wrote `file` (as the user would type it) in the site at `root`.

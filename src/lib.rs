@@ -11,6 +11,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod highlight;
+pub mod import;
 pub mod output;
 pub mod progress;
 pub mod render;

@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         Command::Build(args) => args.run(&cli.root).map_err(Failure::from),
         Command::Check(args) => args.run(&cli.root).map_err(Failure::from),
         Command::Init(args) => args.run(&cli.root).map_err(Failure::from),
+        Command::Import(args) => args.run(&cli.root).map_err(Failure::from),
         Command::New(args) => args.run(&cli.root).map_err(Failure::from),
         Command::Serve(args) => args.run(&cli.root).map_err(Failure::from),
     };
@@ -35,6 +36,11 @@ fn print_outcome(outcome: &Outcome) {
     match outcome {
         Outcome::Checked { report, format } => print_check(report, *format),
         Outcome::Initialized { report } => print_initialized(report),
+        Outcome::Imported { report, dest } => {
+            print!("{}", report.render());
+            println!("Build it with:");
+            println!("  tradekb build --root {}", shell_word(dest));
+        }
         Outcome::Stopped => println!("Stopped."),
         Outcome::Created {
             file,

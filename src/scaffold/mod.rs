@@ -267,7 +267,7 @@ const BODY: &str = "\
 
 /// `text` as a YAML scalar: plain when that is sure to read back as the same string,
 /// double-quoted otherwise.
-fn yaml_text(text: &str) -> String {
+pub(crate) fn yaml_text(text: &str) -> String {
     if is_plain_safe(text) {
         return text.to_string();
     }

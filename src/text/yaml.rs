@@ -546,6 +546,38 @@ fn from_toml(value: toml::Value) -> serde_yaml::Value {
     }
 }
 
+/// A front matter, or another tool's whole YAML or TOML configuration file, as free-form
+/// data: for `import`, which carries every key over rather than checking it.
+pub fn free_value(
+    path: &Path,
+    source: &str,
+    front: Front,
+) -> Result<serde_json::Value, Diagnostic> {
+    let value = match front.format {
+        Format::Yaml => parse_yaml(path, source, front)?,
+        Format::Toml => parse_toml(path, source, front)?,
+    };
+    Ok(to_json(value))
+}
+
+fn to_json(value: serde_yaml::Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    use serde_yaml::Value as Y;
+    match value {
+        Y::Null => J::Null,
+        Y::Bool(b) => J::Bool(b),
+        Y::Number(n) => serde_json::to_value(n).unwrap_or(J::Null),
+        Y::String(s) => J::String(s),
+        Y::Sequence(items) => J::Array(items.into_iter().map(to_json).collect()),
+        Y::Mapping(m) => J::Object(
+            m.into_iter()
+                .map(|(k, v)| (scalar_text(&k), to_json(v)))
+                .collect(),
+        ),
+        Y::Tagged(t) => to_json(t.value),
+    }
+}
+
 /// Parses a whole YAML file (such as `site.yaml` or a language file) as a mapping.
 pub fn parse_file<'a>(path: &'a Path, source: &'a str) -> Result<Fields<'a>, Diagnostic> {
     let front = Front {

@@ -30,3 +30,6 @@ mod sections;
 mod serve;
 mod taxonomies;
 mod theme;
+
+// Beside the build: sites of other tools imported.
+mod import;

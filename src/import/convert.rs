@@ -1,0 +1,331 @@
+//! From the files found to the files planned: where each goes under `content/`, what it
+//! is there (home or section intro, article, or a file copied as it is), and its text.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use super::article::{self, Article};
+use super::body;
+use super::dest::{Payload, Planned};
+use super::emit::Yaml;
+use super::front::Sink;
+use super::links::LinkIndex;
+use super::report::{ImportReport, NoteKind};
+use super::tools::{is_markdown, Source};
+use super::walk::Found;
+use super::Tool;
+use crate::text::file::read_text;
+use crate::text::yaml;
+
+/// A file found, and its path inside the new `content/`.
+#[derive(Debug, Clone)]
+pub struct Placed {
+    pub found: Found,
+    pub dest: String,
+}
+
+/// What a file is in the new site, from where it lies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Home,
+    Section,
+    Article,
+    NestedIndex,
+    Asset,
+}
+
+fn role_of(dest: &str) -> Role {
+    if !dest.ends_with(".md") {
+        return Role::Asset;
+    }
+    match dest.split('/').collect::<Vec<_>>().as_slice() {
+        ["_index.md"] => Role::Home,
+        [_, "_index.md"] => Role::Section,
+        [.., "_index.md"] => Role::NestedIndex,
+        _ => Role::Article,
+    }
+}
+
+/// Every file for the new site, `site.yaml` included, sorted by path.
+pub fn convert(
+    src: &Path,
+    files: &[Found],
+    source: &dyn Source,
+    report: &mut ImportReport,
+) -> Vec<Planned> {
+    let placed = place(files, source, report);
+    let index = link_index(&placed);
+    let mut planned = Vec::new();
+    let mut articles = Vec::new();
+    for p in &placed {
+        match role_of(&p.dest) {
+            Role::Asset => planned.push(copy(src, p)),
+            Role::Article => articles.extend(article::convert(src, p, source, &index, report)),
+            Role::Home | Role::Section => planned.extend(intro(src, p, source, &index, report)),
+            Role::NestedIndex => nested_index(p, report),
+        }
+    }
+    article::settle_urls(&mut articles, report);
+    let author = articles.iter().any(|a| a.front.author.is_some());
+    planned.push(article::site_yaml(source, author, report));
+    planned.extend(articles.iter().map(Article::planned));
+    planned.sort_by(|a, b| a.rel.cmp(&b.rel));
+    planned
+}
+
+/// Where each file goes; files tradekb keeps for profiles, and a second file for one
+/// path, are reported instead.
+fn place(files: &[Found], source: &dyn Source, report: &mut ImportReport) -> Vec<Placed> {
+    let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    let mut placed = Vec::new();
+    for found in files {
+        let dest = source.dest_rel(&found.root, &found.rel);
+        let top = dest.split('/').next().unwrap_or_default();
+        let why = if matches!(top, "tags" | "cities") && dest.contains('/') {
+            format!("content/{top}/ holds tradekb's {top} profiles: not imported")
+        } else if let Some(first) = taken.get(&dest) {
+            format!("{first} is written to content/{dest} already: not imported")
+        } else {
+            taken.insert(dest.clone(), found.shown.clone());
+            placed.push(Placed {
+                found: found.clone(),
+                dest,
+            });
+            continue;
+        };
+        report.note(&found.shown, None, NoteKind::NotWritten, why);
+    }
+    placed
+}
+
+fn link_index(placed: &[Placed]) -> LinkIndex {
+    let mut index = LinkIndex::default();
+    for p in placed.iter().filter(|p| is_markdown(&p.found.rel)) {
+        index.add(&p.found.rel, &p.dest);
+    }
+    index
+}
+
+fn copy(src: &Path, p: &Placed) -> Planned {
+    Planned {
+        rel: format!("content/{}", p.dest),
+        payload: Payload::Copy(src.join(&p.found.shown)),
+        shown: p.found.shown.clone(),
+    }
+}
+
+fn nested_index(p: &Placed, report: &mut ImportReport) {
+    let section = p.dest.split('/').next().unwrap_or_default();
+    let message = format!(
+        "a sub-section's intro: tradekb's sections are the top folders of content/, and this \
+         folder's articles are listed in {section}/; not imported"
+    );
+    report.note(&p.found.shown, None, NoteKind::NotWritten, message);
+}
+
+/// A Markdown file read and cut: its front matter as data, its body, and the line the
+/// body starts on. Files that cannot be read are reported.
+pub struct Cut<'t> {
+    pub text: &'t str,
+    pub map: Map<String, Value>,
+    pub body: &'t str,
+    pub body_line: usize,
+}
+
+/// Front matter larger than this is not read.
+const MAX_FRONT_MATTER: usize = 1 << 20;
+
+/// The text of a Markdown file, or none (reported) when it cannot be read.
+pub fn read(src: &Path, p: &Placed, report: &mut ImportReport) -> Option<String> {
+    let path = src.join(&p.found.shown);
+    match read_text(&path, Path::new(&p.found.shown)) {
+        Ok(text) => Some(text),
+        Err(d) => {
+            let line = d.position.map(|p| p.line);
+            report.note(
+                &p.found.shown,
+                line,
+                NoteKind::NotWritten,
+                d.problem.to_string(),
+            );
+            None
+        }
+    }
+}
+
+/// Cuts `text` at its front matter, if it has one.
+pub fn cut<'t>(text: &'t str, shown: &str, report: &mut ImportReport) -> Option<Cut<'t>> {
+    let Ok(split) = yaml::split(Path::new(shown), text) else {
+        let map = Map::new();
+        return Some(Cut {
+            text,
+            map,
+            body: text,
+            body_line: 1,
+        });
+    };
+    if split.front.text.len() > MAX_FRONT_MATTER {
+        let message = format!(
+            "the front matter is {} KiB, more than import reads (1 MiB): not imported",
+            split.front.text.len() >> 10
+        );
+        report.note(shown, Some(1), NoteKind::NotWritten, message);
+        return None;
+    }
+    let map = match yaml::free_value(Path::new(shown), text, split.front) {
+        Ok(Value::Object(map)) => map,
+        Ok(Value::Null) => Map::new(),
+        Ok(_) => return not_read(report, shown, Some(2), "the front matter is not a mapping"),
+        Err(d) => {
+            return not_read(
+                report,
+                shown,
+                d.position.map(|p| p.line),
+                &d.problem.to_string(),
+            )
+        }
+    };
+    Some(Cut {
+        text,
+        map,
+        body: split.body,
+        body_line: split.body_line,
+    })
+}
+
+fn not_read<T>(
+    report: &mut ImportReport,
+    shown: &str,
+    line: Option<usize>,
+    why: &str,
+) -> Option<T> {
+    report.note(
+        shown,
+        line,
+        NoteKind::NotWritten,
+        format!("{why}: not imported"),
+    );
+    None
+}
+
+/// A body converted, its links to other pages resolved in `index`.
+pub fn convert_body(
+    body: &str,
+    first_line: usize,
+    p: &Placed,
+    tool: Tool,
+    index: &LinkIndex,
+    sink: &mut Sink,
+) -> String {
+    let resolve = |t: &str| index.resolve(&p.found.rel, &p.dest, t);
+    let ctx = body::Context {
+        tool,
+        first_line,
+        resolve: &resolve,
+    };
+    body::convert(body, &ctx, sink)
+}
+
+/// The home page's or a section's `_index.md`: the keys tradekb reads there, the others
+/// reported; its body converted like an article's.
+fn intro(
+    src: &Path,
+    p: &Placed,
+    source: &dyn Source,
+    index: &LinkIndex,
+    report: &mut ImportReport,
+) -> Option<Planned> {
+    let text = read(src, p, report)?;
+    let cut = cut(&text, &p.found.shown, report)?;
+    let mut sink = Sink {
+        report,
+        file: &p.found.shown,
+        source: cut.text,
+    };
+    let yaml = intro_front(&cut.map, p, source, &mut sink);
+    let body = convert_body(cut.body, cut.body_line, p, source.tool(), index, &mut sink);
+    Some(Planned {
+        rel: format!("content/{}", p.dest),
+        payload: Payload::Converted(yaml.front_matter(&body)),
+        shown: p.found.shown.clone(),
+    })
+}
+
+fn intro_front(map: &Map<String, Value>, p: &Placed, source: &dyn Source, sink: &mut Sink) -> Yaml {
+    let home = role_of(&p.dest) == Role::Home;
+    let mut yaml = Yaml::default();
+    let title = text(map, "title").unwrap_or_else(|| fallback_title(p, source, home));
+    yaml.text("title", &title);
+    if let Some(d) = text(map, "description") {
+        yaml.text("description", &d);
+    }
+    let mut kept = vec!["title", "description"];
+    if !home {
+        kept.extend(section_numbers(map, &mut yaml));
+    }
+    let left: Vec<&str> = (map.keys())
+        .map(String::as_str)
+        .filter(|k| !kept.contains(&k.to_ascii_lowercase().as_str()))
+        .collect();
+    if !left.is_empty() {
+        let what = if home {
+            "the home page's"
+        } else {
+            "a section's"
+        };
+        let message = format!(
+            "{} left out: {what} intro takes only {}",
+            left.join(", "),
+            kept.join(", ")
+        );
+        sink.note(Some(1), NoteKind::Dropped, message);
+    }
+    yaml
+}
+
+/// `weight` and `paginate_by` (Hugo's `paginate`) of a section, when they are numbers.
+fn section_numbers(map: &Map<String, Value>, yaml: &mut Yaml) -> Vec<&'static str> {
+    let mut kept = Vec::new();
+    if let Some(w) = map.get("weight").and_then(Value::as_i64) {
+        yaml.raw("weight", w);
+        kept.push("weight");
+    }
+    for key in ["paginate_by", "paginate"] {
+        if let Some(n) = map.get(key).and_then(Value::as_u64).filter(|n| *n >= 1) {
+            yaml.raw("paginate_by", n);
+            kept.push(key);
+            break;
+        }
+    }
+    kept
+}
+
+fn text(map: &Map<String, Value>, key: &str) -> Option<String> {
+    let v = map.get(key)?.as_str()?.trim();
+    (!v.is_empty() && !v.contains('\n')).then(|| v.to_string())
+}
+
+fn fallback_title(p: &Placed, source: &dyn Source, home: bool) -> String {
+    match (home, &source.site().title) {
+        (true, Some(title)) => title.clone(),
+        (true, None) => article::PLACEHOLDER_TITLE.to_string(),
+        (false, _) => p.dest.split('/').next().unwrap_or_default().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_follow_tradekbs_content_model() {
+        assert_eq!(role_of("_index.md"), Role::Home);
+        assert_eq!(role_of("posts/_index.md"), Role::Section);
+        assert_eq!(role_of("posts/sub/_index.md"), Role::NestedIndex);
+        assert_eq!(role_of("posts/a.md"), Role::Article);
+        assert_eq!(role_of("posts/a/index.md"), Role::Article);
+        assert_eq!(role_of("posts/a/map.png"), Role::Asset);
+    }
+}
