@@ -45,6 +45,10 @@ impl Source for Hugo {
         Tool::Hugo
     }
 
+    fn statics(&self) -> Vec<&'static str> {
+        vec!["static"]
+    }
+
     fn roots(&self) -> Vec<Root> {
         vec![Root::new("content", "", skip_none)]
     }

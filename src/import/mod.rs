@@ -106,6 +106,48 @@ pub enum ImportError {
     },
 }
 
+/// Files at the site's root that tradekb (or its default theme) writes itself: a static
+/// file of the same name would clash with them.
+const TRADEKB_WRITES: &[&str] = &[
+    "robots.txt",
+    "sitemap.xml",
+    "atom.xml",
+    "404.html",
+    "index.html",
+    "syntax.css",
+    "style.css",
+    "favicon.svg",
+];
+
+/// The source's static files, to be copied as they are into the new site's `static/`.
+fn statics(
+    src: &Path,
+    source: &dyn tools::Source,
+    report: &mut ImportReport,
+) -> Vec<dest::Planned> {
+    let roots: Vec<tools::Root> = (source.statics().into_iter())
+        .filter(|folder| src.join(folder).is_dir())
+        .map(|folder| tools::Root::new(folder, "", tools::skip_none))
+        .collect();
+    let found = walk::walk(src, &roots, report);
+    let (kept, generated): (Vec<_>, Vec<_>) =
+        (found.into_iter()).partition(|f| !TRADEKB_WRITES.contains(&f.rel.as_str()));
+    for f in generated {
+        let message = format!(
+            "tradekb writes its own `/{}`: this one is not copied",
+            f.rel
+        );
+        report.note(&f.shown, None, report::NoteKind::NotWritten, message);
+    }
+    kept.into_iter()
+        .map(|f| dest::Planned {
+            rel: format!("static/{}", f.rel),
+            payload: dest::Payload::Copy(src.join(&f.shown)),
+            shown: f.shown,
+        })
+        .collect()
+}
+
 /// Writes a tradekb site into `dest` from the site at `src`, which is only read.
 pub fn import(
     src: &Path,
@@ -116,7 +158,8 @@ pub fn import(
     let mut report = ImportReport::new(options.tool);
     let source = tools::open(options.tool, src, &mut report)?;
     let files = walk::walk(src, &source.roots(), &mut report);
-    let planned = convert::convert(src, &files, source.as_ref(), &mut report);
+    let mut planned = convert::convert(src, &files, source.as_ref(), &mut report);
+    planned.extend(statics(src, source.as_ref(), &mut report));
     dest::write(dest, &planned, &mut report)?;
     report.finish();
     Ok(report)

@@ -74,6 +74,11 @@ pub trait Source {
         join(&root.dest, &markdown_ext(rel))
     }
     fn old_url(&self, page: &PageFacts) -> OldUrl;
+    /// Folders of the source whose files the tool published at the site's root as they are
+    /// (Hugo's `static/`): they go to the new site's `static/`.
+    fn statics(&self) -> Vec<&'static str> {
+        Vec::new()
+    }
 }
 
 /// Opens the site at `src` as `tool` made it.

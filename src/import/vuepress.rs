@@ -63,6 +63,10 @@ impl Source for Vuepress {
         Tool::Vuepress
     }
 
+    fn statics(&self) -> Vec<&'static str> {
+        vec!["docs/.vuepress/public"]
+    }
+
     fn roots(&self) -> Vec<Root> {
         vec![Root::new(self.docs, "", not_content)]
     }

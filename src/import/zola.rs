@@ -32,6 +32,10 @@ impl Source for Zola {
         Tool::Zola
     }
 
+    fn statics(&self) -> Vec<&'static str> {
+        vec!["static"]
+    }
+
     fn roots(&self) -> Vec<Root> {
         vec![Root::new("content", "", skip_none)]
     }

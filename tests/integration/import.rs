@@ -79,6 +79,15 @@ fn a_hugo_site_builds_with_its_pages_aliases_and_tags() {
         out.exists("posts/map-bundle/map.png"),
         "the bundle's image is published"
     );
+    // Hugo's `static/` is published at the root as before, but for a file tradekb writes.
+    assert!(out.exists("img/logo.png"), "a static file is published");
+    assert!(
+        report
+            .render()
+            .contains("tradekb writes its own `/robots.txt`"),
+        "{}",
+        report.render()
+    );
     // Old URLs: `aliases`, `url`, and the URL the dropped Chinese slug gave.
     for alias in [
         "old/changsha/index.html",
