@@ -127,6 +127,7 @@ fn parse_offset(zone: &str) -> Result<String, String> {
     let (sign, rest) = zone.split_at(1);
     let digits = |t: &str| t.len() == 2 && t.bytes().all(|b| b.is_ascii_digit());
     let (h, m) = match rest.len() {
+        _ if !rest.is_ascii() => ("", ""),
         2 => (rest, "00"),
         4 => rest.split_at(2),
         5 if rest.as_bytes()[2] == b':' => (&rest[..2], &rest[3..]),
@@ -630,6 +631,8 @@ mod tests {
             Date::parse("2014-01-02T10:00:00+2500").unwrap_err(),
             "the offset +2500 is out of range"
         );
+        let odd = Date::parse("2014-01-02T10:00:00+aéb").unwrap_err();
+        assert!(odd.contains("is not a time zone offset"), "{odd}");
         let zone = Date::parse("2014-01-02T10:00:00+8").unwrap_err();
         assert!(zone.contains("`+8` is not a time zone offset"), "{zone}");
         let clock = Date::parse("2014-01-02T10h00Z").unwrap_err();
