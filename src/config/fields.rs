@@ -209,6 +209,10 @@ fn spec(
             return Err((message, help));
         }
     };
+    if raw.sections.as_ref().is_some_and(Vec::is_empty) {
+        let message = format!("field `{key}` lists no section in `sections`");
+        return Err((message, "name the section folders (`sections: [policies]`), or leave `sections` out for every article".into()));
+    }
     Ok(FieldSpec {
         key: key.to_string(),
         kind,

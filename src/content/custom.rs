@@ -83,6 +83,9 @@ fn value(f: &mut Fields, spec: &FieldSpec) -> Option<FieldValue> {
     if !f.has(key) {
         if spec.required {
             let _: Option<String> = f.require(key);
+        } else {
+            // An empty value is taken too, or it would be left over as unknown.
+            let _: Option<serde_yaml::Value> = f.take(key);
         }
         return None;
     }

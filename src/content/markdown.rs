@@ -614,7 +614,7 @@ impl Summary {
     fn observe(&mut self, event: &Event) {
         match event {
             Event::Html(h) | Event::InlineHtml(h) if is_more(h) => {
-                self.has_more = !self.more_seen;
+                self.has_more = true;
                 self.more_seen = true;
             }
             Event::Start(Tag::Paragraph) if self.depth == 0 && !self.first_done => {
@@ -727,6 +727,8 @@ mod tests {
         let r = render("甲。\n\n乙。\n\n<!-- more -->\n\n丙。\n");
         assert_eq!(r.summary, "甲。 乙。");
         assert!(!r.html.contains("more"));
+        let twice = render("甲。\n\n<!-- more -->\n\n乙。\n\n<!-- more -->\n\n丙。\n");
+        assert_eq!(twice.summary, "甲。");
         for marker in ["<!--more-->", "<!--  MORE -->"] {
             let r = render(&format!("甲。\n\n乙。\n\n{marker}\n\n丙。\n"));
             assert_eq!(r.summary, "甲。 乙。", "{marker}");

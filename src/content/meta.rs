@@ -256,6 +256,8 @@ pub struct ArticleMeta {
     pub custom: Vec<Custom>,
     /// Keys no schema knows, left out with a warning (`unknown_keys: warn`).
     pub unknown: Vec<String>,
+    /// The date is the one written in the file's name: the slug leaves it out.
+    pub dated_by_name: bool,
 }
 
 pub const ARTICLE_KEYS: &[&str] = crate::config::BUILT_IN_ARTICLE_KEYS;
@@ -270,9 +272,15 @@ impl ArticleMeta {
         named: Option<Date>,
     ) -> Option<ArticleMeta> {
         let title = take_text(f, "title", true);
-        let date = match named {
-            Some(d) if !f.has("date") => Some(d),
-            _ => take_date(f, "date", true),
+        // A date in the file's name counts when the front matter gives none (an empty
+        // `date:` is taken too, or it would be left over as unknown).
+        let from_name = named.filter(|_| !f.has("date"));
+        let date = match from_name {
+            Some(d) => {
+                let _: Option<serde_yaml::Value> = f.take("date");
+                Some(d)
+            }
+            None => take_date(f, "date", true),
         };
         let updated = take_date(f, "updated", false);
         let summary = take_text(f, "summary", false);
@@ -314,6 +322,7 @@ impl ArticleMeta {
             extra,
             custom: own.custom,
             unknown: own.unknown,
+            dated_by_name: from_name.is_some(),
         })
     }
 }
@@ -637,6 +646,18 @@ mod tests {
         assert!(zone.contains("`+8` is not a time zone offset"), "{zone}");
         let clock = Date::parse("2014-01-02T10h00Z").unwrap_err();
         assert!(clock.contains("`10h00` is not a time"), "{clock}");
+    }
+
+    proptest::proptest! {
+        /// Whatever follows a day, reading it never panics (multibyte text in a time or an
+        /// offset included) and a date read writes back as one that reads the same.
+        #[test]
+        fn any_text_after_a_day_reads_without_panicking(rest in "[ Tt0-9:.+zZ\\-中é\t]{0,16}") {
+            let text = format!("2014-01-02{rest}");
+            if let Ok(d) = Date::parse(&text) {
+                proptest::prop_assert_eq!(Date::parse(&d.iso()), Ok(d));
+            }
+        }
     }
 
     #[test]

@@ -73,10 +73,14 @@ impl SourceFile {
     }
 
     /// What the page's slug is made of when it gives none: the bundle's folder name, or the
-    /// file name without `.md`, either without a date written in it ([`dated_name`]).
-    pub fn slug_source(&self) -> &str {
+    /// file name without `.md`; without the date written in it when that date is the
+    /// article's (`dated_by_name`, see [`dated_name`]).
+    pub fn slug_source(&self, dated_by_name: bool) -> &str {
         let name = page_name(&self.rel);
-        dated_name(name).map_or(name, |(_, rest)| rest)
+        match dated_name(name) {
+            Some((_, rest)) if dated_by_name => rest,
+            _ => name,
+        }
     }
 }
 

@@ -154,7 +154,8 @@ fn new_url(dest: &str, slug: Option<&str>) -> String {
         body_offset: 0,
         body_line: 1,
     };
-    let slug = slug.map_or_else(|| from_file_stem(file.slug_source()), str::to_string);
+    // Import always writes `date:`, so a date in the name stays in the slug.
+    let slug = slug.map_or_else(|| from_file_stem(file.slug_source(false)), str::to_string);
     match file.section_folder() {
         Some(section) => format!("/{section}/{slug}/"),
         None => format!("/{slug}/"),

@@ -106,8 +106,9 @@ pub enum ImportError {
     },
 }
 
-/// Files at the site's root that tradekb (or its default theme) writes itself: a static
-/// file of the same name would clash with them.
+/// Files at the site's root that tradekb (or its default theme's stylesheet) writes itself:
+/// a static file of the same name would clash with them, or replace the theme's styles. (A
+/// `favicon.svg` of the site's own replaces the theme's, as it should.)
 const TRADEKB_WRITES: &[&str] = &[
     "robots.txt",
     "sitemap.xml",
@@ -116,7 +117,6 @@ const TRADEKB_WRITES: &[&str] = &[
     "index.html",
     "syntax.css",
     "style.css",
-    "favicon.svg",
 ];
 
 /// The source's static files, to be copied as they are into the new site's `static/`.

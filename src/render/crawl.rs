@@ -3,10 +3,14 @@
 //! the build, just as a broken Markdown link does.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use crate::site::links::percent_decode;
+use super::theme::Theme;
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::site::links::{has_scheme, percent_decode};
+use crate::site::plan::{Output, Plan};
 use crate::text::html::Scan;
 
 /// Checks the links of each page as it is finished. Whether a file exists is known at once
@@ -67,8 +71,14 @@ impl<'a> Crawl<'a> {
         };
         for link in &scan.links {
             let href = &link.value;
-            if href.starts_with("http://") || href.starts_with("https://") {
-                out.external.push(href.to_string());
+            if has_scheme(href) || href.starts_with("//") {
+                let web = ["http://", "https://"].iter().any(|s| {
+                    href.get(..s.len())
+                        .is_some_and(|h| h.eq_ignore_ascii_case(s))
+                });
+                if web {
+                    out.external.push(href.to_string());
+                }
                 continue;
             }
             let (path, fragment) = match href.split_once('#') {
@@ -189,6 +199,128 @@ pub fn dead(pages: &[(String, Arc<Crawled>)]) -> Vec<Dead> {
     out
 }
 
+/// The crawl's verdict on every page's links, once all pages are known: each dead link a
+/// problem of the template that wrote it, once per place in that template.
+pub fn no_dead_links(
+    config: &Config,
+    theme: &Theme,
+    plan: &Plan,
+    crawled: &[(String, Arc<Crawled>)],
+) -> Result<(), Vec<Diagnostic>> {
+    let dead = dead(crawled);
+    if dead.is_empty() {
+        return Ok(());
+    }
+    let outputs: HashMap<&str, &Output> = (plan.files.iter())
+        .map(|f| (f.path.as_str(), &f.output))
+        .collect();
+    // By where the link is written and what it is: one problem, however many pages.
+    let mut found: BTreeMap<(String, usize, String), (Diagnostic, usize)> = BTreeMap::new();
+    for d in dead {
+        let template = match outputs.get(d.page.as_str()) {
+            Some(Output::Page(job)) => Some(job.template()),
+            Some(Output::Redirect(_)) => Some(super::theme::REDIRECT),
+            _ => None,
+        };
+        let key = (d.page.clone(), 0, d.href.clone());
+        let (problem, at) = dead_template_link(config, theme, template, d);
+        let key = match at {
+            Some(at) => (problem.path.display().to_string(), at, key.2),
+            None => key,
+        };
+        found.entry(key).or_insert((problem, 0)).1 += 1;
+    }
+    let mut problems: Vec<Diagnostic> = (found.into_values())
+        .map(|(d, pages)| match pages {
+            1 => d,
+            n => {
+                let help = format!(
+                    "{} (and {} more pages)",
+                    d.help.clone().unwrap_or_default(),
+                    n - 1
+                );
+                d.with_help(help)
+            }
+        })
+        .collect();
+    crate::diagnostic::sort(&mut problems);
+    Err(problems)
+}
+
+/// A dead link the crawl found in a page, as a problem of the template that renders the
+/// page: at the link where that template, or one it extends or includes, writes it as it is
+/// (or after `{{ site.root }}`), with that place's byte offset; at the template when the
+/// link is made from data.
+fn dead_template_link(
+    config: &Config,
+    theme: &Theme,
+    template: Option<&str>,
+    dead: Dead,
+) -> (Diagnostic, Option<usize>) {
+    let output = config.display_path(&config.output_dir).join(&dead.page);
+    let problem = Problem::BrokenLink {
+        target: dead.href.clone(),
+        reason: dead.reason,
+    };
+    let Some(name) = template else {
+        let d = Diagnostic::new(problem, output).with_help("the link is written by a template");
+        return (d, None);
+    };
+    let inside = dead.href.strip_prefix(config.base_url.root.as_str());
+    let written = [Some(dead.href.as_str()), inside.filter(|i| !i.is_empty())];
+    let found = template_chain(theme, name).into_iter().find_map(|t| {
+        let at = written
+            .iter()
+            .flatten()
+            .find_map(|w| t.source.find(w).map(|i| (i, w.len())));
+        at.map(|at| (t, at))
+    });
+    let help = format!("found on {}, which {name} renders", output.display());
+    match found {
+        Some((t, (offset, width))) => {
+            let d = Diagnostic::new(problem, t.origin.clone()).at_offset(&t.source, offset, width);
+            (d.with_help(help), Some(offset))
+        }
+        None => {
+            let origin = theme
+                .templates
+                .get(name)
+                .map_or(output, |t| t.origin.clone());
+            (Diagnostic::new(problem, origin).with_help(help), None)
+        }
+    }
+}
+
+/// The template `name`, those it names (extends, includes, imports), nearest first, then
+/// the partials (`partials/…`, where components live, used without being named); never
+/// another page's template.
+fn template_chain<'t>(theme: &'t Theme, name: &str) -> Vec<&'t super::theme::Template> {
+    let mut names = vec![name.to_string()];
+    let mut i = 0;
+    while let Some(t) = names.get(i).and_then(|n| theme.templates.get(n)) {
+        let quoted = t.source.split('"').skip(1).step_by(2);
+        for n in quoted.filter(|n| theme.templates.contains_key(*n)) {
+            if !names.iter().any(|have| have == n) {
+                names.push(n.to_string());
+            }
+        }
+        i += 1;
+    }
+    let partials = theme
+        .templates
+        .keys()
+        .filter(|n| n.starts_with("partials/"));
+    for n in partials {
+        if !names.iter().any(|have| have == n) {
+            names.push(n.clone());
+        }
+    }
+    names
+        .iter()
+        .filter_map(|n| theme.templates.get(n))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,6 +347,15 @@ mod tests {
         let targets: Vec<&str> = problems.iter().map(|d| d.href.as_str()).collect();
         assert_eq!(targets, ["#other", "/kb/a/#nope", "/kb/gone/"]);
         assert_eq!(problems[0].page, "index.html");
+    }
+
+    #[test]
+    fn links_with_a_scheme_or_a_host_are_not_the_sites() {
+        let problems = crawl(&[(
+            "a/index.html",
+            "<a href=\"mailto:a@b.c\">m</a><a href=\"tel:+86\">t</a><a href=\"HTTPS://E.ORG/\">h</a><a href=\"//cdn.example/x.js\">c</a><a href=\"ftp://f/\">f</a><img src=\"data:image/png;base64,AA\">",
+        )]);
+        assert_eq!(problems, Vec::new());
     }
 
     #[test]

@@ -303,7 +303,7 @@ pub fn render(
         diagnostic::sort(&mut problems);
         Err(problems)
     } else {
-        no_dead_links(config, theme, plan, &crawled)
+        crawl::no_dead_links(config, theme, plan, &crawled)
     };
     match memo {
         Some(memo) => memo.finish(
@@ -370,73 +370,6 @@ fn sort_out(
 }
 
 /// The crawl's verdict on every page's links, once all pages are known.
-fn no_dead_links(
-    config: &Config,
-    theme: &Theme,
-    plan: &Plan,
-    crawled: &[(String, Arc<Crawled>)],
-) -> Result<(), Vec<Diagnostic>> {
-    let dead = crawl::dead(crawled);
-    if dead.is_empty() {
-        return Ok(());
-    }
-    let pages: HashMap<&str, &Output> = (plan.files.iter())
-        .map(|f| (f.path.as_str(), &f.output))
-        .collect();
-    let mut problems: Vec<Diagnostic> = (dead.into_iter())
-        .map(|d| {
-            let template = match pages.get(d.page.as_str()) {
-                Some(Output::Page(job)) => Some(job.template()),
-                Some(Output::Redirect(_)) => Some(theme::REDIRECT),
-                _ => None,
-            };
-            dead_template_link(config, theme, template, d)
-        })
-        .collect();
-    diagnostic::sort(&mut problems);
-    Err(problems)
-}
-
-/// A dead link the crawl found in a page: a problem of the template that renders the page,
-/// pointing at the link where a template writes it as it is (or after `{{ site.root }}`).
-fn dead_template_link(
-    config: &Config,
-    theme: &Theme,
-    template: Option<&str>,
-    dead: crawl::Dead,
-) -> Diagnostic {
-    let output = config.display_path(&config.output_dir).join(&dead.page);
-    let problem = Problem::BrokenLink {
-        target: dead.href.clone(),
-        reason: dead.reason,
-    };
-    let Some(name) = template else {
-        return Diagnostic::new(problem, output).with_help("the link is written by a template");
-    };
-    let inside = dead.href.strip_prefix(config.base_url.root.as_str());
-    let written = [Some(dead.href.as_str()), inside.filter(|i| !i.is_empty())];
-    // The page's own template first, then those it may extend or include.
-    let found = (theme.templates.get(name).into_iter())
-        .chain(theme.templates.values())
-        .find_map(|t| {
-            let at = written
-                .iter()
-                .flatten()
-                .find_map(|w| t.source.find(w).map(|i| (i, w.len())));
-            at.map(|at| (t, at))
-        });
-    let help = format!("{} is rendered by {name}", output.display());
-    match found {
-        Some((t, (offset, width))) => Diagnostic::new(problem, t.origin.clone())
-            .at_offset(&t.source, offset, width)
-            .with_help(help),
-        None => match theme.templates.get(name) {
-            Some(t) => Diagnostic::new(problem, t.origin.clone()).with_help(help),
-            None => Diagnostic::new(problem, output).with_help(help),
-        },
-    }
-}
-
 /// What became of one finished file.
 struct Emitted {
     /// For generated HTML: what is left to check of its links.
@@ -869,7 +802,9 @@ fn check_links(site: &Site, bodies: &Bodies) -> Vec<Diagnostic> {
             problems.push(at(&b.span, problem));
         }
         for l in &r.links {
-            let Some(anchor) = &l.anchor else {
+            // Ids of the theme (`tkb-main`) are the crawl's to check: the body has none.
+            let theme_id = |a: &String| a.starts_with(crate::content::markdown::THEME_ID_PREFIX);
+            let Some(anchor) = l.anchor.as_ref().filter(|a| !theme_id(a)) else {
                 continue;
             };
             let Some((ids, target_file)) = anchors.get(l.target.as_str()) else {

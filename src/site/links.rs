@@ -113,7 +113,7 @@ impl FileLinks<'_> {
         } else if path.starts_with('/') {
             match path.strip_prefix(self.targets.base.root.as_str()) {
                 Some(inside) => self.site_url(inside),
-                None if path.len() + 1 == self.targets.base.root.len() => self.site_url(""),
+                None if *path == *self.targets.base.root.trim_end_matches('/') => self.site_url(""),
                 None => return LinkOutcome::Keep,
             }
         } else {
@@ -209,7 +209,8 @@ fn normalise(dir: &str, rel: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-fn has_scheme(dest: &str) -> bool {
+/// Whether a URL names its scheme (`https:`, `mailto:`): it leads off the site's paths.
+pub fn has_scheme(dest: &str) -> bool {
     let Some((scheme, _)) = dest.split_once(':') else {
         return false;
     };

@@ -195,11 +195,10 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
             .section_folder()
             .and_then(|f| sections.iter().position(|s| s.key == f))
             .map(SectionId);
-        let slug = doc
-            .meta
-            .slug
-            .clone()
-            .unwrap_or_else(|| slug::from_file_stem(doc.file.slug_source()));
+        let slug =
+            doc.meta.slug.clone().unwrap_or_else(|| {
+                slug::from_file_stem(doc.file.slug_source(doc.meta.dated_by_name))
+            });
         let (path, kind) = match section {
             Some(s) => {
                 sections[s].pages.push(index);

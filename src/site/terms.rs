@@ -166,10 +166,10 @@ impl Terms {
     }
 
     /// Records that page `index` uses the term `name`; returns the term's index.
-    pub fn use_term(&mut self, name: &str, index: PageId, file: &SourceFile) -> TagId {
-        let name = match self.spelling.get(&fold(name)) {
+    pub fn use_term(&mut self, written: &str, index: PageId, file: &SourceFile) -> TagId {
+        let name = match self.spelling.get(&fold(written)) {
             Some(chosen) => chosen.clone(),
-            None => name.to_string(),
+            None => written.to_string(),
         };
         let name = name.as_str();
         if let Some(&i) = self.by_name.get(name) {
@@ -186,7 +186,13 @@ impl Terms {
         } else {
             slug
         };
-        self.claim_slug(&slug, name, &file.path);
+        // A slug another name has is reported (naming the spelling this file writes); the
+        // term still gets a page of its own, at a path no other has, so that the plan does
+        // not report the same clash again.
+        let slug = match self.claim_slug(&slug, written, &file.path) {
+            true => slug,
+            false => format!("{slug}~{}", self.terms.len()),
+        };
         let i = TagId(self.terms.len());
         self.by_name.insert(name.to_string(), i);
         let path = slug.clone();

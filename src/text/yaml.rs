@@ -184,7 +184,10 @@ impl<'a> Fields<'a> {
             let line = self.front.line.saturating_sub(1).max(1);
             let d = Diagnostic::new(Problem::MissingKey { key: key.into() }, self.path)
                 .at(self.source, line, 1, 3)
-                .with_help(format!("add `{key}:` to the front matter"));
+                .with_help(match self.front.format {
+                    Format::Yaml => format!("add `{key}:` to the front matter"),
+                    Format::Toml => format!("add `{key} = …` to the front matter"),
+                });
             self.errors.push(d);
         }
         value
@@ -361,7 +364,7 @@ fn duplicate_key_position(yaml: &str, message: &str) -> Option<(usize, usize, us
 pub fn item_position(source: &str, key: &str, item: &str) -> Option<Position> {
     let split = split(Path::new(""), source).ok()?;
     if split.front.format == Format::Toml {
-        return toml_item_position(source, split.front, key, item);
+        return toml_item_position(split.front, key, item);
     }
     let (_, span) = list_items(split.front.text, key)
         .into_iter()
@@ -459,7 +462,7 @@ pub fn key_position(source: &str, key: &str) -> Option<Position> {
 
 /// Where `item` of the TOML list `key` is written: quoted, after `key =` on that line or
 /// the lines of the list that follow it.
-fn toml_item_position(source: &str, front: Front, key: &str, item: &str) -> Option<Position> {
+fn toml_item_position(front: Front, key: &str, item: &str) -> Option<Position> {
     let lines: Vec<&str> = front.text.lines().collect();
     let first = (lines.iter()).position(|l| strip_key(l, key, Format::Toml).is_some())?;
     for (i, text) in lines.iter().enumerate().skip(first) {
@@ -472,7 +475,6 @@ fn toml_item_position(source: &str, front: Front, key: &str, item: &str) -> Opti
             if let Some(at) = value.find(&format!("{quote}{item}{quote}")) {
                 let before = text.len() - value.len() + at + 1;
                 let line = front.line + i;
-                let _ = source;
                 return Some(Position {
                     line,
                     column: text[..before].chars().count() + 1,

@@ -201,14 +201,20 @@ fn a_date_in_the_file_name_dates_an_article_without_one() {
             "content/posts/2017-01-01-dated.md",
             "---\ntitle: 以前言为准\ndate: 2018-02-03\n---\n正文。\n",
         ),
+        (
+            "content/posts/2019-05-05-empty.md",
+            "---\ntitle: 空日期\ndate:\n---\n正文。\n",
+        ),
     ]);
     let out = site.build();
     let date = |path: &str| out.page(path).attrs(".article-header time", "datetime");
     assert_eq!(date("posts/changsha/index.html"), ["2014-03-05"]);
     assert_eq!(date("posts/hangzhou/index.html"), ["2015-01-08"]);
     assert_eq!(date("posts/ningbo/index.html"), ["2016-07-01"]);
-    // The front matter wins; the slug still leaves the date out.
-    assert_eq!(date("posts/dated/index.html"), ["2018-02-03"]);
+    // The front matter's date wins, and then the name is the slug as it is.
+    assert_eq!(date("posts/2017-01-01-dated/index.html"), ["2018-02-03"]);
+    // An empty `date:` is no date: the name's counts (and `date` is not unknown).
+    assert_eq!(date("posts/empty/index.html"), ["2019-05-05"]);
 }
 
 #[test]

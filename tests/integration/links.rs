@@ -255,3 +255,9 @@ fn page_bundles_take_their_folder_name_and_publish_their_files_beside_the_page()
     assert!(nav.iter().any(|h| h == "/policies/"), "{nav:?}");
     assert!(!nav.iter().any(|h| h.starts_with("/about")), "{nav:?}");
 }
+
+#[test]
+fn links_off_the_site_and_to_the_themes_ids_are_not_dead() {
+    let body = "---\ntitle: 联系\ndate: 2014-01-01\n---\n[邮件](mailto:kb@example.org)、<tel:+8610>、[跳到正文](#tkb-main)、<https://example.org/>。\n\n<p><a href=\"tel:+8610\">电话</a> <a href=\"HTTPS://EXAMPLE.ORG/\">网站</a> <img src=\"data:image/gif;base64,R0lGOD\" alt=\"\"></p>\n";
+    Site::from_files(&[("content/policies/contact.md", body)]).build();
+}

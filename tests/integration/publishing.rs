@@ -287,8 +287,8 @@ fn dead_link_written_by_a_template_stops_the_build() {
     assert_eq!(
         shown,
         [
-            "templates/404.html:2:41 link to `/kb/nowhere/` leads nowhere: no file nowhere/index.html in the built site (public/404.html is rendered by 404.html)",
-            "templates/404.html:2:80 link to `/kb/policies/a/#no-such-id` leads nowhere: policies/a/index.html has no element with id `no-such-id` (public/404.html is rendered by 404.html)",
+            "templates/404.html:2:41 link to `/kb/nowhere/` leads nowhere: no file nowhere/index.html in the built site (found on public/404.html, which 404.html renders)",
+            "templates/404.html:2:80 link to `/kb/policies/a/#no-such-id` leads nowhere: policies/a/index.html has no element with id `no-such-id` (found on public/404.html, which 404.html renders)",
         ]
     );
 }
