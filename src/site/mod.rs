@@ -170,6 +170,7 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
         )
     });
     let mut sections = build_sections(section_docs, &articles);
+    problems.extend(unknown_field_sections(config, &sections));
     let mut tag_terms = Terms::from_profiles(tags.into_iter().map(|d| {
         let slug = d
             .meta
@@ -421,6 +422,43 @@ fn build_sections(
     let mut sections: Vec<Section> = by_key.into_values().collect();
     sections.sort_by_key(section_rank);
     sections
+}
+
+/// A warning for each section a field of `site.yaml` names that the site does not have: most
+/// likely a typo (`policy` for `policies`), which would leave the field off its articles.
+fn unknown_field_sections(config: &Config, sections: &[Section]) -> Vec<Diagnostic> {
+    let known: Vec<&str> = sections.iter().map(|s| s.key.as_str()).collect();
+    let mut out = Vec::new();
+    for spec in &config.schema.fields {
+        for name in spec
+            .sections
+            .iter()
+            .flatten()
+            .filter(|n| !known.contains(&n.as_str()))
+        {
+            let message = format!(
+                "field `{}` names the section `{name}`, which the site does not have",
+                spec.key
+            );
+            let help = match diagnostic::did_you_mean(name, &known) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("sections: {}", known.join(", ")),
+            };
+            let problem = Problem::InvalidValue {
+                key: "fields".into(),
+                message,
+            };
+            out.push(
+                Diagnostic::new(
+                    problem,
+                    config.display_path(&config.root.join(crate::config::CONFIG_FILE)),
+                )
+                .with_help(help)
+                .warning(),
+            );
+        }
+    }
+    out
 }
 
 /// A warning for each key an article has that no schema knows, when the site leaves such

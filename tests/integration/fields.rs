@@ -139,3 +139,16 @@ fn unknown_keys_may_be_warned_of_or_kept_for_extra() {
     assert_eq!(site.warnings(), Vec::new());
     assert_eq!(site.build().read("posts/a/index.html"), "某人/3");
 }
+
+#[test]
+fn a_field_naming_a_section_the_site_lacks_is_warned_of() {
+    let yaml = "title: 库\nbase_url: https://example.org/\nfields:\n  文号:\n    type: text\n    sections: [law]\n";
+    let site = Site::from_files(&[("site.yaml", yaml), ("content/laws/a.md", law("").as_str())]);
+    let warnings = shown(&site.warnings());
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(
+        warnings[0].contains("names the section `law`")
+            && warnings[0].contains("did you mean `laws`?"),
+        "{warnings:#?}"
+    );
+}
