@@ -76,7 +76,9 @@ pub enum Problem {
     },
     #[error("no list or link leads to {url}: a page at the content root is listed nowhere")]
     Unlisted { url: String },
-    #[error("`{text}` looks like a Hugo shortcode: it is published as text")]
+    #[error(
+        "`{text}` looks like a shortcode or tag plugin of another tool: it is published as text"
+    )]
     Shortcode { text: String },
     #[error("link to `{target}` leads nowhere: {reason}")]
     BrokenLink { target: String, reason: String },

@@ -77,7 +77,7 @@ pub struct Rendered {
     pub broken: Vec<BrokenLink>,
     /// Byte offset where the elements nest deeper than [`MAX_NESTING`], if they do.
     pub too_deep: Option<usize>,
-    /// Hugo shortcodes (`{{< … >}}`, `{{% … %}}`) outside code, published as text: where
+    /// Shortcodes (Hugo, Zola) and tag plugins (Hexo) outside code, published as text: where
     /// each is written.
     pub shortcodes: Vec<Range<usize>>,
 }
@@ -436,23 +436,45 @@ impl<'a, 'e> State<'a, 'e> {
     }
 }
 
-/// Where `body` writes a Hugo shortcode outside `code`: from `{{<` or `{{%` to its `>}}` or
-/// `%}}` (or the end of the line).
+/// Where `body` writes a shortcode outside `code`: Hugo's `{{< … >}}` and `{{% … %}}`,
+/// Zola's `{{ name(…) }}` and `{% name(…) %}`, Hexo's tag plugins `{% name … %}`; each to its
+/// closing braces (or the end of the line).
 fn shortcodes(body: &str, code: &[Range<usize>]) -> Vec<Range<usize>> {
-    let starts = body.match_indices("{{<").chain(body.match_indices("{{%"));
+    fn named(rest: &str) -> Option<&str> {
+        let rest = rest.trim_start_matches(' ');
+        let name_len =
+            (rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))).unwrap_or(rest.len());
+        (name_len > 0).then(|| &rest[name_len..])
+    }
+    let opens = |at: usize| {
+        let rest = &body[at + 2..];
+        match &body[at..at + 2] {
+            "{{" => rest.starts_with(['<', '%']) || named(rest).is_some_and(|r| r.starts_with('(')),
+            _ => named(rest).is_some(),
+        }
+    };
+    let starts = body
+        .match_indices("{{")
+        .chain(body.match_indices("{%"))
+        .map(|(at, _)| at);
     let mut found: Vec<Range<usize>> = starts
-        .map(|(at, _)| at)
-        .filter(|at| !code.iter().any(|c| c.contains(at)))
+        .filter(|at| !code.iter().any(|c| c.contains(at)) && opens(*at))
         .map(|at| {
             let line_end = body[at..].find('\n').map_or(body.len(), |i| at + i);
-            let close = [">}}", "%}}"]
-                .iter()
-                .filter_map(|c| body[at..line_end].find(c))
+            // The first closing braces, the longest form where two end there (`%}}`).
+            let closers = [">}}", "%}}", "}}", "%}"].iter();
+            let close = closers
+                .filter_map(|c| {
+                    body[at + 2..line_end]
+                        .find(c)
+                        .map(|i| (i, std::cmp::Reverse(c.len())))
+                })
                 .min();
-            at..close.map_or(line_end, |i| at + i + 3)
+            at..close.map_or(line_end, |(i, len)| at + 2 + i + len.0)
         })
         .collect();
     found.sort_by_key(|r| r.start);
+    found.dedup_by(|b, a| b.start < a.end);
     found
 }
 
@@ -714,10 +736,18 @@ mod tests {
 
     #[test]
     fn shortcodes_outside_code_are_found() {
-        let r = render("见 {{< figure src=\"a.png\" >}} 与 {{% note %}}。\n\n`{{< ref x >}}`\n\n```\n{{< highlight go >}}\n```\n");
-        let body = "见 {{< figure src=\"a.png\" >}} 与 {{% note %}}。";
+        let body = "见 {{< figure src=\"a.png\" >}} 与 {{% note %}}，{{ youtube(id=\"x\") }}，{% blockquote 某人 %}，{{ 不是 }}，{%。\n\n`{{< ref x >}}`\n\n```\n{{< highlight go >}}\n```\n";
+        let r = render(body);
         let found: Vec<&str> = r.shortcodes.iter().map(|s| &body[s.clone()]).collect();
-        assert_eq!(found, ["{{< figure src=\"a.png\" >}}", "{{% note %}}"]);
+        assert_eq!(
+            found,
+            [
+                "{{< figure src=\"a.png\" >}}",
+                "{{% note %}}",
+                "{{ youtube(id=\"x\") }}",
+                "{% blockquote 某人 %}"
+            ]
+        );
     }
 
     #[test]

@@ -24,6 +24,9 @@ pub struct Crawl<'a> {
     known: std::sync::OnceLock<Known<'a>>,
     /// The base URL's path (`/` or `/kb/`).
     root: &'a str,
+    /// Redirect pages (old URLs) to the file of the page each sends readers on to: an
+    /// anchor is looked for there.
+    redirects: HashMap<String, String>,
 }
 
 /// What is kept of one page after its links are checked: little, so that a large site's
@@ -45,11 +48,12 @@ struct Known<'a> {
 }
 
 impl<'a> Crawl<'a> {
-    pub fn new(files: &'a [&'a str], root: &'a str) -> Self {
+    pub fn new(files: &'a [&'a str], root: &'a str, redirects: HashMap<String, String>) -> Self {
         Crawl {
             files,
             known: std::sync::OnceLock::new(),
             root,
+            redirects,
         }
     }
 
@@ -112,6 +116,10 @@ impl<'a> Crawl<'a> {
                     Cow::Owned(format!("{inside}index.html"))
                 } else {
                     inside
+                };
+                let file = match self.redirects.get(&*file) {
+                    Some(to) => Cow::Owned(to.clone()),
+                    None => file,
                 };
                 if !found {
                     let reason = format!("no file {file} in the built site");
@@ -327,7 +335,7 @@ mod tests {
 
     fn crawl(files: &[(&str, &str)]) -> Vec<Dead> {
         let paths: Vec<&str> = files.iter().map(|(p, _)| *p).collect();
-        let crawl = Crawl::new(&paths, "/kb/");
+        let crawl = Crawl::new(&paths, "/kb/", HashMap::new());
         let pages: Vec<(String, Arc<Crawled>)> = files
             .iter()
             .map(|(p, html)| {

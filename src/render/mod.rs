@@ -250,7 +250,15 @@ pub fn render(
         sitemap: std::sync::OnceLock::new(),
         keep: sink.keeps(),
     };
-    let crawl = crawl::Crawl::new(&paths, &config.base_url.root);
+    let redirects = (site.redirects.iter())
+        .map(|r| {
+            (
+                r.output_path(),
+                format!("{}index.html", site.pages[r.to].path),
+            )
+        })
+        .collect();
+    let crawl = crawl::Crawl::new(&paths, &config.base_url.root, redirects);
     let keys = match global.zip(memo.as_deref_mut()) {
         Some((global, memo)) => {
             let keys = memo::Keys {
@@ -685,7 +693,7 @@ fn render_bodies(
     (bodies, problems)
 }
 
-/// A warning at each Hugo shortcode a body publishes as text.
+/// A warning at each shortcode (Hugo, Zola) or tag plugin (Hexo) a body publishes as text.
 fn shortcode_warnings(site: &Site, bodies: &Bodies) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (file, _, r) in each_body(site, bodies) {
@@ -697,7 +705,7 @@ fn shortcode_warnings(site: &Site, bodies: &Bodies) -> Vec<Diagnostic> {
                 .to_string();
             let problem = Problem::Shortcode { text };
             let at = file.body_offset + span.start;
-            let help = "tradekb has no shortcodes: write it in Markdown (`tradekb import --from hugo` converts figure, ref, relref, youtube and highlight)";
+            let help = "tradekb has no shortcodes: write it in Markdown (`tradekb import --from hugo` converts Hugo's figure, ref, relref, youtube and highlight)";
             let d =
                 Diagnostic::new(problem, file.path.clone()).at_offset(&file.text, at, span.len());
             out.push(d.with_help(help).warning());

@@ -15,13 +15,23 @@ pub struct Targets<'a> {
     base: &'a BaseUrl,
     /// Every site path that will exist: pages (`pilots/x/`) and files (`style.css`).
     paths: BTreeSet<&'a str>,
+    /// Old URLs (`aliases:`) to the path of the page each sends readers on to.
+    redirects: std::collections::HashMap<&'a str, &'a str>,
 }
 
 impl<'a> Targets<'a> {
     /// `paths`: every site path the output plan writes.
     pub fn new(site: &'a Site, base: &'a BaseUrl, paths: impl Iterator<Item = &'a str>) -> Self {
         let paths = paths.collect();
-        Targets { site, base, paths }
+        let redirects = (site.redirects.iter())
+            .map(|r| (r.from.as_str(), site.pages[r.to].path.as_str()))
+            .collect();
+        Targets {
+            site,
+            base,
+            paths,
+            redirects,
+        }
     }
 
     /// A hash of everything links resolve against: a body whose text and whose page's path
@@ -32,6 +42,9 @@ impl<'a> Targets<'a> {
         format!("{:?}", self.base).hash(&mut h);
         self.paths.hash(&mut h);
         self.site.sources.hash(&mut h);
+        let mut redirects: Vec<_> = self.redirects.iter().collect();
+        redirects.sort();
+        redirects.hash(&mut h);
         for (source, why) in &self.site.unpublished {
             (source, *why as u8).hash(&mut h);
         }
@@ -142,16 +155,19 @@ impl FileLinks<'_> {
         joined.is_some_and(|j| self.targets.site.unpublished.get(&j) == Some(&Unpublished::Invalid))
     }
 
+    /// The site path `path` leads to: an old URL (`aliases:`) leads to its page, so that a
+    /// link goes there at once and its anchor is looked for there.
     fn site_url(&self, path: &str) -> Result<String, String> {
         let t = self.targets;
-        if t.exists(path) {
-            return Ok(path.to_string());
-        }
         let with_slash = format!("{path}/");
-        if !path.is_empty() && t.exists(&with_slash) {
-            return Ok(with_slash);
-        }
-        Err("no page or file of this site has that URL".into())
+        let found = if t.exists(path) {
+            path
+        } else if !path.is_empty() && t.exists(&with_slash) {
+            with_slash.as_str()
+        } else {
+            return Err("no page or file of this site has that URL".into());
+        };
+        Ok(t.redirects.get(found).copied().unwrap_or(found).to_string())
     }
 
     fn source_file(&self, path: &str) -> Result<String, String> {

@@ -170,7 +170,7 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
         )
     });
     let mut sections = build_sections(section_docs, &articles);
-    problems.extend(unknown_field_sections(config, &sections));
+    problems.extend(unknown_field_sections(config, &sections, &unpublished));
     let mut tag_terms = Terms::from_profiles(tags.into_iter().map(|d| {
         let slug = d
             .meta
@@ -426,8 +426,22 @@ fn build_sections(
 
 /// A warning for each section a field of `site.yaml` names that the site does not have: most
 /// likely a typo (`policy` for `policies`), which would leave the field off its articles.
-fn unknown_field_sections(config: &Config, sections: &[Section]) -> Vec<Diagnostic> {
-    let known: Vec<&str> = sections.iter().map(|s| s.key.as_str()).collect();
+fn unknown_field_sections(
+    config: &Config,
+    sections: &[Section],
+    left_out: &BTreeMap<String, Unpublished>,
+) -> Vec<Diagnostic> {
+    // Folders of articles left out of this build (drafts, files with errors) count too.
+    let folders = left_out
+        .keys()
+        .filter_map(|rel| crate::content::section_of(rel));
+    let mut known: Vec<&str> = sections
+        .iter()
+        .map(|s| s.key.as_str())
+        .chain(folders)
+        .collect();
+    known.sort_unstable();
+    known.dedup();
     let mut out = Vec::new();
     for spec in &config.schema.fields {
         for name in spec

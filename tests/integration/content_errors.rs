@@ -234,7 +234,7 @@ fn hugo_shortcodes_published_as_text_are_warned_of_where_written() {
     assert_eq!(warnings.len(), 1, "{warnings:#?}");
     assert!(
         warnings[0].starts_with(
-            "content/posts/a.md:5:5 `{{< figure src=\"map.png\" >}}` looks like a Hugo shortcode"
+            "content/posts/a.md:5:5 `{{< figure src=\"map.png\" >}}` looks like a shortcode or tag plugin of another tool"
         ),
         "{warnings:#?}"
     );

@@ -261,3 +261,29 @@ fn links_off_the_site_and_to_the_themes_ids_are_not_dead() {
     let body = "---\ntitle: 联系\ndate: 2014-01-01\n---\n[邮件](mailto:kb@example.org)、<tel:+8610>、[跳到正文](#tkb-main)、<https://example.org/>。\n\n<p><a href=\"tel:+8610\">电话</a> <a href=\"HTTPS://EXAMPLE.ORG/\">网站</a> <img src=\"data:image/gif;base64,R0lGOD\" alt=\"\"></p>\n";
     Site::from_files(&[("content/policies/contact.md", body)]).build();
 }
+
+#[test]
+fn a_link_to_an_old_url_goes_to_its_page_and_finds_the_anchor_there() {
+    let moved = "---\ntitle: 深圳前海\ndate: 2017-07-15\naliases: [/2017/07/15/shenzhen-qianhai/]\n---\n## 监管创新\n\n正文。\n";
+    let linking = "---\ntitle: 天津\ndate: 2017-06-01\n---\n见[深圳前海](/2017/07/15/shenzhen-qianhai/#监管创新)与<a href=\"/2017/07/15/shenzhen-qianhai/#监管创新\">原址</a>。\n";
+    let out = Site::from_files(&[
+        ("content/posts/shenzhen-qianhai.md", moved),
+        ("content/posts/tianjin.md", linking),
+    ])
+    .build();
+    let hrefs = out
+        .page("posts/tianjin/index.html")
+        .attrs(".article-body a", "href");
+    let decoded: Vec<String> = hrefs
+        .iter()
+        .map(|h| percent_decode_str(h).decode_utf8().unwrap().into_owned())
+        .collect();
+    // The Markdown link is written to the page itself; raw HTML stays as written.
+    assert_eq!(
+        decoded,
+        [
+            "/posts/shenzhen-qianhai/#监管创新",
+            "/2017/07/15/shenzhen-qianhai/#监管创新"
+        ]
+    );
+}
