@@ -115,12 +115,18 @@ fn print_check(report: &tradekb::check::CheckReport, format: cli::Format) {
     if report.is_clean() {
         println!("{what}: no problems");
     } else {
+        let (errors, warnings) = (report.errors(), report.warnings());
         println!(
-            "{what}: {} errors, {} warnings",
-            report.errors(),
-            report.warnings()
+            "{what}: {}, {}",
+            counted(errors, "error"),
+            counted(warnings, "warning")
         );
     }
+}
+
+/// `1 error`, `2 errors`.
+fn counted(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
 fn print_initialized(report: &tradekb::scaffold::InitReport) {

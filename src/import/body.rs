@@ -256,10 +256,18 @@ impl Scan<'_, '_, '_> {
                 .out
                 .push_str(&format!("]({}{anchor}", destination(&link))),
             None => {
-                let message = format!("link `@/{target}`: no such page; left as written");
+                // Written as the URL Zola would give it, which the build reports as dead.
+                let page = path.strip_suffix(".md").unwrap_or(path);
+                let page = page
+                    .strip_suffix("/_index")
+                    .or_else(|| page.strip_suffix("/index"))
+                    .unwrap_or(page);
+                let url = format!("/{page}/");
+                let message = format!("link `@/{target}`: no such page; written as {url}");
                 self.sink
-                    .note(Some(self.line(at)), NoteKind::LeftAsWritten, message);
-                self.out.push_str(&rest[..end]);
+                    .note(Some(self.line(at)), NoteKind::Changed, message);
+                self.out
+                    .push_str(&format!("]({}{anchor}", destination(&url)));
             }
         }
         Some(end)
@@ -559,6 +567,15 @@ mod tests {
                 "18 container `::: tip 提示` left as written",
             ]
         );
+    }
+
+    #[test]
+    fn a_zola_link_to_no_page_is_written_as_the_url_zola_gave_it() {
+        let (out, _) = run(
+            Tool::Zola,
+            "[宁波](@/blog/ningbo.md#港口)\n[栏目](@/blog/_index.md)\n",
+        );
+        assert_eq!(out, "[宁波](/blog/ningbo/#港口)\n[栏目](/blog/)\n");
     }
 
     #[test]

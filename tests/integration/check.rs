@@ -87,7 +87,7 @@ fn problems_exit_1_with_locations_in_one_run() {
     );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "Checked 2 articles: 2 errors, 1 warnings\n"
+        "Checked 2 articles: 2 errors, 1 warning\n"
     );
 }
 
