@@ -299,6 +299,12 @@ pub fn site_yaml(source: &dyn Source, author: bool, report: &mut ImportReport) -
         "# Written by `tradekb import` from a {tool} site; the README of tradekb lists every key.\n"
     ));
     y.text("title", site.title.as_deref().unwrap_or(PLACEHOLDER_TITLE));
+    if let Some(description) = &site.description {
+        y.text("description", description);
+    }
+    if let Some(author) = &site.author {
+        y.text("author", author);
+    }
     y.raw("base_url", base_url(site.base_url.as_deref(), report));
     y.raw("language", "zh-CN");
     if author {

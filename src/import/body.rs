@@ -193,11 +193,19 @@ impl Scan<'_, '_, '_> {
             self.sink
                 .note(Some(self.line(at)), NoteKind::Dropped, message);
         }
+        // Hugo shows the title as a caption under the image: so does the Markdown written
+        // (in emphasis on the next line), and the title stands in for a missing `alt`.
+        let alt = if alt.is_empty() {
+            title.clone().unwrap_or_default()
+        } else {
+            alt
+        };
         let alt = alt.replace('[', "\\[").replace(']', "\\]");
-        let title = title.map_or(String::new(), |t| {
-            format!(" \"{}\"", t.replace('"', "\\\""))
+        let (title, caption) = title.map_or((String::new(), String::new()), |t| {
+            let quoted = format!(" \"{}\"", t.replace('"', "\\\""));
+            (quoted, format!("\n*{}*", t.replace('*', "\\*")))
         });
-        Some(format!("![{alt}]({}{title})", destination(&src)))
+        Some(format!("![{alt}]({}{title}){caption}", destination(&src)))
     }
 
     /// `{{< ref "p.md" >}}` as the destination of a Markdown link.
@@ -528,7 +536,7 @@ mod tests {
         let (out, report) = run(Tool::Hugo, body);
         assert_eq!(
             out,
-            "前言\n![地图](map.png \"第一批\")\n见[乙](../b.md#第一批)和[乙](../b.md)。\n\
+            "前言\n![地图](map.png \"第一批\")\n*第一批*\n见[乙](../b.md#第一批)和[乙](../b.md)。\n\
              [YouTube 视频](https://www.youtube.com/watch?v=w7Ft2ymGmfc)\n```go\nfmt.Println(\"{{< x >}}\")\n```\n\
              <!--more-->\n"
         );

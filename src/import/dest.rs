@@ -98,7 +98,15 @@ pub fn write(
         source,
     })?;
     for file in planned {
-        match write_one(&dest.join(&file.rel), &file.payload) {
+        let path = dest.join(&file.rel);
+        // With --force: a file that was there is replaced, and the report says so.
+        let replaced = fs::symlink_metadata(&path).is_ok();
+        match write_one(&path, &file.payload) {
+            Ok(()) if replaced => {
+                record(report, file);
+                let message = "replaced the file that was there (--force)".to_string();
+                report.note(&file.rel, None, NoteKind::Changed, message);
+            }
             Ok(()) => record(report, file),
             Err(e) => {
                 let message = format!("cannot write {}: {e}", file.rel);

@@ -27,6 +27,8 @@ impl Hexo {
         let site = SiteInfo {
             title: text_at(&config, &["title"]),
             base_url: text_at(&config, &["url"]),
+            description: text_at(&config, &["description"]),
+            author: text_at(&config, &["author"]),
         };
         let permalink =
             text_at(&config, &["permalink"]).unwrap_or_else(|| ":year/:month/:day/:title/".into());

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use super::report::ImportReport;
 use super::tools::{
-    page_path, read_config, require_folder, site_path, skip_none, text_at, OldUrl, PageFacts, Root,
-    SiteInfo, Source,
+    page_path, read_config, require_folder, site_path, skip_none, text_at, text_in, OldUrl,
+    PageFacts, Root, SiteInfo, Source,
 };
 use super::{ImportError, Tool};
 
@@ -35,6 +35,10 @@ impl Hugo {
         let site = SiteInfo {
             title: text_at(&config, &["title"]),
             base_url: text_at(&config, &["baseURL"]),
+            description: text_at(&config, &["description"])
+                .or_else(|| text_in(&config, "params", &["description"])),
+            author: text_in(&config, "params", &["author"])
+                .or_else(|| text_at(&config, &["author"])),
         };
         Ok(Hugo { site })
     }

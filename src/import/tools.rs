@@ -41,6 +41,9 @@ pub fn skip_none(_: &str) -> bool {
 pub struct SiteInfo {
     pub title: Option<String>,
     pub base_url: Option<String>,
+    pub description: Option<String>,
+    /// Named in the feeds.
+    pub author: Option<String>,
 }
 
 /// What import needs to know of a page to name the URL its tool gave it.
@@ -168,6 +171,13 @@ pub fn text_at(value: &Value, keys: &[&str]) -> Option<String> {
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
     })
+}
+
+/// The text at `keys` of the table at `table` (`params.author` in Hugo's config).
+pub fn text_in(value: &Value, table: &str, keys: &[&str]) -> Option<String> {
+    let map = value.as_object()?;
+    let (_, inner) = map.iter().find(|(k, _)| k.eq_ignore_ascii_case(table))?;
+    text_at(inner, keys)
 }
 
 /// `a/b` from `a` and `b`, either of which may be empty.

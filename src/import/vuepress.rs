@@ -30,6 +30,8 @@ impl Vuepress {
         let site = SiteInfo {
             title: config.as_deref().and_then(title_in_script),
             base_url: None,
+            description: None,
+            author: None,
         };
         Vuepress { docs, site }
     }

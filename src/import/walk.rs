@@ -68,7 +68,8 @@ fn visit(
     let rel = e.path().strip_prefix(base).unwrap_or(e.path());
     let shown_path = || join(&root.src, &lossy(rel));
     if e.path_is_symlink() {
-        let to = std::fs::read_link(e.path()).map_or(String::new(), |t| lossy(&t));
+        let to = std::fs::read_link(e.path())
+            .map_or(String::new(), |t| t.to_string_lossy().into_owned());
         let message = format!("symbolic link (to {to}): not followed, nothing written");
         report.note(&shown_path(), None, NoteKind::NotFollowed, message);
         return;

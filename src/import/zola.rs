@@ -5,8 +5,8 @@ use std::path::Path;
 
 use super::report::ImportReport;
 use super::tools::{
-    page_path, read_config, require_folder, site_path, skip_none, text_at, OldUrl, PageFacts, Root,
-    SiteInfo, Source,
+    page_path, read_config, require_folder, site_path, skip_none, text_at, text_in, OldUrl,
+    PageFacts, Root, SiteInfo, Source,
 };
 use super::{ImportError, Tool};
 use crate::content::Date;
@@ -22,6 +22,9 @@ impl Zola {
         let site = SiteInfo {
             title: text_at(&config, &["title"]),
             base_url: text_at(&config, &["base_url"]),
+            description: text_at(&config, &["description"]),
+            author: text_in(&config, "extra", &["author"])
+                .or_else(|| text_at(&config, &["author"])),
         };
         Ok(Zola { site })
     }

@@ -177,9 +177,32 @@ fn hugo_front_matter_and_shortcodes_are_written_as_tradekb_reads_them() {
         "{plain}"
     );
     let config = fs::read_to_string(site.join("site.yaml")).unwrap();
-    assert!(config
-        .contains("title: 跨境电商试点观察\nbase_url: https://example.org/kb/\nlanguage: zh-CN\n"));
+    assert!(
+        config.contains(
+            "title: 跨境电商试点观察\ndescription: 跨境电商试点资料的整理\nauthor: 编辑部\nbase_url: https://example.org/kb/\nlanguage: zh-CN\n"
+        ),
+        "{config}"
+    );
     assert!(!config.contains("fields:"), "no article has an author");
+}
+
+#[test]
+fn importing_again_with_force_says_which_files_it_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let (site, _) = import_into(Tool::Hugo, &fixture("hugo"), dir.path());
+    fs::write(site.join("site.yaml"), "title: 改过的\n").unwrap();
+    let options = tradekb::import::ImportOptions {
+        tool: Tool::Hugo,
+        if_exists: tradekb::import::IfExists::Replace,
+    };
+    let report = tradekb::import::import(&fixture("hugo"), &site, &options).unwrap();
+    assert!(
+        report
+            .render()
+            .contains("site.yaml: replaced the file that was there (--force)"),
+        "{}",
+        report.render()
+    );
 }
 
 #[test]
