@@ -47,6 +47,7 @@ pub fn convert(
         report,
         file: &p.found.shown,
         source: cut.text,
+        zone: source.site().zone,
     };
     let mut front = front::convert(source.tool(), &cut.map, &mut sink);
     let body = complete(&mut front, p, source.tool(), cut.body, &mut sink)?;

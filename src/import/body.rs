@@ -508,6 +508,7 @@ mod tests {
             report: &mut report,
             file: "a.md",
             source: body,
+            zone: None,
         };
         let resolve =
             |p: &str| (p.trim_start_matches('/') == "posts/b.md").then(|| "../b.md".into());

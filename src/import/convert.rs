@@ -243,6 +243,7 @@ fn intro(
         report,
         file: &p.found.shown,
         source: cut.text,
+        zone: None,
     };
     let yaml = intro_front(&cut.map, p, source, &mut sink);
     let body = convert_body(cut.body, cut.body_line, p, source.tool(), index, &mut sink);

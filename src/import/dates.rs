@@ -14,8 +14,9 @@ pub struct Read {
     pub changed: Option<String>,
 }
 
-/// `text` as tradekb writes a date, or why it cannot be one.
-pub fn normalise(text: &str) -> Result<Read, String> {
+/// `text` as tradekb writes a date, or why it cannot be one. A time without an offset is
+/// read in `zone` (the source site's time zone, `+08:00`) when it is known.
+pub fn normalise(text: &str, zone: Option<&str>) -> Result<Read, String> {
     let text = text.trim();
     let exact = match Date::parse(text) {
         Ok(date) => {
@@ -29,6 +30,14 @@ pub fn normalise(text: &str) -> Result<Read, String> {
     let Some((day, rest)) = lenient_day(text) else {
         return Err(exact);
     };
+    if let Some(zone) = zone.filter(|_| is_local_time(rest)) {
+        if let Ok(date) = Date::parse(&format!("{text}{zone}")) {
+            let changed = Some(format!(
+                "`{text}` has no time zone: read in the site's, {zone}"
+            ));
+            return Ok(Read { date, changed });
+        }
+    }
     let why = if is_local_time(rest) {
         "has a time without a time zone"
     } else if rest.trim().is_empty() {
@@ -39,6 +48,20 @@ pub fn normalise(text: &str) -> Result<Read, String> {
     let date = Date { day, instant: None };
     let changed = Some(format!("`{text}` {why}: kept the day, {}", date.iso()));
     Ok(Read { date, changed })
+}
+
+/// The offset of a time zone the source site names (`timezone: Asia/Shanghai`), for the
+/// zones without summer time that Chinese sites use; none for others (which offset a date
+/// had depends on the day there).
+pub fn zone_offset(name: &str) -> Option<&'static str> {
+    match name.trim() {
+        "Asia/Shanghai" | "Asia/Chongqing" | "Asia/Chungking" | "Asia/Harbin" | "PRC"
+        | "Asia/Hong_Kong" | "Asia/Macau" | "Asia/Taipei" | "Asia/Singapore"
+        | "Asia/Kuala_Lumpur" | "Asia/Manila" => Some("+08:00"),
+        "Asia/Tokyo" | "Asia/Seoul" => Some("+09:00"),
+        "UTC" | "Etc/UTC" | "GMT" | "Etc/GMT" => Some("+00:00"),
+        _ => None,
+    }
 }
 
 /// `10:00:00` or `T10:00` after a day, with no offset.
@@ -126,7 +149,7 @@ mod tests {
     use super::*;
 
     fn iso(text: &str) -> (String, bool) {
-        let read = normalise(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        let read = normalise(text, None).unwrap_or_else(|e| panic!("{text}: {e}"));
         (read.date.iso(), read.changed.is_some())
     }
 
@@ -149,9 +172,9 @@ mod tests {
         assert_eq!(iso("2017-07-15T10:00"), ("2017-07-15".into(), true));
         assert_eq!(iso("1969-07-20 20:17:40.5"), ("1969-07-20".into(), true));
         assert_eq!(iso("2014/3/5"), ("2014-03-05".into(), true));
-        assert!(normalise("2014-02-30").is_err());
-        assert!(normalise("yesterday").is_err());
-        assert!(normalise("2014-03-05 10:00 CST").is_err());
+        assert!(normalise("2014-02-30", None).is_err());
+        assert!(normalise("yesterday", None).is_err());
+        assert!(normalise("2014-03-05 10:00 CST", None).is_err());
     }
 
     #[test]
@@ -184,5 +207,19 @@ mod tests {
         );
         assert_eq!(day("2014年3月5日，海关总署发文……"), None);
         assert_eq!(day("a\nb\nc\nd\ne\n日期：2014-03-05"), None);
+    }
+
+    #[test]
+    fn a_local_time_is_read_in_the_sites_zone_when_it_has_one() {
+        let zone = zone_offset("Asia/Shanghai");
+        assert_eq!(zone, Some("+08:00"));
+        let read = normalise("2017-07-15 10:00:00", zone).unwrap();
+        assert_eq!(read.date.iso(), "2017-07-15T10:00:00+08:00");
+        assert!(read.changed.unwrap().contains("read in the site's, +08:00"));
+        assert_eq!(zone_offset("Europe/Berlin"), None);
+        assert_eq!(
+            normalise("2017-07-15 10:00:00", None).unwrap().date.iso(),
+            "2017-07-15"
+        );
     }
 }

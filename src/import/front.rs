@@ -34,6 +34,8 @@ pub struct Sink<'a> {
     pub file: &'a str,
     /// The whole source file, to find where a key is written.
     pub source: &'a str,
+    /// The source site's time zone as an offset (`+08:00`), for times written without one.
+    pub zone: Option<&'static str>,
 }
 
 impl Sink<'_> {
@@ -164,7 +166,7 @@ fn take_date(
     sink: &mut Sink,
 ) -> Option<&'static str> {
     let text = text_value(value)?;
-    match dates::normalise(&text) {
+    match dates::normalise(&text, sink.zone) {
         Ok(read) => {
             if let Some(changed) = read.changed {
                 sink.at_key(key, NoteKind::Changed, format!("`{key}`: {changed}"));
@@ -299,6 +301,7 @@ mod tests {
             report: &mut report,
             file: "content/a.md",
             source: &source,
+            zone: None,
         };
         let front = convert(tool, &map, &mut sink);
         (front, report)

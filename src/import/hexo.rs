@@ -29,6 +29,7 @@ impl Hexo {
             base_url: text_at(&config, &["url"]),
             description: text_at(&config, &["description"]),
             author: text_at(&config, &["author"]),
+            zone: text_at(&config, &["timezone"]).and_then(|z| super::dates::zone_offset(&z)),
         };
         let permalink =
             text_at(&config, &["permalink"]).unwrap_or_else(|| ":year/:month/:day/:title/".into());

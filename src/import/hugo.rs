@@ -39,6 +39,7 @@ impl Hugo {
                 .or_else(|| text_in(&config, "params", &["description"])),
             author: text_in(&config, "params", &["author"])
                 .or_else(|| text_at(&config, &["author"])),
+            zone: text_at(&config, &["timeZone"]).and_then(|z| super::dates::zone_offset(&z)),
         };
         Ok(Hugo { site })
     }

@@ -44,6 +44,8 @@ pub struct SiteInfo {
     pub description: Option<String>,
     /// Named in the feeds.
     pub author: Option<String>,
+    /// The offset of the site's time zone (`+08:00`), for times written without one.
+    pub zone: Option<&'static str>,
 }
 
 /// What import needs to know of a page to name the URL its tool gave it.

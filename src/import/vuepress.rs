@@ -32,6 +32,7 @@ impl Vuepress {
             base_url: None,
             description: None,
             author: None,
+            zone: None,
         };
         Vuepress { docs, site }
     }

@@ -25,6 +25,7 @@ impl Zola {
             description: text_at(&config, &["description"]),
             author: text_in(&config, "extra", &["author"])
                 .or_else(|| text_at(&config, &["author"])),
+            zone: None,
         };
         Ok(Zola { site })
     }
