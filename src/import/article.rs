@@ -313,7 +313,7 @@ pub fn site_yaml(source: &dyn Source, author: bool, report: &mut ImportReport) -
     }
     Planned {
         rel: crate::config::CONFIG_FILE.to_string(),
-        payload: Payload::Config(y.into_text()),
+        payload: Payload::Made(y.into_text()),
         shown: crate::config::CONFIG_FILE.to_string(),
     }
 }
@@ -363,7 +363,7 @@ mod tests {
         let source = super::super::markdown::Plain::open();
         let mut report = ImportReport::new(Tool::Markdown);
         let text = |p: Planned| match p.payload {
-            Payload::Config(t) => t,
+            Payload::Made(t) => t,
             _ => unreachable!(),
         };
         let with = text(site_yaml(&source, true, &mut report));

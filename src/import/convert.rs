@@ -71,8 +71,27 @@ pub fn convert(
     let author = articles.iter().any(|a| a.front.author.is_some());
     planned.push(article::site_yaml(source, author, report));
     planned.extend(articles.iter().map(Article::planned));
+    planned.extend(made_intros(source, &planned));
     planned.sort_by(|a, b| a.rel.cmp(&b.rel));
     planned
+}
+
+/// An intro for each section the import made (Hexo's `posts/`) that has articles and none.
+fn made_intros(source: &dyn Source, planned: &[Planned]) -> Vec<Planned> {
+    let has = |rel: &str| planned.iter().any(|p| p.rel == rel);
+    let used = |section: &str| {
+        planned
+            .iter()
+            .any(|p| p.rel.starts_with(&format!("content/{section}/")))
+    };
+    (source.made_sections().into_iter())
+        .filter(|(section, _)| used(section) && !has(&format!("content/{section}/_index.md")))
+        .map(|(section, title)| Planned {
+            rel: format!("content/{section}/_index.md"),
+            payload: Payload::Made(format!("---\ntitle: {title}\n---\n")),
+            shown: format!("content/{section}/_index.md"),
+        })
+        .collect()
 }
 
 /// Where each file goes; files tradekb keeps for profiles, and a second file for one

@@ -24,8 +24,8 @@ pub struct Planned {
 pub enum Payload {
     /// A converted Markdown file.
     Converted(String),
-    /// The new `site.yaml`.
-    Config(String),
+    /// A file the import writes itself: `site.yaml`, an intro for a section it made.
+    Made(String),
     /// A file copied as it is, from this path.
     Copy(PathBuf),
 }
@@ -121,7 +121,7 @@ fn record(report: &mut ImportReport, file: &Planned) {
     match file.payload {
         Payload::Converted(_) => report.converted.push(file.rel.clone()),
         Payload::Copy(_) => report.copied.push(file.rel.clone()),
-        Payload::Config(_) => {}
+        Payload::Made(_) => {}
     }
 }
 
@@ -134,7 +134,7 @@ fn write_one(path: &Path, payload: &Payload) -> io::Result<()> {
         fs::remove_file(path)?;
     }
     match payload {
-        Payload::Converted(text) | Payload::Config(text) => fs::write(path, text),
+        Payload::Converted(text) | Payload::Made(text) => fs::write(path, text),
         Payload::Copy(from) => fs::copy(from, path).map(|_| ()),
     }
 }

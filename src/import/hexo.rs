@@ -71,6 +71,10 @@ impl Source for Hexo {
         Tool::Hexo
     }
 
+    fn made_sections(&self) -> Vec<(&'static str, &'static str)> {
+        vec![(POSTS, "文章")]
+    }
+
     fn roots(&self) -> Vec<Root> {
         vec![
             Root::new("source/_posts", POSTS, |_| false),

@@ -84,6 +84,11 @@ pub trait Source {
     fn statics(&self) -> Vec<&'static str> {
         Vec::new()
     }
+    /// Sections the import makes that the source had no intro for, with a title for their
+    /// list and the navigation (Hexo's `posts/`, which would read "posts").
+    fn made_sections(&self) -> Vec<(&'static str, &'static str)> {
+        Vec::new()
+    }
 }
 
 /// Opens the site at `src` as `tool` made it.

@@ -254,6 +254,9 @@ fn a_hexo_site_builds_with_its_permalinks_kept() {
         assert!(out.exists(page), "{page}");
     }
     assert!(out.exists("images/map.png"));
+    // The section made for Hexo's posts has a title readers understand.
+    let nav = out.page("index.html").texts(".site-nav a");
+    assert!(nav.iter().any(|t| t == "文章"), "{nav:?}");
     for alias in [
         "2017/07/15/hello-world/index.html",
         "2015/01/08/刑法修正案（三）/index.html",
