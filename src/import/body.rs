@@ -17,6 +17,9 @@ pub struct Context<'a> {
     /// The link, relative to this file in the new site, to a page another tool names
     /// (`posts/a.md`, `/posts/a`, Zola's `posts/a.md` after `@/`).
     pub resolve: &'a dyn Fn(&str) -> Option<String>,
+    /// The anchor tradekb gives the heading an anchor names in a page (as `resolve` takes
+    /// it): the old tool's id may differ.
+    pub anchor: &'a dyn Fn(&str, &str) -> String,
 }
 
 /// The body with what can be converted converted.
@@ -215,7 +218,7 @@ impl Scan<'_, '_, '_> {
         }
         let target = call.get("path", 0)?;
         let (path, anchor) = match target.split_once('#') {
-            Some((p, a)) => (p, format!("#{a}")),
+            Some((p, a)) => (p, format!("#{}", (self.ctx.anchor)(p, a))),
             None => (target.as_str(), String::new()),
         };
         if path.is_empty() {
@@ -257,7 +260,7 @@ impl Scan<'_, '_, '_> {
         let anchor = if anchor.is_empty() {
             String::new()
         } else {
-            format!("#{anchor}")
+            format!("#{}", (self.ctx.anchor)(&format!("/{path}"), anchor))
         };
         match (self.ctx.resolve)(&format!("/{path}")) {
             Some(link) => self
@@ -295,7 +298,7 @@ impl Scan<'_, '_, '_> {
         let anchor = if anchor.is_empty() {
             String::new()
         } else {
-            format!("#{anchor}")
+            format!("#{}", (self.ctx.anchor)(path, anchor))
         };
         self.out
             .push_str(&format!("]({}{anchor}", destination(&link)));
@@ -512,10 +515,12 @@ mod tests {
         };
         let resolve =
             |p: &str| (p.trim_start_matches('/') == "posts/b.md").then(|| "../b.md".into());
+        let anchor = |_: &str, a: &str| a.to_string();
         let ctx = Context {
             tool,
             first_line: 10,
             resolve: &resolve,
+            anchor: &anchor,
         };
         let out = convert(body, &ctx, &mut sink);
         (out, report)

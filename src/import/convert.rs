@@ -56,7 +56,7 @@ pub fn convert(
     report: &mut ImportReport,
 ) -> Vec<Planned> {
     let placed = place(files, source, report);
-    let index = link_index(&placed);
+    let index = link_index(src, &placed);
     let mut planned = Vec::new();
     let mut articles = Vec::new();
     for p in &placed {
@@ -119,10 +119,12 @@ fn place(files: &[Found], source: &dyn Source, report: &mut ImportReport) -> Vec
     placed
 }
 
-fn link_index(placed: &[Placed]) -> LinkIndex {
+/// Every Markdown file's new path and its headings (read once more: import is not hot).
+fn link_index(src: &Path, placed: &[Placed]) -> LinkIndex {
     let mut index = LinkIndex::default();
     for p in placed.iter().filter(|p| is_markdown(&p.found.rel)) {
-        index.add(&p.found.rel, &p.dest);
+        let text = std::fs::read_to_string(src.join(&p.found.shown)).unwrap_or_default();
+        index.add(&p.found.rel, &p.dest, super::links::headings(&text));
     }
     index
 }
@@ -239,10 +241,12 @@ pub fn convert_body(
     sink: &mut Sink,
 ) -> String {
     let resolve = |t: &str| index.resolve(&p.found.rel, &p.dest, t);
+    let anchor = |t: &str, a: &str| index.anchor(&p.found.rel, t, a);
     let ctx = body::Context {
         tool,
         first_line,
         resolve: &resolve,
+        anchor: &anchor,
     };
     body::convert(body, &ctx, sink)
 }

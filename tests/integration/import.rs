@@ -79,6 +79,13 @@ fn a_hugo_site_builds_with_its_pages_aliases_and_tags() {
         out.exists("posts/map-bundle/map.png"),
         "the bundle's image is published"
     );
+    // A `ref` to a heading by the id Hugo gave it links to the id tradekb gives it.
+    let history = out.read("posts/history/index.html");
+    assert!(
+        history.contains("/posts/changsha-pilot/#%E4%BA%8C-%E4%BC%81%E4%B8%9A%E7%AE%A1%E7%90%86")
+            || history.contains("/posts/changsha-pilot/#二-企业管理"),
+        "{history}"
+    );
     // Hugo's `static/` is published at the root as before, but for a file tradekb writes.
     assert!(out.exists("img/logo.png"), "a static file is published");
     assert!(
