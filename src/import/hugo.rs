@@ -13,6 +13,8 @@ use super::{ImportError, Tool};
 
 pub struct Hugo {
     site: SiteInfo,
+    /// `[permalinks]` of the config: a section's URL pattern (`posts = "/:year/:month/:slug/"`).
+    permalinks: std::collections::BTreeMap<String, String>,
 }
 
 const CONFIGS: &[&str] = &[
@@ -41,7 +43,59 @@ impl Hugo {
                 .or_else(|| text_at(&config, &["author"])),
             zone: text_at(&config, &["timeZone"]).and_then(|z| super::dates::zone_offset(&z)),
         };
-        Ok(Hugo { site })
+        let permalinks = (config.get("permalinks").and_then(|p| p.as_object()))
+            .map(|table| {
+                let patterns = table
+                    .iter()
+                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())));
+                patterns.collect()
+            })
+            .unwrap_or_default();
+        Ok(Hugo { site, permalinks })
+    }
+
+    /// The URL the section's `[permalinks]` pattern gives the page, if it has one.
+    fn permalink(&self, page: &PageFacts) -> Option<OldUrl> {
+        let section = page.rel.split_once('/')?.0;
+        let pattern = self.permalinks.get(section)?;
+        let parts = page_path(page.rel, None);
+        let file = sanitize(parts.last().map_or("", String::as_str));
+        let slug = page.slug.map(sanitize);
+        let d = page.date;
+        let fills = [
+            (":year", d.format("%Y").to_string()),
+            (":month", d.format("%m").to_string()),
+            (":day", d.format("%d").to_string()),
+            (":section", sanitize(section)),
+            (":filename", file.clone()),
+            (":contentbasename", file.clone()),
+            (
+                ":slugorfilename",
+                slug.clone().unwrap_or_else(|| file.clone()),
+            ),
+            (
+                ":slugorcontentbasename",
+                slug.clone().unwrap_or_else(|| file.clone()),
+            ),
+        ];
+        // Longer tokens first: `:slugorfilename` before `:slug`.
+        let mut url = pattern.clone();
+        for (token, value) in &fills {
+            url = url.replace(token, value);
+        }
+        if let Some(slug) = &slug {
+            url = url.replace(":slug", slug);
+        }
+        if url.contains(':') {
+            let why = "the section's [permalinks] pattern has a part import cannot fill (`:title`, or `:slug` without a slug)";
+            return Some(OldUrl::Unknown(why));
+        }
+        let url = format!("/{}", url.trim_start_matches('/'));
+        Some(OldUrl::At(if url.ends_with('/') || url.contains('.') {
+            url
+        } else {
+            url + "/"
+        }))
     }
 }
 
@@ -63,6 +117,9 @@ impl Source for Hugo {
     }
 
     fn old_url(&self, page: &PageFacts) -> OldUrl {
+        if let Some(url) = self.permalink(page) {
+            return url;
+        }
         let parts: Vec<String> = page_path(page.rel, page.slug)
             .iter()
             .map(|p| sanitize(p))
@@ -98,6 +155,37 @@ fn is_mark(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sections_permalink_pattern_gives_the_old_url() {
+        let hugo = Hugo {
+            site: SiteInfo::default(),
+            permalinks: [(
+                "posts".to_string(),
+                "/:year/:month/:slugorfilename/".to_string(),
+            )]
+            .into(),
+        };
+        let root = Root::new("content", "", skip_none);
+        let page = |rel, slug| PageFacts {
+            root: &root,
+            rel,
+            slug,
+            date: chrono::NaiveDate::from_ymd_opt(2015, 3, 7).unwrap(),
+        };
+        assert_eq!(
+            hugo.old_url(&page("posts/Hangzhou Zone.md", None)),
+            OldUrl::At("/2015/03/hangzhou-zone/".into())
+        );
+        assert_eq!(
+            hugo.old_url(&page("posts/a.md", Some("zone"))),
+            OldUrl::At("/2015/03/zone/".into())
+        );
+        assert_eq!(
+            hugo.old_url(&page("notes/a.md", None)),
+            OldUrl::At("/notes/a/".into())
+        );
+    }
 
     #[test]
     fn urls_are_lowercased_and_lose_their_punctuation() {
