@@ -143,16 +143,14 @@ pub(super) fn read(f: &mut Fields) -> Schema {
     let raw: serde_yaml::Mapping = f.take("fields").unwrap_or_default();
     let mut fields = Vec::with_capacity(raw.len());
     for (key, value) in raw {
-        let checked = match key {
-            serde_yaml::Value::String(key) => spec(&key, value, builtin),
-            _ => Err((
-                "field names must be text".into(),
-                "write `文号:` or `doc_number:`".into(),
-            )),
+        let Some(key) = key.as_str().map(str::to_string) else {
+            let help = "write `文号:` or `doc_number:`";
+            f.invalid("fields", "field names must be text".into(), help);
+            continue;
         };
-        match checked {
+        match spec(&key, value, builtin) {
             Ok(spec) => fields.push(spec),
-            Err((message, help)) => f.invalid("fields", message, help),
+            Err((message, help)) => f.invalid_in("fields", &key, message, help),
         }
     }
     Schema {

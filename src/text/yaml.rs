@@ -259,6 +259,41 @@ impl<'a> Fields<'a> {
         self.report_with_help(key, problem, Some(help));
     }
 
+    /// Records that the entry `child` of the mapping at `key` is wrong (`fields:` → `文号:`),
+    /// pointing at the child's line when it is written as a block mapping, else at `key`'s.
+    pub fn invalid_in(&mut self, key: &str, child: &str, message: String, help: impl Into<String>) {
+        let problem = Problem::InvalidValue {
+            key: format!("{key}.{child}"),
+            message,
+        };
+        let (key_line, ..) = self.locate(key);
+        let lines = self
+            .front
+            .text
+            .lines()
+            .enumerate()
+            .skip(key_line + 1 - self.front.line);
+        let indented = lines.take_while(|(_, l)| l.is_empty() || l.starts_with([' ', '\t']));
+        let found = indented.into_iter().find_map(|(i, l)| {
+            let rest = l.trim_start();
+            strip_key(rest, child, self.front.format).map(|_| (i, l.len() - rest.len()))
+        });
+        let d = Diagnostic::new(problem, self.path);
+        let d = match found {
+            Some((i, indent)) => d.at(
+                self.source,
+                self.front.line + i,
+                indent + 1,
+                child.chars().count(),
+            ),
+            None => {
+                let (line, column, width) = self.locate(key);
+                d.at(self.source, line, column, width)
+            }
+        };
+        self.errors.push(d.with_help(help));
+    }
+
     /// Ends reading: every key not taken is unknown. Returns all problems found, if any.
     pub fn finish(mut self, known: &[&str]) -> Result<(), Vec<Diagnostic>> {
         let leftover: Vec<String> = self.entries.drain(..).map(|(k, _)| k).collect();

@@ -114,6 +114,9 @@ fn a_field_may_not_redeclare_a_built_in_key_or_have_an_unknown_type() {
         err[1].contains("unknown type `txt`") && err[1].contains("did you mean `text`?"),
         "{err:#?}"
     );
+    // Each at its own field's line in site.yaml, not at `fields:`.
+    assert!(err[0].starts_with("site.yaml:4:3 "), "{err:#?}");
+    assert!(err[1].starts_with("site.yaml:6:3 "), "{err:#?}");
 }
 
 #[test]
