@@ -22,7 +22,7 @@ fn read(html: &[u8]) -> usize {
         }
     }
     for link in &found.links {
-        assert!(link.at <= html.len(), "a link's offset is inside the page");
+        assert!(link.at + link.len <= html.len(), "a link is inside the page");
     }
     found.depth
 }

@@ -303,7 +303,7 @@ impl<'a, 'e> State<'a, 'e> {
             let piece = pieces.partition_point(|&(from, _)| from <= link.at).max(1) - 1;
             let (from, body_at) = pieces.get(piece).copied().unwrap_or_default();
             let start = body_at + (link.at - from);
-            let span = start..start + link.value.len().max(1);
+            let span = start..start + link.len.max(1);
             match self.links.resolve_raw(&link.value) {
                 LinkOutcome::Keep => {}
                 LinkOutcome::Internal { target, anchor, .. } => self.internal.push(InternalLink {

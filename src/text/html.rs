@@ -29,6 +29,8 @@ pub struct Link<'a> {
     pub value: Cow<'a, str>,
     /// Byte offset of the value (inside its quotes) in the HTML read.
     pub at: usize,
+    /// Its length there in bytes, as written (entities not decoded).
+    pub len: usize,
 }
 
 impl Scan<'_> {
@@ -285,9 +287,10 @@ fn record<'a>(
 ) {
     let first = |flag: &mut bool| !std::mem::replace(flag, true);
     let (value, at) = value.unwrap_or_default();
-    let link = |value| Link {
+    let link = |value: &'a [u8]| Link {
         value: decode(value),
         at,
+        len: value.len(),
     };
     if attr.eq_ignore_ascii_case(b"id") {
         if first(&mut seen.id) && !value.is_empty() {
@@ -409,9 +412,16 @@ mod tests {
         let at: Vec<&str> = found
             .links
             .iter()
-            .map(|l| &html[l.at..l.at + l.value.len()])
+            .map(|l| &html[l.at..l.at + l.len])
             .collect();
         assert_eq!(at, ["missing.png", "nope/"]);
+        // As written: an entity counts as written, not as decoded.
+        let html = "<a href=\"x&amp;中.md\">";
+        let link = &scan(html.as_bytes()).links[0];
+        assert_eq!(
+            (&*link.value, &html[link.at..link.at + link.len]),
+            ("x&中.md", "x&amp;中.md")
+        );
     }
 
     #[test]
