@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::report::ImportReport;
+use super::report::{ImportReport, NoteKind};
 use super::tools::{
     page_path, read_config, require_folder, site_path, text_at, OldUrl, PageFacts, Root, SiteInfo,
     Source,
@@ -33,6 +33,10 @@ impl Hexo {
         };
         let permalink =
             text_at(&config, &["permalink"]).unwrap_or_else(|| ":year/:month/:day/:title/".into());
+        if src.join("source/_drafts").is_dir() {
+            let message = "Hexo's drafts are not imported: publish them in Hexo first (`hexo publish`), or copy them in with `draft: true`".to_string();
+            report.note("source/_drafts", None, NoteKind::NotWritten, message);
+        }
         Ok(Hexo { site, permalink })
     }
 

@@ -282,6 +282,12 @@ fn a_hexo_site_builds_with_its_permalinks_kept() {
         !out.exists("posts/unfinished/index.html"),
         "_drafts are Hexo's own"
     );
+    assert!(
+        notes(&report, NoteKind::NotWritten)
+            .iter()
+            .any(|n| n.starts_with("source/_drafts")),
+        "and the report says they were left out"
+    );
     assert_eq!(
         notes(&report, NoteKind::LeftAsWritten),
         ["source/_posts/hello-world.md:17: Hexo tag plugin `{% blockquote 海关总署 %}` left as written"]
