@@ -161,17 +161,22 @@ impl Terms {
                         .warning(),
                 );
             }
-            self.spelling.insert(folded, canonical.to_string());
+            // Only names written in another way than the chosen one need looking up.
+            if spellings.iter().any(|(s, ..)| *s != canonical) {
+                self.spelling.insert(folded, canonical.to_string());
+            }
         }
     }
 
     /// Records that page `index` uses the term `name`; returns the term's index.
     pub fn use_term(&mut self, written: &str, index: PageId, file: &SourceFile) -> TagId {
-        let name = match self.spelling.get(&fold(written)) {
-            Some(chosen) => chosen.clone(),
-            None => written.to_string(),
+        // A name already known is the chosen spelling (others are never recorded): no need
+        // to fold it.
+        let chosen = match self.by_name.contains_key(written) {
+            true => None,
+            false => self.spelling.get(&fold(written)).cloned(),
         };
-        let name = name.as_str();
+        let name = chosen.as_deref().unwrap_or(written);
         if let Some(&i) = self.by_name.get(name) {
             let pages = &mut self.terms[i].pages;
             // An article may write one tag twice, in two spellings.
