@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::body;
-use super::convert::{convert_body, cut, read, Placed};
+use super::convert::{convert_body, with_source, Placed};
 use super::dates;
 use super::dest::{Payload, Planned};
 use super::emit::Yaml;
@@ -41,25 +41,19 @@ pub fn convert(
     index: &LinkIndex,
     report: &mut ImportReport,
 ) -> Option<Article> {
-    let text = read(src, p, report)?;
-    let cut = cut(&text, &p.found.shown, report)?;
-    let mut sink = Sink {
-        report,
-        file: &p.found.shown,
-        source: cut.text,
-        zone: source.site().zone,
-    };
-    let mut front = front::convert(source.tool(), &cut.map, &mut sink);
-    let body = complete(&mut front, p, source.tool(), cut.body, &mut sink)?;
-    let body = convert_body(&body, cut.body_line, p, source.tool(), index, &mut sink);
-    let url = new_url(&p.dest, front.slug.as_deref());
-    keep_old_url(&mut front, source, p, &url, &mut sink);
-    Some(Article {
-        dest: p.dest.clone(),
-        shown: p.found.shown.clone(),
-        url,
-        front,
-        body: body.trim_start_matches('\n').to_string(),
+    with_source(src, p, source.site().zone, report, |cut, sink| {
+        let mut front = front::convert(source.tool(), &cut.map, sink);
+        let body = complete(&mut front, p, source.tool(), cut.body, sink)?;
+        let body = convert_body(&body, cut.body_line, p, source.tool(), index, sink);
+        let url = new_url(&p.dest, front.slug.as_deref());
+        keep_old_url(&mut front, source, p, &url, sink);
+        Some(Article {
+            dest: p.dest.clone(),
+            shown: p.found.shown.clone(),
+            url,
+            front,
+            body: body.trim_start_matches('\n').to_string(),
+        })
     })
 }
 

@@ -159,7 +159,28 @@ pub struct Cut<'t> {
 const MAX_FRONT_MATTER: usize = 1 << 20;
 
 /// The text of a Markdown file, or none (reported) when it cannot be read.
-pub fn read(src: &Path, p: &Placed, report: &mut ImportReport) -> Option<String> {
+/// Reads the file of `p` and cuts off its front matter, then gives `then` the parts and a
+/// sink for what is found in them (times without an offset read in `zone`); none when the
+/// file cannot be read (reported).
+pub fn with_source<T>(
+    src: &Path,
+    p: &Placed,
+    zone: Option<&'static str>,
+    report: &mut ImportReport,
+    then: impl FnOnce(&Cut, &mut Sink) -> Option<T>,
+) -> Option<T> {
+    let text = read(src, p, report)?;
+    let cut = cut(&text, &p.found.shown, report)?;
+    let mut sink = Sink {
+        report,
+        file: &p.found.shown,
+        source: cut.text,
+        zone,
+    };
+    then(&cut, &mut sink)
+}
+
+fn read(src: &Path, p: &Placed, report: &mut ImportReport) -> Option<String> {
     let path = src.join(&p.found.shown);
     match read_text(&path, Path::new(&p.found.shown)) {
         Ok(text) => Some(text),
@@ -260,20 +281,14 @@ fn intro(
     index: &LinkIndex,
     report: &mut ImportReport,
 ) -> Option<Planned> {
-    let text = read(src, p, report)?;
-    let cut = cut(&text, &p.found.shown, report)?;
-    let mut sink = Sink {
-        report,
-        file: &p.found.shown,
-        source: cut.text,
-        zone: None,
-    };
-    let yaml = intro_front(&cut.map, p, source, &mut sink);
-    let body = convert_body(cut.body, cut.body_line, p, source.tool(), index, &mut sink);
-    Some(Planned {
-        rel: format!("content/{}", p.dest),
-        payload: Payload::Converted(yaml.front_matter(&body)),
-        shown: p.found.shown.clone(),
+    with_source(src, p, None, report, |cut, sink| {
+        let yaml = intro_front(&cut.map, p, source, sink);
+        let body = convert_body(cut.body, cut.body_line, p, source.tool(), index, sink);
+        Some(Planned {
+            rel: format!("content/{}", p.dest),
+            payload: Payload::Converted(yaml.front_matter(&body)),
+            shown: p.found.shown.clone(),
+        })
     })
 }
 

@@ -150,20 +150,10 @@ impl<'a> Crawl<'a> {
 /// A relative URL as the browser resolves it from the file at `page`: a site path, or none
 /// when it climbs above the root.
 fn beside(page: &str, relative: &str) -> Option<String> {
-    let mut parts: Vec<&str> = page.split('/').collect();
-    parts.pop();
-    for part in relative.split('/') {
-        match part {
-            "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    let joined = parts.join("/");
+    let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
+    let joined = crate::text::file::join(dir, relative)?;
     let folder = relative.is_empty() || relative.ends_with('/') || relative.ends_with("/.");
-    Some(if folder && !joined.is_empty() && !joined.ends_with('/') {
+    Some(if folder && !joined.is_empty() {
         joined + "/"
     } else {
         joined

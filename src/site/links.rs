@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use super::{Site, Unpublished};
 use crate::config::BaseUrl;
 use crate::content::markdown::{LinkOutcome, LinkResolver};
+use crate::text::file::join;
 
 /// Everything a link can reach in this build.
 pub struct Targets<'a> {
@@ -130,7 +131,7 @@ impl FileLinks<'_> {
                 None => return LinkOutcome::Keep,
             }
         } else {
-            match normalise(self.page_path, &path) {
+            match join(self.page_path, &path) {
                 Some(joined) => self.site_url(&joined).map_err(|why| {
                     let folder = path.ends_with('/') && !joined.is_empty();
                     let url = self.targets.base.url(&joined) + if folder { "/" } else { "" };
@@ -151,7 +152,7 @@ impl FileLinks<'_> {
 
     fn is_invalid_source(&self, path: &str) -> bool {
         let dir = self.rel.rsplit_once('/').map_or("", |(d, _)| d);
-        let joined = normalise(dir, path);
+        let joined = join(dir, path);
         joined.is_some_and(|j| self.targets.site.unpublished.get(&j) == Some(&Unpublished::Invalid))
     }
 
@@ -172,7 +173,7 @@ impl FileLinks<'_> {
 
     fn source_file(&self, path: &str) -> Result<String, String> {
         let dir = self.rel.rsplit_once('/').map_or("", |(d, _)| d);
-        let joined = normalise(dir, path).ok_or("it points above the content folder")?;
+        let joined = join(dir, path).ok_or("it points above the content folder")?;
         if joined.ends_with(".md") {
             let site = self.targets.site;
             return match (site.sources.get(&joined), site.unpublished.get(&joined)) {
@@ -210,21 +211,6 @@ fn on_this_site(dest: &str) -> Option<(Cow<'_, str>, Option<String>)> {
     Some((percent_decode(path), anchor))
 }
 
-/// Joins a relative path onto a folder inside `content/`, resolving `.` and `..`.
-fn normalise(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in rel.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
-}
-
 /// Whether a URL names its scheme (`https:`, `mailto:`): it leads off the site's paths.
 pub fn has_scheme(dest: &str) -> bool {
     let Some((scheme, _)) = dest.split_once(':') else {
@@ -250,14 +236,11 @@ mod tests {
     #[test]
     fn relative_paths_resolve_inside_content() {
         assert_eq!(
-            normalise("policies", "../pilots/a.md").as_deref(),
+            join("policies", "../pilots/a.md").as_deref(),
             Some("pilots/a.md")
         );
-        assert_eq!(
-            normalise("policies", "./b.md").as_deref(),
-            Some("policies/b.md")
-        );
-        assert_eq!(normalise("", "../x.md"), None);
+        assert_eq!(join("policies", "./b.md").as_deref(), Some("policies/b.md"));
+        assert_eq!(join("", "../x.md"), None);
     }
 
     #[test]

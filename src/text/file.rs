@@ -75,3 +75,19 @@ fn not_utf8(bytes: &[u8], valid_up_to: usize, display: &Path) -> Diagnostic {
     d.snippet = valid.lines().last().map(str::to_string).or(d.snippet);
     d.with_help("save the file as UTF-8")
 }
+
+/// A relative path (`../pilots/a.md`, `./b/`) joined onto a folder (`policies`), `.` and `..`
+/// worked out and empty parts dropped; none when it climbs above the folder's root.
+pub fn join(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in rel.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
