@@ -850,7 +850,7 @@ mod tests {
         let r = render("```yaml\ntitle: x\n```\n");
         assert!(
             r.html
-                .contains("<pre class=\"code hl-code\" data-lang=\"yaml\">"),
+                .contains("<pre class=\"code hl-code\" data-lang=\"yaml\" tabindex=\"0\">"),
             "{}",
             r.html
         );
