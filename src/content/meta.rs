@@ -240,7 +240,8 @@ pub struct SourceRef {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ArticleMeta {
     pub title: String,
-    pub date: Date,
+    /// None only where the section allows undated articles (checked when resolving).
+    pub date: Option<Date>,
     pub updated: Option<Date>,
     pub summary: Option<String>,
     pub tags: Vec<String>,
@@ -280,7 +281,7 @@ impl ArticleMeta {
                 let _: Option<serde_yaml::Value> = f.take("date");
                 Some(d)
             }
-            None => take_date(f, "date", true),
+            None => take_date(f, "date", false),
         };
         let updated = take_date(f, "updated", false);
         let summary = take_text(f, "summary", false);
@@ -308,7 +309,7 @@ impl ArticleMeta {
         }
         Some(ArticleMeta {
             title: title?,
-            date: date?,
+            date,
             updated,
             summary,
             tags: dedup(tags),
@@ -409,7 +410,7 @@ fn dedup(items: Vec<String>) -> Vec<String> {
         .collect()
 }
 
-/// `_index.md` of a section.
+/// `_index.md` of a section or a sub-section.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SectionMeta {
     pub title: Option<String>,
@@ -417,9 +418,42 @@ pub struct SectionMeta {
     pub description: Option<String>,
     pub weight: Option<i64>,
     pub paginate_by: Option<usize>,
+    /// Where its articles' URLs come from (a top section's key; sub-sections follow it).
+    pub urls: Option<Urls>,
+    /// Its articles may have no date.
+    pub undated: Option<bool>,
+    /// How its list is ordered.
+    pub sort_by: Option<SortBy>,
 }
 
-pub const SECTION_KEYS: &[&str] = &["title", "kind", "description", "weight", "paginate_by"];
+pub const SECTION_KEYS: &[&str] = &[
+    "title",
+    "kind",
+    "description",
+    "weight",
+    "paginate_by",
+    "urls",
+    "undated",
+    "sort_by",
+];
+
+/// Where articles' URLs come from: the section and the slug alone (`/policies/SLUG/`), or
+/// every folder on the way (`/policies/2014/SLUG/`), each then a sub-section with its list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase", expecting = "one of flat, nested")]
+pub enum Urls {
+    #[default]
+    Flat,
+    Nested,
+}
+
+/// The order of a list: newest first, or by title (undated collections such as laws).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase", expecting = "one of date, title")]
+pub enum SortBy {
+    Date,
+    Title,
+}
 
 impl SectionMeta {
     pub fn read(f: &mut Fields) -> SectionMeta {
@@ -429,6 +463,9 @@ impl SectionMeta {
             description: take_text(f, "description", false),
             weight: f.take("weight"),
             paginate_by: f.take_positive("paginate_by"),
+            urls: f.take("urls"),
+            undated: f.take("undated"),
+            sort_by: f.take("sort_by"),
         }
     }
 }

@@ -130,7 +130,7 @@ pub struct Doc<M> {
 #[derive(Debug, Default)]
 pub struct Content {
     pub home: Option<Doc<HomeMeta>>,
-    /// `_index.md` of sections, keyed by folder name.
+    /// `_index.md` of sections and sub-sections, keyed by folder (`policies`, `policies/2014`).
     pub sections: Vec<(String, Doc<SectionMeta>)>,
     /// Articles in sections and pages at the content root.
     pub articles: Vec<Doc<ArticleMeta>>,
@@ -164,10 +164,10 @@ fn role_of(rel: &str) -> Role {
         ["cities" | "tags", "_index.md"] => {
             Role::Misplaced("the city and tag indexes take no `_index.md`; remove this file")
         }
-        [section, "_index.md"] => Role::Section(section.to_string()),
-        [_, .., "_index.md"] => Role::Misplaced(
-            "sections are the top folders of content/; nested `_index.md` files are not supported",
-        ),
+        ["cities" | "tags", .., "_index.md"] => {
+            Role::Misplaced("city and tag profiles take no sub-sections; remove this file")
+        }
+        [.., "_index.md"] => Role::Section(rel.trim_end_matches("/_index.md").to_string()),
         ["cities", ..] => Role::City,
         ["tags", ..] => Role::Tag,
         _ => Role::Article,
@@ -628,8 +628,12 @@ mod tests {
         assert_eq!(role_of("cities/chongqing.md"), Role::City);
         assert_eq!(role_of("tags/customs.md"), Role::Tag);
         assert_eq!(role_of("pilots/map.png"), Role::Asset);
-        assert!(matches!(
+        assert_eq!(
             role_of("policies/2014/_index.md"),
+            Role::Section("policies/2014".into())
+        );
+        assert!(matches!(
+            role_of("cities/east/_index.md"),
             Role::Misplaced(_)
         ));
     }

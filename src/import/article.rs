@@ -33,7 +33,7 @@ pub struct Article {
     pub body: String,
 }
 
-/// Reads and converts one article; none (reported) when it cannot be, such as without a date.
+/// Reads and converts one article; none (reported) when it cannot be read.
 pub fn convert(
     src: &Path,
     p: &Placed,
@@ -76,7 +76,7 @@ fn complete(
         }));
     }
     if front.date.is_none() {
-        front.date = Some(date_elsewhere(front, p, tool, &body, sink)?);
+        front.date = date_elsewhere(front, p, tool, &body, sink);
     }
     Some(body)
 }
@@ -105,7 +105,8 @@ fn heading_text(line: &str) -> Option<String> {
     (!text.is_empty()).then(|| text.to_string())
 }
 
-/// A date from the file name or a leading line; none, reported, when there is neither.
+/// A date from the file name or a leading line; none, reported, when there is neither (the
+/// article is then written undated, and its section says it has undated articles).
 fn date_elsewhere(
     front: &mut ArticleFront,
     p: &Placed,
@@ -124,9 +125,18 @@ fn date_elsewhere(
     if let Some((day, _)) = dates::from_leading_line(body) {
         return Some(Date { day, instant: None });
     }
-    let message = "no date: none in the front matter, the file name (2014-03-05-title.md) or \
-        the first five lines (日期：2014-03-05); add `date: YYYY-MM-DD` and import again";
-    sink.note(Some(1), NoteKind::NotWritten, message.to_string());
+    let page = p.dest.strip_suffix("/index.md").unwrap_or(&p.dest);
+    let message = if page.contains('/') {
+        let section = p.dest.split('/').next().unwrap_or_default();
+        format!(
+            "no date in the front matter, the file name (2014-03-05-title.md) or the first \
+             five lines (日期：2014-03-05): written without one, and content/{section}/_index.md \
+             says `undated: true`"
+        )
+    } else {
+        "no date: a page at the content root needs none".to_string()
+    };
+    sink.note(Some(1), NoteKind::Changed, message);
     None
 }
 

@@ -32,7 +32,6 @@ enum Role {
     Home,
     Section,
     Article,
-    NestedIndex,
     Asset,
 }
 
@@ -42,8 +41,7 @@ fn role_of(dest: &str) -> Role {
     }
     match dest.split('/').collect::<Vec<_>>().as_slice() {
         ["_index.md"] => Role::Home,
-        [_, "_index.md"] => Role::Section,
-        [.., "_index.md"] => Role::NestedIndex,
+        [.., "_index.md"] => Role::Section,
         _ => Role::Article,
     }
 }
@@ -59,38 +57,98 @@ pub fn convert(
     let index = link_index(src, &placed);
     let mut planned = Vec::new();
     let mut articles = Vec::new();
+    let mut intros = Vec::new();
     for p in &placed {
         match role_of(&p.dest) {
             Role::Asset => planned.push(copy(src, p)),
             Role::Article => articles.extend(article::convert(src, p, source, &index, report)),
-            Role::Home | Role::Section => planned.extend(intro(src, p, source, &index, report)),
-            Role::NestedIndex => nested_index(p, report),
+            Role::Home | Role::Section => intros.push(p),
         }
+    }
+    let undated = undated_sections(&articles);
+    for p in intros {
+        planned.extend(intro(src, p, source, &index, &undated, report));
     }
     article::settle_urls(&mut articles, report);
     let author = articles.iter().any(|a| a.front.author.is_some());
     planned.push(article::site_yaml(source, author, report));
     planned.extend(articles.iter().map(Article::planned));
-    planned.extend(made_intros(source, &planned));
+    planned.extend(made_intros(source, &planned, &undated));
     planned.sort_by(|a, b| a.rel.cmp(&b.rel));
     planned
 }
 
-/// An intro for each section the import made (Hexo's `posts/`) that has articles and none.
-fn made_intros(source: &dyn Source, planned: &[Planned]) -> Vec<Planned> {
-    let has = |rel: &str| planned.iter().any(|p| p.rel == rel);
+/// An intro for each section that has articles and none: one the import made (Hexo's
+/// `posts/`, with its title), or one with undated articles (saying so).
+fn made_intros(
+    source: &dyn Source,
+    planned: &[Planned],
+    undated: &BTreeMap<String, Undated>,
+) -> Vec<Planned> {
+    let has = |section: &str| {
+        let rel = format!("content/{section}/_index.md");
+        planned.iter().any(|p| p.rel == rel)
+    };
     let used = |section: &str| {
         planned
             .iter()
             .any(|p| p.rel.starts_with(&format!("content/{section}/")))
     };
-    (source.made_sections().into_iter())
-        .filter(|(section, _)| used(section) && !has(&format!("content/{section}/_index.md")))
-        .map(|(section, title)| Planned {
+    let mut made: BTreeMap<String, Yaml> = BTreeMap::new();
+    for (section, title) in source.made_sections() {
+        if used(section) && !has(section) {
+            made.entry(section.to_string())
+                .or_default()
+                .text("title", title);
+        }
+    }
+    for (section, how) in undated.iter().filter(|(s, _)| !has(s)) {
+        how.write(made.entry(section.clone()).or_default());
+    }
+    (made.into_iter())
+        .map(|(section, yaml)| Planned {
             rel: format!("content/{section}/_index.md"),
-            payload: Payload::Made(format!("---\ntitle: {title}\n---\n")),
+            payload: Payload::Made(yaml.front_matter("")),
             shown: format!("content/{section}/_index.md"),
         })
+        .collect()
+}
+
+/// How a section holds undated articles: only those, or among dated ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Undated {
+    /// Listed by title, as a law collection is.
+    All,
+    /// Listed newest first as before, the undated ones last.
+    Some,
+}
+
+impl Undated {
+    fn write(self, yaml: &mut Yaml) {
+        yaml.raw("undated", true);
+        if self == Undated::Some {
+            yaml.raw("sort_by", "date");
+        }
+    }
+}
+
+/// The top sections with articles that have no date.
+fn undated_sections(articles: &[Article]) -> BTreeMap<String, Undated> {
+    let mut sections: BTreeMap<String, (bool, bool)> = BTreeMap::new();
+    for a in articles {
+        let Some((top, _)) = a.dest.split_once('/') else {
+            continue;
+        };
+        if a.dest.strip_suffix("/index.md") == Some(top) {
+            continue;
+        }
+        let (dated, undated) = sections.entry(top.to_string()).or_default();
+        *dated |= a.front.date.is_some();
+        *undated |= a.front.date.is_none();
+    }
+    (sections.into_iter())
+        .filter(|(_, (_, undated))| *undated)
+        .map(|(s, (dated, _))| (s, if dated { Undated::Some } else { Undated::All }))
         .collect()
 }
 
@@ -135,15 +193,6 @@ fn copy(src: &Path, p: &Placed) -> Planned {
         payload: Payload::Copy(src.join(&p.found.shown)),
         shown: p.found.shown.clone(),
     }
-}
-
-fn nested_index(p: &Placed, report: &mut ImportReport) {
-    let section = p.dest.split('/').next().unwrap_or_default();
-    let message = format!(
-        "a sub-section's intro: tradekb's sections are the top folders of content/, and this \
-         folder's articles are listed in {section}/; not imported"
-    );
-    report.note(&p.found.shown, None, NoteKind::NotWritten, message);
 }
 
 /// A Markdown file read and cut: its front matter as data, its body, and the line the
@@ -279,10 +328,15 @@ fn intro(
     p: &Placed,
     source: &dyn Source,
     index: &LinkIndex,
+    undated: &BTreeMap<String, Undated>,
     report: &mut ImportReport,
 ) -> Option<Planned> {
     with_source(src, p, None, report, |cut, sink| {
-        let yaml = intro_front(&cut.map, p, source, sink);
+        let mut yaml = intro_front(&cut.map, p, source, sink);
+        let section = p.dest.trim_end_matches("_index.md").trim_end_matches('/');
+        if let Some(how) = undated.get(section) {
+            how.write(&mut yaml);
+        }
         let body = convert_body(cut.body, cut.body_line, p, source.tool(), index, sink);
         Some(Planned {
             rel: format!("content/{}", p.dest),
@@ -350,7 +404,10 @@ fn fallback_title(p: &Placed, source: &dyn Source, home: bool) -> String {
     match (home, &source.site().title) {
         (true, Some(title)) => title.clone(),
         (true, None) => article::PLACEHOLDER_TITLE.to_string(),
-        (false, _) => p.dest.split('/').next().unwrap_or_default().to_string(),
+        (false, _) => {
+            let folder = p.dest.trim_end_matches("/_index.md");
+            folder.rsplit('/').next().unwrap_or(folder).to_string()
+        }
     }
 }
 
@@ -362,7 +419,7 @@ mod tests {
     fn roles_follow_tradekbs_content_model() {
         assert_eq!(role_of("_index.md"), Role::Home);
         assert_eq!(role_of("posts/_index.md"), Role::Section);
-        assert_eq!(role_of("posts/sub/_index.md"), Role::NestedIndex);
+        assert_eq!(role_of("posts/sub/_index.md"), Role::Section);
         assert_eq!(role_of("posts/a.md"), Role::Article);
         assert_eq!(role_of("posts/a/index.md"), Role::Article);
         assert_eq!(role_of("posts/a/map.png"), Role::Asset);

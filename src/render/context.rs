@@ -89,10 +89,11 @@ pub struct PageRef<'a> {
     pub title: &'a str,
     pub url: String,
     pub permalink: String,
-    /// `YYYY-MM-DD`.
-    pub date: String,
+    /// `YYYY-MM-DD`, or RFC 3339 when a time was given; null for an undated article (at the
+    /// content root, or in a section with `undated: true`).
+    pub date: Option<String>,
     /// The date in the language file's `date_format`.
-    pub date_text: String,
+    pub date_text: Option<String>,
     pub updated: Option<String>,
     pub updated_text: Option<String>,
     pub summary: String,
@@ -199,6 +200,7 @@ pub struct Home<'a> {
     pub intro: Intro<'a>,
     /// The newest articles.
     pub latest: Vec<Record>,
+    /// The top sections.
     pub sections: Vec<SectionSummary<'a>>,
     /// Cities with a profile, by region.
     pub cities: Vec<CityView<'a>>,
@@ -240,7 +242,12 @@ pub struct SectionView<'a> {
     pub url: String,
     /// The body of the section's `_index.md`.
     pub content: Html<'a>,
+    /// Its articles, with those of its sub-sections.
     pub count: usize,
+    /// The sections above it, top section first (empty for a top section).
+    pub trail: Vec<SectionLink<'a>>,
+    /// Its sub-sections, in order.
+    pub children: Vec<SectionSummary<'a>>,
 }
 
 /// `page.html`.
@@ -262,6 +269,9 @@ pub struct ArticleView<'a> {
     pub char_count: usize,
     /// The site's own fields the article gives, in the order `site.yaml` declares them.
     pub fields: Vec<FieldView<'a>>,
+    /// The sections that hold it, top section first, down to the one that lists it: a
+    /// breadcrumb (empty for a page at the content root).
+    pub trail: Vec<SectionLink<'a>>,
     /// The older article in the section.
     pub prev: Option<Record>,
     /// The newer article in the section.

@@ -64,17 +64,24 @@ impl<'a> Feed<'a> {
     }
 }
 
+impl<'a> Feed<'a> {
+    /// The articles the feed shows: its newest dated ones (a feed tells what is new), up to
+    /// `limit`.
+    pub fn shown(&self, site: &'a Site, limit: usize) -> impl Iterator<Item = &'a PageId> {
+        let entries: &'a [PageId] = self.entries;
+        (entries.iter())
+            .filter(move |&&i| site.pages[i].doc.meta.date.is_some())
+            .take(limit)
+    }
+}
+
 pub fn atom(config: &Config, site: &Site, bodies: &Table<PageId, Rendered>, feed: &Feed) -> String {
     let base = &config.base_url;
-    let entries: Vec<&Page> = feed
-        .entries
-        .iter()
-        .take(config.feed_limit)
-        .map(|&i| &site.pages[i])
-        .collect();
+    let shown: Vec<PageId> = feed.shown(site, config.feed_limit).copied().collect();
+    let entries: Vec<&Page> = shown.iter().map(|&i| &site.pages[i]).collect();
     let updated = entries
         .iter()
-        .map(|p| last_changed(p))
+        .filter_map(|p| last_changed(p))
         .max()
         .map(|d| timestamp(&d))
         .unwrap_or_default();
@@ -104,7 +111,7 @@ pub fn atom(config: &Config, site: &Site, bodies: &Table<PageId, Rendered>, feed
     let _ = writeln!(x, "  <updated>{updated}</updated>");
     let _ = writeln!(x, "  <author><name>{}</name></author>", esc(&config.author));
     x.push_str("  <generator>tradekb</generator>\n");
-    for (p, &i) in entries.iter().zip(feed.entries) {
+    for (p, &i) in entries.iter().zip(&shown) {
         entry(&mut x, config, site, p, &bodies[i]);
     }
     x.push_str("</feed>\n");
@@ -122,8 +129,12 @@ fn entry(x: &mut String, config: &Config, site: &Site, p: &Page, body: &Rendered
         esc(&url)
     );
     let _ = writeln!(x, "    <id>{}</id>", esc(&url));
-    let _ = writeln!(x, "    <published>{}</published>", timestamp(&m.date));
-    let _ = writeln!(x, "    <updated>{}</updated>", timestamp(&last_changed(p)));
+    if let Some(published) = &m.date {
+        let _ = writeln!(x, "    <published>{}</published>", timestamp(published));
+    }
+    if let Some(updated) = last_changed(p) {
+        let _ = writeln!(x, "    <updated>{}</updated>", timestamp(&updated));
+    }
     let summary = m.summary.as_deref().unwrap_or(&body.summary);
     if !summary.is_empty() {
         let _ = writeln!(x, "    <summary type=\"text\">{}</summary>", esc(summary));
@@ -134,12 +145,11 @@ fn entry(x: &mut String, config: &Config, site: &Site, p: &Page, body: &Rendered
     x.push_str("  </entry>\n");
 }
 
-fn last_changed(p: &Page) -> Date {
-    p.doc
-        .meta
-        .updated
-        .unwrap_or(p.doc.meta.date)
-        .max(p.doc.meta.date)
+/// The later of an article's date and its `updated`; none for an undated article never
+/// updated.
+fn last_changed(p: &Page) -> Option<Date> {
+    let m = &p.doc.meta;
+    m.date.max(m.updated)
 }
 
 /// RFC 3339, as Atom wants it; a day alone is midnight UTC.
@@ -159,7 +169,10 @@ pub struct SitemapUrl {
 /// Every page of the site that readers should find, with when it last changed: the lists
 /// (with the articles they show) and every article, sorted by path.
 pub fn sitemap_urls(site: &Site, lists: &[(String, Vec<PageId>)]) -> Vec<SitemapUrl> {
-    let newest = |pages: &[PageId]| pages.iter().map(|&i| last_changed(&site.pages[i])).max();
+    let newest = |pages: &[PageId]| {
+        let changed = pages.iter().map(|&i| last_changed(&site.pages[i]));
+        changed.max().flatten()
+    };
     let mut urls: Vec<SitemapUrl> = lists
         .iter()
         .map(|(path, pages)| SitemapUrl {
@@ -169,7 +182,7 @@ pub fn sitemap_urls(site: &Site, lists: &[(String, Vec<PageId>)]) -> Vec<Sitemap
         .collect();
     urls.extend(site.pages.iter().map(|p| SitemapUrl {
         path: p.path.clone(),
-        lastmod: Some(last_changed(p)),
+        lastmod: last_changed(p),
     }));
     urls.sort_by(|a, b| a.path.cmp(&b.path));
     urls

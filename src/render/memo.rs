@@ -307,7 +307,7 @@ impl Keys<'_> {
                     .text(&feed.title)
                     .text(feed.page_path)
                     .value(&feed.subtitle);
-                let entries = feed.entries.iter().take(self.config.feed_limit);
+                let entries = feed.shown(self.site, self.config.feed_limit);
                 self.articles(key, entries, reads)
             }
             Output::Redirect(i) => self.records(key, &[self.site.redirects[i].to], reads),
@@ -336,7 +336,9 @@ impl Keys<'_> {
         Some(match job {
             PageJob::Article(i) => {
                 let (prev, next) = self.pages.neighbours_of(i);
-                let key = self.articles(key.text("article"), [i].iter(), reads);
+                let trail = self.pages.views.trail(self.site.pages[i].section);
+                let key = key.text("article").value(&trail);
+                let key = self.articles(key, [i].iter(), reads);
                 let key = key
                     .number(prev.is_some() as u64)
                     .number(next.is_some() as u64);
@@ -358,7 +360,7 @@ impl Keys<'_> {
                 self.records(key, &self.site.cities[i].pages, reads)
             }
             PageJob::Home => {
-                let latest = &self.all[..self.all.len().min(super::pages::LATEST)];
+                let latest = &self.all[..super::pages::latest_count(self.site)];
                 let key = key.text("home").number(self.epoch);
                 self.records(key, latest, reads)
             }
@@ -466,7 +468,7 @@ fn ref_key(views: &Views, p: &Page, global: u64, body: u64) -> u64 {
         .number(global)
         .number(body)
         .text(p.kind.key());
-    if let Some(s) = p.section {
+    if let Some(s) = site.top_section(p) {
         let s = &site.sections[s];
         key = key.text(&s.key).text(&views.section_title(s)).text(&s.path);
     }

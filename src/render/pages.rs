@@ -25,6 +25,13 @@ pub(super) struct Pages<'a> {
 }
 
 pub(super) const LATEST: usize = 10;
+
+/// How many articles the home page shows as the latest: the newest dated ones (undated
+/// articles come last in the site's order).
+pub(super) fn latest_count(site: &crate::site::Site) -> usize {
+    let pages = site.pages.iter().take(LATEST);
+    pages.take_while(|p| p.doc.meta.date.is_some()).count()
+}
 const POPULAR_TAGS: usize = 20;
 
 impl<'a> Pages<'a> {
@@ -92,8 +99,9 @@ impl<'a> Pages<'a> {
                 title: site.home.as_ref().and_then(|h| h.meta.title.as_deref()),
                 content: html(self.bodies.home.as_ref()),
             },
-            latest: self.refs.iter().take(LATEST).cloned().collect(),
+            latest: self.refs.iter().take(latest_count(site)).cloned().collect(),
             sections: (site.sections.iter())
+                .filter(|s| s.parent.is_none())
                 .map(|s| self.views.section_summary(s))
                 .collect(),
             cities: cities.iter().map(|&(i, c)| self.city_view(i, c)).collect(),
@@ -132,13 +140,17 @@ impl<'a> Pages<'a> {
             url: v.config.base_url.url(&s.path),
             content: html(self.bodies.sections[i].as_ref()),
             count: s.pages.len(),
+            trail: s.parent.map(|p| v.trail(Some(p))).unwrap_or_default(),
+            children: (s.children.iter())
+                .map(|&c| v.section_summary(&self.site().sections[c]))
+                .collect(),
         }
     }
 
     /// The articles a section lists, and how many go on one page.
     pub fn section_items(&self, i: SectionId) -> (&'a [PageId], usize) {
         let s = &self.site().sections[i];
-        let per = s.meta.paginate_by.unwrap_or(self.views.config.paginate_by);
+        let per = s.rules.per_page.unwrap_or(self.views.config.paginate_by);
         (&s.pages, per)
     }
 
@@ -229,6 +241,7 @@ impl<'a> Pages<'a> {
             extra: &p.doc.meta.extra,
             char_count: body.char_count,
             fields: self.views.fields(&p.doc.meta.custom),
+            trail: self.views.trail(p.section),
             prev: prev.map(record),
             next: next.map(record),
         }

@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::content::custom::{Custom, FieldValue};
 use crate::content::markdown::Rendered;
 use crate::content::{Date, Kind, Pilot};
-use crate::site::{City, Page, PageId, Section, Site, Term};
+use crate::site::{City, Page, PageId, Section, SectionId, Site, Term};
 
 /// The UI strings and the formats the engine itself reads from them.
 pub struct Strings {
@@ -113,13 +113,11 @@ impl<'a> Views<'a> {
                 extra: &config.extra,
             },
             t: &self.strings.all,
-            nav: self
-                .site
-                .sections
-                .iter()
+            nav: (self.site.sections.iter())
+                .filter(|s| s.parent.is_none())
                 .map(|s| self.nav_item(s))
                 .collect(),
-            feed_url: crate::site::plan::feed_path(config, "", &all)
+            feed_url: crate::site::plan::feed_path(config, self.site, "", &all)
                 .map(|p| config.base_url.url(&p)),
         }
     }
@@ -133,11 +131,22 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// Its `title:`, else a top section's kind label or a sub-section's folder name.
     pub fn section_title(&self, s: &Section) -> String {
-        s.meta
-            .title
-            .clone()
-            .unwrap_or_else(|| self.strings.kind_label(&s.kind))
+        match (&s.meta.title, s.parent) {
+            (Some(title), _) => title.clone(),
+            (None, None) => self.strings.kind_label(&s.kind),
+            (None, Some(_)) => s.folder_name().to_string(),
+        }
+    }
+
+    /// Links to `section` and the sections above it, top section first: a breadcrumb.
+    pub fn trail(&self, section: Option<SectionId>) -> Vec<SectionLink<'a>> {
+        let site = self.site;
+        let ids = section.map(|s| site.trail(s)).unwrap_or_default();
+        ids.into_iter()
+            .map(|s| self.section_link(&site.sections[s]))
+            .collect()
     }
 
     pub fn section_link(&self, s: &'a Section) -> SectionLink<'a> {
@@ -168,16 +177,15 @@ impl<'a> Views<'a> {
             title: &m.title,
             url: base.url(&page.path),
             permalink: base.permalink(&page.path),
-            date: m.date.iso(),
-            date_text: s.date(&m.date),
+            date: m.date.map(|d| d.iso()),
+            date_text: m.date.map(|d| s.date(&d)),
             updated: m.updated.map(|d| d.iso()),
             updated_text: m.updated.map(|d| s.date(&d)),
             summary,
             excerpt: m.summary.is_none(),
             kind: &page.kind,
             kind_label: s.kind_label(&page.kind),
-            section: page
-                .section
+            section: (self.site.top_section(page))
                 .map(|i| self.section_link(&self.site.sections[i])),
             tags: page
                 .tags
@@ -271,7 +279,7 @@ impl<'a> Views<'a> {
     }
 
     fn feed_url(&self, list_path: &str, pages: &[PageId]) -> Option<String> {
-        crate::site::plan::feed_path(self.config, list_path, pages)
+        crate::site::plan::feed_path(self.config, self.site, list_path, pages)
             .map(|p| self.config.base_url.url(&p))
     }
 

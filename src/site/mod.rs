@@ -5,17 +5,18 @@
 mod id;
 pub mod links;
 pub mod plan;
+mod sections;
 mod terms;
 
 pub use id::{CityId, Id, PageId, SectionId, Table, TagId};
+use sections::Sections;
+pub use sections::{Rules, Section};
 use terms::{CityTerms, Terms};
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::{Config, Level};
-use crate::content::{
-    ArticleMeta, CityMeta, Content, Doc, HomeMeta, Kind, SectionMeta, SourceFile,
-};
+use crate::content::{ArticleMeta, CityMeta, Content, Doc, HomeMeta, Kind, SourceFile};
 use crate::diagnostic::{self, Diagnostic, Problem};
 use crate::text::slug;
 use crate::text::yaml as front_matter;
@@ -56,6 +57,19 @@ impl Site {
             }
         }
         rel.to_string()
+    }
+
+    /// `section` and the sections above it, top section first.
+    pub fn trail(&self, section: SectionId) -> Vec<SectionId> {
+        let mut up: Vec<SectionId> =
+            std::iter::successors(Some(section), |&s| self.sections[s].parent).collect();
+        up.reverse();
+        up
+    }
+
+    /// The top section of the page `p`, if it is in one.
+    pub fn top_section(&self, p: &Page) -> Option<SectionId> {
+        p.section.map(|s| self.trail(s)[0])
     }
 
     /// Lets go of the text of every source file, once nothing needs to quote it. A large
@@ -105,22 +119,12 @@ impl Redirect {
 pub struct Page {
     pub doc: Doc<ArticleMeta>,
     pub path: SitePath,
-    /// None for pages at the content root.
+    /// The section that lists it first: the nearest section folder above it (a sub-section
+    /// or a top section). None for pages at the content root.
     pub section: Option<SectionId>,
     pub kind: Kind,
     pub tags: Vec<TagId>,
     pub cities: Vec<CityId>,
-}
-
-#[derive(Debug)]
-pub struct Section {
-    pub key: String,
-    pub path: SitePath,
-    pub kind: Kind,
-    pub meta: SectionMeta,
-    pub intro: Option<SourceFile>,
-    /// Newest first.
-    pub pages: Vec<PageId>,
 }
 
 #[derive(Debug)]
@@ -161,7 +165,8 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
     problems.extend(left_out_keys(&articles));
     let (mut articles, mut unpublished) = publishable(config, articles);
     unpublished.extend(broken.into_iter().map(|rel| (rel, Unpublished::Invalid)));
-    // Newest first. Keys are taken once and the articles moved once: they are large.
+    // Newest first, undated last by title. Keys are taken once and the articles moved
+    // once: they are large.
     articles.sort_by_cached_key(|a| {
         (
             std::cmp::Reverse(a.meta.date),
@@ -169,8 +174,10 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
             a.file.rel.clone(),
         )
     });
-    let mut sections = build_sections(section_docs, &articles);
-    problems.extend(unknown_field_sections(config, &sections, &unpublished));
+    let (mut sections, section_problems) = Sections::build(section_docs, &articles);
+    problems.extend(section_problems);
+    let articles = dated(&sections, articles, &mut problems, &mut unpublished);
+    problems.extend(unknown_field_sections(config, &sections.list, &unpublished));
     let mut tag_terms = Terms::from_profiles(tags.into_iter().map(|d| {
         let slug = d
             .meta
@@ -191,21 +198,19 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
     let mut bundles = BTreeMap::new();
     for doc in articles {
         let index = PageId(pages.len());
-        let section = doc
-            .file
-            .section_folder()
-            .and_then(|f| sections.iter().position(|s| s.key == f))
-            .map(SectionId);
+        let section = sections.of_article(&doc.file.rel);
         let slug =
             doc.meta.slug.clone().unwrap_or_else(|| {
                 slug::from_file_stem(doc.file.slug_source(doc.meta.dated_by_name))
             });
         let (path, kind) = match section {
             Some(s) => {
-                sections[s].pages.push(index);
+                for s in sections.up(s).collect::<Vec<_>>() {
+                    sections.list[s].pages.push(index);
+                }
                 (
-                    format!("{}{slug}/", sections[s].path),
-                    sections[s].kind.clone(),
+                    sections.article_path(s, &slug),
+                    sections.list[s].kind.clone(),
                 )
             }
             None => (format!("{slug}/"), Kind::Page),
@@ -240,6 +245,11 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
     let tags = tag_terms.finish("tags/");
     let cities = city_terms.finish();
 
+    let mut sections = sections.list;
+    order_lists(&mut sections, |i| {
+        let doc = &pages[i].doc;
+        (doc.meta.title.as_str(), doc.file.rel.as_str())
+    });
     let site = Site {
         home,
         sections,
@@ -378,52 +388,6 @@ fn no_profile(site: &Site, taxonomy: Taxonomy, level: Level, terms: &[Named]) ->
     out
 }
 
-fn section_rank(s: &Section) -> (i64, usize, String) {
-    let builtin = Kind::BUILT_IN
-        .iter()
-        .position(|k| k.folder() == s.key)
-        .unwrap_or(Kind::BUILT_IN.len());
-    (s.meta.weight.unwrap_or(0), builtin, s.key.clone())
-}
-
-fn build_sections(
-    docs: Vec<(String, Doc<SectionMeta>)>,
-    articles: &[Doc<ArticleMeta>],
-) -> Vec<Section> {
-    let mut by_key: BTreeMap<String, Section> = BTreeMap::new();
-    for (key, doc) in docs {
-        let kind = doc
-            .meta
-            .kind
-            .clone()
-            .unwrap_or_else(|| Kind::of_folder(&key));
-        let section = Section {
-            path: format!("{key}/"),
-            kind,
-            meta: doc.meta,
-            intro: Some(doc.file),
-            pages: Vec::new(),
-            key: key.clone(),
-        };
-        by_key.insert(key, section);
-    }
-    for a in articles {
-        if let Some(folder) = a.file.section_folder() {
-            by_key.entry(folder.to_string()).or_insert_with(|| Section {
-                key: folder.to_string(),
-                path: format!("{folder}/"),
-                kind: Kind::of_folder(folder),
-                meta: SectionMeta::default(),
-                intro: None,
-                pages: Vec::new(),
-            });
-        }
-    }
-    let mut sections: Vec<Section> = by_key.into_values().collect();
-    sections.sort_by_key(section_rank);
-    sections
-}
-
 /// A warning for each section a field of `site.yaml` names that the site does not have: most
 /// likely a typo (`policy` for `policies`), which would leave the field off its articles.
 fn unknown_field_sections(
@@ -489,6 +453,61 @@ fn left_out_keys(articles: &[Doc<ArticleMeta>]) -> Vec<Diagnostic> {
     out
 }
 
+/// The articles that have a date or may do without one (pages at the content root, and
+/// articles of sections that say `undated: true`); each other one is reported and left out.
+fn dated(
+    sections: &Sections,
+    articles: Vec<Doc<ArticleMeta>>,
+    problems: &mut Vec<Diagnostic>,
+    left_out: &mut BTreeMap<String, Unpublished>,
+) -> Vec<Doc<ArticleMeta>> {
+    let may_be_undated = |rel: &str| {
+        sections
+            .of_article(rel)
+            .is_none_or(|s| sections.list[s].rules.undated)
+    };
+    let (kept, undated): (Vec<_>, Vec<_>) = articles
+        .into_iter()
+        .partition(|a| a.meta.date.is_some() || may_be_undated(&a.file.rel));
+    for a in undated {
+        problems.push(no_date(&a.file));
+        left_out.insert(a.file.rel, Unpublished::Invalid);
+    }
+    kept
+}
+
+/// An article without the date its section wants, at its front matter's first line.
+fn no_date(file: &SourceFile) -> Diagnostic {
+    let key = if file.text.starts_with("+++") {
+        "date = …"
+    } else {
+        "date:"
+    };
+    let help = format!(
+        "add `{key}` to the front matter, or start the file name with the day \
+         (2014-03-05-name.md); a section whose articles have no dates says `undated: true` \
+         in its _index.md"
+    );
+    Diagnostic::new(
+        Problem::MissingKey { key: "date".into() },
+        file.path.clone(),
+    )
+    .at(&file.text, 1, 1, 3)
+    .with_help(help)
+}
+
+/// Puts each list of a section sorted by title (`sort_by: title`) in that order; the
+/// others keep the site's, newest first.
+fn order_lists<'p>(sections: &mut [Section], title_of: impl Fn(PageId) -> (&'p str, &'p str)) {
+    use crate::content::meta::SortBy;
+    for s in sections
+        .iter_mut()
+        .filter(|s| s.rules.sort_by == SortBy::Title)
+    {
+        s.pages.sort_by(|&a, &b| title_of(a).cmp(&title_of(b)));
+    }
+}
+
 /// Splits articles into those this build publishes and those it leaves out.
 fn publishable(
     config: &Config,
@@ -499,7 +518,7 @@ fn publishable(
     for a in articles {
         if a.meta.draft && !config.drafts {
             left_out.insert(a.file.rel.clone(), Unpublished::Draft);
-        } else if a.meta.date.day > config.today && !config.future {
+        } else if a.meta.date.is_some_and(|d| d.day > config.today) && !config.future {
             left_out.insert(a.file.rel.clone(), Unpublished::Future);
         } else {
             kept.push(a);

@@ -168,9 +168,16 @@ pub fn page_count(items: usize, per: usize) -> usize {
     items.div_ceil(per.max(1)).max(1)
 }
 
-/// The feed path of a list, if it has any articles to show.
-pub fn feed_path(config: &Config, list_path: &str, pages: &[PageId]) -> Option<String> {
-    (config.feed_limit > 0 && !pages.is_empty()).then(|| format!("{list_path}{SITE_FEED}"))
+/// The feed path of a list, if it has any articles to show: dated ones (a feed tells what
+/// is new).
+pub fn feed_path(
+    config: &Config,
+    site: &Site,
+    list_path: &str,
+    pages: &[PageId],
+) -> Option<String> {
+    let dated = || pages.iter().any(|&i| site.pages[i].doc.meta.date.is_some());
+    (config.feed_limit > 0 && dated()).then(|| format!("{list_path}{SITE_FEED}"))
 }
 
 /// The lists of the sitemap (first pages only) with the articles they show, then every
@@ -244,7 +251,7 @@ impl Planner<'_> {
         let content = config.display_path(&config.content_dir);
         for (i, s) in SectionId::each(&site.sections) {
             let intro = s.intro.as_ref().map(|f| f.path.clone());
-            let per = s.meta.paginate_by.unwrap_or(config.paginate_by);
+            let per = s.rules.per_page.unwrap_or(config.paginate_by);
             for n in 1..=page_count(s.pages.len(), per) {
                 let owner = Owner::source("section", intro.clone(), &content.join(&s.key));
                 self.page(&paged(&s.path, n), PageJob::Section(i, n), owner);
@@ -273,7 +280,7 @@ impl Planner<'_> {
 
     fn feeds(&mut self) {
         let (site, config) = (self.site, self.config);
-        if let Some(path) = feed_path(config, "", &PageId::all(&site.pages)) {
+        if let Some(path) = feed_path(config, site, "", &PageId::all(&site.pages)) {
             self.add(path, Output::Feed(FeedOf::Site), Owner::generated());
         }
         let tags =
@@ -284,7 +291,7 @@ impl Planner<'_> {
             if slug.is_empty() {
                 continue;
             }
-            if let Some(path) = feed_path(config, list, pages) {
+            if let Some(path) = feed_path(config, site, list, pages) {
                 self.add(path, Output::Feed(of), Owner::generated());
             }
         }

@@ -124,22 +124,26 @@ fn a_hugo_site_builds_with_its_pages_aliases_and_tags() {
         .iter()
         .any(|l| l.contains("youtube.com/watch?v=w7Ft2ymGmfc")));
     assert_eq!(changsha.description(), "海关总署同意长沙开展服务试点。");
-    assert!(!out.exists("notes/undated/index.html"));
+    // Undated: written so, and its section says it has undated articles among dated ones.
+    assert!(out.exists("notes/undated/index.html"));
+    let notes_intro = fs::read_to_string(site.join("content/notes/_index.md")).unwrap();
+    assert_eq!(notes_intro, "---\nundated: true\nsort_by: date\n---\n");
+    // A sub-section keeps its list at its old URL.
+    let sub = out.page("posts/2015/index.html");
+    assert_eq!(sub.text("main h1"), "2015 年");
+    assert_eq!(
+        sub.attrs(".card-title a", "href"),
+        ["/kb/posts/hangzhou-zone/"]
+    );
     assert_eq!(
         notes(&report, NoteKind::LeftAsWritten),
         ["content/posts/changsha-pilot.md:22: Hugo shortcode `{{< tweet user=\"customs\" id=\"1234\" >}}` left as written"]
     );
     assert!(has_note(
         &report,
-        NoteKind::NotWritten,
+        NoteKind::Changed,
         "content/notes/undated.md:1",
-        "no date"
-    ));
-    assert!(has_note(
-        &report,
-        NoteKind::NotWritten,
-        "content/posts/2015/_index.md",
-        "sub-section"
+        "content/notes/_index.md says `undated: true`"
     ));
     assert!(has_note(
         &report,
@@ -359,12 +363,15 @@ fn plain_markdown_gets_titles_and_dates_and_its_dead_link_is_reported_where_writ
     assert!(read("analysis/观察.md").contains("date: 2015-06-01\n"));
     assert!(read("analysis/年月日.md").contains("date: 2016-03-05\n"));
     assert!(site.join("content/policies/map.png").is_file());
-    assert!(!site.join("content/README.md").exists());
+    assert!(
+        read("README.md").starts_with("---\ntitle: 一个 Markdown 文件夹\n---\n"),
+        "a page at the content root needs no date"
+    );
     assert!(has_note(
         &report,
-        NoteKind::NotWritten,
+        NoteKind::Changed,
         "README.md:1",
-        "no date"
+        "needs none"
     ));
 }
 

@@ -7,7 +7,8 @@
 //! changed; an article added, copied, renamed, removed, broken and restored; a city or tag
 //! profile changed or removed; a link to another article's heading; a site title; a
 //! template of the site's own; a tag spelt another way; an article with TOML front matter;
-//! a page bundle and its image.
+//! a page bundle and its image; a sub-section with its `_index.md`, a section's nested URLs,
+//! an undated section and an article without a date.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -70,6 +71,15 @@ enum Edit {
     /// The policy's own field `文种` (a choice of the sample's `site.yaml`), one value not
     /// among its choices.
     Field(usize),
+    /// A sub-section of the pilots with an `_index.md` and an article (or its `_index.md`
+    /// removed: the folder is then only for tidiness).
+    SubSection(Option<usize>),
+    /// The pilots' articles at nested URLs, or flat again.
+    NestedUrls(bool),
+    /// The analysis section undated (sorted by title), or dated again.
+    Undated(bool),
+    /// An article's `date:` line removed (an error unless its section is undated).
+    DropDate(usize),
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -97,6 +107,10 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => w.prop_map(Edit::Bundle),
         1 => any::<bool>().prop_map(Edit::BundleImage),
         1 => (0..3usize).prop_map(Edit::Field),
+        2 => proptest::option::of(0..WORDS.len()).prop_map(Edit::SubSection),
+        1 => any::<bool>().prop_map(Edit::NestedUrls),
+        1 => any::<bool>().prop_map(Edit::Undated),
+        1 => (0..ARTICLES.len()).prop_map(Edit::DropDate),
     ]
 }
 
@@ -136,6 +150,14 @@ impl Author<'_> {
             })
             .collect();
         fs::write(self.article(i), changed.join("\n") + "\n").unwrap();
+    }
+
+    /// The sample's `_index.md` of `section` with `extra` front matter lines.
+    fn set_section(&self, section: &str, extra: &str) {
+        let rel = format!("content/{section}/_index.md");
+        let text = fs::read_to_string(repo_root().join(&rel)).unwrap();
+        let text = text.replacen("---\n", &format!("---\n{extra}"), 1);
+        fs::write(self.path(&rel), text).unwrap();
     }
 
     fn apply(&self, edit: &Edit) {
@@ -233,6 +255,31 @@ impl Author<'_> {
                 } else {
                     let _ = fs::remove_file(image);
                 }
+            }
+            Edit::SubSection(Some(w)) => {
+                let folder = self.path("content/pilots/batch-one");
+                fs::create_dir_all(&folder).unwrap();
+                let index = format!("---\ntitle: {}专题\n---\n本专题的说明。\n", WORDS[w]);
+                fs::write(folder.join("_index.md"), index).unwrap();
+                let note =
+                    "---\ntitle: 专题里的一篇\ndate: 2014-05-01\ntags: [海关]\n---\n正文。\n";
+                fs::write(folder.join("note.md"), note).unwrap();
+            }
+            Edit::SubSection(None) => {
+                let _ = fs::remove_file(self.path("content/pilots/batch-one/_index.md"));
+            }
+            Edit::NestedUrls(nested) => {
+                let urls = if nested { "urls: nested\n" } else { "" };
+                self.set_section("pilots", urls);
+            }
+            Edit::Undated(undated) => {
+                let key = if undated { "undated: true\n" } else { "" };
+                self.set_section("analysis", key);
+            }
+            Edit::DropDate(a) => {
+                let text = self.text(a);
+                let kept: Vec<&str> = text.lines().filter(|l| !l.starts_with("date:")).collect();
+                fs::write(self.article(a), kept.join("\n") + "\n").unwrap();
             }
             Edit::Style(w) => {
                 let theme = repo_root().join("themes/default/static/style.css");

@@ -100,3 +100,239 @@ fn page_at_content_root_is_served_at_its_own_url() {
         assert!(!titles(&list).contains(&"关于本站".to_string()));
     }
 }
+
+/// A front matter with `title` and, unless empty, `date`, and a line of body.
+fn article(title: &str, date: &str) -> String {
+    let date = if date.is_empty() {
+        String::new()
+    } else {
+        format!("date: {date}\n")
+    };
+    format!("---\ntitle: {title}\n{date}tags: [海关]\n---\n{title}的正文。\n")
+}
+
+/// Policies with a sub-section `2014` (with `_index.md`), a folder `2015` without one, and
+/// `extra` front matter in the section's own `_index.md`.
+fn nested_site(extra: &str) -> Site {
+    Site::from_files(&[
+        (
+            "content/policies/_index.md",
+            &format!("---\ntitle: 政策\n{extra}---\n"),
+        ),
+        (
+            "content/policies/2014/_index.md",
+            "---\ntitle: 2014年\ndescription: 当年的政策\n---\n这一年的政策。\n",
+        ),
+        ("content/policies/2014/a.md", &article("甲", "2014-05-01")),
+        (
+            "content/policies/2014/q1/b.md",
+            &article("乙", "2014-02-01"),
+        ),
+        ("content/policies/2015/c.md", &article("丙", "2015-01-01")),
+        ("content/policies/d.md", &article("丁", "2013-01-01")),
+    ])
+}
+
+#[test]
+fn a_sub_section_has_its_own_list_breadcrumbs_and_a_place_in_its_section() {
+    let out = nested_site("").build();
+    let sub = out.page("policies/2014/index.html");
+    assert_eq!(sub.text("main h1"), "2014年");
+    assert_eq!(
+        titles(&sub),
+        ["甲", "乙"],
+        "its articles and those of the folders inside it"
+    );
+    assert_eq!(
+        sub.attrs(".breadcrumb a", "href"),
+        ["/", "/policies/", "/policies/2014/"]
+    );
+    let top = out.page("policies/index.html");
+    assert_eq!(
+        titles(&top),
+        ["丙", "甲", "乙", "丁"],
+        "the section lists every article"
+    );
+    assert_eq!(top.texts(".subsections a"), ["2014年 2"]);
+    assert_eq!(top.attrs(".subsections a", "href"), ["/policies/2014/"]);
+    // URLs stay flat by default; a folder without `_index.md` is only for tidiness.
+    let a = out.page("policies/a/index.html");
+    assert_eq!(
+        a.texts(".breadcrumb a"),
+        ["首页", "政策", "2014年", "甲"],
+        "the breadcrumb goes through the sub-section"
+    );
+    assert!(out.exists("policies/b/index.html") && out.exists("policies/c/index.html"));
+    assert!(!out.exists("policies/2015/index.html"));
+    assert!(!out.exists("policies/2014/q1/index.html"));
+    let nav = out.page("index.html").texts(".site-nav a");
+    assert!(
+        !nav.contains(&"2014年".to_string()),
+        "only top sections in the menu: {nav:?}"
+    );
+    assert!(out.read("sitemap.xml").contains("/policies/2014/</loc>"));
+}
+
+#[test]
+fn nested_urls_follow_the_folders_and_every_folder_gets_a_list() {
+    let site = nested_site("urls: nested\n");
+    site.write(
+        "content/policies/2016/x/index.md",
+        "---\ntitle: 戊\ndate: 2016-01-01\n---\n![图](map.png)\n",
+    );
+    site.write("content/policies/2016/x/map.png", "png");
+    let out = site.build();
+    for page in ["2014/a", "2014/q1/b", "2015/c", "d", "2016/x"] {
+        assert!(out.exists(&format!("policies/{page}/index.html")), "{page}");
+    }
+    assert!(
+        out.exists("policies/2016/x/map.png"),
+        "a bundle's files beside its page"
+    );
+    assert!(!out.exists("policies/2016/x/page/index.html"));
+    let q1 = out.page("policies/2014/q1/index.html");
+    assert_eq!(
+        q1.text("main h1"),
+        "q1",
+        "a sub-section without a title takes its folder's name"
+    );
+    assert_eq!(titles(&q1), ["乙"]);
+    assert_eq!(
+        out.page("policies/2014/q1/b/index.html")
+            .attrs(".breadcrumb a", "href"),
+        [
+            "/",
+            "/policies/",
+            "/policies/2014/",
+            "/policies/2014/q1/",
+            "/policies/2014/q1/b/"
+        ]
+    );
+    assert_eq!(titles(&out.page("policies/2015/index.html")), ["丙"]);
+    let children = out.page("policies/index.html").texts(".subsections a");
+    assert_eq!(children, ["2014年 2", "2015 1", "2016 1"]);
+}
+
+#[test]
+fn a_sub_section_cannot_change_its_sections_kind_or_urls() {
+    let site = nested_site("");
+    site.write(
+        "content/policies/2014/_index.md",
+        "---\ntitle: 2014年\nkind: note\nurls: nested\n---\n",
+    );
+    let shown = crate::support::shown(&site.diagnostics());
+    assert_eq!(shown.len(), 2, "{shown:#?}");
+    assert!(
+        shown[0].starts_with("content/policies/2014/_index.md:3:1 `kind`"),
+        "{shown:#?}"
+    );
+    assert!(
+        shown[1].starts_with("content/policies/2014/_index.md:4:1 `urls`"),
+        "{shown:#?}"
+    );
+    assert!(shown[1].contains("top folder's _index.md"), "{shown:#?}");
+}
+
+#[test]
+fn a_sub_section_and_an_article_on_one_url_are_named_both() {
+    let site = nested_site("");
+    site.write("content/policies/2014.md", article("同名", "2014-01-01"));
+    let shown = crate::support::shown(&site.diagnostics());
+    assert_eq!(shown.len(), 1, "{shown:#?}");
+    assert!(shown[0].contains("/policies/2014/"), "{shown:#?}");
+    assert!(
+        shown[0].contains("content/policies/2014/_index.md"),
+        "{shown:#?}"
+    );
+    assert!(shown[0].contains("content/policies/2014.md"), "{shown:#?}");
+}
+
+/// A law collection: undated articles sorted by title, one dated article among them.
+fn undated_site() -> Site {
+    Site::from_files(&[
+        (
+            "content/laws/_index.md",
+            "---\ntitle: 法律\nundated: true\n---\n",
+        ),
+        ("content/laws/b.md", &article("中华人民共和国海关法", "")),
+        (
+            "content/laws/a.md",
+            &article("中华人民共和国对外贸易法", ""),
+        ),
+        (
+            "content/laws/c.md",
+            &article("中华人民共和国电子商务法", "2018-08-31"),
+        ),
+        ("content/policies/p.md", &article("一项政策", "2014-01-01")),
+    ])
+}
+
+#[test]
+fn an_undated_section_lists_by_title_and_shows_no_date() {
+    let out = undated_site().build();
+    assert_eq!(
+        titles(&out.page("laws/index.html")),
+        [
+            "中华人民共和国对外贸易法",
+            "中华人民共和国海关法",
+            "中华人民共和国电子商务法"
+        ],
+        "by title, the dated one too"
+    );
+    let law = out.page("laws/b/index.html");
+    assert_eq!(
+        law.count("main time"),
+        0,
+        "no date shown where there is none"
+    );
+    assert!(!out
+        .read("laws/b/index.html")
+        .contains("article:published_time"));
+    let feed = out.read("atom.xml");
+    assert!(
+        !feed.contains("海关法"),
+        "a feed tells what is new: no undated article"
+    );
+    assert!(feed.contains("电子商务法") && feed.contains("一项政策"));
+    let tag_feed = out.read("tags/海关/atom.xml");
+    assert!(!tag_feed.contains("海关法"));
+    let sitemap = out.read("sitemap.xml");
+    assert!(
+        sitemap.contains("<url><loc>https://example.org/laws/b/</loc></url>"),
+        "{sitemap}"
+    );
+    let latest = out.page("index.html").texts(".home-latest .card-title a");
+    assert_eq!(
+        latest,
+        ["中华人民共和国电子商务法", "一项政策"],
+        "only dated articles are the latest"
+    );
+    let tag = titles(&out.page("tags/海关/index.html"));
+    assert_eq!(
+        tag.len(),
+        4,
+        "undated articles are on their tags' lists: {tag:?}"
+    );
+    assert!(
+        tag[2..].contains(&"中华人民共和国海关法".to_string()),
+        "after the dated ones: {tag:?}"
+    );
+}
+
+#[test]
+fn an_article_without_a_date_elsewhere_is_an_error_that_names_the_ways_out() {
+    let site = undated_site();
+    site.write("content/policies/q.md", article("没有日期", ""));
+    site.write("content/about.md", article("关于", ""));
+    let mut errors = site.diagnostics();
+    errors.retain(|d| d.is_error());
+    let shown = crate::support::shown(&errors);
+    assert_eq!(shown.len(), 1, "a root page may be undated: {shown:#?}");
+    assert!(
+        shown[0].starts_with("content/policies/q.md:1:1 missing required key `date`"),
+        "{shown:#?}"
+    );
+    for way in ["add `date:`", "2014-03-05-name.md", "`undated: true`"] {
+        assert!(shown[0].contains(way), "{way}: {shown:#?}");
+    }
+}
