@@ -448,7 +448,7 @@ pub enum Urls {
 }
 
 /// The order of a list: newest first, or by title (undated collections such as laws).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase", expecting = "one of date, title")]
 pub enum SortBy {
     Date,

@@ -8,6 +8,7 @@ use tera::Value;
 
 use crate::content::custom::FieldValue;
 use crate::content::markdown::TocEntry;
+use crate::content::meta::SortBy;
 use crate::content::{Kind, Region};
 
 /// An article's list record, a [`PageRef`], built once and shared by every page that
@@ -272,9 +273,12 @@ pub struct ArticleView<'a> {
     /// The sections that hold it, top section first, down to the one that lists it: a
     /// breadcrumb (empty for a page at the content root).
     pub trail: Vec<SectionLink<'a>>,
-    /// The older article in the section.
+    /// How its section orders its list: `date` (`prev` is the older article, `next` the
+    /// newer) or `title` (`prev` and `next` are the ones before and after it by title).
+    pub order: SortBy,
+    /// The article before it in its section: the older one, or by title.
     pub prev: Option<Record>,
-    /// The newer article in the section.
+    /// The article after it in its section: the newer one, or by title.
     pub next: Option<Record>,
 }
 

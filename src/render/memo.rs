@@ -337,7 +337,7 @@ impl Keys<'_> {
             PageJob::Article(i) => {
                 let (prev, next) = self.pages.neighbours_of(i);
                 let trail = self.pages.views.trail(self.site.pages[i].section);
-                let key = key.text("article").value(&trail);
+                let key = (key.text("article").value(&trail)).value(&self.pages.order_of(i));
                 let key = self.articles(key, [i].iter(), reads);
                 let key = key
                     .number(prev.is_some() as u64)
@@ -467,7 +467,8 @@ fn ref_key(views: &Views, p: &Page, global: u64, body: u64) -> u64 {
     let mut key = Key::new("ref")
         .number(global)
         .number(body)
-        .text(p.kind.key());
+        .text(p.kind.key())
+        .text(&views.kind_label(&p.kind));
     if let Some(s) = site.top_section(p) {
         let s = &site.sections[s];
         key = key.text(&s.key).text(&views.section_title(s)).text(&s.path);

@@ -12,6 +12,7 @@ use super::views::Views;
 use super::{Bodies, Theme};
 use crate::config::BaseUrl;
 use crate::content::markdown::Rendered;
+use crate::content::meta::SortBy;
 use crate::content::{Kind, Region};
 use crate::diagnostic::Diagnostic;
 use crate::site::plan::PageJob as Job;
@@ -135,7 +136,7 @@ impl<'a> Pages<'a> {
             key: &s.key,
             title: v.section_title(s),
             kind: &s.kind,
-            kind_label: v.strings.kind_label(&s.kind),
+            kind_label: v.kind_label(&s.kind),
             description: s.meta.description.as_deref(),
             url: v.config.base_url.url(&s.path),
             content: html(self.bodies.sections[i].as_ref()),
@@ -242,6 +243,7 @@ impl<'a> Pages<'a> {
             char_count: body.char_count,
             fields: self.views.fields(&p.doc.meta.custom),
             trail: self.views.trail(p.section),
+            order: self.order_of(i),
             prev: prev.map(record),
             next: next.map(record),
         }
@@ -255,12 +257,29 @@ impl<'a> Pages<'a> {
         }
     }
 
-    /// The older and the newer article beside article `i` in its section.
+    /// How the section that lists article `i` first is ordered.
+    pub fn order_of(&self, i: PageId) -> SortBy {
+        let site = self.site();
+        let section = site.pages[i].section.map(|s| &site.sections[s]);
+        section.map_or(SortBy::Date, |s| s.rules.sort_by)
+    }
+
+    /// The article before and after article `i` in its section: the older and the newer, or
+    /// by title.
     pub fn neighbours_of(&self, i: PageId) -> (Option<PageId>, Option<PageId>) {
         let site = self.site();
-        match site.pages[i].section {
-            Some(s) => neighbours(&site.sections[s].pages, i),
-            None => (None, None),
+        let Some(s) = site.pages[i].section.map(|s| &site.sections[s]) else {
+            return (None, None);
+        };
+        match s.rules.sort_by {
+            SortBy::Date => neighbours(&s.pages, i),
+            SortBy::Title => {
+                let list = &s.pages;
+                let Some(k) = list.iter().position(|&p| p == i) else {
+                    return (None, None);
+                };
+                (k.checked_sub(1).map(|j| list[j]), list.get(k + 1).copied())
+            }
         }
     }
 
@@ -274,7 +293,7 @@ impl<'a> Pages<'a> {
             .into_iter()
             .map(|kind| KindGroup {
                 kind,
-                label: self.views.strings.kind_label(kind),
+                label: self.views.kind_label(kind),
                 pages: (pages.iter())
                     .filter(|&&p| site.pages[p].kind == *kind)
                     .map(|&p| self.refs[p].clone())
@@ -377,6 +396,7 @@ fn page_window(current: usize, total: usize) -> impl Iterator<Item = usize> {
 /// The older and the newer article beside page `i` in a newest-first list. Lists of pages
 /// hold page ids in ascending order (pages are numbered newest first), so a binary search
 /// finds a page's place.
+/// The older and the newer article beside `i` in `list`, newest first (so in id order).
 fn neighbours(list: &[PageId], i: PageId) -> (Option<PageId>, Option<PageId>) {
     match list.binary_search(&i).ok() {
         Some(k) => (list.get(k + 1).copied(), k.checked_sub(1).map(|j| list[j])),

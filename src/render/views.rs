@@ -131,6 +131,20 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// The name of a kind in the site's language: the language file's, else the `title:` of
+    /// the section of that kind (a site's own kind, `law` in a section titled 法律法规),
+    /// else its key.
+    pub fn kind_label(&self, kind: &Kind) -> String {
+        if let Some(label) = self.strings.lookup("kinds", kind.key()) {
+            return label;
+        }
+        let tops = self.site.sections.iter().filter(|s| s.parent.is_none());
+        let titled = tops
+            .filter(|s| &s.kind == kind)
+            .find_map(|s| s.meta.title.clone());
+        titled.unwrap_or_else(|| kind.key().to_string())
+    }
+
     /// Its `title:`, else a top section's kind label or a sub-section's folder name.
     pub fn section_title(&self, s: &Section) -> String {
         match (&s.meta.title, s.parent) {
@@ -184,7 +198,7 @@ impl<'a> Views<'a> {
             summary,
             excerpt: m.summary.is_none(),
             kind: &page.kind,
-            kind_label: s.kind_label(&page.kind),
+            kind_label: self.kind_label(&page.kind),
             section: (self.site.top_section(page))
                 .map(|i| self.section_link(&self.site.sections[i])),
             tags: page

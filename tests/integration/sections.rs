@@ -281,9 +281,20 @@ fn an_undated_section_lists_by_title_and_shows_no_date() {
     );
     let law = out.page("laws/b/index.html");
     assert_eq!(
-        law.count("main time"),
+        law.count(".article time"),
         0,
         "no date shown where there is none"
+    );
+    assert_eq!(
+        law.texts(".post-nav-title"),
+        ["中华人民共和国对外贸易法", "中华人民共和国电子商务法"],
+        "the articles before and after it by title"
+    );
+    assert_eq!(law.texts(".post-nav-label"), ["← 上一篇", "下一篇 →"]);
+    assert_eq!(
+        law.text(".article-kicker .kind"),
+        "法律",
+        "a site's own kind is named by its section's title, not its ASCII key"
     );
     assert!(!out
         .read("laws/b/index.html")
