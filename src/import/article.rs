@@ -125,18 +125,16 @@ fn date_elsewhere(
     if let Some((day, _)) = dates::from_leading_line(body) {
         return Some(Date { day, instant: None });
     }
+    // A page at the content root needs none.
     let page = p.dest.strip_suffix("/index.md").unwrap_or(&p.dest);
-    let message = if page.contains('/') {
-        let section = p.dest.split('/').next().unwrap_or_default();
-        format!(
+    if let Some((section, _)) = page.split_once('/') {
+        let message = format!(
             "no date in the front matter, the file name (2014-03-05-title.md) or the first \
              five lines (日期：2014-03-05): written without one, and content/{section}/_index.md \
              says `undated: true`"
-        )
-    } else {
-        "no date: a page at the content root needs none".to_string()
-    };
-    sink.note(Some(1), NoteKind::Changed, message);
+        );
+        sink.note(Some(1), NoteKind::Changed, message);
+    }
     None
 }
 

@@ -103,7 +103,7 @@ fn made_intros(
         }
     }
     for (section, how) in undated.iter().filter(|(s, _)| !has(s)) {
-        how.write(made.entry(section.clone()).or_default());
+        how.write(made.entry(section.clone()).or_default(), false);
     }
     (made.into_iter())
         .map(|(section, yaml)| Planned {
@@ -117,16 +117,17 @@ fn made_intros(
 /// How a section holds undated articles: only those, or among dated ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Undated {
-    /// Listed by title, as a law collection is.
-    All,
-    /// Listed newest first as before, the undated ones last.
-    Some,
+    /// Only undated articles: listed by title, as a law collection is.
+    Only,
+    /// Dated ones too: listed newest first as before, the undated ones last.
+    Mixed,
 }
 
 impl Undated {
-    fn write(self, yaml: &mut Yaml) {
+    /// `undated: true`, and the order the section had when it gives none (`sorted`).
+    fn write(self, yaml: &mut Yaml, sorted: bool) {
         yaml.raw("undated", true);
-        if self == Undated::Some {
+        if self == Undated::Mixed && !sorted {
             yaml.raw("sort_by", "date");
         }
     }
@@ -148,7 +149,7 @@ fn undated_sections(articles: &[Article]) -> BTreeMap<String, Undated> {
     }
     (sections.into_iter())
         .filter(|(_, (_, undated))| *undated)
-        .map(|(s, (dated, _))| (s, if dated { Undated::Some } else { Undated::All }))
+        .map(|(s, (dated, _))| (s, if dated { Undated::Mixed } else { Undated::Only }))
         .collect()
 }
 
@@ -335,7 +336,7 @@ fn intro(
         let mut yaml = intro_front(&cut.map, p, source, sink);
         let section = p.dest.trim_end_matches("_index.md").trim_end_matches('/');
         if let Some(how) = undated.get(section) {
-            how.write(&mut yaml);
+            how.write(&mut yaml, cut.map.contains_key("sort_by"));
         }
         let body = convert_body(cut.body, cut.body_line, p, source.tool(), index, sink);
         Some(Planned {
@@ -378,9 +379,16 @@ fn intro_front(map: &Map<String, Value>, p: &Placed, source: &dyn Source, sink: 
     yaml
 }
 
-/// `weight` and `paginate_by` (Hugo's `paginate`) of a section, when they are numbers.
+/// `weight` and `paginate_by` (Hugo's `paginate`) of a section, when they are numbers, and
+/// Zola's `sort_by` when it is by date or title.
 fn section_numbers(map: &Map<String, Value>, yaml: &mut Yaml) -> Vec<&'static str> {
     let mut kept = Vec::new();
+    if let Some(order) = map.get("sort_by").and_then(Value::as_str) {
+        if matches!(order, "date" | "title") {
+            yaml.raw("sort_by", order);
+            kept.push("sort_by");
+        }
+    }
     if let Some(w) = map.get("weight").and_then(Value::as_i64) {
         yaml.raw("weight", w);
         kept.push("weight");

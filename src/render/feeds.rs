@@ -62,9 +62,6 @@ impl<'a> Feed<'a> {
             entries,
         }
     }
-}
-
-impl<'a> Feed<'a> {
     /// The articles the feed shows: its newest dated ones (a feed tells what is new), up to
     /// `limit`.
     pub fn shown(&self, site: &'a Site, limit: usize) -> impl Iterator<Item = &'a PageId> {

@@ -264,17 +264,18 @@ impl<'a> Pages<'a> {
         section.map_or(SortBy::Date, |s| s.rules.sort_by)
     }
 
-    /// The article before and after article `i` in its section: the older and the newer, or
-    /// by title.
+    /// The article before and after article `i` among the articles of its section that are
+    /// not in a sub-section (so that each is the other's neighbour): the older and the
+    /// newer, or by title.
     pub fn neighbours_of(&self, i: PageId) -> (Option<PageId>, Option<PageId>) {
         let site = self.site();
         let Some(s) = site.pages[i].section.map(|s| &site.sections[s]) else {
             return (None, None);
         };
         match s.rules.sort_by {
-            SortBy::Date => neighbours(&s.pages, i),
+            SortBy::Date => neighbours(&s.own, i),
             SortBy::Title => {
-                let list = &s.pages;
+                let list = &s.own;
                 let Some(k) = list.iter().position(|&p| p == i) else {
                     return (None, None);
                 };

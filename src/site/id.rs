@@ -44,6 +44,13 @@ macro_rules! id {
             }
         }
 
+        impl std::ops::Index<$id> for [$item] {
+            type Output = $item;
+            fn index(&self, id: $id) -> &$item {
+                &self[id.0]
+            }
+        }
+
         impl std::ops::IndexMut<$id> for Vec<$item> {
             fn index_mut(&mut self, id: $id) -> &mut $item {
                 &mut self[id.0]

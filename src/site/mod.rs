@@ -61,15 +61,15 @@ impl Site {
 
     /// `section` and the sections above it, top section first.
     pub fn trail(&self, section: SectionId) -> Vec<SectionId> {
-        let mut up: Vec<SectionId> =
-            std::iter::successors(Some(section), |&s| self.sections[s].parent).collect();
+        let mut up: Vec<SectionId> = sections::up(&self.sections, section).collect();
         up.reverse();
         up
     }
 
     /// The top section of the page `p`, if it is in one.
     pub fn top_section(&self, p: &Page) -> Option<SectionId> {
-        p.section.map(|s| self.trail(s)[0])
+        p.section
+            .and_then(|s| sections::up(&self.sections, s).last())
     }
 
     /// Lets go of the text of every source file, once nothing needs to quote it. A large
@@ -163,7 +163,11 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
     let mut assets = assets;
     assets.sort();
     problems.extend(left_out_keys(&articles));
-    let (mut articles, mut unpublished) = publishable(config, articles);
+    let mut unpublished: BTreeMap<String, Unpublished> = BTreeMap::new();
+    let undated = sections::Undated::new(&section_docs, &broken);
+    let articles = dated(&undated, articles, &mut problems, &mut unpublished);
+    let (mut articles, left_out) = publishable(config, articles);
+    unpublished.extend(left_out);
     unpublished.extend(broken.into_iter().map(|rel| (rel, Unpublished::Invalid)));
     // Newest first, undated last by title. Keys are taken once and the articles moved
     // once: they are large.
@@ -176,7 +180,6 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
     });
     let (mut sections, section_problems) = Sections::build(section_docs, &articles);
     problems.extend(section_problems);
-    let articles = dated(&sections, articles, &mut problems, &mut unpublished);
     problems.extend(unknown_field_sections(config, &sections.list, &unpublished));
     let mut tag_terms = Terms::from_profiles(tags.into_iter().map(|d| {
         let slug = d
@@ -205,6 +208,7 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
             });
         let (path, kind) = match section {
             Some(s) => {
+                sections.list[s].own.push(index);
                 for s in sections.up(s).collect::<Vec<_>>() {
                     sections.list[s].pages.push(index);
                 }
@@ -399,8 +403,9 @@ fn unknown_field_sections(
     let folders = left_out
         .keys()
         .filter_map(|rel| crate::content::section_of(rel));
-    let mut known: Vec<&str> = sections
-        .iter()
+    // Fields are given to top sections, sub-sections included.
+    let mut known: Vec<&str> = (sections.iter())
+        .filter(|s| s.parent.is_none())
         .map(|s| s.key.as_str())
         .chain(folders)
         .collect();
@@ -453,25 +458,28 @@ fn left_out_keys(articles: &[Doc<ArticleMeta>]) -> Vec<Diagnostic> {
     out
 }
 
-/// The articles that have a date or may do without one (pages at the content root, and
-/// articles of sections that say `undated: true`); each other one is reported and left out.
+/// The articles, drafts included, that have a date or may do without one (see
+/// [`sections::Undated`]); each other one is left out, reported unless an `_index.md` above
+/// it could not be read (whether it may be undated is then unknown).
 fn dated(
-    sections: &Sections,
+    undated: &sections::Undated,
     articles: Vec<Doc<ArticleMeta>>,
     problems: &mut Vec<Diagnostic>,
     left_out: &mut BTreeMap<String, Unpublished>,
 ) -> Vec<Doc<ArticleMeta>> {
-    let may_be_undated = |rel: &str| {
-        sections
-            .of_article(rel)
-            .is_none_or(|s| sections.list[s].rules.undated)
-    };
-    let (kept, undated): (Vec<_>, Vec<_>) = articles
-        .into_iter()
-        .partition(|a| a.meta.date.is_some() || may_be_undated(&a.file.rel));
-    for a in undated {
-        problems.push(no_date(&a.file));
-        left_out.insert(a.file.rel, Unpublished::Invalid);
+    let mut kept = Vec::with_capacity(articles.len());
+    for a in articles {
+        match undated.allowed(&a.file.rel) {
+            _ if a.meta.date.is_some() => kept.push(a),
+            Some(true) => kept.push(a),
+            Some(false) => {
+                problems.push(no_date(&a.file));
+                left_out.insert(a.file.rel, Unpublished::Invalid);
+            }
+            None => {
+                left_out.insert(a.file.rel, Unpublished::Invalid);
+            }
+        }
     }
     kept
 }
@@ -497,7 +505,8 @@ fn no_date(file: &SourceFile) -> Diagnostic {
 }
 
 /// Puts each list of a section sorted by title (`sort_by: title`) in that order; the
-/// others keep the site's, newest first.
+/// others keep the site's, newest first (so in id order, as finding an article's
+/// neighbours there by binary search needs).
 fn order_lists<'p>(sections: &mut [Section], title_of: impl Fn(PageId) -> (&'p str, &'p str)) {
     use crate::content::meta::SortBy;
     for s in sections
@@ -505,6 +514,7 @@ fn order_lists<'p>(sections: &mut [Section], title_of: impl Fn(PageId) -> (&'p s
         .filter(|s| s.rules.sort_by == SortBy::Title)
     {
         s.pages.sort_by(|&a, &b| title_of(a).cmp(&title_of(b)));
+        s.own.sort_by(|&a, &b| title_of(a).cmp(&title_of(b)));
     }
 }
 

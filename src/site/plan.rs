@@ -434,8 +434,11 @@ impl Claims {
         let url = path.strip_suffix("index.html").unwrap_or(path);
         if let Some(why) = path_problem(url) {
             let message = format!("the {} URL `/{url}` {why}", owner.what);
-            let help =
-                "rename the file or folder, or give it a `slug:` of ASCII letters, digits and `-`";
+            let help = if owner.what == "section" {
+                "rename the folder: a section's URL is made of its folders' names"
+            } else {
+                "rename the file or folder, or give it a `slug:` of ASCII letters, digits and `-`"
+            };
             let problem = Problem::Unsupported { message };
             self.problems
                 .push(owner.diagnostic(site, problem).with_help(help));

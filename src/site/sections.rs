@@ -5,7 +5,7 @@
 //! `_index.md`, or when its top section asks for nested URLs (`urls: nested`); the folders
 //! above a sub-section are sub-sections too. A page bundle's own folder never is one.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::{at_key, SectionId, SitePath};
 use crate::content::meta::{SortBy, Urls};
@@ -28,6 +28,8 @@ pub struct Section {
     pub rules: Rules,
     /// Its articles and those of its sub-sections, in list order.
     pub pages: Vec<super::PageId>,
+    /// Its own articles, not in a sub-section, in list order: an article's neighbours.
+    pub own: Vec<super::PageId>,
 }
 
 impl Section {
@@ -46,19 +48,22 @@ pub struct Rules {
     /// Its articles may have no date.
     pub undated: bool,
     pub sort_by: SortBy,
+    /// The `sort_by` an `_index.md` gave (its own or its parent's): without one, the order
+    /// follows `undated`.
+    given_sort: Option<SortBy>,
 }
 
 impl Rules {
     fn of(meta: &SectionMeta, parent: Option<&Rules>) -> Rules {
         let undated = meta.undated.or(parent.map(|p| p.undated)).unwrap_or(false);
+        let given_sort = meta.sort_by.or(parent.and_then(|p| p.given_sort));
         let default_sort = if undated { SortBy::Title } else { SortBy::Date };
         Rules {
             per_page: meta.paginate_by.or(parent.and_then(|p| p.per_page)),
             urls: parent.map_or(meta.urls.unwrap_or_default(), |p| p.urls),
             undated,
-            sort_by: (meta.sort_by)
-                .or(parent.map(|p| p.sort_by))
-                .unwrap_or(default_sort),
+            sort_by: given_sort.unwrap_or(default_sort),
+            given_sort,
         }
     }
 }
@@ -77,9 +82,10 @@ impl Sections {
         articles: &[Doc<ArticleMeta>],
     ) -> (Sections, Vec<Diagnostic>) {
         let mut docs: BTreeMap<String, Doc<SectionMeta>> = docs.into_iter().collect();
-        let keys = folders(&docs, articles);
+        let bundles = Bundles::of(articles);
+        let mut problems = bundles.take_sections(&mut docs);
+        let keys = folders(&docs, articles, &bundles);
         let mut built: BTreeMap<String, Section> = BTreeMap::new();
-        let mut problems = Vec::new();
         // Keys in order: a parent comes before its sub-sections.
         for key in keys {
             let doc = docs.remove(&key);
@@ -111,7 +117,7 @@ impl Sections {
 
     /// `section` and the sections above it, nearest first.
     pub fn up(&self, section: SectionId) -> impl Iterator<Item = SectionId> + '_ {
-        std::iter::successors(Some(section), |&s| self.list[s].parent)
+        up(&self.list, section)
     }
 
     /// The site path of an article of `section` with `slug`: under its top section, or under
@@ -126,6 +132,49 @@ impl Sections {
     }
 }
 
+/// `section` and the sections above it in `list`, nearest first.
+pub fn up(list: &[Section], section: SectionId) -> impl Iterator<Item = SectionId> + '_ {
+    std::iter::successors(Some(section), |&s| list[s].parent)
+}
+
+/// Which articles may have no date: pages at the content root, and articles under a section
+/// folder whose `_index.md` says `undated: true` (the nearest that says either way).
+pub struct Undated<'a> {
+    said: HashMap<&'a str, Option<bool>>,
+    broken: &'a BTreeSet<String>,
+}
+
+impl<'a> Undated<'a> {
+    /// From the `_index.md` files read, and the files that could not be (`broken`).
+    pub fn new(docs: &'a [(String, Doc<SectionMeta>)], broken: &'a BTreeSet<String>) -> Self {
+        let said = docs
+            .iter()
+            .map(|(k, d)| (k.as_str(), d.meta.undated))
+            .collect();
+        Undated { said, broken }
+    }
+
+    /// Whether the article at `rel` may be undated; none when an `_index.md` above it could
+    /// not be read, so that it is not known (its own problem is reported).
+    pub fn allowed(&self, rel: &str) -> Option<bool> {
+        let Some(mut folder) = list_folder(rel) else {
+            return Some(true);
+        };
+        loop {
+            if self.broken.contains(&format!("{folder}/_index.md")) {
+                return None;
+            }
+            if let Some(&Some(said)) = self.said.get(folder) {
+                return Some(said);
+            }
+            match folder.rsplit_once('/') {
+                Some((up, _)) => folder = up,
+                None => return Some(false),
+            }
+        }
+    }
+}
+
 /// The folder whose section lists the article at `rel`: the folder it is in, or its bundle
 /// is in; none at the content root.
 fn list_folder(rel: &str) -> Option<&str> {
@@ -137,19 +186,20 @@ fn list_folder(rel: &str) -> Option<&str> {
 fn folders(
     docs: &BTreeMap<String, Doc<SectionMeta>>,
     articles: &[Doc<ArticleMeta>],
-) -> std::collections::BTreeSet<String> {
+    bundles: &Bundles,
+) -> BTreeSet<String> {
     let nested = |top: &str| {
         let urls = docs.get(top).and_then(|d| d.meta.urls);
         urls == Some(Urls::Nested)
     };
-    let mut keys: std::collections::BTreeSet<String> = docs.keys().cloned().collect();
+    let mut keys: BTreeSet<String> = docs.keys().cloned().collect();
     for a in articles {
         let Some(folder) = list_folder(&a.file.rel) else {
             continue;
         };
         let top = folder.split('/').next().unwrap_or(folder);
         keys.insert(top.to_string());
-        if nested(top) {
+        if nested(top) && bundles.holding(folder).is_none() {
             keys.insert(folder.to_string());
         }
     }
@@ -187,6 +237,46 @@ fn new_section(key: String, doc: Option<Doc<SectionMeta>>, parent: Option<&Secti
         parent: None,
         children: Vec::new(),
         pages: Vec::new(),
+        own: Vec::new(),
+    }
+}
+
+/// The folders of page bundles (`x/` of `x/index.md`): pages, so neither they nor the
+/// folders in them are sections.
+struct Bundles<'a>(BTreeMap<&'a str, &'a SourceFile>);
+
+impl<'a> Bundles<'a> {
+    fn of(articles: &'a [Doc<ArticleMeta>]) -> Self {
+        Bundles(
+            (articles.iter())
+                .filter_map(|a| Some((a.file.bundle()?, &a.file)))
+                .collect(),
+        )
+    }
+
+    /// The page whose bundle holds `folder` (or is it), if one does.
+    fn holding(&self, folder: &str) -> Option<&'a SourceFile> {
+        let mut up = std::iter::successors(Some(folder), |k| k.rsplit_once('/').map(|p| p.0));
+        up.find_map(|f| self.0.get(f).copied())
+    }
+
+    /// Takes out of `docs` each `_index.md` inside a bundle, with a problem for each.
+    fn take_sections(&self, docs: &mut BTreeMap<String, Doc<SectionMeta>>) -> Vec<Diagnostic> {
+        let inside: Vec<(String, &SourceFile)> = (docs.keys())
+            .filter_map(|k| Some((k.clone(), self.holding(k)?)))
+            .collect();
+        let mut out = Vec::new();
+        for (key, page) in inside {
+            let doc = docs.remove(&key).expect("a key of docs");
+            let message = format!(
+                "this folder is inside the page bundle of {}, so it cannot be a sub-section",
+                page.path.display()
+            );
+            let help = "move the folder out of the bundle, or rename the bundle's index.md";
+            let d = Diagnostic::new(Problem::Unsupported { message }, doc.file.path.clone());
+            out.push(d.with_help(help));
+        }
+        out
     }
 }
 

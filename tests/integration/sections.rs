@@ -153,7 +153,7 @@ fn a_sub_section_has_its_own_list_breadcrumbs_and_a_place_in_its_section() {
         ["丙", "甲", "乙", "丁"],
         "the section lists every article"
     );
-    assert_eq!(top.texts(".subsections a"), ["2014年 2"]);
+    assert_eq!(top.texts(".subsections a"), ["2014年 2 篇"]);
     assert_eq!(top.attrs(".subsections a", "href"), ["/policies/2014/"]);
     // URLs stay flat by default; a folder without `_index.md` is only for tidiness.
     let a = out.page("policies/a/index.html");
@@ -210,7 +210,7 @@ fn nested_urls_follow_the_folders_and_every_folder_gets_a_list() {
     );
     assert_eq!(titles(&out.page("policies/2015/index.html")), ["丙"]);
     let children = out.page("policies/index.html").texts(".subsections a");
-    assert_eq!(children, ["2014年 2", "2015 1", "2016 1"]);
+    assert_eq!(children, ["2014年 2 篇", "2015 1 篇", "2016 1 篇"]);
 }
 
 #[test]
@@ -335,15 +335,111 @@ fn an_article_without_a_date_elsewhere_is_an_error_that_names_the_ways_out() {
     let site = undated_site();
     site.write("content/policies/q.md", article("没有日期", ""));
     site.write("content/about.md", article("关于", ""));
+    let draft = "---\ntitle: 草稿\ndraft: true\n---\n正文。\n";
+    site.write("content/policies/draft.md", draft);
     let mut errors = site.diagnostics();
     errors.retain(|d| d.is_error());
     let shown = crate::support::shown(&errors);
-    assert_eq!(shown.len(), 1, "a root page may be undated: {shown:#?}");
+    assert_eq!(shown.len(), 2, "a root page may be undated: {shown:#?}");
     assert!(
-        shown[0].starts_with("content/policies/q.md:1:1 missing required key `date`"),
+        shown[0].starts_with("content/policies/draft.md:1:1 missing required key `date`"),
+        "a draft too, as with every other problem of its front matter: {shown:#?}"
+    );
+    assert!(
+        shown[1].starts_with("content/policies/q.md:1:1 missing required key `date`"),
         "{shown:#?}"
     );
     for way in ["add `date:`", "2014-03-05-name.md", "`undated: true`"] {
-        assert!(shown[0].contains(way), "{way}: {shown:#?}");
+        assert!(shown[1].contains(way), "{way}: {shown:#?}");
     }
+}
+
+#[test]
+fn neighbours_are_the_articles_beside_one_in_its_own_folder_each_way() {
+    let out = nested_site("").build();
+    let beside = |page: &str| {
+        out.page(&format!("policies/{page}/index.html"))
+            .texts(".post-nav-title")
+    };
+    assert_eq!(beside("a"), ["乙"], "甲 and 乙 are the sub-section's");
+    assert_eq!(beside("b"), ["甲"]);
+    assert_eq!(beside("c"), ["丁"], "丙 and 丁 are the section's own");
+    assert_eq!(beside("d"), ["丙"]);
+}
+
+#[test]
+fn a_sub_section_without_a_date_order_of_its_own_follows_its_undated() {
+    let site = nested_site("");
+    site.write(
+        "content/policies/laws/_index.md",
+        "---\ntitle: 法规\nundated: true\n---\n",
+    );
+    site.write(
+        "content/policies/laws/law-b.md",
+        article("乙法", "2014-01-03"),
+    );
+    site.write(
+        "content/policies/laws/law-a.md",
+        article("甲法", "2014-01-01"),
+    );
+    site.write("content/policies/laws/law-c.md", article("丙法", ""));
+    let out = site.build();
+    assert_eq!(
+        titles(&out.page("policies/laws/index.html")),
+        ["丙法", "乙法", "甲法"],
+        "by title (in Unicode order), not by its section's dates"
+    );
+}
+
+#[test]
+fn a_sub_section_inside_a_page_bundle_is_refused_where_it_is_written() {
+    let site = nested_site("");
+    site.write("content/policies/x/index.md", article("附图", "2014-01-01"));
+    site.write("content/policies/x/_index.md", "---\ntitle: 不行\n---\n");
+    site.write(
+        "content/policies/x/more/_index.md",
+        "---\ntitle: 也不行\n---\n",
+    );
+    let shown = crate::support::shown(&site.diagnostics());
+    assert_eq!(shown.len(), 2, "{shown:#?}");
+    for (line, folder) in shown.iter().zip(["x", "x/more"]) {
+        assert!(
+            line.starts_with(&format!("content/policies/{folder}/_index.md")),
+            "{shown:#?}"
+        );
+        assert!(
+            line.contains("inside the page bundle of content/policies/x/index.md"),
+            "{shown:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_broken_undated_line_is_one_error_not_one_per_article() {
+    let site = undated_site();
+    site.write(
+        "content/laws/_index.md",
+        "---\ntitle: 法律\nundated: yes\n---\n",
+    );
+    let shown = crate::support::shown(&site.diagnostics());
+    assert_eq!(shown.len(), 1, "{shown:#?}");
+    assert!(
+        shown[0].starts_with("content/laws/_index.md:3:"),
+        "{shown:#?}"
+    );
+}
+
+#[test]
+fn fields_name_top_sections_only() {
+    let site = nested_site("");
+    site.write(
+        "site.yaml",
+        "title: 测试站\nbase_url: https://example.org/\nfields:\n  文号:\n    type: text\n    sections: [policies/2014]\n",
+    );
+    let warnings = crate::support::shown(&site.warnings());
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(
+        warnings[0].contains("names the section `policies/2014`"),
+        "{warnings:#?}"
+    );
 }
