@@ -150,6 +150,25 @@ impl serde::Serialize for Date {
     }
 }
 
+/// An article without the date its section wants, at its front matter's first line: found
+/// when resolving, where the sections are known (see `undated`).
+pub fn no_date(path: &std::path::Path, text: &str) -> crate::diagnostic::Diagnostic {
+    let key = if text.starts_with("+++") {
+        "date = …"
+    } else {
+        "date:"
+    };
+    let help = format!(
+        "add `{key}` to the front matter, or start the file name with the day \
+         (2014-03-05-name.md); a section whose articles have no dates says `undated: true` \
+         in its _index.md"
+    );
+    let problem = Problem::MissingKey { key: "date".into() };
+    crate::diagnostic::Diagnostic::new(problem, path)
+        .at(text, 1, 1, 3)
+        .with_help(help)
+}
+
 const DATE_HELP: &str =
     "write dates as YYYY-MM-DD (2014-03-05) or RFC 3339 (2014-03-05T09:00:00+08:00)";
 

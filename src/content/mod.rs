@@ -140,6 +140,9 @@ pub struct Content {
     pub assets: Vec<String>,
     /// Files that could not be read or parsed, by path inside `content/`.
     pub broken: std::collections::BTreeSet<String>,
+    /// Of the articles among them, those without a date, each with the problem to report if
+    /// its section wants one (so that one run names it with the file's other problems).
+    pub dateless: Vec<(String, Diagnostic)>,
 }
 
 /// What a file under `content/` is, from where it lies.
@@ -198,8 +201,14 @@ pub fn load_cached(
     for (rel, result) in files.into_iter().zip(parsed) {
         match result {
             Ok(item) => item.add_to(&mut content),
-            Err(mut d) => {
+            Err(d) => {
+                let no_date = Problem::MissingKey { key: "date".into() };
+                let (dateless, mut d): (Vec<_>, Vec<_>) =
+                    d.into_iter().partition(|d| d.problem == no_date);
                 problems.append(&mut d);
+                content
+                    .dateless
+                    .extend(dateless.into_iter().map(|d| (rel.clone(), d)));
                 content.broken.insert(rel);
             }
         }
@@ -526,8 +535,18 @@ fn parse_file(config: &Config, rel: &str) -> Result<Parsed, Vec<Diagnostic>> {
     let body_offset = text.len() - split.body.len();
     let mut fields = Fields::parse(&display, &text, split.front).map_err(|d| vec![d])?;
     let section = section_of(rel);
+    let dateless =
+        role == Role::Article && !fields.has("date") && dated_name(page_name(rel)).is_none();
     let typed = read_meta(&role, &mut fields, &config.schema, rel);
-    fields.finish(&known_keys(&role, &config.schema, section))?;
+    fields
+        .finish(&known_keys(&role, &config.schema, section))
+        .map_err(|mut problems| {
+            // Whether it may have no date is known once sections are: see `Content::dateless`.
+            if dateless {
+                problems.push(meta::no_date(&display, &text));
+            }
+            problems
+        })?;
     let file = SourceFile {
         path: display,
         rel: rel.to_string(),

@@ -158,6 +158,7 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
         tags,
         assets,
         broken,
+        dateless,
     } = content;
     let mut problems = Vec::new();
     let mut assets = assets;
@@ -166,6 +167,9 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
     let mut unpublished: BTreeMap<String, Unpublished> = BTreeMap::new();
     let undated = sections::Undated::new(&section_docs, &broken);
     let articles = dated(&undated, articles, &mut problems, &mut unpublished);
+    // Files with other problems, without a date their section wants.
+    let wants_date = |rel: &str| undated.allowed(rel) == Some(false);
+    problems.extend((dateless.into_iter()).filter_map(|(rel, d)| wants_date(&rel).then_some(d)));
     let (mut articles, left_out) = publishable(config, articles);
     unpublished.extend(left_out);
     unpublished.extend(broken.into_iter().map(|rel| (rel, Unpublished::Invalid)));
@@ -473,7 +477,7 @@ fn dated(
             _ if a.meta.date.is_some() => kept.push(a),
             Some(true) => kept.push(a),
             Some(false) => {
-                problems.push(no_date(&a.file));
+                problems.push(crate::content::meta::no_date(&a.file.path, &a.file.text));
                 left_out.insert(a.file.rel, Unpublished::Invalid);
             }
             None => {
@@ -482,26 +486,6 @@ fn dated(
         }
     }
     kept
-}
-
-/// An article without the date its section wants, at its front matter's first line.
-fn no_date(file: &SourceFile) -> Diagnostic {
-    let key = if file.text.starts_with("+++") {
-        "date = …"
-    } else {
-        "date:"
-    };
-    let help = format!(
-        "add `{key}` to the front matter, or start the file name with the day \
-         (2014-03-05-name.md); a section whose articles have no dates says `undated: true` \
-         in its _index.md"
-    );
-    Diagnostic::new(
-        Problem::MissingKey { key: "date".into() },
-        file.path.clone(),
-    )
-    .at(&file.text, 1, 1, 3)
-    .with_help(help)
 }
 
 /// Puts each list of a section sorted by title (`sort_by: title`) in that order; the

@@ -337,6 +337,35 @@ fn an_article_without_a_date_elsewhere_is_an_error_that_names_the_ways_out() {
     site.write("content/about.md", article("关于", ""));
     let draft = "---\ntitle: 草稿\ndraft: true\n---\n正文。\n";
     site.write("content/policies/draft.md", draft);
+    site.write("content/laws/t.md", "---\ntags: [海关]\n---\n没有标题。\n");
+    site.write(
+        "content/policies/t.md",
+        "---\ntags: [海关]\n---\n没有标题。\n",
+    );
+    let mut errors = site.diagnostics();
+    errors.retain(|d| d.is_error());
+    let with_title_missing: Vec<String> = crate::support::shown(&errors)
+        .into_iter()
+        .filter(|d| d.contains("/t.md"))
+        .collect();
+    assert_eq!(
+        with_title_missing.len(),
+        3,
+        "in one run, the date too where its section wants one: {with_title_missing:#?}"
+    );
+    for one in [
+        "content/laws/t.md:1:1 missing required key `title`",
+        "content/policies/t.md:1:1 missing required key `title`",
+        "content/policies/t.md:1:1 missing required key `date`",
+    ] {
+        let found = with_title_missing.iter().any(|d| d.starts_with(one));
+        assert!(found, "{one}: {with_title_missing:#?}");
+    }
+    site.write("content/laws/t.md", "---\ntitle: 标题\n---\n");
+    site.write(
+        "content/policies/t.md",
+        "---\ntitle: 标题\ndate: 2014-01-01\n---\n",
+    );
     let mut errors = site.diagnostics();
     errors.retain(|d| d.is_error());
     let shown = crate::support::shown(&errors);
