@@ -106,10 +106,9 @@ fn print_check(report: &tradekb::check::CheckReport, format: cli::Format) {
     } else {
         format!(", {} external links requested", report.external.len())
     };
-    let pages = if report.pages > 0 {
-        format!(", {} pages", report.pages)
-    } else {
-        String::new()
+    let pages = match report.pages {
+        Some(n) => format!(", {n} pages"),
+        None => String::new(),
     };
     let what = format!("Checked {} articles{pages}{external}", report.articles);
     if report.is_clean() {

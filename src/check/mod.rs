@@ -23,7 +23,8 @@ pub struct CheckReport {
     pub problems: Vec<Diagnostic>,
     pub external: Vec<external::LinkReport>,
     pub articles: usize,
-    pub pages: usize,
+    /// Pages rendered; none when errors stopped the rendering (so it is not known).
+    pub pages: Option<usize>,
 }
 
 impl CheckReport {
@@ -62,7 +63,7 @@ struct JsonReport<'a> {
     errors: usize,
     warnings: usize,
     articles: usize,
-    pages: usize,
+    pages: Option<usize>,
     problems: Vec<JsonProblem<'a>>,
     external: &'a [external::LinkReport],
 }
@@ -104,12 +105,12 @@ pub fn check(config: &Config, options: &CheckOptions) -> Result<CheckReport, Err
                 problems,
                 external: Vec::new(),
                 articles: 0,
-                pages: 0,
+                pages: None,
             });
         }
         Err(e) => return Err(e),
     };
-    let pages = checked.produced.as_ref().map_or(0, |p| p.pages.len());
+    let pages = checked.produced.as_ref().map(|p| p.pages.len());
     let external = match (&options.external, &checked.produced) {
         (Some(opts), Some(produced)) => external::check(&external_links(produced), opts),
         _ => Vec::new(),

@@ -245,6 +245,18 @@ impl Scan<'_, '_, '_> {
         let code = code.strip_prefix('\n').unwrap_or(code).trim_end();
         let fence = "`".repeat(longest_run(code, '`').max(2) + 1);
         let lang = call.positional.first().map_or("", String::as_str);
+        let options: Vec<String> = (call.positional.iter().skip(1).cloned())
+            .chain(call.named.iter().map(|(k, v)| format!("{k}={v}")))
+            .collect();
+        if !options.is_empty() {
+            let message = format!(
+                "highlight options `{}` left out: tradekb shows code without line numbers or \
+                 marked lines",
+                options.join(" ")
+            );
+            self.sink
+                .note(Some(self.line(at)), NoteKind::Dropped, message);
+        }
         if !self.out.is_empty() && !self.out.ends_with('\n') {
             self.out.push('\n');
         }
@@ -291,6 +303,12 @@ impl Scan<'_, '_, '_> {
         let end = rest.find([')', ' ', '\n'])?;
         let target = &rest[2..end];
         let (path, anchor) = target.split_once('#').unwrap_or((target, ""));
+        if path.is_empty() && !anchor.is_empty() {
+            // A heading of this page, as the old tool named it.
+            let ours = (self.ctx.anchor)("", anchor);
+            self.out.push_str(&format!("](#{ours}"));
+            return Some(end);
+        }
         let is_file = (path.ends_with(".md") || path.ends_with(".markdown"))
             && !path.starts_with('/')
             && !path.contains(':');
@@ -547,6 +565,22 @@ mod tests {
              <!--more-->\n"
         );
         assert!(left(&report).is_empty(), "{:?}", report.notes);
+    }
+
+    #[test]
+    fn highlight_options_that_cannot_be_kept_are_reported() {
+        let body =
+            "{{< highlight go \"linenos=table,hl_lines=2\" >}}\nx := 1\n{{< /highlight >}}\n";
+        let (out, report) = run(Tool::Hugo, body);
+        assert_eq!(out, "```go\nx := 1\n```\n");
+        let dropped: Vec<String> = (report.of_kind(NoteKind::Dropped))
+            .map(|n| format!("{}: {}", n.line.unwrap(), n.message))
+            .collect();
+        assert_eq!(dropped.len(), 1, "{dropped:?}");
+        assert!(
+            dropped[0].starts_with("10: highlight options `linenos=table,hl_lines=2` left out"),
+            "{dropped:?}"
+        );
     }
 
     #[test]

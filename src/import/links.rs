@@ -20,7 +20,8 @@ impl LinkIndex {
 
     /// The id tradekb gives the heading that `anchor` names in `target` (seen from `from`),
     /// when the old tool gave it another (Hugo's `二企业管理` for `## 二、企业管理`, which
-    /// tradekb calls `二-企业管理`); else `anchor` as it is.
+    /// tradekb calls `二-企业管理`; Zola's transliterated `er-qi-ye-guan-li`); else `anchor`
+    /// as it is.
     pub fn anchor(&self, from: &str, target: &str, anchor: &str) -> String {
         let headings = self
             .target(from, target)
@@ -28,7 +29,7 @@ impl LinkIndex {
         let heading = headings.and_then(|hs| {
             let ours = hs.iter().any(|h| readable(h) == anchor);
             (!ours)
-                .then(|| hs.iter().find(|h| github_id(h) == anchor))
+                .then(|| (hs.iter()).find(|h| github_id(h) == anchor || zola_id(h) == anchor))
                 .flatten()
         });
         heading.map_or_else(|| anchor.to_string(), |h| readable(h))
@@ -41,8 +42,12 @@ impl LinkIndex {
         Some(relative(from_dest, self.target(from, target)?))
     }
 
-    /// The new path of the page `target` names, seen from the file at `from`.
+    /// The new path of the page `target` names, seen from the file at `from` (itself when
+    /// `target` is empty).
     fn target(&self, from: &str, target: &str) -> Option<&String> {
+        if target.is_empty() {
+            return self.by_source.get(from);
+        }
         let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
         match target.strip_prefix('/') {
             Some(root) => self.find(root),
@@ -100,6 +105,12 @@ fn github_id(heading: &str) -> String {
         .collect()
 }
 
+/// The id Zola gives a heading by default (`slugify.anchors = "on"`): transliterated to
+/// ASCII and slugified, with the crate Zola uses (`## 二、企业管理` → `er-qi-ye-guan-li`).
+fn zola_id(heading: &str) -> String {
+    slug::slugify(heading)
+}
+
 fn readable(heading: &str) -> String {
     crate::text::slug::readable(heading)
 }
@@ -149,6 +160,9 @@ mod tests {
         assert_eq!(anchor("next-steps"), "next-steps");
         assert_eq!(anchor("二-企业管理"), "二-企业管理");
         assert_eq!(anchor("不存在"), "不存在");
+        assert_eq!(anchor("er-qi-ye-guan-li"), "二-企业管理", "Zola's id");
+        let here = index.anchor("posts/b.md", "", "二企业管理");
+        assert_eq!(here, "二-企业管理", "a heading of the page itself");
     }
 
     #[test]

@@ -115,6 +115,21 @@ fn json_report_lists_every_problem_for_ci() {
     );
     assert_eq!(p["snippet"], "date: 2014-02-30");
     assert!(p["message"].as_str().unwrap().contains("invalid date"));
+    assert_eq!(
+        json["pages"],
+        serde_json::Value::Null,
+        "not known: nothing was rendered"
+    );
+    site.write(
+        "content/policies/b.md",
+        "---\ntitle: 乙\ndate: 2014-02-03\n---\n正文。\n",
+    );
+    let out = tradekb(&site)
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    assert!(json["pages"].as_u64().is_some_and(|n| n > 0), "{json}");
 }
 
 /// A server on 127.0.0.1 that answers `/ok` with 200, `/gone` with 404 and lets `/slow`

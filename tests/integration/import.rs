@@ -86,6 +86,12 @@ fn a_hugo_site_builds_with_its_pages_aliases_and_tags() {
             || history.contains("/posts/changsha-pilot/#二-企业管理"),
         "{history}"
     );
+    // So does a link to a heading of the same page (which the build would report as dead).
+    let changsha = fs::read_to_string(site.join("content/posts/changsha-pilot.md")).unwrap();
+    assert!(
+        changsha.contains("回到[企业管理](#二-企业管理)一节"),
+        "{changsha}"
+    );
     // Hugo's `static/` is published at the root as before, but for a file tradekb writes.
     assert!(out.exists("img/logo.png"), "a static file is published");
     assert!(
