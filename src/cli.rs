@@ -214,6 +214,9 @@ pub struct BuildArgs {
     /// Write HTML and CSS as rendered, without minifying.
     #[arg(long)]
     pub no_minify: bool,
+    /// Build no search index and no search page.
+    #[arg(long)]
+    pub no_search: bool,
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
@@ -393,6 +396,7 @@ impl BuildArgs {
             future: self.future,
             force: self.force,
             no_minify: self.no_minify,
+            no_search: self.no_search,
             if_locked: if self.no_wait {
                 IfLocked::Fail
             } else {

@@ -25,6 +25,7 @@ pub const KEYS: &[&str] = &[
     "feed_limit",
     "sitemap",
     "robots",
+    "search",
     "unprofiled",
     "raw_html",
     "fields",
@@ -40,6 +41,8 @@ pub struct Overrides {
     pub drafts: bool,
     pub future: bool,
     pub no_minify: bool,
+    /// Build no search index (`--no-search`).
+    pub no_search: bool,
     /// Replace an output folder that tradekb did not write.
     pub force: bool,
     /// What to do when another build is writing the same output folder.
@@ -74,6 +77,7 @@ struct RawConfig {
     feed_limit: Option<usize>,
     sitemap: Option<bool>,
     robots: Option<bool>,
+    search: Option<bool>,
     unprofiled: Option<RawUnprofiled>,
     raw_html: Option<RawHtml>,
     schema: Schema,
@@ -130,6 +134,8 @@ pub struct Config {
     pub feed_limit: usize,
     pub sitemap: bool,
     pub robots: bool,
+    /// Build the search index (`public/pagefind/`) and the search page.
+    pub search: bool,
     pub unprofiled: Unprofiled,
     /// Raw HTML in Markdown: allowed (the default) or escaped.
     pub raw_html: RawHtml,
@@ -257,6 +263,7 @@ impl Config {
             feed_limit,
             sitemap,
             robots,
+            search,
             unprofiled,
             raw_html,
             schema,
@@ -288,6 +295,7 @@ impl Config {
             feed_limit: feed_limit.unwrap_or(20),
             sitemap: sitemap.unwrap_or(true),
             robots: robots.unwrap_or(true),
+            search: search.unwrap_or(true) && !o.no_search,
             raw_html: raw_html.unwrap_or_default(),
             schema,
             unprofiled: Unprofiled {
@@ -327,6 +335,7 @@ impl RawConfig {
             feed_limit: f.take("feed_limit"),
             sitemap: f.take("sitemap"),
             robots: f.take("robots"),
+            search: f.take("search"),
             unprofiled: f.take("unprofiled"),
             raw_html: f.take("raw_html"),
             schema: fields::read(f),

@@ -50,6 +50,8 @@ pub struct Globals<'a> {
     pub nav: Vec<NavItem<'a>>,
     /// Root-relative URL of the site's Atom feed, when there is one.
     pub feed_url: Option<String>,
+    /// Root-relative URL of the search page, when the site has search.
+    pub search_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -371,6 +373,14 @@ pub struct KindGroup<'a> {
     pub kind: &'a Kind,
     pub label: String,
     pub pages: Vec<Record>,
+}
+
+/// `search.html`, the search page.
+#[derive(Serialize)]
+pub struct SearchPage {
+    /// Root-relative URLs of the folders of the index's bundles: the first holds Pagefind's
+    /// scripts (`pagefind.js`), the others are merged into it (`pagefind.mergeIndex`).
+    pub bundles: Vec<String>,
 }
 
 /// `404.html`: the globals only.

@@ -312,6 +312,8 @@ impl Keys<'_> {
             }
             Output::Redirect(i) => self.records(key, &[self.site.redirects[i].to], reads),
             Output::Sitemap(_) | Output::Robots => key.text("structure").number(self.epoch),
+            // Made each time, with the rest of its bundle (which the plan does not list).
+            Output::SearchIndex => return None,
             // The highlighting themes are in the config, which the site-wide key covers.
             Output::Syntax => key.text("syntax"),
             // Files copied as they are, by their bytes (read again: they have no stamp here).
@@ -364,7 +366,7 @@ impl Keys<'_> {
                 let key = key.text("home").number(self.epoch);
                 self.records(key, latest, reads)
             }
-            PageJob::Tags | PageJob::Cities | PageJob::NotFound => {
+            PageJob::Tags | PageJob::Cities | PageJob::Search | PageJob::NotFound => {
                 key.text("structure").number(self.epoch)
             }
         })

@@ -9,6 +9,7 @@ mod crawl;
 pub mod feeds;
 mod memo;
 pub mod minify;
+mod search;
 pub mod theme;
 pub mod views;
 
@@ -277,21 +278,38 @@ pub fn render(
         None => vec![None; plan.files.len()],
     };
     let known = memo.as_deref().map(|m| &m.files);
-    let jobs: Vec<(&Planned, Option<u64>)> = plan.files.iter().zip(keys.iter().copied()).collect();
-    let made: Vec<Result<Emitted, Diagnostic>> =
-        progress::each(observer, Step::Render, &jobs, |&(planned, key)| {
-            let Planned { path, output } = planned;
-            if let Some(kept) = known
-                .and_then(|k| k.get(path))
-                .filter(|k| Some(k.key) == key)
-            {
-                return Ok(Emitted::kept(kept, quiet));
-            }
-            let made = make.file(path, output)?;
-            let minify = config.minify && sink.keeps();
-            let crawl = (!quiet).then_some(&crawl);
-            Ok(emit(path, made, minify, sink, crawl))
-        });
+    // The search index is made on threads of its own while the pages are (waiting for it
+    // on one of rayon's would starve Pagefind, which works on rayon's threads too).
+    let (searched, files): (Vec<_>, Vec<_>) = (plan.files.iter().zip(keys.iter().copied()))
+        .partition(|(f, _)| f.output == Output::SearchIndex);
+    let index_wanted = !searched.is_empty() && !quiet && sink.keeps();
+    let jobs = files;
+    let (made, index) = std::thread::scope(|s| {
+        let index = index_wanted.then(|| s.spawn(|| search::index(&views, &bodies.pages)));
+        let made: Vec<Result<Emitted, Diagnostic>> =
+            progress::each(observer, Step::Render, &jobs, |&(planned, key)| {
+                let Planned { path, output } = planned;
+                if let Some(kept) = known
+                    .and_then(|k| k.get(path))
+                    .filter(|k| Some(k.key) == key)
+                {
+                    return Ok(Emitted::kept(kept, quiet));
+                }
+                let made = make.file(path, output)?;
+                let minify = config.minify && sink.keeps();
+                let crawl = (!quiet).then_some(&crawl);
+                Ok(emit(path, made, minify, sink, crawl))
+            });
+        (
+            made,
+            index.map(|h| h.join().expect("indexing does not panic")),
+        )
+    });
+    match index {
+        Some(Ok(files)) => files.iter().for_each(|(path, bytes)| sink.put(path, bytes)),
+        Some(Err(d)) => problems.push(d),
+        None => {}
+    }
     let Sorted {
         crawled,
         mut made_problems,
@@ -470,7 +488,7 @@ fn body_source(site: &Site, output: &Output) -> Option<PathBuf> {
         PageJob::Section(i, _) => site.sections[i].intro.as_ref(),
         PageJob::Tag(i, _) => site.tags[i].profile.as_ref(),
         PageJob::City(i) => site.cities[i].profile.as_ref(),
-        PageJob::Tags | PageJob::Cities | PageJob::NotFound => None,
+        PageJob::Tags | PageJob::Cities | PageJob::Search | PageJob::NotFound => None,
     };
     file.map(|f| f.path.clone())
 }
@@ -541,6 +559,8 @@ impl Make<'_> {
                 let source = config.content_dir.join(&self.site.assets[i]);
                 Made::Binary(self.read(&source)?)
             }
+            // Made beside the other files, on threads of its own (see `render`).
+            Output::SearchIndex => Made::Binary(Cow::Borrowed(&[])),
         })
     }
 
@@ -568,7 +588,7 @@ fn setup(theme: &Theme, views: &Views) -> Result<(Tera, u64), Vec<Diagnostic>> {
         .map(|(name, t)| (name.as_str(), t.source.as_str()));
     tera.add_raw_templates(sources)
         .map_err(|e| vec![template_error(theme, &e, None)])?;
-    let globals = views.globals();
+    let globals = views.globals(theme.has_search_page());
     let key = memo::Key::new("globals").value(&globals).finish();
     let globals = tera::Context::from_serialize(&globals)
         .map_err(|e| vec![template_error(theme, &e, None)])?;

@@ -6,7 +6,7 @@ use tera::{Context, Tera};
 use super::context::{
     self, Article, ArticleView, CityIndex, CityPage, CityView, CityWithBody, Home, Html, Intro,
     KindGroup, Located, NotFound, PageNumber, Paginator, ProvinceGroup, Record, RegionGroup,
-    SectionList, SectionView, SourceView, TagIndex, TagList, TagPage,
+    SearchPage, SectionList, SectionView, SourceView, TagIndex, TagList, TagPage,
 };
 use super::views::Views;
 use super::{Bodies, Theme};
@@ -65,6 +65,14 @@ impl<'a> Pages<'a> {
             Job::City(i) => {
                 let view = self.city_page(i);
                 out.page(template, &self.site().cities[i].path, &view)
+            }
+            Job::Search => {
+                let base = &self.views.config.base_url;
+                let bundles = super::search::bundles(super::search::indexed(self.site()).len());
+                let view = SearchPage {
+                    bundles: bundles.iter().map(|b| base.url(b)).collect(),
+                };
+                out.page(template, "search/", &view)
             }
             Job::NotFound => out.page(template, "404.html", &NotFound {}),
         }

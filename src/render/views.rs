@@ -99,8 +99,8 @@ pub struct Views<'a> {
 }
 
 impl<'a> Views<'a> {
-    /// What every template receives.
-    pub fn globals(&self) -> Globals<'a> {
+    /// What every template receives; `search_page`: the theme shows search results.
+    pub fn globals(&self, search_page: bool) -> Globals<'a> {
         let config = self.config;
         let all = PageId::all(&self.site.pages);
         Globals {
@@ -119,6 +119,7 @@ impl<'a> Views<'a> {
                 .collect(),
             feed_url: crate::site::plan::feed_path(config, self.site, "", &all)
                 .map(|p| config.base_url.url(&p)),
+            search_url: (config.search && search_page).then(|| config.base_url.url("search/")),
         }
     }
 

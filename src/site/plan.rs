@@ -25,6 +25,8 @@ pub enum PageJob {
     Tag(TagId, usize),
     Cities,
     City(CityId),
+    /// The search page.
+    Search,
     NotFound,
 }
 
@@ -39,6 +41,7 @@ impl PageJob {
             PageJob::Tag(..) => "tag.html",
             PageJob::Cities => "cities.html",
             PageJob::City(_) => "city.html",
+            PageJob::Search => "search.html",
             PageJob::NotFound => "404.html",
         }
     }
@@ -77,6 +80,9 @@ pub enum Output {
     /// A file of `content/` that is not Markdown, by index into `Site::assets`: at the same
     /// path, or beside its bundle's page.
     Asset(usize),
+    /// The search index, Pagefind's bundle under [`SEARCH_DIR`]: planned as its script
+    /// ([`SEARCH_SCRIPT`]), which search pages load; made with the rest of the bundle.
+    SearchIndex,
 }
 
 /// One file of the site.
@@ -94,6 +100,9 @@ pub struct Plan {
 }
 
 pub const SITE_FEED: &str = "atom.xml";
+/// The folder of the search index, and the script in it that search pages load.
+pub const SEARCH_DIR: &str = "pagefind/";
+pub const SEARCH_SCRIPT: &str = "pagefind/pagefind.js";
 pub const SYNTAX_CSS: &str = "syntax.css";
 /// URLs per sitemap file, as the sitemap protocol allows.
 pub const SITEMAP_LIMIT: usize = 50_000;
@@ -105,12 +114,14 @@ impl Plan {
         config: &Config,
         site: &Site,
         statics: impl Iterator<Item = (&'s str, Option<PathBuf>)>,
+        search_page: bool,
     ) -> (Plan, Vec<Diagnostic>) {
         let mut plan = Planner {
             config,
             site,
             files: Vec::new(),
             claims: Claims::default(),
+            search_page: config.search && search_page,
         };
         plan.pages();
         plan.add(SYNTAX_CSS.into(), Output::Syntax, Owner::generated());
@@ -128,6 +139,10 @@ impl Plan {
                 Output::Asset(i),
                 Owner::file(source),
             );
+        }
+        if config.search {
+            let owner = Owner::generated();
+            plan.add(SEARCH_SCRIPT.into(), Output::SearchIndex, owner);
         }
         plan.feeds();
         plan.sitemaps();
@@ -208,6 +223,8 @@ struct Planner<'a> {
     site: &'a Site,
     files: Vec<Planned>,
     claims: Claims,
+    /// The site has a search page (search is on and the theme has the template).
+    search_page: bool,
 }
 
 impl Planner<'_> {
@@ -242,6 +259,9 @@ impl Planner<'_> {
         self.page("tags/", PageJob::Tags, owner);
         let owner = Owner::source("city index", None, &content.join("cities"));
         self.page("cities/", PageJob::Cities, owner);
+        if self.search_page {
+            self.page("search/", PageJob::Search, Owner::generated());
+        }
         let owner = Owner::generated();
         self.add("404.html".into(), Output::Page(PageJob::NotFound), owner);
     }

@@ -84,6 +84,11 @@ impl Browser {
             "--disable-component-update".into(),
             "--disable-sync".into(),
             "--no-first-run".into(),
+            // Several browsers run at once, each in a window of its own: none may be slowed
+            // down as a window in the background (Pagefind waits on timers while it loads).
+            "--disable-background-timer-throttling".into(),
+            "--disable-backgrounding-occluded-windows".into(),
+            "--disable-renderer-backgrounding".into(),
             format!("--window-size={width},{height}"),
             format!("--user-data-dir={}", profile.path().display()),
         ];
@@ -97,6 +102,7 @@ impl Browser {
         let caps = json!({ "capabilities": { "alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": chrome,
+            "goog:loggingPrefs": { "browser": "ALL" },
         }}});
         let reply = call("POST", "/session", Some(caps));
         let session = reply["value"]["sessionId"]
@@ -121,6 +127,18 @@ impl Browser {
     pub fn eval(&self, script: &str) -> Value {
         let body = json!({ "script": script, "args": [] });
         call("POST", &self.path("/execute/sync"), Some(body))["value"].take()
+    }
+
+    /// What the pages logged to the console since the last call: `(level, message)`.
+    pub fn console(&self) -> Vec<(String, String)> {
+        let body = json!({ "type": "browser" });
+        let entries = call("POST", &self.path("/se/log"), Some(body))["value"].take();
+        (entries.as_array().into_iter().flatten())
+            .map(|e| {
+                let text = |k: &str| e[k].as_str().unwrap_or_default().to_string();
+                (text("level"), text("message"))
+            })
+            .collect()
     }
 
     /// Waits until `script` returns `true`, failing with `what` after `within`.

@@ -45,7 +45,7 @@ fn a_clean_site_exits_0_and_writes_nothing() {
     );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "Checked 2 articles, 8 pages: no problems\n"
+        "Checked 2 articles, 9 pages: no problems\n"
     );
     assert!(
         !site.root().join("public").exists(),

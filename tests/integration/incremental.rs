@@ -366,9 +366,11 @@ fn sample_site() -> (tempfile::TempDir, Config) {
     (dir, config)
 }
 
+/// As `serve` builds: no search index (it will be made in the background).
 fn overrides() -> Overrides {
     Overrides {
         base_url: Some("http://127.0.0.1:1111/".into()),
+        no_search: true,
         ..Overrides::default()
     }
 }

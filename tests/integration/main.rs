@@ -26,6 +26,7 @@ mod progress;
 mod properties;
 mod publishing;
 mod scaffold;
+mod search;
 mod sections;
 mod serve;
 mod taxonomies;

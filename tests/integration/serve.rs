@@ -214,12 +214,19 @@ fn without_reload_script(page: &[u8]) -> Vec<u8> {
     format!("{}{}", &text[..start], &text[end..]).into_bytes()
 }
 
-/// Every file of `tradekb build --base-url URL` of the served site, fetched from the
-/// server: the bytes must be the same.
+/// Every file of `tradekb build --base-url URL --no-search` of the served site (serve makes
+/// no search index yet), fetched from the server: the bytes must be the same.
 fn assert_serves_what_build_writes(served: &Served) {
     let out = served.dir.path().join("built");
     let status = Command::new(env!("CARGO_BIN_EXE_tradekb"))
-        .args(["build", "-q", "--base-url", &served.url, "--output"])
+        .args([
+            "build",
+            "-q",
+            "--no-search",
+            "--base-url",
+            &served.url,
+            "--output",
+        ])
         .arg(&out)
         .arg("--root")
         .arg(served.dir.path())

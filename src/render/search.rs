@@ -1,0 +1,192 @@
+//! Render stage, the search index: every article handed to Pagefind (the `pagefind` crate,
+//! in-process) as a small HTML record made from what the render already has (its title,
+//! rendered body, kind, tags, cities, year and status), and Pagefind's bundle (index,
+//! fragments, filters, its scripts) written under `pagefind/`.
+//!
+//! Pagefind holds about a megabyte per article while it builds an index, so the articles
+//! are indexed in shards of [`SHARD`], each its own bundle (the first at `pagefind/`, the
+//! others at `pagefind/shard-N/`, which the search page merges), two at a time, each
+//! dropped once written.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use pagefind::api::PagefindIndex;
+use pagefind::options::PagefindServiceConfig;
+
+use super::views::Views;
+use crate::content::markdown::Rendered;
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::site::plan::SEARCH_DIR;
+use crate::site::{Page, PageId, Site, Table};
+
+/// Files by path, with their bytes.
+type Files = Vec<(String, Vec<u8>)>;
+
+/// Articles per shard of the index.
+pub const SHARD: usize = 400;
+
+/// The articles search finds: those in sections (pages at the content root, such as an about
+/// page, are not results).
+pub fn indexed(site: &Site) -> Vec<PageId> {
+    (PageId::each(&site.pages))
+        .filter(|(_, p)| p.section.is_some())
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The folder (a site path) of each shard's bundle, for a site of `articles`; the first is
+/// [`SEARCH_DIR`].
+pub fn bundles(articles: usize) -> Vec<String> {
+    let shards = articles.div_ceil(SHARD).max(1);
+    (0..shards)
+        .map(|n| match n {
+            0 => SEARCH_DIR.to_string(),
+            n => format!("{SEARCH_DIR}shard-{n}/"),
+        })
+        .collect()
+}
+
+/// The files of the search index, by path inside the output folder.
+pub fn index(views: &Views, bodies: &Table<PageId, Rendered>) -> Result<Files, Diagnostic> {
+    let site = views.site;
+    let ids = indexed(site);
+    let shards: Vec<&[PageId]> = ids.chunks(SHARD).collect();
+    let folders = bundles(ids.len());
+    let records = |shard: &[PageId]| -> Vec<(String, String)> {
+        (shard.iter())
+            .map(|&i| record(views, &site.pages[i], &bodies[i]))
+            .collect()
+    };
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let made: std::sync::Mutex<Vec<Result<Files, String>>> = Default::default();
+    std::thread::scope(|s| {
+        for _ in 0..2.min(shards.len().max(1)) {
+            s.spawn(|| loop {
+                let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(shard) = shards.get(n).copied().or((n == 0).then_some(&[][..])) else {
+                    break;
+                };
+                let files = bundle(&views.config.language, records(shard), n == 0)
+                    .map(|files| under(&folders[n], files));
+                made.lock().expect("no shard panicked").push(files);
+            });
+        }
+    });
+    let made = made.into_inner().expect("no shard panicked");
+    let mut out = Vec::new();
+    for files in made {
+        out.extend(files.map_err(failed)?);
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+/// The files of a bundle, at their paths in the output folder.
+fn under(folder: &str, files: Files) -> Files {
+    (files.into_iter())
+        .map(|(name, bytes)| (format!("{folder}{name}"), bytes))
+        .collect()
+}
+
+fn failed(message: String) -> Diagnostic {
+    let problem = Problem::Unsupported {
+        message: format!("the search index could not be built: {message}"),
+    };
+    Diagnostic::new(problem, "(search index)")
+        .with_help("build with --no-search (or `search: false` in site.yaml) to publish without it")
+}
+
+/// One shard's bundle: Pagefind's files by name inside the bundle's folder. The first shard
+/// keeps the scripts the search page runs; the others only their index (the search page
+/// merges them into the first, whose scripts and WebAssembly serve them all).
+fn bundle(language: &str, records: Vec<(String, String)>, first: bool) -> Result<Files, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let config = PagefindServiceConfig::builder()
+            .force_language(language.to_ascii_lowercase())
+            .build();
+        let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
+        for (url, html) in records {
+            let added = index.add_html_file(None, Some(url), html).await;
+            added.map_err(|e| e.to_string())?;
+        }
+        let files = index.get_files().await.map_err(|e| e.to_string())?;
+        Ok(files
+            .into_iter()
+            .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
+            .filter(|(name, _)| is_index_data(name) || first && is_search_script(name))
+            .collect())
+    })
+}
+
+/// Whether a file of a bundle is one the search page runs: Pagefind's search API, its worker
+/// and WebAssembly (its ready-made interfaces are left out: the theme has its own).
+fn is_search_script(name: &str) -> bool {
+    matches!(name, "pagefind.js" | "pagefind-worker.js") || name.starts_with("wasm.")
+}
+
+/// Whether a file of a bundle is its index data rather than one of Pagefind's scripts.
+fn is_index_data(name: &str) -> bool {
+    name == "pagefind-entry.json"
+        || name.ends_with(".pf_meta")
+        || ["index/", "fragment/", "filter/"]
+            .iter()
+            .any(|d| name.starts_with(d))
+}
+
+/// An article as Pagefind reads it: its URL, and a page of HTML holding its title (weighted
+/// above the body), its body, and its filters and result metadata.
+fn record(views: &Views, page: &Page, body: &Rendered) -> (String, String) {
+    let site = views.site;
+    let m = &page.doc.meta;
+    // From the site's root: Pagefind's script puts the site's base path before it.
+    let url = format!("/{}", page.path);
+    let kind = views.kind_label(&page.kind);
+    let mut filters: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    filters.insert("kind", vec![kind.clone()]);
+    let tags = page.tags.iter().map(|&t| site.tags[t].name.clone());
+    filters.insert("tag", tags.collect());
+    let cities = page.cities.iter().map(|&c| site.cities[c].name.clone());
+    filters.insert("city", cities.collect());
+    if let Some(d) = &m.date {
+        filters.insert("year", vec![d.day.format("%Y").to_string()]);
+    }
+    if let Some(status) = m.status {
+        let label = views.strings.lookup("status", status.key());
+        filters.insert("status", vec![label.unwrap_or_else(|| status.key().into())]);
+    }
+    let e = |s: &str| html_escape::encode_text(s).into_owned();
+    let a = |s: &str| html_escape::encode_double_quoted_attribute(s).into_owned();
+    let mut html = String::with_capacity(body.html.len() + 512);
+    let lang = a(&views.config.language);
+    let _ = write!(html, "<html lang=\"{lang}\"><body>");
+    let _ = write!(html, "<h1 data-pagefind-weight=\"10\">{}</h1>", e(&m.title));
+    html.push_str(&body.html);
+    for (key, values) in &filters {
+        for v in values {
+            let _ = write!(html, "<p data-pagefind-filter=\"{key}\">{}</p>", e(v));
+        }
+    }
+    let summary = m.summary.as_deref().unwrap_or(&body.summary);
+    let mut meta = vec![("title", m.title.clone()), ("kind", kind)];
+    if let Some(d) = &m.date {
+        meta.push(("date", views.strings.date(d)));
+        let sort = d.day.format("%Y-%m-%d").to_string();
+        let _ = write!(html, "<p data-pagefind-sort=\"date:{sort}\" hidden></p>");
+    }
+    meta.push(("summary", summary.to_string()));
+    // From an attribute: a value written inline would be cut at its first comma.
+    for (key, value) in meta {
+        let _ = write!(
+            html,
+            "<p data-pagefind-meta=\"{key}[data-value]\" data-value=\"{}\"></p>",
+            a(&value)
+        );
+    }
+    html.push_str("</body></html>");
+    (url, html)
+}

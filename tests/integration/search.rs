@@ -1,0 +1,298 @@
+//! Search: the index `build` writes (Pagefind's bundle under `pagefind/`), the search page
+//! and the box in every page's header; then a reader's searches in a real browser, over a
+//! plain static server, as on any static host.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tradekb::Overrides;
+
+use crate::browser::Browser;
+use crate::support::{build_site, sample_copy, Site};
+
+fn a_site() -> Site {
+    let article = |title: &str, city: &str| {
+        format!("---\ntitle: {title}\ndate: 2014-01-02\ncities: [{city}]\ntags: [海关]\n---\n{title}的正文。\n")
+    };
+    Site::from_files(&[
+        (
+            "content/policies/a.md",
+            &article("海关总署同意长沙开展试点", "长沙"),
+        ),
+        ("content/pilots/b.md", &article("牡丹江获批试点", "牡丹江")),
+        ("content/about.md", "---\ntitle: 关于\n---\n关于本站。\n"),
+    ])
+}
+
+#[test]
+fn build_writes_the_index_the_search_page_and_a_box_on_every_page() {
+    let out = a_site().build();
+    for file in [
+        "pagefind/pagefind.js",
+        "pagefind/pagefind-entry.json",
+        "pagefind/pagefind-worker.js",
+    ] {
+        assert!(out.exists(file), "{file}");
+    }
+    let bundle = out.tree();
+    assert!(
+        bundle.keys().any(|p| p.starts_with("pagefind/index/")),
+        "an index"
+    );
+    assert!(
+        bundle.keys().any(|p| p.starts_with("pagefind/fragment/")),
+        "fragments"
+    );
+    assert!(
+        !bundle.keys().any(|p| p.starts_with("pagefind/pagefind-ui")),
+        "not Pagefind's own interface: the theme has its own"
+    );
+    let page = out.page("search/index.html");
+    assert_eq!(page.attrs("#tkb-search", "data-bundles"), ["/pagefind/"]);
+    assert_eq!(page.attrs("#tkb-search-q", "name"), ["q"]);
+    for other in ["index.html", "policies/a/index.html", "tags/index.html"] {
+        let header = out.page(other);
+        assert_eq!(
+            header.attrs(".site-search", "action"),
+            ["/search/"],
+            "{other}"
+        );
+        assert_eq!(
+            header.attrs("script[type=module]", "src"),
+            ["/search.js"],
+            "{other}"
+        );
+    }
+}
+
+#[test]
+fn without_search_there_is_no_index_no_page_and_no_box() {
+    let site = a_site();
+    let no_search = Overrides {
+        no_search: true,
+        ..crate::support::unminified()
+    };
+    let off = [site.build_with(no_search), {
+        site.write(
+            "site.yaml",
+            "title: 测试站\nbase_url: https://example.org/\nsearch: false\n",
+        );
+        site.build()
+    }];
+    for out in off {
+        assert!(!out.exists("pagefind/pagefind.js"));
+        assert!(!out.exists("search/index.html"));
+        assert_eq!(out.page("index.html").count(".site-search"), 0);
+    }
+}
+
+#[test]
+fn under_a_sub_path_the_search_page_loads_the_index_from_under_it() {
+    let site = a_site();
+    site.write(
+        "site.yaml",
+        "title: 测试站\nbase_url: https://example.org/kb/\n",
+    );
+    let out = site.build();
+    let page = out.page("search/index.html");
+    assert_eq!(page.attrs("#tkb-search", "data-bundles"), ["/kb/pagefind/"]);
+    assert_eq!(
+        out.page("index.html").attrs(".site-search", "action"),
+        ["/kb/search/"]
+    );
+}
+
+/// A static host: Python's `http.server` serving a built site at `prefix` (`/` or `/kb/`) on
+/// a loopback port, stopped when dropped. (Not a server of the test's own: tiny_http,
+/// which tradekb's `serve` uses, left Chromium's requests for Pagefind's chunks waiting now
+/// and then when several browsers ran in one process.)
+struct StaticHost {
+    child: std::process::Child,
+    /// The folder served: the site's, or one holding it at `prefix`.
+    _root: Option<tempfile::TempDir>,
+    url: String,
+}
+
+impl StaticHost {
+    fn serve(site: &std::path::Path, prefix: &'static str) -> StaticHost {
+        let port = (std::net::TcpListener::bind("127.0.0.1:0"))
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let (root, served) = match prefix.trim_matches('/') {
+            "" => (None, site.to_path_buf()),
+            sub => {
+                let top = tempfile::tempdir().unwrap();
+                std::os::unix::fs::symlink(site, top.path().join(sub)).unwrap();
+                let path = top.path().to_path_buf();
+                (Some(top), path)
+            }
+        };
+        let child = std::process::Command::new("python3")
+            .args([
+                "-m",
+                "http.server",
+                "--bind",
+                "127.0.0.1",
+                &port.to_string(),
+            ])
+            .arg("--directory")
+            .arg(&served)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 runs (apt-get install python3)");
+        let url = format!("http://127.0.0.1:{port}{prefix}");
+        let start = std::time::Instant::now();
+        while ureq::get(&url).call().is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "the static host did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        StaticHost {
+            child,
+            _root: root,
+            url,
+        }
+    }
+}
+
+impl Drop for StaticHost {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The sample site built with `base_url` into a folder of its own.
+fn built_sample(base_url: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = sample_copy();
+    let overrides = Overrides {
+        base_url: Some(base_url.into()),
+        output: Some(dir.path().join("public")),
+        ..Overrides::default()
+    };
+    build_site(dir.path(), overrides).expect("the sample builds");
+    let public = dir.path().join("public");
+    (dir, public)
+}
+
+/// The titles and links of the results the search page shows for `query`, once it shows
+/// them.
+fn results(browser: &Browser, root: &str, query: &str) -> Vec<(String, String)> {
+    browser.goto(&format!("{root}search/?q={}", urlencode(query)));
+    wait_for_results(browser);
+    titles(browser)
+}
+
+fn wait_for_results(browser: &Browser) {
+    let start = std::time::Instant::now();
+    let status = "return document.getElementById('tkb-search-status').textContent";
+    loop {
+        let now = browser.eval(status);
+        if now.as_str().is_some_and(|s| s.contains('篇')) {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no results shown; the status says {now} at {}; the console: {:?}",
+            browser.eval("return location.href"),
+            browser.console()
+        );
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+fn titles(browser: &Browser) -> Vec<(String, String)> {
+    let found = browser.eval(
+        "return [...document.querySelectorAll('#tkb-search-results .card-title a')]
+           .map(a => [a.textContent, a.getAttribute('href')])",
+    );
+    serde_json::from_value(found).expect("pairs of text")
+}
+
+fn urlencode(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+fn is_article(url: &str, root_path: &str) -> bool {
+    let rel = url.strip_prefix(root_path).unwrap_or(url);
+    ["policies/", "pilots/", "analysis/"]
+        .iter()
+        .any(|s| rel.starts_with(s))
+}
+
+#[test]
+fn a_reader_finds_articles_by_their_chinese_words_and_narrows_them_by_city() {
+    let (_dir, public) = built_sample("https://example.org/");
+    let host = StaticHost::serve(&public, "/");
+    let root = host.url.clone();
+    let browser = Browser::open(1280, 900);
+    for (query, expected) in [
+        ("牡丹江", "东北的两个试点城市：牡丹江与哈尔滨"),
+        ("海关总署", "海关总署同意长沙开展跨境电子商务服务试点"),
+        ("跨境电商", "张兆安建议把跨境电商进口作为国家经济战略"),
+    ] {
+        let found = results(&browser, &root, query);
+        assert!(
+            found.iter().any(|(t, _)| t == expected),
+            "{query}: {found:?}"
+        );
+        assert!(
+            found.iter().all(|(_, u)| is_article(u, "/")),
+            "only articles: {found:?}"
+        );
+        let marks =
+            browser.eval("return document.querySelectorAll('#tkb-search-results mark').length");
+        assert!(
+            marks.as_u64().unwrap_or(0) > 0,
+            "{query}: the words are highlighted"
+        );
+    }
+    // A city filter narrows the results, and goes into the URL.
+    let all = results(&browser, &root, "跨境电商").len();
+    browser.eval(
+        "[...document.querySelectorAll('.search-chip')]
+           .find(b => b.textContent.startsWith('牡丹江 ')).click()",
+    );
+    browser.wait_until(
+        "the filtered results",
+        Duration::from_secs(20),
+        &format!("return document.querySelectorAll('#tkb-search-results li').length < {all}"),
+    );
+    let narrowed = titles(&browser);
+    assert!(!narrowed.is_empty() && narrowed.len() < all, "{narrowed:?}");
+    let url = browser.eval("return location.search");
+    assert!(url.as_str().unwrap_or("").contains("city="), "{url}");
+    // The box in the header leads there from any page.
+    browser.goto(&format!("{root}cities/"));
+    browser.eval(
+        "const box = document.getElementById('tkb-site-q'); box.value = '牡丹江'; box.form.submit()",
+    );
+    wait_for_results(&browser);
+    let from_header = titles(&browser);
+    assert!(
+        from_header.iter().any(|(t, _)| t.contains("牡丹江")),
+        "{from_header:?}"
+    );
+    let errors: Vec<_> = (browser.console().into_iter())
+        .filter(|(level, _)| level == "SEVERE")
+        .collect();
+    assert!(errors.is_empty(), "the pages logged errors: {errors:?}");
+}
+
+#[test]
+fn under_a_sub_path_results_link_to_pages_under_it() {
+    let (_dir, public) = built_sample("https://example.org/kb/");
+    let host = StaticHost::serve(&public, "/kb/");
+    let root = host.url.clone();
+    let browser = Browser::open(390, 800);
+    let found = results(&browser, &root, "长沙");
+    assert!(!found.is_empty());
+    assert!(
+        found.iter().all(|(_, u)| is_article(u, "/kb/")),
+        "{found:?}"
+    );
+}

@@ -1,0 +1,204 @@
+// Search for the default theme, on Pagefind's JS API (pagefind.js, written by `tradekb build`
+// under pagefind/). On every page: `/` focuses the search box. On the search page: results
+// as you type, filter chips with counts, the query and filters in the URL, arrow keys to
+// move between the box and the results. Without JavaScript the header box still leads to
+// the search page (a plain GET form).
+
+const FILTERS = ["kind", "tag", "city", "year", "status"];
+const SHOWN = 30;
+
+document.addEventListener("keydown", (event) => {
+  const typing = event.target.closest("input, textarea, select, [contenteditable]");
+  if (event.key !== "/" || typing || event.ctrlKey || event.metaKey || event.altKey) {
+    return;
+  }
+  const box = document.querySelector("#tkb-search-q, #tkb-site-q");
+  if (box) {
+    event.preventDefault();
+    box.focus();
+    box.select();
+  }
+});
+
+const root = document.getElementById("tkb-search");
+if (root) {
+  start(root);
+}
+
+async function start(root) {
+  const t = root.dataset;
+  const input = document.getElementById("tkb-search-q");
+  const status = document.getElementById("tkb-search-status");
+  const list = document.getElementById("tkb-search-results");
+  const chips = document.getElementById("tkb-search-filters");
+  const params = new URLSearchParams(location.search);
+  input.value = params.get("q") || "";
+  const chosen = {};
+  for (const key of FILTERS) {
+    const values = params.getAll(key);
+    if (values.length) chosen[key] = values;
+  }
+
+  status.textContent = t.tLoading;
+  let pagefind;
+  try {
+    const bundles = t.bundles.split(" ");
+    pagefind = await import(bundles[0] + "pagefind.js");
+    // Results are indexed by their path from the site's root, which lives at `root`.
+    await pagefind.options({ excerptLength: 40, baseUrl: t.root });
+    await pagefind.init();
+    for (const bundle of bundles.slice(1)) {
+      await pagefind.mergeIndex(bundle, { baseUrl: t.root });
+    }
+    // Loads the filters, so that each search counts its results by them.
+    await pagefind.filters();
+  } catch (error) {
+    status.textContent = t.tFailed;
+    console.warn(error);
+    return;
+  }
+  status.textContent = "";
+
+  let latest = 0;
+  async function run() {
+    const query = input.value.trim();
+    remember(query, chosen);
+    const ask = ++latest;
+    if (!query && !Object.keys(chosen).length) {
+      list.replaceChildren();
+      chips.hidden = true;
+      status.textContent = "";
+      return;
+    }
+    const filters = {};
+    for (const [key, values] of Object.entries(chosen)) filters[key] = { any: values };
+    const search = await pagefind.search(query || null, {
+      filters,
+      sort: query ? undefined : { date: "desc" },
+    });
+    if (ask !== latest || !search) return;
+    const data = await Promise.all(search.results.slice(0, SHOWN).map((r) => r.data()));
+    if (ask !== latest) return;
+    const count = search.results.length;
+    status.textContent = count ? t.tCount.replace("{n}", count) : t.tNone;
+    list.replaceChildren(...data.map(card));
+    showFilters(search.filters);
+  }
+
+  function showFilters(counts) {
+    chips.replaceChildren();
+    for (const key of FILTERS) {
+      const values = Object.entries(counts[key] || {}).filter(
+        ([value, n]) => n > 0 || (chosen[key] || []).includes(value),
+      );
+      if (!values.length) continue;
+      const group = el("div", "search-filter");
+      group.setAttribute("role", "group");
+      const label = el("span", "search-filter-label", t["t" + key[0].toUpperCase() + key.slice(1)]);
+      label.id = "tkb-filter-" + key;
+      group.setAttribute("aria-labelledby", label.id);
+      group.append(label);
+      values.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], "zh-CN"));
+      for (const [value, n] of values.slice(0, 12)) {
+        const on = (chosen[key] || []).includes(value);
+        const chip = el("button", "chip search-chip");
+        chip.type = "button";
+        chip.setAttribute("aria-pressed", on ? "true" : "false");
+        chip.append(document.createTextNode(value + " "), el("span", "count", String(n)));
+        chip.addEventListener("click", () => {
+          const now = (chosen[key] || []).filter((v) => v !== value);
+          if (!on) now.push(value);
+          if (now.length) chosen[key] = now;
+          else delete chosen[key];
+          run();
+        });
+        group.append(chip);
+      }
+      chips.append(group);
+    }
+    if (Object.keys(chosen).length) {
+      const clear = el("button", "search-clear", t.tClear);
+      clear.type = "button";
+      clear.addEventListener("click", () => {
+        for (const key of Object.keys(chosen)) delete chosen[key];
+        run();
+      });
+      chips.append(clear);
+    }
+    chips.hidden = !chips.childElementCount;
+  }
+
+  let timer;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, 150);
+  });
+  input.closest("form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    run();
+  });
+  // Down from the box to the results, up and down between them, up from the first back.
+  root.addEventListener("keydown", (event) => {
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    const links = [...list.querySelectorAll(".card-title a")];
+    const at = links.indexOf(document.activeElement);
+    if (document.activeElement === input && event.key === "ArrowDown" && links.length) {
+      links[0].focus();
+    } else if (at >= 0) {
+      const next = at + (event.key === "ArrowDown" ? 1 : -1);
+      (next < 0 ? input : links[Math.min(next, links.length - 1)]).focus();
+    } else {
+      return;
+    }
+    event.preventDefault();
+  });
+  run();
+}
+
+/// The query and filters in the URL, so that a search can be shared.
+function remember(query, chosen) {
+  const params = new URLSearchParams();
+  if (query) params.set("q", query);
+  for (const [key, values] of Object.entries(chosen)) {
+    for (const v of values) params.append(key, v);
+  }
+  const search = params.toString();
+  history.replaceState(null, "", location.pathname + (search ? "?" + search : ""));
+}
+
+function card(result) {
+  const m = result.meta || {};
+  const item = document.createElement("li");
+  const article = el("article", "card");
+  const title = el("h2", "card-title");
+  const link = el("a", "", m.title || result.url);
+  link.href = result.url;
+  title.append(link);
+  const meta = el("p", "card-meta");
+  if (m.kind) meta.append(el("span", "badge kind", m.kind));
+  if (m.date) meta.append(el("span", "card-date", m.date));
+  const excerpt = el("p", "card-summary");
+  excerpt.append(...marked(result.excerpt || m.summary || ""));
+  article.append(title, meta, excerpt);
+  item.append(article);
+  return item;
+}
+
+/// The excerpt's text with its `<mark>`s, and nothing else of any HTML in it: parsed
+/// inertly, then rebuilt from text nodes, so no markup or script of an article runs here.
+function marked(html) {
+  const doc = new DOMParser().parseFromString("<body>" + html, "text/html");
+  const out = [];
+  for (const node of doc.body.childNodes) {
+    if (node.nodeName === "MARK") out.push(el("mark", "", node.textContent));
+    else out.push(document.createTextNode(node.textContent));
+  }
+  return out;
+}
+
+function el(name, className, text) {
+  const node = document.createElement(name);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
