@@ -296,3 +296,36 @@ fn under_a_sub_path_results_link_to_pages_under_it() {
         "{found:?}"
     );
 }
+
+#[test]
+fn odd_queries_find_nothing_or_show_text_and_never_run_markup() {
+    let (_dir, public) = built_sample("https://example.org/");
+    let host = StaticHost::serve(&public, "/");
+    let browser = Browser::open(1280, 900);
+    let long = "跨境".repeat(500);
+    for query in [
+        "！？。，",
+        "<script>window.ran = 1</script>",
+        "<img src=x onerror=window.ran=1>",
+        &long,
+    ] {
+        browser.goto(&format!("{}search/?q={}", host.url, urlencode(query)));
+        browser.wait_until(
+            "a settled search",
+            Duration::from_secs(20),
+            "const s = document.getElementById('tkb-search-status').textContent;
+             return s !== '' && !s.includes('…')",
+        );
+        let typed = browser.eval("return document.getElementById('tkb-search-q').value");
+        assert_eq!(typed.as_str(), Some(query), "the query is shown as typed");
+        let markup = browser.eval(
+            "return document.querySelectorAll('#tkb-search-results script, #tkb-search-results img').length",
+        );
+        assert_eq!(markup.as_u64(), Some(0), "{query}");
+        assert_eq!(
+            browser.eval("return window.ran === undefined"),
+            serde_json::Value::Bool(true),
+            "{query}"
+        );
+    }
+}
