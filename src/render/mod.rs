@@ -215,7 +215,7 @@ pub fn render(
         site,
         strings: &strings,
     };
-    let (tera, template_data) = match setup(theme, &views) {
+    let (tera, template_data) = match setup(theme, &views, plan) {
         Ok(tera) => tera,
         Err(mut p) => {
             if let Some(memo) = memo {
@@ -579,7 +579,7 @@ impl Make<'_> {
 
 /// Loads the templates into Tera and sets the data every template receives.
 /// Also returns the key of the data every template receives.
-fn setup(theme: &Theme, views: &Views) -> Result<(Tera, u64), Vec<Diagnostic>> {
+fn setup(theme: &Theme, views: &Views, plan: &Plan) -> Result<(Tera, u64), Vec<Diagnostic>> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
     let sources = theme
@@ -588,7 +588,7 @@ fn setup(theme: &Theme, views: &Views) -> Result<(Tera, u64), Vec<Diagnostic>> {
         .map(|(name, t)| (name.as_str(), t.source.as_str()));
     tera.add_raw_templates(sources)
         .map_err(|e| vec![template_error(theme, &e, None)])?;
-    let globals = views.globals(theme.has_search_page());
+    let globals = views.globals(plan.has_search_page());
     let key = memo::Key::new("globals").value(&globals).finish();
     let globals = tera::Context::from_serialize(&globals)
         .map_err(|e| vec![template_error(theme, &e, None)])?;

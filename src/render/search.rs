@@ -163,9 +163,13 @@ fn record(views: &Views, page: &Page, body: &Rendered) -> (String, String) {
     let a = |s: &str| html_escape::encode_double_quoted_attribute(s).into_owned();
     let mut html = String::with_capacity(body.html.len() + 512);
     let lang = a(&views.config.language);
-    let _ = write!(html, "<html lang=\"{lang}\"><body>");
+    // Every record marks its text as the body, so that an article whose raw HTML marks a
+    // part of itself (`data-pagefind-body`) cannot leave the others out of the index; the
+    // filters and metadata after it are not text to find or quote.
+    let _ = write!(html, "<html lang=\"{lang}\"><body><div data-pagefind-body>");
     let _ = write!(html, "<h1 data-pagefind-weight=\"10\">{}</h1>", e(&m.title));
     html.push_str(&body.html);
+    html.push_str("</div>");
     for (key, values) in &filters {
         for v in values {
             let _ = write!(html, "<p data-pagefind-filter=\"{key}\">{}</p>", e(v));

@@ -27,12 +27,12 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
 
 /// The page written at an old URL. Optional: a theme without it gets the built-in one.
 pub const REDIRECT: &str = "redirect.html";
-/// The search page. Optional as [`REDIRECT`] is.
+/// The search page. Optional: a theme without it (written before search existed) has no
+/// search page, no search box and no index; the built-in theme has one.
 pub const SEARCH: &str = "search.html";
 
 impl Theme {
-    /// Whether the theme can show search results (it has a `search.html`, or takes the
-    /// built-in one).
+    /// Whether the theme can show search results (it has a `search.html`).
     pub fn has_search_page(&self) -> bool {
         self.templates.contains_key(SEARCH)
     }
@@ -76,13 +76,9 @@ pub fn load(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         Origin::Folder(dir) => load_folder(config, dir, &mut theme)?,
     }
     load_overrides(config, &mut theme)?;
-    // The built-in search page extends `base.html`: a theme without one has no search page.
-    let search = theme.templates.contains_key("base.html").then_some(SEARCH);
-    for optional in [Some(REDIRECT), search].into_iter().flatten() {
-        if !theme.templates.contains_key(optional) {
-            let template = built_in(optional).map(|t| (optional.into(), t));
-            theme.templates.extend(template);
-        }
+    if !theme.templates.contains_key(REDIRECT) {
+        let template = built_in(REDIRECT).map(|t| (REDIRECT.into(), t));
+        theme.templates.extend(template);
     }
     theme.strings = load_strings(config, &origin)?;
     check_required(config, &theme)?;

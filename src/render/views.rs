@@ -99,7 +99,7 @@ pub struct Views<'a> {
 }
 
 impl<'a> Views<'a> {
-    /// What every template receives; `search_page`: the theme shows search results.
+    /// What every template receives; `search_page`: the site has a search page.
     pub fn globals(&self, search_page: bool) -> Globals<'a> {
         let config = self.config;
         let all = PageId::all(&self.site.pages);
@@ -119,7 +119,7 @@ impl<'a> Views<'a> {
                 .collect(),
             feed_url: crate::site::plan::feed_path(config, self.site, "", &all)
                 .map(|p| config.base_url.url(&p)),
-            search_url: (config.search && search_page).then(|| config.base_url.url("search/")),
+            search_url: search_page.then(|| config.base_url.url("search/")),
         }
     }
 

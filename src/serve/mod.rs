@@ -235,8 +235,8 @@ impl Building {
                 base_url: Some(base),
                 drafts: options.drafts,
                 future: options.future,
-                // Indexing takes seconds on a large site: serve shows edits without it until
-                // it indexes in the background.
+                // Indexing takes seconds on a large site: serve builds no search index (a
+                // later step indexes in the background).
                 no_search: true,
                 ..Overrides::default()
             },

@@ -121,7 +121,10 @@ impl Plan {
             site,
             files: Vec::new(),
             claims: Claims::default(),
-            search_page: config.search && search_page,
+            // Nothing to search, or no page to search from: no index.
+            search_page: config.search
+                && search_page
+                && site.pages.iter().any(|p| p.section.is_some()),
         };
         plan.pages();
         plan.add(SYNTAX_CSS.into(), Output::Syntax, Owner::generated());
@@ -140,7 +143,7 @@ impl Plan {
                 Owner::file(source),
             );
         }
-        if config.search {
+        if plan.search_page {
             let owner = Owner::generated();
             plan.add(SEARCH_SCRIPT.into(), Output::SearchIndex, owner);
         }
@@ -158,6 +161,11 @@ impl Plan {
         ));
         crate::diagnostic::sort(&mut problems);
         (Plan { files: plan.files }, problems)
+    }
+
+    /// Whether the site has a search page (and an index).
+    pub fn has_search_page(&self) -> bool {
+        (self.files.iter()).any(|f| f.output == Output::Page(PageJob::Search))
     }
 
     /// Every site path a link may reach: pages and lists as folders (`policies/a/`), other

@@ -60,9 +60,12 @@ async function start(root) {
   status.textContent = "";
 
   let latest = 0;
+  let refocus = null;
   async function run() {
-    const query = input.value.trim();
-    remember(query, chosen);
+    const typed = input.value.trim();
+    remember(typed, chosen);
+    // Only punctuation or spaces: nothing to look for but the filters.
+    const query = /[\p{L}\p{N}]/u.test(typed) ? typed : "";
     const ask = ++latest;
     if (!query && !Object.keys(chosen).length) {
       list.replaceChildren();
@@ -72,10 +75,8 @@ async function start(root) {
     }
     const filters = {};
     for (const [key, values] of Object.entries(chosen)) filters[key] = { any: values };
-    const search = await pagefind.search(query || null, {
-      filters,
-      sort: query ? undefined : { date: "desc" },
-    });
+    // (No sort by date for a filter-only search: Pagefind would leave out undated articles.)
+    const search = await pagefind.search(query || null, { filters });
     if (ask !== latest || !search) return;
     const data = await Promise.all(search.results.slice(0, SHOWN).map((r) => r.data()));
     if (ask !== latest) return;
@@ -105,11 +106,13 @@ async function start(root) {
         chip.type = "button";
         chip.setAttribute("aria-pressed", on ? "true" : "false");
         chip.append(document.createTextNode(value + " "), el("span", "count", String(n)));
+        chip.dataset.filter = key + "=" + value;
         chip.addEventListener("click", () => {
           const now = (chosen[key] || []).filter((v) => v !== value);
           if (!on) now.push(value);
           if (now.length) chosen[key] = now;
           else delete chosen[key];
+          refocus = chip.dataset.filter;
           run();
         });
         group.append(chip);
@@ -126,6 +129,12 @@ async function start(root) {
       chips.append(clear);
     }
     chips.hidden = !chips.childElementCount;
+    // The chip just toggled keeps the focus across the redraw.
+    if (refocus) {
+      const again = [...chips.querySelectorAll(".search-chip")].find((c) => c.dataset.filter === refocus);
+      (again || input).focus();
+      refocus = null;
+    }
   }
 
   let timer;
@@ -152,6 +161,7 @@ async function start(root) {
     }
     event.preventDefault();
   });
+  input.focus();
   run();
 }
 
