@@ -393,3 +393,40 @@ fn a_theme_made_before_search_builds_without_it() {
     );
     assert_eq!(out.page("index.html").count(".site-search"), 0);
 }
+
+#[test]
+fn more_results_than_a_page_shows_are_a_button_away() {
+    let mut files: Vec<(String, String)> = (1..=45)
+        .map(|n| {
+            let text = format!(
+                "---\ntitle: 第{n}号通知\ndate: 2014-01-02\n---\n关于保税进口的第{n}号通知。\n"
+            );
+            (format!("content/policies/n{n}.md"), text)
+        })
+        .collect();
+    files.push((
+        "site.yaml".into(),
+        "title: 测试站\nbase_url: https://example.org/\n".into(),
+    ));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let out = Site::from_files(&refs).build();
+    let host = StaticHost::serve(&out.dir, "/");
+    let browser = Browser::open(1280, 900);
+    let shown = results(&browser, &host.url, "保税进口").len();
+    assert_eq!(shown, 30, "a first page of results");
+    browser.eval("document.getElementById('tkb-search-more').click()");
+    browser.wait_until(
+        "the rest of the results",
+        Duration::from_secs(20),
+        "return document.querySelectorAll('#tkb-search-results li').length === 45",
+    );
+    let hidden = browser.eval("return document.getElementById('tkb-search-more').hidden");
+    assert_eq!(
+        hidden,
+        serde_json::Value::Bool(true),
+        "nothing more to show"
+    );
+}

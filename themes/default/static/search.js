@@ -31,6 +31,7 @@ async function start(root) {
   const status = document.getElementById("tkb-search-status");
   const list = document.getElementById("tkb-search-results");
   const chips = document.getElementById("tkb-search-filters");
+  const more = document.getElementById("tkb-search-more");
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
   const chosen = {};
@@ -69,6 +70,7 @@ async function start(root) {
     const ask = ++latest;
     if (!query && !Object.keys(chosen).length) {
       list.replaceChildren();
+      more.hidden = true;
       chips.hidden = true;
       status.textContent = "";
       return;
@@ -78,12 +80,27 @@ async function start(root) {
     // (No sort by date for a filter-only search: Pagefind would leave out undated articles.)
     const search = await pagefind.search(query || null, { filters });
     if (ask !== latest || !search) return;
-    const data = await Promise.all(search.results.slice(0, SHOWN).map((r) => r.data()));
+    await showMore(search.results, 0, ask);
     if (ask !== latest) return;
     const count = search.results.length;
     status.textContent = count ? t.tCount.replace("{n}", count) : t.tNone;
-    list.replaceChildren(...data.map(card));
     showFilters(search.filters);
+  }
+
+  /// The next `SHOWN` results from `from`, and a button for the ones after them.
+  async function showMore(results, from, ask) {
+    const data = await Promise.all(results.slice(from, from + SHOWN).map((r) => r.data()));
+    if (ask !== latest) return;
+    // The first ones replace the last search's (only once they are here: no flicker).
+    if (from === 0) list.replaceChildren(...data.map(card));
+    else list.append(...data.map(card));
+    more.hidden = results.length <= from + SHOWN;
+    more.onclick = () => {
+      const first = list.children.length;
+      showMore(results, from + SHOWN, ask).then(() => {
+        list.children[first]?.querySelector("a")?.focus();
+      });
+    };
   }
 
   function showFilters(counts) {
@@ -99,7 +116,10 @@ async function start(root) {
       label.id = "tkb-filter-" + key;
       group.setAttribute("aria-labelledby", label.id);
       group.append(label);
-      values.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], "zh-CN"));
+      // Years newest first; the other values by how many results they have.
+      values.sort((a, b) =>
+        key === "year" ? b[0].localeCompare(a[0]) : b[1] - a[1] || a[0].localeCompare(b[0], "zh-CN"),
+      );
       for (const [value, n] of values.slice(0, 12)) {
         const on = (chosen[key] || []).includes(value);
         const chip = el("button", "chip search-chip");
