@@ -559,8 +559,7 @@ impl Make<'_> {
                 let source = config.content_dir.join(&self.site.assets[i]);
                 Made::Binary(self.read(&source)?)
             }
-            // Made beside the other files, on threads of its own (see `render`).
-            Output::SearchIndex => Made::Binary(Cow::Borrowed(&[])),
+            Output::SearchIndex => unreachable!("made beside the other files (see `render`)"),
         })
     }
 

@@ -68,7 +68,7 @@ impl<'a> Pages<'a> {
             }
             Job::Search => {
                 let base = &self.views.config.base_url;
-                let bundles = super::search::bundles(super::search::indexed(self.site()).len());
+                let bundles = super::search::bundles(self.site());
                 let view = SearchPage {
                     bundles: bundles.iter().map(|b| base.url(b)).collect(),
                 };

@@ -28,17 +28,16 @@ pub const SHARD: usize = 400;
 
 /// The articles search finds: those in sections (pages at the content root, such as an about
 /// page, are not results).
-pub fn indexed(site: &Site) -> Vec<PageId> {
+fn indexed(site: &Site) -> Vec<PageId> {
     (PageId::each(&site.pages))
         .filter(|(_, p)| p.section.is_some())
         .map(|(i, _)| i)
         .collect()
 }
 
-/// The folder (a site path) of each shard's bundle, for a site of `articles`; the first is
-/// [`SEARCH_DIR`].
-pub fn bundles(articles: usize) -> Vec<String> {
-    let shards = articles.div_ceil(SHARD).max(1);
+/// The folder (a site path) of each shard's bundle; the first is [`SEARCH_DIR`].
+pub fn bundles(site: &Site) -> Vec<String> {
+    let shards = indexed(site).len().div_ceil(SHARD).max(1);
     (0..shards)
         .map(|n| match n {
             0 => SEARCH_DIR.to_string(),
@@ -52,7 +51,7 @@ pub fn index(views: &Views, bodies: &Table<PageId, Rendered>) -> Result<Files, D
     let site = views.site;
     let ids = indexed(site);
     let shards: Vec<&[PageId]> = ids.chunks(SHARD).collect();
-    let folders = bundles(ids.len());
+    let folders = bundles(site);
     let records = |shard: &[PageId]| -> Vec<(String, String)> {
         (shard.iter())
             .map(|&i| record(views, &site.pages[i], &bodies[i]))
@@ -61,10 +60,11 @@ pub fn index(views: &Views, bodies: &Table<PageId, Rendered>) -> Result<Files, D
     let next = std::sync::atomic::AtomicUsize::new(0);
     let made: std::sync::Mutex<Vec<Result<Files, String>>> = Default::default();
     std::thread::scope(|s| {
-        for _ in 0..2.min(shards.len().max(1)) {
+        // (The plan has an index only for a site with articles: there is a first shard.)
+        for _ in 0..2.min(shards.len()) {
             s.spawn(|| loop {
                 let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(shard) = shards.get(n).copied().or((n == 0).then_some(&[][..])) else {
+                let Some(&shard) = shards.get(n) else {
                     break;
                 };
                 let files = bundle(&views.config.language, records(shard), n == 0)
