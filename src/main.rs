@@ -10,6 +10,12 @@ use clap::Parser;
 
 use cli::{Cli, Command, Failure, Outcome};
 
+/// jemalloc rather than the system's allocator: the search index allocates and frees millions
+/// of small pieces on several threads beside the render, which glibc's allocator answers with
+/// more memory and more time (docs/performance.md has the figures).
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {

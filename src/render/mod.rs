@@ -285,7 +285,7 @@ pub fn render(
     let index_wanted = !searched.is_empty() && !quiet && sink.keeps();
     let jobs = files;
     let (made, index) = std::thread::scope(|s| {
-        let index = index_wanted.then(|| s.spawn(|| search::index(&views, &bodies.pages)));
+        let index = index_wanted.then(|| s.spawn(|| search::index(&views, &bodies.pages, sink)));
         let made: Vec<Result<Emitted, Diagnostic>> =
             progress::each(observer, Step::Render, &jobs, |&(planned, key)| {
                 let Planned { path, output } = planned;
@@ -305,10 +305,8 @@ pub fn render(
             index.map(|h| h.join().expect("indexing does not panic")),
         )
     });
-    match index {
-        Some(Ok(files)) => files.iter().for_each(|(path, bytes)| sink.put(path, bytes)),
-        Some(Err(d)) => problems.push(d),
-        None => {}
+    if let Some(Err(d)) = index {
+        problems.push(d);
     }
     let Sorted {
         crawled,

@@ -3,18 +3,22 @@
 //! rendered body, kind, tags, cities, year and status), and Pagefind's bundle (index,
 //! fragments, filters, its scripts) written under `pagefind/`.
 //!
-//! Pagefind holds about a megabyte per article while it builds an index, so the articles
-//! are indexed in shards of [`SHARD`], each its own bundle (the first at `pagefind/`, the
-//! others at `pagefind/shard-N/`, which the search page merges), two at a time, each
-//! dropped once written.
+//! Pagefind holds more than half a megabyte per article while it builds an index, so the
+//! articles are indexed in shards of [`SHARD`], each its own bundle (the first at
+//! `pagefind/`, the others at `pagefind/shard-N/`, which the search page merges), two at a
+//! time, each written as soon as it is built and then dropped.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 
 use super::views::Views;
+use super::Sink;
 use crate::content::markdown::Rendered;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::site::plan::SEARCH_DIR;
@@ -24,10 +28,12 @@ use crate::site::{Page, PageId, Site, Table};
 type Files = Vec<(String, Vec<u8>)>;
 
 /// Articles per shard of the index.
-pub const SHARD: usize = 400;
+pub const SHARD: usize = 100;
 
 /// The articles search finds: those in sections (pages at the content root, such as an about
-/// page, are not results).
+/// page, are not results), in the site's order, newest first. Pagefind lists the results of a
+/// search by filters alone in the order the articles were added, and the search page merges
+/// the shards in order: so such a search lists a city's articles newest first.
 fn indexed(site: &Site) -> Vec<PageId> {
     (PageId::each(&site.pages))
         .filter(|(_, p)| p.section.is_some())
@@ -46,47 +52,75 @@ pub fn bundles(site: &Site) -> Vec<String> {
         .collect()
 }
 
-/// The files of the search index, by path inside the output folder.
-pub fn index(views: &Views, bodies: &Table<PageId, Rendered>) -> Result<Files, Diagnostic> {
+/// Makes the search index and hands each shard's files to `sink` as soon as that shard is
+/// built, so that only the shards being built are held in memory.
+pub fn index(
+    views: &Views,
+    bodies: &Table<PageId, Rendered>,
+    sink: &dyn Sink,
+) -> Result<(), Diagnostic> {
     let site = views.site;
     let ids = indexed(site);
     let shards: Vec<&[PageId]> = ids.chunks(SHARD).collect();
     let folders = bundles(site);
-    let records = |shard: &[PageId]| -> Vec<(String, String)> {
-        (shard.iter())
-            .map(|&i| record(views, &site.pages[i], &bodies[i]))
-            .collect()
+    let next = AtomicUsize::new(0);
+    let failure: Mutex<Option<String>> = Mutex::default();
+    // Two at a time (one with `-j 1`): each shard is built on one thread, Pagefind's own
+    // parallel steps using rayon's.
+    let threads = rayon::current_num_threads().clamp(1, 2).min(shards.len());
+    let language = views.config.language.as_str();
+    let work = || -> Result<(), String> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?;
+        loop {
+            let n = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&shard) = shards.get(n).filter(|_| !failed_yet(&failure)) else {
+                return Ok(());
+            };
+            let records = (shard.iter())
+                .map(|&i| record(views, &site.pages[i], &bodies[i]))
+                .collect();
+            let files = catch_unwind(AssertUnwindSafe(|| {
+                bundle(&runtime, language, records, n == 0)
+            }))
+            .unwrap_or_else(|panic| Err(panic_message(&panic)))?;
+            for (name, bytes) in files {
+                sink.put(&format!("{}{name}", folders[n]), &bytes);
+            }
+        }
     };
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let made: std::sync::Mutex<Vec<Result<Files, String>>> = Default::default();
     std::thread::scope(|s| {
-        // (The plan has an index only for a site with articles: there is a first shard.)
-        for _ in 0..2.min(shards.len()) {
-            s.spawn(|| loop {
-                let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(&shard) = shards.get(n) else {
-                    break;
-                };
-                let files = bundle(&views.config.language, records(shard), n == 0)
-                    .map(|files| under(&folders[n], files));
-                made.lock().expect("no shard panicked").push(files);
+        for _ in 0..threads {
+            s.spawn(|| {
+                if let Err(e) = work() {
+                    failure
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .get_or_insert(e);
+                }
             });
         }
     });
-    let made = made.into_inner().expect("no shard panicked");
-    let mut out = Vec::new();
-    for files in made {
-        out.extend(files.map_err(failed)?);
+    match failure.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        Some(message) => Err(failed(message)),
+        None => Ok(()),
     }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(out)
 }
 
-/// The files of a bundle, at their paths in the output folder.
-fn under(folder: &str, files: Files) -> Files {
-    (files.into_iter())
-        .map(|(name, bytes)| (format!("{folder}{name}"), bytes))
-        .collect()
+fn failed_yet(failure: &Mutex<Option<String>>) -> bool {
+    failure.lock().map_or(true, |f| f.is_some())
+}
+
+/// What a panic inside Pagefind said, for the message that reports it.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    let said = (panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .or_else(|| panic.downcast_ref::<String>().cloned());
+    format!(
+        "Pagefind stopped: {}",
+        said.unwrap_or_else(|| "no reason given".into())
+    )
 }
 
 fn failed(message: String) -> Diagnostic {
@@ -100,11 +134,12 @@ fn failed(message: String) -> Diagnostic {
 /// One shard's bundle: Pagefind's files by name inside the bundle's folder. The first shard
 /// keeps the scripts the search page runs; the others only their index (the search page
 /// merges them into the first, whose scripts and WebAssembly serve them all).
-fn bundle(language: &str, records: Vec<(String, String)>, first: bool) -> Result<Files, String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
+fn bundle(
+    runtime: &tokio::runtime::Runtime,
+    language: &str,
+    records: Vec<(String, String)>,
+    first: bool,
+) -> Result<Files, String> {
     runtime.block_on(async {
         let config = PagefindServiceConfig::builder()
             .force_language(language.to_ascii_lowercase())
@@ -183,6 +218,14 @@ fn record(views: &Views, page: &Page, body: &Rendered) -> (String, String) {
         let _ = write!(html, "<p data-pagefind-sort=\"date:{sort}\" hidden></p>");
     }
     meta.push(("summary", summary.to_string()));
+    // Tags and cities as words of their own: Pagefind finds a record by its metadata's words
+    // as they are (split at spaces only), so an article tagged 中西部 is found by 中西部 even
+    // where its text runs the word into others (向中西部扩散 segments as 向中 / 西部).
+    for key in ["tag", "city"] {
+        if let Some(values) = filters.get(key).filter(|v| !v.is_empty()) {
+            meta.push((key, values.join(" ")));
+        }
+    }
     // From an attribute: a value written inline would be cut at its first comma.
     for (key, value) in meta {
         let _ = write!(

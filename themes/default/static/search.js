@@ -6,6 +6,8 @@
 
 const FILTERS = ["kind", "tag", "city", "year", "status"];
 const SHOWN = 30;
+// Chips a filter group shows before its "all" button (a chosen value is always shown).
+const CHIPS = 8;
 
 document.addEventListener("keydown", (event) => {
   const typing = event.target.closest("input, textarea, select, [contenteditable]");
@@ -51,8 +53,9 @@ async function start(root) {
     for (const bundle of bundles.slice(1)) {
       await pagefind.mergeIndex(bundle, { baseUrl: t.root });
     }
-    // Loads the filters, so that each search counts its results by them.
-    await pagefind.filters();
+    // The filters' data (each search counts its results by them, for the chips) waits for
+    // the first results unless the URL chose filters: on a large site it is hundreds of files.
+    if (Object.keys(chosen).length) await pagefind.filters();
   } catch (error) {
     status.textContent = t.tFailed;
     console.warn(error);
@@ -103,7 +106,11 @@ async function start(root) {
     };
   }
 
-  function showFilters(counts) {
+  // The groups shown in full, and the counts last shown (to redraw when one opens).
+  const opened = new Set();
+  let counts = {};
+  function showFilters(latestCounts) {
+    counts = latestCounts;
     chips.replaceChildren();
     for (const key of FILTERS) {
       const values = Object.entries(counts[key] || {}).filter(
@@ -120,7 +127,9 @@ async function start(root) {
       values.sort((a, b) =>
         key === "year" ? b[0].localeCompare(a[0]) : b[1] - a[1] || a[0].localeCompare(b[0], "zh-CN"),
       );
-      for (const [value, n] of values.slice(0, 12)) {
+      const all = opened.has(key);
+      const shown = values.filter(([value], i) => all || i < CHIPS || (chosen[key] || []).includes(value));
+      for (const [value, n] of shown) {
         const on = (chosen[key] || []).includes(value);
         const chip = el("button", "chip search-chip");
         chip.type = "button";
@@ -137,6 +146,7 @@ async function start(root) {
         });
         group.append(chip);
       }
+      if (values.length > CHIPS) group.append(toggle(key, all, values.length));
       chips.append(group);
     }
     if (Object.keys(chosen).length) {
@@ -151,10 +161,25 @@ async function start(root) {
     chips.hidden = !chips.childElementCount;
     // The chip just toggled keeps the focus across the redraw.
     if (refocus) {
-      const again = [...chips.querySelectorAll(".search-chip")].find((c) => c.dataset.filter === refocus);
+      const again = [...chips.querySelectorAll("button")].find((c) => c.dataset.filter === refocus);
       (again || input).focus();
       refocus = null;
     }
+  }
+
+  /// The button that shows a group's every value, or only its first ones again.
+  function toggle(key, all, total) {
+    const button = el("button", "chip search-chip-all", all ? t.tFewer : t.tAll.replace("{n}", total));
+    button.type = "button";
+    button.setAttribute("aria-expanded", all ? "true" : "false");
+    button.dataset.filter = key + "*";
+    button.addEventListener("click", () => {
+      if (all) opened.delete(key);
+      else opened.add(key);
+      refocus = button.dataset.filter;
+      showFilters(counts);
+    });
+    return button;
   }
 
   let timer;
@@ -182,7 +207,11 @@ async function start(root) {
     event.preventDefault();
   });
   input.focus();
-  run();
+  await run();
+  if (!Object.keys(chosen).length) {
+    await pagefind.filters();
+    run();
+  }
 }
 
 /// The query and filters in the URL, so that a search can be shared.

@@ -10,6 +10,8 @@ use tradekb::Overrides;
 use crate::browser::Browser;
 use crate::support::{build_site, sample_copy, Site};
 
+mod recall;
+
 fn a_site() -> Site {
     let article = |title: &str, city: &str| {
         format!("---\ntitle: {title}\ndate: 2014-01-02\ncities: [{city}]\ntags: [海关]\n---\n{title}的正文。\n")
@@ -106,15 +108,15 @@ fn under_a_sub_path_the_search_page_loads_the_index_from_under_it() {
 /// a loopback port, stopped when dropped. (Not a server of the test's own: tiny_http,
 /// which tradekb's `serve` uses, left Chromium's requests for Pagefind's chunks waiting now
 /// and then when several browsers ran in one process.)
-struct StaticHost {
+pub(super) struct StaticHost {
     child: std::process::Child,
     /// The folder served: the site's, or one holding it at `prefix`.
     _root: Option<tempfile::TempDir>,
-    url: String,
+    pub(super) url: String,
 }
 
 impl StaticHost {
-    fn serve(site: &std::path::Path, prefix: &'static str) -> StaticHost {
+    pub(super) fn serve(site: &std::path::Path, prefix: &'static str) -> StaticHost {
         let port = (std::net::TcpListener::bind("127.0.0.1:0"))
             .and_then(|l| l.local_addr())
             .expect("a free port")
@@ -167,7 +169,7 @@ impl Drop for StaticHost {
 }
 
 /// The sample site built with `base_url` into a folder of its own.
-fn built_sample(base_url: &str) -> (tempfile::TempDir, PathBuf) {
+pub(super) fn built_sample(base_url: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = sample_copy();
     let overrides = Overrides {
         base_url: Some(base_url.into()),
@@ -181,13 +183,13 @@ fn built_sample(base_url: &str) -> (tempfile::TempDir, PathBuf) {
 
 /// The titles and links of the results the search page shows for `query`, once it shows
 /// them.
-fn results(browser: &Browser, root: &str, query: &str) -> Vec<(String, String)> {
+pub(super) fn results(browser: &Browser, root: &str, query: &str) -> Vec<(String, String)> {
     browser.goto(&format!("{root}search/?q={}", urlencode(query)));
     wait_for_results(browser);
     titles(browser)
 }
 
-fn wait_for_results(browser: &Browser) {
+pub(super) fn wait_for_results(browser: &Browser) {
     let start = std::time::Instant::now();
     let status = "return document.getElementById('tkb-search-status').textContent";
     loop {
@@ -205,7 +207,16 @@ fn wait_for_results(browser: &Browser) {
     }
 }
 
-fn titles(browser: &Browser) -> Vec<(String, String)> {
+/// Waits for the filter chips, which follow the first results.
+fn wait_for_chips(browser: &Browser) {
+    browser.wait_until(
+        "the filter chips",
+        Duration::from_secs(20),
+        "return document.querySelectorAll('.search-chip').length > 0",
+    );
+}
+
+pub(super) fn titles(browser: &Browser) -> Vec<(String, String)> {
     let found = browser.eval(
         "return [...document.querySelectorAll('#tkb-search-results .card-title a')]
            .map(a => [a.textContent, a.getAttribute('href')])",
@@ -213,11 +224,11 @@ fn titles(browser: &Browser) -> Vec<(String, String)> {
     serde_json::from_value(found).expect("pairs of text")
 }
 
-fn urlencode(s: &str) -> String {
+pub(super) fn urlencode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
-fn is_article(url: &str, root_path: &str) -> bool {
+pub(super) fn is_article(url: &str, root_path: &str) -> bool {
     let rel = url.strip_prefix(root_path).unwrap_or(url);
     ["policies/", "pilots/", "analysis/"]
         .iter()
@@ -253,6 +264,7 @@ fn a_reader_finds_articles_by_their_chinese_words_and_narrows_them_by_city() {
     }
     // A city filter narrows the results, and goes into the URL.
     let all = results(&browser, &root, "跨境电商").len();
+    wait_for_chips(&browser);
     browser.eval(
         "[...document.querySelectorAll('.search-chip')]
            .find(b => b.textContent.startsWith('牡丹江 ')).click()",
@@ -396,23 +408,7 @@ fn a_theme_made_before_search_builds_without_it() {
 
 #[test]
 fn more_results_than_a_page_shows_are_a_button_away() {
-    let mut files: Vec<(String, String)> = (1..=45)
-        .map(|n| {
-            let text = format!(
-                "---\ntitle: 第{n}号通知\ndate: 2014-01-02\n---\n关于保税进口的第{n}号通知。\n"
-            );
-            (format!("content/policies/n{n}.md"), text)
-        })
-        .collect();
-    files.push((
-        "site.yaml".into(),
-        "title: 测试站\nbase_url: https://example.org/\n".into(),
-    ));
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
-    let out = Site::from_files(&refs).build();
+    let out = notices(45, 1);
     let host = StaticHost::serve(&out.dir, "/");
     let browser = Browser::open(1280, 900);
     let shown = results(&browser, &host.url, "保税进口").len();
@@ -429,4 +425,113 @@ fn more_results_than_a_page_shows_are_a_button_away() {
         serde_json::Value::Bool(true),
         "nothing more to show"
     );
+}
+
+/// A site of `n` notices, the `k`th dated `k` days into 2014, tagged `t{k % tags}`, in two
+/// sections by turns.
+fn notices(n: usize, tags: usize) -> crate::support::Output {
+    let mut files: Vec<(String, String)> = (1..=n)
+        .map(|k| {
+            let day = chrono::NaiveDate::from_ymd_opt(2014, 1, 1).unwrap()
+                + chrono::Duration::days(k as i64);
+            let text = format!(
+                "---\ntitle: 第{k}号通知\ndate: {day}\ntags: [t{}]\n---\n关于保税进口的第{k}号通知。\n",
+                k % tags
+            );
+            let section = ["policies", "analysis"][k % 2];
+            (format!("content/{section}/n{k}.md"), text)
+        })
+        .collect();
+    files.push((
+        "site.yaml".into(),
+        "title: 测试站\nbase_url: https://example.org/\n".into(),
+    ));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    Site::from_files(&refs).build()
+}
+
+#[test]
+fn a_search_by_filters_alone_lists_articles_newest_first_across_shards() {
+    // More articles than one shard of the index holds.
+    let out = notices(130, 13);
+    assert!(out
+        .dir
+        .join("pagefind/shard-1/pagefind-entry.json")
+        .is_file());
+    let host = StaticHost::serve(&out.dir, "/");
+    let browser = Browser::open(1280, 900);
+    browser.goto(&format!("{}search/?tag=t0", host.url));
+    wait_for_results(&browser);
+    let numbers: Vec<usize> = (titles(&browser).iter())
+        .map(|(t, _)| {
+            t.trim_start_matches('第')
+                .trim_end_matches("号通知")
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    let newest_first: Vec<usize> = (1..=10).rev().map(|k| k * 13).collect();
+    assert_eq!(numbers, newest_first);
+}
+
+#[test]
+fn every_value_of_a_filter_is_a_button_away() {
+    let out = notices(24, 12);
+    let host = StaticHost::serve(&out.dir, "/");
+    let browser = Browser::open(1280, 900);
+    results(&browser, &host.url, "保税进口");
+    wait_for_chips(&browser);
+    let tag_chips =
+        "return document.querySelectorAll('[aria-labelledby=tkb-filter-tag] .search-chip').length";
+    assert_eq!(
+        browser.eval(tag_chips),
+        serde_json::json!(8),
+        "the most frequent first"
+    );
+    let all = browser.eval(
+        "const b = document.querySelector('[aria-labelledby=tkb-filter-tag] .search-chip-all');
+         return [b.textContent, b.getAttribute('aria-expanded')]",
+    );
+    assert_eq!(all, serde_json::json!(["全部 12 项", "false"]));
+    browser.eval(
+        "document.querySelector('[aria-labelledby=tkb-filter-tag] .search-chip-all').click()",
+    );
+    assert_eq!(browser.eval(tag_chips), serde_json::json!(12));
+    let focused = browser.eval("return document.activeElement.getAttribute('aria-expanded')");
+    assert_eq!(
+        focused,
+        serde_json::json!("true"),
+        "the button keeps the focus"
+    );
+}
+
+#[test]
+fn an_article_without_text_is_found_by_its_title_and_fails_nothing() {
+    let out = Site::from_files(&[
+        (
+            "content/policies/empty.md",
+            "---\ntitle: 空白通知\ndate: 2014-01-02\n---\n",
+        ),
+        (
+            "content/policies/markup.md",
+            "---\ntitle: 图表\ndate: 2014-01-03\n---\n<div></div>\n",
+        ),
+        (
+            "content/policies/full.md",
+            "---\ntitle: 通知\ndate: 2014-01-04\n---\n保税进口。\n",
+        ),
+    ])
+    .build();
+    let host = StaticHost::serve(&out.dir, "/");
+    let browser = Browser::open(1280, 900);
+    let found = results(&browser, &host.url, "空白通知");
+    assert_eq!(
+        found,
+        [("空白通知".to_string(), "/policies/empty/".to_string())]
+    );
+    let found = results(&browser, &host.url, "保税进口");
+    assert_eq!(found, [("通知".to_string(), "/policies/full/".to_string())]);
 }
