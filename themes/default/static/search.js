@@ -6,8 +6,9 @@
 
 const FILTERS = ["kind", "tag", "city", "year", "status"];
 const SHOWN = 30;
-// Chips a filter group shows before its "all" button (a chosen value is always shown).
-const CHIPS = 8;
+// Chips a filter group shows before its "all" button (a chosen value is always shown):
+// fewer on a phone, where they would push the results below the screen.
+const CHIPS = matchMedia("(max-width: 40rem)").matches ? 4 : 8;
 
 document.addEventListener("keydown", (event) => {
   const typing = event.target.closest("input, textarea, select, [contenteditable]");
