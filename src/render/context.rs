@@ -381,6 +381,15 @@ pub struct SearchPage {
     /// Root-relative URLs of the folders of the index's bundles: the first holds Pagefind's
     /// scripts (`pagefind.js`), the others are merged into it (`pagefind.mergeIndex`).
     pub bundles: Vec<String>,
+    /// The site's own fields that are search filters (`filter: true`), in declared order.
+    pub filters: Vec<SearchFilter>,
+}
+
+/// A field of the site's that the search page offers as a filter.
+#[derive(Serialize)]
+pub struct SearchFilter {
+    pub key: String,
+    pub label: String,
 }
 
 /// `404.html`: the globals only.

@@ -6,7 +6,7 @@ use tera::{Context, Tera};
 use super::context::{
     self, Article, ArticleView, CityIndex, CityPage, CityView, CityWithBody, Home, Html, Intro,
     KindGroup, Located, NotFound, PageNumber, Paginator, ProvinceGroup, Record, RegionGroup,
-    SearchPage, SectionList, SectionView, SourceView, TagIndex, TagList, TagPage,
+    SearchFilter, SearchPage, SectionList, SectionView, SourceView, TagIndex, TagList, TagPage,
 };
 use super::views::Views;
 use super::{Bodies, Theme};
@@ -69,8 +69,17 @@ impl<'a> Pages<'a> {
             Job::Search => {
                 let base = &self.views.config.base_url;
                 let bundles = super::search::bundles(self.site());
+                let config = self.views.config;
+                let filters = (config.schema.fields.iter())
+                    .filter(|f| f.filter)
+                    .map(|f| SearchFilter {
+                        key: f.key.clone(),
+                        label: f.label(&config.language).to_string(),
+                    })
+                    .collect();
                 let view = SearchPage {
                     bundles: bundles.iter().map(|b| base.url(b)).collect(),
+                    filters,
                 };
                 out.page(template, "search/", &view)
             }

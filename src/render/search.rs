@@ -19,6 +19,7 @@ use pagefind::options::PagefindServiceConfig;
 
 use super::views::Views;
 use super::Sink;
+use crate::content::custom::FieldValue;
 use crate::content::markdown::Rendered;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::site::plan::SEARCH_DIR;
@@ -189,6 +190,19 @@ fn record(views: &Views, page: &Page, body: &Rendered) -> (String, String) {
     filters.insert("city", cities.collect());
     if let Some(d) = &m.date {
         filters.insert("year", vec![d.day.format("%Y").to_string()]);
+    }
+    // The site's own fields marked `filter: true`, by their key: a list gives one value an
+    // item.
+    for field in views.fields(&m.custom) {
+        let schema = &views.config.schema.fields;
+        let is_filter = (schema.iter()).any(|f| f.key == field.key && f.filter);
+        if is_filter {
+            let values = match field.value {
+                FieldValue::List(items) => items.clone(),
+                _ => vec![field.text.clone()],
+            };
+            filters.entry(field.key).or_default().extend(values);
+        }
     }
     if let Some(status) = m.status {
         let label = views.strings.lookup("status", status.key());

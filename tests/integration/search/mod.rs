@@ -535,3 +535,42 @@ fn an_article_without_text_is_found_by_its_title_and_fails_nothing() {
     let found = results(&browser, &host.url, "保税进口");
     assert_eq!(found, [("通知".to_string(), "/policies/full/".to_string())]);
 }
+
+#[test]
+fn a_field_marked_as_a_filter_is_one_on_the_search_page() {
+    let site = "title: 测试站\nbase_url: https://example.org/\nfields:\n  文种:\n    type: choice\n    values: [通知, 意见]\n    filter: true\n  文号:\n    type: text\n";
+    let out = Site::from_files(&[
+        ("site.yaml", site),
+        (
+            "content/policies/a.md",
+            "---\ntitle: 甲\ndate: 2014-01-02\n文种: 通知\n文号: 一号\n---\n保税进口。\n",
+        ),
+        (
+            "content/policies/b.md",
+            "---\ntitle: 乙\ndate: 2014-01-03\n文种: 意见\n文号: 二号\n---\n保税进口。\n",
+        ),
+    ])
+    .build();
+    let host = StaticHost::serve(&out.dir, "/");
+    let browser = Browser::open(1280, 900);
+    assert_eq!(results(&browser, &host.url, "保税进口").len(), 2);
+    wait_for_chips(&browser);
+    let groups = browser.eval(
+        "return [...document.querySelectorAll('.search-filter-label')].map(l => l.textContent)",
+    );
+    let groups: Vec<String> = serde_json::from_value(groups).unwrap();
+    assert!(groups.contains(&"文种".to_string()), "{groups:?}");
+    assert!(
+        !groups.contains(&"文号".to_string()),
+        "not a filter: {groups:?}"
+    );
+    browser.eval("document.querySelector('[data-filter=\"文种=意见\"]').click()");
+    browser.wait_until(
+        "the filtered results",
+        Duration::from_secs(20),
+        "return document.querySelectorAll('#tkb-search-results li').length === 1",
+    );
+    assert_eq!(titles(&browser)[0].0, "乙");
+    let url = browser.eval("return decodeURIComponent(location.search)");
+    assert!(url.as_str().unwrap_or("").contains("文种=意见"), "{url}");
+}

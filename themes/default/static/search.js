@@ -35,10 +35,14 @@ async function start(root) {
   const list = document.getElementById("tkb-search-results");
   const chips = document.getElementById("tkb-search-filters");
   const more = document.getElementById("tkb-search-more");
+  // The site's own fields that are filters, after the built-in ones, with their labels.
+  const fields = [...root.querySelectorAll("template[data-filter-key]")];
+  const labels = Object.fromEntries(fields.map((f) => [f.dataset.filterKey, f.dataset.filterLabel]));
+  const groups = [...new Set([...FILTERS, ...Object.keys(labels)])];
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
   const chosen = {};
-  for (const key of FILTERS) {
+  for (const key of groups) {
     const values = params.getAll(key);
     if (values.length) chosen[key] = values;
   }
@@ -113,14 +117,14 @@ async function start(root) {
   function showFilters(latestCounts) {
     counts = latestCounts;
     chips.replaceChildren();
-    for (const key of FILTERS) {
+    for (const key of groups) {
       const values = Object.entries(counts[key] || {}).filter(
         ([value, n]) => n > 0 || (chosen[key] || []).includes(value),
       );
       if (!values.length) continue;
       const group = el("div", "search-filter");
       group.setAttribute("role", "group");
-      const label = el("span", "search-filter-label", t["t" + key[0].toUpperCase() + key.slice(1)]);
+      const label = el("span", "search-filter-label", labels[key] || t["t" + key[0].toUpperCase() + key.slice(1)]);
       label.id = "tkb-filter-" + key;
       group.setAttribute("aria-labelledby", label.id);
       group.append(label);
