@@ -299,6 +299,9 @@ pub struct FieldView<'a> {
     pub text: String,
     /// In the article's info panel.
     pub show: bool,
+    /// A filter of the search page (for the index, not templates).
+    #[serde(skip)]
+    pub filter: bool,
 }
 
 #[derive(Serialize)]

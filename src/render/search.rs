@@ -193,16 +193,12 @@ fn record(views: &Views, page: &Page, body: &Rendered) -> (String, String) {
     }
     // The site's own fields marked `filter: true`, by their key: a list gives one value an
     // item.
-    for field in views.fields(&m.custom) {
-        let schema = &views.config.schema.fields;
-        let is_filter = (schema.iter()).any(|f| f.key == field.key && f.filter);
-        if is_filter {
-            let values = match field.value {
-                FieldValue::List(items) => items.clone(),
-                _ => vec![field.text.clone()],
-            };
-            filters.entry(field.key).or_default().extend(values);
-        }
+    for field in views.fields(&m.custom).into_iter().filter(|f| f.filter) {
+        let values = match field.value {
+            FieldValue::List(items) => items.clone(),
+            _ => vec![field.text],
+        };
+        filters.entry(field.key).or_default().extend(values);
     }
     if let Some(status) = m.status {
         let label = views.strings.lookup("status", status.key());

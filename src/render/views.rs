@@ -289,6 +289,7 @@ impl<'a> Views<'a> {
                     FieldValue::List(items) => items.join("、"),
                 },
                 show: spec.show,
+                filter: spec.filter,
             })
             .collect()
     }
