@@ -62,6 +62,9 @@ pub struct ServeArgs {
     /// Open the site in the default browser.
     #[arg(long)]
     pub open: bool,
+    /// Make no search index (it is otherwise made in the background after each change).
+    #[arg(long)]
+    pub no_search: bool,
 }
 
 impl ServeArgs {
@@ -84,6 +87,7 @@ impl ServeArgs {
             port: self.port,
             drafts: self.drafts,
             future: self.future,
+            no_search: self.no_search,
         };
         serve(&options, &ServeTerminal { open: self.open }, &stop)?;
         Ok(Outcome::Stopped)
@@ -126,6 +130,19 @@ impl tradekb::serve::ServeObserver for ServeTerminal {
             took.as_millis(),
             if changed == 1 { "" } else { "s" }
         );
+    }
+
+    fn indexed(&self, remade: usize, shards: usize, took: Duration) {
+        let ms = took.as_millis();
+        match shards {
+            0 => println!("Search index removed: the site has nothing to search"),
+            1 => println!("Search index updated in {ms} ms"),
+            n => println!("Search index updated in {ms} ms ({remade} of its {n} parts made again)"),
+        }
+    }
+
+    fn index_failed(&self, problem: &tradekb::Diagnostic) {
+        eprintln!("{}", problem.render(diagnostic_style()));
     }
 
     fn broken(&self, problems: &[tradekb::Diagnostic]) {

@@ -64,7 +64,7 @@ pub struct TocEntry {
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rendered {
-    pub html: String,
+    pub html: std::sync::Arc<str>,
     pub toc: Vec<TocEntry>,
     /// Plain text: the part before `<!-- more -->`, or the first paragraph.
     pub summary: String,
@@ -419,10 +419,10 @@ impl<'a, 'e> State<'a, 'e> {
         let footnotes = self.footnote_ids(&events);
         let mut html = String::new();
         pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|e| footnotes.event(e)));
-        // Bodies are kept until their page is written: no room to spare.
-        html.shrink_to_fit();
         Rendered {
-            html,
+            // Bodies are kept until their page is written: no room to spare (and shared with
+            // the search index's records, which `serve` keeps until they are indexed).
+            html: html.into(),
             toc: nest(&self.headings),
             summary: self.summary.text(),
             char_count: self.counter.count(),

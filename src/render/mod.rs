@@ -9,7 +9,7 @@ mod crawl;
 pub mod feeds;
 mod memo;
 pub mod minify;
-mod search;
+pub mod search;
 pub mod theme;
 pub mod views;
 
@@ -43,6 +43,11 @@ pub trait Sink: Sync {
     fn keeps(&self) -> bool;
     /// Takes one finished file; `path` is relative to the output folder.
     fn put(&self, path: &str, bytes: &[u8]);
+    /// Who makes the search index from its records, when not the render (which then puts
+    /// the index's files like any others).
+    fn handoff(&self) -> Option<&dyn search::Handoff> {
+        None
+    }
 }
 
 /// A sink for checks: files are rendered and crawled, then dropped.
@@ -285,7 +290,15 @@ pub fn render(
     let index_wanted = !searched.is_empty() && !quiet && sink.keeps();
     let jobs = files;
     let (made, index) = std::thread::scope(|s| {
-        let index = index_wanted.then(|| s.spawn(|| search::index(&views, &bodies.pages, sink)));
+        let index = index_wanted.then(|| {
+            s.spawn(|| match sink.handoff() {
+                Some(to) => {
+                    search::hand_off(&views, &bodies.pages, to);
+                    Ok(())
+                }
+                None => search::index(&views, &bodies.pages, sink),
+            })
+        });
         let made: Vec<Result<Emitted, Diagnostic>> =
             progress::each(observer, Step::Render, &jobs, |&(planned, key)| {
                 let Planned { path, output } = planned;

@@ -389,7 +389,7 @@ impl Renderer<'_> {
 
 /// The body of an optional source, as HTML.
 fn html(body: Option<&Rendered>) -> Html<'_> {
-    Html(body.map_or("", |b| b.html.as_str()))
+    Html(body.map_or("", |b| &*b.html))
 }
 
 /// Terms by how many articles have them, then by name.

@@ -12,10 +12,11 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
+use rayon::prelude::*;
 
 use super::views::Views;
 use super::Sink;
@@ -42,15 +43,28 @@ fn indexed(site: &Site) -> Vec<PageId> {
         .collect()
 }
 
+/// The folder (a site path) of shard `n`'s bundle: the first is [`SEARCH_DIR`], the others
+/// inside it.
+pub fn folder(n: usize) -> String {
+    match n {
+        0 => SEARCH_DIR.to_string(),
+        n => format!("{SEARCH_DIR}shard-{n}/"),
+    }
+}
+
+/// The shard whose bundle holds the file at site path `path`, if it is one of the index's.
+pub fn shard_of(path: &str) -> Option<usize> {
+    let inside = path.strip_prefix(SEARCH_DIR)?;
+    match inside.strip_prefix("shard-") {
+        Some(rest) => rest.split_once('/')?.0.parse().ok(),
+        None => Some(0),
+    }
+}
+
 /// The folder (a site path) of each shard's bundle; the first is [`SEARCH_DIR`].
 pub fn bundles(site: &Site) -> Vec<String> {
     let shards = indexed(site).len().div_ceil(SHARD).max(1);
-    (0..shards)
-        .map(|n| match n {
-            0 => SEARCH_DIR.to_string(),
-            n => format!("{SEARCH_DIR}shard-{n}/"),
-        })
-        .collect()
+    (0..shards).map(folder).collect()
 }
 
 /// Makes the search index and hands each shard's files to `sink` as soon as that shard is
@@ -63,7 +77,6 @@ pub fn index(
     let site = views.site;
     let ids = indexed(site);
     let shards: Vec<&[PageId]> = ids.chunks(SHARD).collect();
-    let folders = bundles(site);
     let next = AtomicUsize::new(0);
     let failure: Mutex<Option<String>> = Mutex::default();
     // Two at a time (one with `-j 1`): each shard is built on one thread, Pagefind's own
@@ -71,10 +84,7 @@ pub fn index(
     let threads = rayon::current_num_threads().clamp(1, 2).min(shards.len());
     let language = views.config.language.as_str();
     let work = || -> Result<(), String> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| e.to_string())?;
+        let runtime = runtime()?;
         loop {
             let n = next.fetch_add(1, Ordering::Relaxed);
             let Some(&shard) = shards.get(n).filter(|_| !failed_yet(&failure)) else {
@@ -83,12 +93,8 @@ pub fn index(
             let records = (shard.iter())
                 .map(|&i| record(views, &site.pages[i], &bodies[i]))
                 .collect();
-            let files = catch_unwind(AssertUnwindSafe(|| {
-                bundle(&runtime, language, records, n == 0)
-            }))
-            .unwrap_or_else(|panic| Err(panic_message(&panic)))?;
-            for (name, bytes) in files {
-                sink.put(&format!("{}{name}", folders[n]), &bytes);
+            for (path, bytes) in index_shard(&runtime, language, n, records)? {
+                sink.put(&path, &bytes);
             }
         }
     };
@@ -108,6 +114,85 @@ pub fn index(
         Some(message) => Err(failed(message)),
         None => Ok(()),
     }
+}
+
+/// The runtime Pagefind's API runs on, one for each indexing thread.
+pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// Shard `n`'s bundle made from its `records`: its files by site path. A panic inside
+/// Pagefind is an error like any other.
+pub fn index_shard(
+    runtime: &tokio::runtime::Runtime,
+    language: &str,
+    n: usize,
+    records: Vec<Record>,
+) -> Result<Files, String> {
+    let files = catch_unwind(AssertUnwindSafe(|| {
+        bundle(runtime, language, records, n == 0)
+    }))
+    .unwrap_or_else(|panic| Err(panic_message(&panic)))?;
+    let folder = folder(n);
+    Ok(files
+        .into_iter()
+        .map(|(name, bytes)| (format!("{folder}{name}"), bytes))
+        .collect())
+}
+
+/// The records of an index made elsewhere (`serve` makes its own in the background).
+#[derive(Debug, Default)]
+pub struct Records {
+    /// The site's language, which Pagefind segments the text in.
+    pub language: String,
+    /// A digest of every shard's records, by shard: the index has as many shards.
+    pub digests: Vec<Digest>,
+    /// The records of the shards whose digest the taker did not know, by shard.
+    pub shards: Vec<(usize, Vec<Record>)>,
+}
+
+/// What tells one shard's records from another's.
+pub type Digest = u128;
+
+/// Who makes the index from the records, instead of the render.
+pub trait Handoff: Sync {
+    /// Whether shard `n`'s records, with `digest`, are those of an index already made (or
+    /// being made): they are then not handed over again.
+    fn knows(&self, n: usize, digest: Digest) -> bool;
+    /// Takes the records.
+    fn take(&self, records: Records);
+}
+
+/// Hands the records of the search index to `to`: the records of each shard it does not
+/// know yet, and a digest of every shard.
+pub fn hand_off(views: &Views, bodies: &Table<PageId, Rendered>, to: &dyn Handoff) {
+    let site = views.site;
+    let ids = indexed(site);
+    let shards: Vec<(Digest, Option<Vec<Record>>)> = (ids.par_chunks(SHARD).enumerate())
+        .map(|(n, shard)| {
+            let made: Vec<Record> = (shard.iter())
+                .map(|&i| record(views, &site.pages[i], &bodies[i]))
+                .collect();
+            let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+            for record in &made {
+                record.digest_into(&mut hasher);
+            }
+            let digest = hasher.digest128();
+            (digest, (!to.knows(n, digest)).then_some(made))
+        })
+        .collect();
+    let mut records = Records {
+        language: views.config.language.clone(),
+        ..Records::default()
+    };
+    for (n, (digest, made)) in shards.into_iter().enumerate() {
+        records.digests.push(digest);
+        records.shards.extend(made.map(|m| (n, m)));
+    }
+    to.take(records);
 }
 
 fn failed_yet(failure: &Mutex<Option<String>>) -> bool {
@@ -138,7 +223,7 @@ fn failed(message: String) -> Diagnostic {
 fn bundle(
     runtime: &tokio::runtime::Runtime,
     language: &str,
-    records: Vec<(String, String)>,
+    records: Vec<Record>,
     first: bool,
 ) -> Result<Files, String> {
     runtime.block_on(async {
@@ -146,8 +231,9 @@ fn bundle(
             .force_language(language.to_ascii_lowercase())
             .build();
         let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
-        for (url, html) in records {
-            let added = index.add_html_file(None, Some(url), html).await;
+        for record in records {
+            let html = record.html();
+            let added = index.add_html_file(None, Some(record.url), html).await;
             added.map_err(|e| e.to_string())?;
         }
         let files = index.get_files().await.map_err(|e| e.to_string())?;
@@ -176,7 +262,7 @@ fn is_index_data(name: &str) -> bool {
 
 /// An article as Pagefind reads it: its URL, and a page of HTML holding its title (weighted
 /// above the body), its body, and its filters and result metadata.
-fn record(views: &Views, page: &Page, body: &Rendered) -> (String, String) {
+fn record(views: &Views, page: &Page, body: &Rendered) -> Record {
     let site = views.site;
     let m = &page.doc.meta;
     // From the site's root: Pagefind's script puts the site's base path before it.
@@ -206,14 +292,14 @@ fn record(views: &Views, page: &Page, body: &Rendered) -> (String, String) {
     }
     let e = |s: &str| html_escape::encode_text(s).into_owned();
     let a = |s: &str| html_escape::encode_double_quoted_attribute(s).into_owned();
-    let mut html = String::with_capacity(body.html.len() + 512);
+    let mut html = String::with_capacity(512);
     let lang = a(&views.config.language);
     // Every record marks its text as the body, so that an article whose raw HTML marks a
     // part of itself (`data-pagefind-body`) cannot leave the others out of the index; the
     // filters and metadata after it are not text to find or quote.
     let _ = write!(html, "<html lang=\"{lang}\"><body><div data-pagefind-body>");
     let _ = write!(html, "<h1 data-pagefind-weight=\"10\">{}</h1>", e(&m.title));
-    html.push_str(&body.html);
+    let head = std::mem::take(&mut html);
     html.push_str("</div>");
     for (key, values) in &filters {
         for v in values {
@@ -245,5 +331,44 @@ fn record(views: &Views, page: &Page, body: &Rendered) -> (String, String) {
         );
     }
     html.push_str("</body></html>");
-    (url, html)
+    Record {
+        url,
+        head,
+        body: Arc::clone(&body.html),
+        tail: html,
+    }
+}
+
+/// An article as Pagefind reads it: its URL, and its page of HTML, kept in three parts so that
+/// the body is the rendered one, shared rather than copied.
+#[derive(Debug)]
+pub struct Record {
+    url: String,
+    head: String,
+    body: Arc<str>,
+    tail: String,
+}
+
+impl Record {
+    /// A record of a whole page of HTML.
+    #[cfg(test)]
+    pub fn whole(url: String, html: String) -> Record {
+        Record {
+            url,
+            head: html,
+            body: Arc::from(""),
+            tail: String::new(),
+        }
+    }
+
+    fn html(&self) -> String {
+        [&*self.head, &*self.body, &*self.tail].concat()
+    }
+
+    fn digest_into(&self, hasher: &mut xxhash_rust::xxh3::Xxh3) {
+        for part in [&*self.url, &*self.head, &*self.body, &*self.tail] {
+            hasher.update(part.as_bytes());
+            hasher.update(&[0]);
+        }
+    }
 }

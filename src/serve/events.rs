@@ -24,6 +24,9 @@ pub enum News {
     Fixed,
     /// The page fell too far behind to be told what changed: it reloads.
     Reload,
+    /// A new search index is served, under `folder` (`/kb/pagefind/`): the pages that
+    /// search it reload.
+    Indexed { folder: String },
 }
 
 /// The news so far, for the streams of every open page.

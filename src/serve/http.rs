@@ -5,18 +5,22 @@
 //! paths under the site's root, folder indexes, the site's 404 page, content types, `HEAD`,
 //! conditional requests (`ETag`, `If-None-Match`), and the live-reload script in pages. A
 //! request may read a file a build has just replaced or removed (it then gets the new bytes
-//! or the 404 page); the open page's live reload follows with the rest.
+//! or the 404 page); the open page's live reload follows with the rest. The files of the
+//! search index (`pagefind/…`) come from the index made in the background, which a request
+//! waits for while it is being made and does not have the file yet.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use percent_encoding::percent_decode_str;
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use super::events::Hub;
 use super::snapshot::{File, Snapshot};
+use crate::render::search;
 
 /// Where the stream of news lives, outside any site path (site paths never start with `_`
 /// followed by `_tradekb`, and the root may be a sub-path).
@@ -24,9 +28,12 @@ pub const EVENTS: &str = "/__tradekb/events";
 
 /// What every request handler shares.
 pub struct Shared {
-    pub snapshot: RwLock<Arc<Snapshot>>,
-    /// The folder holding the files the snapshot lists.
-    pub files: PathBuf,
+    /// The site's files, but for its search index.
+    pub site: Served,
+    /// The search index's files.
+    pub index: Served,
+    /// Search indexes asked for and not yet served.
+    pub indexing: AtomicUsize,
     pub hub: Hub,
     /// The path of the base URL, `/` or `/kb/`: every site path is under it.
     pub root: String,
@@ -38,6 +45,40 @@ pub struct Shared {
     /// Streams of news open now.
     pub streams: AtomicUsize,
 }
+
+/// Files served from a folder, as a snapshot lists them.
+pub struct Served {
+    snapshot: RwLock<Arc<Snapshot>>,
+    /// The folder holding the files the snapshot lists.
+    pub files: PathBuf,
+}
+
+impl Served {
+    pub fn new(files: PathBuf) -> Served {
+        Served {
+            snapshot: RwLock::default(),
+            files,
+        }
+    }
+
+    /// The snapshot served now.
+    pub fn current(&self) -> Arc<Snapshot> {
+        self.snapshot
+            .read()
+            .map(|s| Arc::clone(&s))
+            .unwrap_or_default()
+    }
+
+    /// Serves `next` from now on.
+    pub fn serve(&self, next: Arc<Snapshot>) {
+        if let Ok(mut slot) = self.snapshot.write() {
+            *slot = next;
+        }
+    }
+}
+
+/// How long a request for a file of the search index waits for an index being made.
+const INDEX_WAIT: Duration = Duration::from_secs(60);
 
 /// Open pages that may listen at once; more are refused.
 const MAX_STREAMS: usize = 64;
@@ -82,12 +123,49 @@ pub fn answer(shared: &Shared, request: Request) {
         root: &shared.root,
         since: shared.hub.serial(),
         run: shared.run,
-        files: &shared.files,
+        files: &shared.site.files,
     };
-    let snapshot = shared.snapshot.read().map(|s| Arc::clone(&s)).ok();
-    let snapshot = snapshot.unwrap_or_default();
-    let response = respond(&page, &snapshot, &request, target);
+    let site = shared.site.current();
+    let response = match target {
+        Target::File(path) if search::shard_of(&path).is_some() => {
+            from_index(shared, &page, &site, &request, path)
+        }
+        target => respond(&page, &site, &request, target),
+    };
     let _ = request.respond(response);
+}
+
+/// A file of the search index's folder: from the index, or from the site if the index does
+/// not have it.
+fn from_index(
+    shared: &Shared,
+    page: &Page,
+    site: &Snapshot,
+    request: &Request,
+    path: String,
+) -> Response<std::io::Cursor<Vec<u8>>> {
+    let index = index_with(shared, &path);
+    let dir = &shared.index.files;
+    match index.get(&path) {
+        Some(file) => size(dir, &path)
+            .and_then(|len| found(page, dir, request, &path, file, len))
+            .unwrap_or_else(|| not_found(page, site)),
+        None => respond(page, site, request, Target::File(path)),
+    }
+}
+
+/// The search index served now, once it has the file at `path` or none is being made (for at
+/// most [`INDEX_WAIT`]): the first index of a large site takes a while.
+fn index_with(shared: &Shared, path: &str) -> Arc<Snapshot> {
+    let start = Instant::now();
+    loop {
+        let index = shared.index.current();
+        let making = shared.indexing.load(Ordering::SeqCst) > 0;
+        if index.get(path).is_some() || !making || start.elapsed() > INDEX_WAIT {
+            return index;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 fn host_allowed(shared: &Shared, request: &Request) -> bool {
@@ -124,13 +202,11 @@ impl Page<'_> {
     fn read(&self, path: &str) -> Option<Vec<u8>> {
         std::fs::read(self.files.join(path)).ok()
     }
+}
 
-    /// The size of a served file, without reading it.
-    fn size(&self, path: &str) -> Option<u64> {
-        std::fs::metadata(self.files.join(path))
-            .ok()
-            .map(|m| m.len())
-    }
+/// The size of a file, without reading it.
+fn size(dir: &Path, path: &str) -> Option<u64> {
+    std::fs::metadata(dir.join(path)).ok().map(|m| m.len())
 }
 
 fn respond(
@@ -142,9 +218,8 @@ fn respond(
     match target {
         Target::File(path) => match snapshot.get(&path) {
             Some(file) => {
-                let found = page
-                    .size(&path)
-                    .and_then(|len| found(page, request, &path, file, len));
+                let found = size(page.files, &path)
+                    .and_then(|len| found(page, page.files, request, &path, file, len));
                 found.unwrap_or_else(|| not_found(page, snapshot))
             }
             None => match snapshot.get(&format!("{path}/index.html")) {
@@ -195,8 +270,10 @@ fn target(root: &str, url: &str) -> Target {
     }
 }
 
+/// A file of `dir`, as `file` says it is.
 fn found(
     page: &Page,
+    dir: &Path,
     request: &Request,
     path: &str,
     file: &File,
@@ -226,7 +303,7 @@ fn found(
         return Some(r);
     }
     // Read only now: a browser's copy that is still fresh costs no read.
-    let bytes = page.read(path)?;
+    let bytes = std::fs::read(dir.join(path)).ok()?;
     let body = if path.ends_with(".html") {
         with_reload_script(&bytes, page)
     } else {

@@ -8,13 +8,14 @@
 
 pub mod events;
 pub mod http;
+mod index;
 pub mod snapshot;
 mod watch;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use events::News;
@@ -23,6 +24,8 @@ use snapshot::{Folder, Snapshot};
 
 use crate::config::{Config, Overrides};
 use crate::diagnostic::Diagnostic;
+use crate::render::search::Records;
+use crate::site::plan::SEARCH_SCRIPT;
 use crate::{Error, Report, Unobserved};
 
 #[derive(Debug, Clone)]
@@ -33,6 +36,8 @@ pub struct ServeOptions {
     pub port: u16,
     pub drafts: bool,
     pub future: bool,
+    /// Make no search index.
+    pub no_search: bool,
 }
 
 /// What a running server tells, for the command line to show.
@@ -43,6 +48,10 @@ pub trait ServeObserver: Sync {
     fn built(&self, _report: &Report, _changed: usize, _took: Duration) {}
     /// A build failed; the last good site is still served.
     fn broken(&self, _problems: &[Diagnostic]) {}
+    /// A new search index is served: `remade` of its `shards` were made again.
+    fn indexed(&self, _remade: usize, _shards: usize, _took: Duration) {}
+    /// The search index could not be made again; the last one is still served.
+    fn index_failed(&self, _problem: &Diagnostic) {}
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -94,9 +103,11 @@ pub fn serve(
         .map_or(options.port, |a| a.port());
     let base = base_url(options, port)?;
     let folder = Folder::new().map_err(ServeError::Folder)?;
+    let index_folder = folder.for_index();
     let shared = Arc::new(Shared {
-        snapshot: RwLock::new(Arc::new(Snapshot::default())),
-        files: folder.site(),
+        site: http::Served::new(folder.site()),
+        index: http::Served::new(index_folder.site()),
+        indexing: AtomicUsize::new(0),
         hub: events::Hub::default(),
         root: crate::config::BaseUrl::parse(&base)
             .map(|b| b.root)
@@ -107,20 +118,26 @@ pub fn serve(
     });
     // Watching starts first, so that an edit made while the first build runs is not lost.
     let mut watch = watch::Watch::start(&options.root).map_err(ServeError::Watch)?;
-    let mut site = Building::new(options, base.clone(), folder);
-    site.build(&shared, observer);
-    observer.listening(&base);
-    let workers: Vec<_> = (0..WORKERS)
-        .map(|_| spawn_worker(Arc::clone(&server), Arc::clone(&shared)))
-        .collect();
-    rebuild_on_change(&mut watch, &mut site, &shared, observer, stop);
-    shared.hub.stop();
-    for _ in &workers {
-        server.unblock();
-    }
-    for w in workers {
-        let _ = w.join();
-    }
+    let (indexer, jobs) = index::channel();
+    std::thread::scope(|s| {
+        s.spawn(|| index::run(jobs, index_folder, &shared, observer));
+        let mut site = Building::new(options, base.clone(), folder, indexer);
+        site.build(&shared, observer);
+        observer.listening(&base);
+        let workers: Vec<_> = (0..WORKERS)
+            .map(|_| spawn_worker(Arc::clone(&server), Arc::clone(&shared)))
+            .collect();
+        rebuild_on_change(&mut watch, &mut site, &shared, observer, stop);
+        // The index thread stops once the builds' end of it goes.
+        drop(site);
+        shared.hub.stop();
+        for _ in &workers {
+            server.unblock();
+        }
+        for w in workers {
+            let _ = w.join();
+        }
+    });
     Ok(())
 }
 
@@ -211,6 +228,9 @@ fn rebuild_on_change(
     }
 }
 
+/// What a build made: its report, its files, and the records of its search index.
+type Made = (Report, Vec<(String, snapshot::Digest)>, Option<Records>);
+
 /// The state between builds: the base URL, whether the last build failed, what the last
 /// build leaves for the next (so that an edit re-renders only what it touches), and the
 /// folder the files are served from.
@@ -224,10 +244,12 @@ struct Building {
     memo: crate::Memo,
     /// When to hand the memory the last build freed back to the system.
     release_at: Option<Instant>,
+    /// Makes the search index of each build served, in the background.
+    indexer: index::Indexer,
 }
 
 impl Building {
-    fn new(options: &ServeOptions, base: String, folder: Folder) -> Self {
+    fn new(options: &ServeOptions, base: String, folder: Folder, indexer: index::Indexer) -> Self {
         Building {
             root: options.root.clone(),
             folder,
@@ -235,15 +257,14 @@ impl Building {
                 base_url: Some(base),
                 drafts: options.drafts,
                 future: options.future,
-                // Indexing takes seconds on a large site: serve builds no search index (a
-                // later step indexes in the background).
-                no_search: true,
+                no_search: options.no_search,
                 ..Overrides::default()
             },
             broken: false,
             resync: false,
             memo: crate::Memo::default(),
             release_at: None,
+            indexer,
         }
     }
 
@@ -261,12 +282,14 @@ impl Building {
     fn build(&mut self, shared: &Shared, observer: &dyn ServeObserver) {
         let started = Instant::now();
         let from_scratch = self.memo.planned().is_empty();
-        let made = self.make().and_then(|(report, made)| {
+        let made = self.make().and_then(|(report, made, records)| {
             let changed = self.publish(shared, &made)?;
-            Ok((report, changed))
+            Ok((report, changed.map(|c| (c, records))))
         });
         match made {
-            Ok((report, Some(changed))) => {
+            Ok((report, Some((changed, records)))) => {
+                // Served: its search index is made in the background.
+                self.indexer.ask(records, shared);
                 // A build that resolved the site again (not an edit of bodies alone) frees
                 // much of what the last one made.
                 if report.stages.resolve > Duration::ZERO {
@@ -295,12 +318,14 @@ impl Building {
         }
     }
 
-    /// Renders what changed into the folder's `next/`: the report and the files made.
-    fn make(&mut self) -> Result<(Report, Vec<(String, snapshot::Digest)>), Error> {
-        let staged = self.folder.stage()?;
+    /// Renders what changed into the folder's `next/`: the report, the files made, and the
+    /// records of the search index's shards that changed.
+    fn make(&mut self) -> Result<Made, Error> {
+        let staged = self.folder.stage()?.taking_records(self.indexer.known());
         let config = Config::load(&self.root, &self.overrides)?;
         let report = crate::render_again(&config, &staged, &Unobserved, &mut self.memo)?;
-        Ok((report, staged.finish()?))
+        let records = staged.records();
+        Ok((report, staged.finish()?, records))
     }
 
     fn fail(&mut self, shared: &Shared, observer: &dyn ServeObserver, e: Error) {
@@ -330,12 +355,8 @@ impl Building {
         shared: &Shared,
         made: &[(String, snapshot::Digest)],
     ) -> Result<Option<Vec<String>>, crate::output::WriteError> {
-        // This thread is the only one that writes the snapshot.
-        let current = shared
-            .snapshot
-            .read()
-            .map(|s| Arc::clone(&s))
-            .unwrap_or_default();
+        // This thread is the only one that writes the site's snapshot.
+        let current = shared.site.current();
         // After a move into the folder failed part way, its files are not what the snapshot
         // says: every file made is moved again.
         let unknown = Snapshot {
@@ -343,17 +364,19 @@ impl Building {
             files: Default::default(),
         };
         let base = if self.resync { &unknown } else { &current };
-        let Some((next, changed)) = base.next(self.memo.planned(), made) else {
+        // The search index is served from its own folder, as it is made.
+        let planned: Vec<String> = (self.memo.planned().iter())
+            .filter(|p| *p != SEARCH_SCRIPT)
+            .cloned()
+            .collect();
+        let Some((next, changed)) = base.next(&planned, made) else {
             return Ok(None);
         };
         self.folder.remove_gone(&current, &next);
         self.resync = true;
         self.folder.bring_in(&next, made)?;
         self.resync = false;
-        let next = Arc::new(next);
-        if let Ok(mut slot) = shared.snapshot.write() {
-            *slot = Arc::clone(&next);
-        }
+        shared.site.serve(Arc::new(next));
         self.folder.clear();
         // Requests may still hold it; whoever lets go last frees it, not this build.
         crate::drop_in_background(current);
@@ -364,7 +387,7 @@ impl Building {
 /// Hands memory freed by the last build back to the system: a build's worker threads each
 /// free into their own allocator arena, which glibc keeps otherwise; at 10,000 articles the
 /// server held about 1 GiB instead of about 0.7.
-fn release_freed_memory() {
+pub(super) fn release_freed_memory() {
     #[cfg(target_os = "linux")]
     // SAFETY: malloc_trim only returns unused pages of the allocator's heaps to the system.
     unsafe {

@@ -76,6 +76,12 @@
       showOverlay(news.report);
     } else if (news.kind === "fixed") {
       hideOverlay();
+    } else if (news.kind === "indexed") {
+      // A page that searches (it loaded a file of the index) searches the new index.
+      var searched = performance.getEntriesByType("resource").some(function (r) {
+        return decodeURIComponent(new URL(r.name).pathname).indexOf(news.folder) === 0;
+      });
+      if (searched) reload();
     } else if (news.kind === "changed") {
       if (news.styles_only) {
         swapStyles(news.urls);

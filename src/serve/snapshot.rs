@@ -6,7 +6,9 @@
 //! A build writes into `next/` ([`Staged`]); when it is good, the files whose bytes changed
 //! are moved into `site/` one by one (a rename: a request reads the old file or the new one,
 //! never half of one), the new snapshot is swapped in, and files the site no longer has are
-//! removed. A build that fails leaves `site/` as it was. The folder goes when `serve` ends.
+//! removed. A build that fails leaves `site/` as it was. The search index, made in the
+//! background, is served the same way from a folder beside it (`index/`, staged in
+//! `index.next/`). The folder goes when `serve` ends.
 
 use std::collections::HashMap;
 use std::fs;
@@ -17,14 +19,17 @@ use std::sync::{Arc, Mutex};
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::output::{check_relative, io_err, WriteError};
+use crate::render::search::{self, Handoff, Records};
 use crate::render::Sink;
 
 /// What tells one file's bytes from another's.
 pub type Digest = u128;
 
-/// `serve`'s private folder: `site/` is served, `next/` takes the files of a build.
+/// A folder of `serve`'s private one: `site/` is served, `next/` takes the files of a build
+/// (for the search index: `index/` and `index.next/`).
 pub struct Folder {
-    dir: tempfile::TempDir,
+    dir: Arc<tempfile::TempDir>,
+    name: &'static str,
 }
 
 impl Folder {
@@ -33,16 +38,27 @@ impl Folder {
         let dir = tempfile::Builder::new()
             .prefix("tradekb-serve-")
             .tempdir()?;
-        Ok(Folder { dir })
+        Ok(Folder {
+            dir: Arc::new(dir),
+            name: "site",
+        })
+    }
+
+    /// The folder of the search index, beside this one; all go once both are dropped.
+    pub fn for_index(&self) -> Folder {
+        Folder {
+            dir: Arc::clone(&self.dir),
+            name: "index",
+        }
     }
 
     /// The folder of the served files.
     pub fn site(&self) -> PathBuf {
-        self.dir.path().join("site")
+        self.dir.path().join(self.name)
     }
 
     fn next(&self) -> PathBuf {
-        self.dir.path().join("next")
+        self.dir.path().join(format!("{}.next", self.name))
     }
 
     /// An empty `next/` for a build to write into.
@@ -54,6 +70,7 @@ impl Folder {
             dir,
             made: Mutex::default(),
             failed: Mutex::default(),
+            search: None,
         })
     }
 
@@ -114,11 +131,35 @@ pub struct Staged {
     made: Mutex<Vec<(String, Digest)>>,
     /// The first write that failed; later files are not written.
     failed: Mutex<Option<WriteError>>,
+    /// The search index's records, when they are taken rather than indexed by the render.
+    search: Option<Taken>,
+}
+
+/// The search index's records taken from a render, but for the shards already known.
+struct Taken {
+    known: Vec<search::Digest>,
+    records: Mutex<Option<Records>>,
+}
+
+impl Handoff for Taken {
+    fn knows(&self, n: usize, digest: search::Digest) -> bool {
+        self.known.get(n) == Some(&digest)
+    }
+
+    fn take(&self, records: Records) {
+        if let Ok(mut slot) = self.records.lock() {
+            *slot = Some(records);
+        }
+    }
 }
 
 impl Sink for Staged {
     fn keeps(&self) -> bool {
         true
+    }
+
+    fn handoff(&self) -> Option<&dyn Handoff> {
+        self.search.as_ref().map(|t| t as &dyn Handoff)
     }
 
     fn put(&self, path: &str, bytes: &[u8]) {
@@ -141,6 +182,22 @@ impl Sink for Staged {
 }
 
 impl Staged {
+    /// The render hands the search index's records over rather than making the index: those
+    /// of the shards whose digests `known` lists are left out.
+    pub fn taking_records(mut self, known: Vec<search::Digest>) -> Staged {
+        self.search = Some(Taken {
+            known,
+            records: Mutex::default(),
+        });
+        self
+    }
+
+    /// The records the render handed over, if it had an index to make.
+    pub fn records(&self) -> Option<Records> {
+        let taken = self.search.as_ref()?;
+        taken.records.lock().ok()?.take()
+    }
+
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
         check_relative(path)?;
         let target = self.dir.join(path);

@@ -159,6 +159,9 @@ impl Plan {
             &plan.files,
             &plan.claims.owners,
         ));
+        if plan.search_page {
+            problems.extend(inside_the_index(site, &plan.files, &plan.claims.owners));
+        }
         crate::diagnostic::sort(&mut problems);
         (Plan { files: plan.files }, problems)
     }
@@ -538,6 +541,26 @@ fn folders_that_are_files(
         }
     }
     problems
+}
+
+/// The files planned inside the search index's folder, which Pagefind's files fill (and
+/// which `serve` answers from the index).
+fn inside_the_index(
+    site: &Site,
+    files: &[Planned],
+    owners: &HashMap<String, Owner>,
+) -> Vec<Diagnostic> {
+    (files.iter())
+        .filter(|f| f.path.starts_with(SEARCH_DIR) && f.output != Output::SearchIndex)
+        .map(|f| {
+            let message = format!(
+                "/{} is inside /{SEARCH_DIR}, the folder of the search index; move it, or \
+                 turn search off (`search: false` in site.yaml)",
+                f.path
+            );
+            owners[&f.path].diagnostic(site, Problem::Unsupported { message })
+        })
+        .collect()
 }
 
 /// Why a site path cannot be a URL and a file path, if it cannot.

@@ -184,11 +184,19 @@ impl Reply {
         let headers = lines
             .filter_map(|l| l.split_once(':'))
             .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-            .collect();
+            .collect::<Vec<_>>();
+        let body = &raw[end + 4..];
+        // Larger files come in chunks.
+        let chunked = (headers.iter()).any(|(k, v)| k == "transfer-encoding" && v == "chunked");
+        let body = if chunked {
+            unchunk(body)
+        } else {
+            body.to_vec()
+        };
         Reply {
             status,
             headers,
-            body: raw[end + 4..].to_vec(),
+            body,
         }
     }
 
@@ -204,6 +212,25 @@ impl Reply {
     }
 }
 
+/// The body of a chunked response, as sent.
+fn unchunk(mut raw: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
+    loop {
+        let line_end = raw
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .expect("a chunk size");
+        let size = std::str::from_utf8(&raw[..line_end]).unwrap();
+        let size = usize::from_str_radix(size.split(';').next().unwrap().trim(), 16).unwrap();
+        if size == 0 {
+            return body;
+        }
+        let start = line_end + 2;
+        body.extend_from_slice(&raw[start..start + size]);
+        raw = &raw[start + size + 2..];
+    }
+}
+
 /// A page as built: without the live-reload script that only served pages carry.
 fn without_reload_script(page: &[u8]) -> Vec<u8> {
     let text = String::from_utf8_lossy(page);
@@ -214,19 +241,13 @@ fn without_reload_script(page: &[u8]) -> Vec<u8> {
     format!("{}{}", &text[..start], &text[end..]).into_bytes()
 }
 
-/// Every file of `tradekb build --base-url URL --no-search` of the served site (serve makes
-/// no search index yet), fetched from the server: the bytes must be the same.
+/// Every file of `tradekb build --base-url URL` of the served site, its search index
+/// included (made in the background: a request for one of its files waits for it), fetched
+/// from the server: the bytes must be the same.
 fn assert_serves_what_build_writes(served: &Served) {
     let out = served.dir.path().join("built");
     let status = Command::new(env!("CARGO_BIN_EXE_tradekb"))
-        .args([
-            "build",
-            "-q",
-            "--no-search",
-            "--base-url",
-            &served.url,
-            "--output",
-        ])
+        .args(["build", "-q", "--base-url", &served.url, "--output"])
         .arg(&out)
         .arg("--root")
         .arg(served.dir.path())
@@ -235,6 +256,7 @@ fn assert_serves_what_build_writes(served: &Served) {
     assert!(status.success());
     let built = tree(&out);
     assert!(built.len() > 50);
+    assert!(built.contains_key("pagefind/pagefind-entry.json"));
     for (path, bytes) in built.iter().filter(|(p, _)| *p != ".tradekb-output") {
         let reply = served.get(path);
         assert_eq!(reply.status, 200, "{path}");
@@ -388,13 +410,16 @@ fn head_folders_and_conditional_requests_work_as_browsers_expect() {
     assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
 }
 
+/// Puts the site under the sub-path `/kb/`.
+fn under_kb(root: &Path) {
+    let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+    let yaml = yaml.replace("https://example.org/", "https://example.org/kb/");
+    std::fs::write(root.join("site.yaml"), yaml).unwrap();
+}
+
 #[test]
 fn a_site_under_a_sub_path_is_served_under_it() {
-    let served = Served::start_with(|root| {
-        let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
-        let yaml = yaml.replace("https://example.org/", "https://example.org/kb/");
-        std::fs::write(root.join("site.yaml"), yaml).unwrap();
-    });
+    let served = Served::start_with(under_kb);
     assert!(served.url.ends_with("/kb/"), "{}", served.url);
     let root = served.request("GET", "/", &[]);
     assert_eq!(root.status, 301);
@@ -447,6 +472,7 @@ mod live {
 
     use super::Served;
     use crate::browser::Browser;
+    use crate::search;
 
     const ARTICLE: &str = "content/policies/changsha-customs-reply.md";
     const WAIT: Duration = Duration::from_secs(30);
@@ -509,6 +535,45 @@ mod live {
             assert!(start.elapsed() < WAIT, "the page never stopped moving");
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// Search works through serve, under the site's sub-path, and follows edits: the index is
+    /// made in the background after each build, and an open search page reloads once it is.
+    #[test]
+    fn a_search_page_finds_an_edit_once_it_is_indexed() {
+        let served = Served::start_with(super::under_kb);
+        let browser = Browser::open(1280, 800);
+        let found = search::results(&browser, &served.url, "牡丹江");
+        assert!(
+            found.iter().any(|(_, url)| url.starts_with("/kb/pilots/")),
+            "{found:?}"
+        );
+        browser.goto(&format!(
+            "{}search/?q={}",
+            served.url,
+            search::urlencode("蓝鲸湾")
+        ));
+        browser.wait_until(
+            "that nothing is found",
+            WAIT,
+            "const s = document.getElementById('tkb-search-status'); \
+             return s.textContent === document.getElementById('tkb-search').dataset.tNone;",
+        );
+        browser.eval("window.__mark = 'still the same page'; return null;");
+        served.edit(ARTICLE, |t| format!("{t}\n\n蓝鲸湾试验区是新加的词。\n"));
+        search::wait_for_results(&browser);
+        assert!(!marked(&browser), "the search page was reloaded");
+        assert_eq!(
+            search::titles(&browser)
+                .into_iter()
+                .map(|(_, url)| url)
+                .collect::<Vec<_>>(),
+            ["/kb/policies/changsha-customs-reply/"]
+        );
+        let errors: Vec<_> = (browser.console().into_iter())
+            .filter(|(level, _)| level == "SEVERE")
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}");
     }
 
     #[test]

@@ -223,7 +223,7 @@ mod tests {
     }
 
     fn render(md: &str) -> String {
-        rendered(md).html
+        rendered(md).html.to_string()
     }
 
     /// pulldown-cmark's own HTML, with or without the amendment, forced or not.

@@ -375,6 +375,34 @@ fn a_site_with_nothing_to_search_has_no_search_page() {
     assert_eq!(out.page("about/index.html").count(".site-search"), 0);
 }
 
+/// Pagefind's files fill `pagefind/`: a file of the site's own there would be overwritten by
+/// one of them, or (through `serve`) hidden behind the index.
+#[test]
+fn a_file_inside_the_index_folder_is_an_error_naming_it() {
+    let site = a_site();
+    site.write("static/pagefind/custom.js", "// mine\n");
+    let errors: Vec<_> = (site.diagnostics().into_iter())
+        .filter(|d| d.is_error())
+        .collect();
+    let shown = crate::support::shown(&errors);
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    assert!(
+        shown[0].starts_with("static/pagefind/custom.js")
+            && shown[0].contains(
+                "/pagefind/custom.js is inside /pagefind/, the folder of the search index"
+            ),
+        "{shown:?}"
+    );
+    let without = site.build_with(Overrides {
+        no_search: true,
+        ..crate::support::unminified()
+    });
+    assert!(
+        without.exists("pagefind/custom.js"),
+        "without search it is a file like any"
+    );
+}
+
 #[test]
 fn a_theme_made_before_search_builds_without_it() {
     let site = a_site();
