@@ -4,9 +4,9 @@
 //! fragments, filters, its scripts) written under `pagefind/`.
 //!
 //! Pagefind holds more than half a megabyte per article while it builds an index, so the
-//! articles are indexed in shards of [`SHARD`], each its own bundle (the first at
-//! `pagefind/`, the others at `pagefind/shard-N/`, which the search page merges), two at a
-//! time, each written as soon as it is built and then dropped.
+//! articles are indexed in shards of [`SHARD`], counted from the oldest, each its own bundle
+//! (the newest at `pagefind/`, the others at `pagefind/shard-N/`, which the search page
+//! merges), two at a time, each written as soon as it is built and then dropped.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -43,28 +43,46 @@ fn indexed(site: &Site) -> Vec<PageId> {
         .collect()
 }
 
-/// The folder (a site path) of shard `n`'s bundle: the first is [`SEARCH_DIR`], the others
-/// inside it.
-pub fn folder(n: usize) -> String {
-    match n {
-        0 => SEARCH_DIR.to_string(),
-        n => format!("{SEARCH_DIR}shard-{n}/"),
+/// The index's shards: the articles in runs of [`SHARD`] counted from the oldest, each run
+/// newest first, so that a new article changes the newest shard only. Shard `i` is the
+/// `i`-th from the oldest.
+fn shards(ids: &[PageId]) -> Vec<&[PageId]> {
+    ids.rchunks(SHARD).collect()
+}
+
+/// The folder (a site path) of shard `i` of `count`: the newest is [`SEARCH_DIR`] itself (its
+/// bundle also holds the search scripts), the others `pagefind/shard-i/`.
+pub fn folder(i: usize, count: usize) -> String {
+    if i + 1 == count {
+        SEARCH_DIR.to_string()
+    } else {
+        format!("{SEARCH_DIR}shard-{i}/")
     }
 }
 
-/// The shard whose bundle holds the file at site path `path`, if it is one of the index's.
-pub fn shard_of(path: &str) -> Option<usize> {
+/// The bundle whose folder holds a site path inside [`SEARCH_DIR`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bundle {
+    /// The newest shard's, at [`SEARCH_DIR`] itself.
+    Newest,
+    /// Shard `i`'s, at `pagefind/shard-i/`.
+    Shard(usize),
+}
+
+/// The bundle of a file of the index, by its site path.
+pub fn bundle_of(path: &str) -> Option<Bundle> {
     let inside = path.strip_prefix(SEARCH_DIR)?;
     match inside.strip_prefix("shard-") {
-        Some(rest) => rest.split_once('/')?.0.parse().ok(),
-        None => Some(0),
+        Some(rest) => rest.split_once('/')?.0.parse().ok().map(Bundle::Shard),
+        None => Some(Bundle::Newest),
     }
 }
 
-/// The folder (a site path) of each shard's bundle; the first is [`SEARCH_DIR`].
+/// The folder (a site path) of each shard's bundle, newest first: the order the search page
+/// merges them in, which is the order it lists the results of a search by filters alone.
 pub fn bundles(site: &Site) -> Vec<String> {
-    let shards = indexed(site).len().div_ceil(SHARD).max(1);
-    (0..shards).map(folder).collect()
+    let count = indexed(site).len().div_ceil(SHARD).max(1);
+    (0..count).rev().map(|i| folder(i, count)).collect()
 }
 
 /// Makes the search index and hands each shard's files to `sink` as soon as that shard is
@@ -76,7 +94,7 @@ pub fn index(
 ) -> Result<(), Diagnostic> {
     let site = views.site;
     let ids = indexed(site);
-    let shards: Vec<&[PageId]> = ids.chunks(SHARD).collect();
+    let shards = shards(&ids);
     let next = AtomicUsize::new(0);
     let failure: Mutex<Option<String>> = Mutex::default();
     // Two at a time (one with `-j 1`): each shard is built on one thread, Pagefind's own
@@ -93,7 +111,7 @@ pub fn index(
             let records = (shard.iter())
                 .map(|&i| record(views, &site.pages[i], &bodies[i]))
                 .collect();
-            for (path, bytes) in index_shard(&runtime, language, n, records)? {
+            for (path, bytes) in index_shard(&runtime, language, (n, shards.len()), records)? {
                 sink.put(&path, &bytes);
             }
         }
@@ -124,19 +142,20 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
         .map_err(|e| e.to_string())
 }
 
-/// Shard `n`'s bundle made from its `records`: its files by site path. A panic inside
-/// Pagefind is an error like any other.
+/// The bundle of shard `i` of `count` made from its `records`: its files by site path. A
+/// panic inside Pagefind is an error like any other.
 pub fn index_shard(
     runtime: &tokio::runtime::Runtime,
     language: &str,
-    n: usize,
+    (i, count): (usize, usize),
     records: Vec<Record>,
 ) -> Result<Files, String> {
+    let newest = i + 1 == count;
     let files = catch_unwind(AssertUnwindSafe(|| {
-        bundle(runtime, language, records, n == 0)
+        bundle(runtime, language, records, newest)
     }))
     .unwrap_or_else(|panic| Err(panic_message(&panic)))?;
-    let folder = folder(n);
+    let folder = folder(i, count);
     Ok(files
         .into_iter()
         .map(|(name, bytes)| (format!("{folder}{name}"), bytes))
@@ -148,7 +167,8 @@ pub fn index_shard(
 pub struct Records {
     /// The site's language, which Pagefind segments the text in.
     pub language: String,
-    /// A digest of every shard's records, by shard: the index has as many shards.
+    /// A digest of every shard's records (and of whether it is the newest), by shard from
+    /// the oldest: the index has as many shards.
     pub digests: Vec<Digest>,
     /// The records of the shards whose digest the taker did not know, by shard.
     pub shards: Vec<(usize, Vec<Record>)>,
@@ -171,12 +191,16 @@ pub trait Handoff: Sync {
 pub fn hand_off(views: &Views, bodies: &Table<PageId, Rendered>, to: &dyn Handoff) {
     let site = views.site;
     let ids = indexed(site);
-    let shards: Vec<(Digest, Option<Vec<Record>>)> = (ids.par_chunks(SHARD).enumerate())
+    let shards = shards(&ids);
+    let count = shards.len();
+    let shards: Vec<(Digest, Option<Vec<Record>>)> = (shards.into_par_iter().enumerate())
         .map(|(n, shard)| {
             let made: Vec<Record> = (shard.iter())
                 .map(|&i| record(views, &site.pages[i], &bodies[i]))
                 .collect();
             let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+            // The newest shard's bundle is another: it holds the scripts too.
+            hasher.update(&[u8::from(n + 1 == count)]);
             for record in &made {
                 record.digest_into(&mut hasher);
             }

@@ -73,7 +73,13 @@ impl Hub {
 
     pub fn publish(&self, news: News) {
         let Ok(mut s) = self.state.lock() else { return };
-        s.broken = matches!(news, News::Broken { .. }).then(|| news.clone());
+        // The site stays broken until it is fixed, whatever else happens meanwhile (a search
+        // index made in the background is served).
+        match news {
+            News::Broken { .. } => s.broken = Some(news.clone()),
+            News::Fixed => s.broken = None,
+            _ => {}
+        }
         s.serial += 1;
         let serial = s.serial;
         s.recent.push_back((serial, news));
@@ -200,5 +206,23 @@ mod tests {
         });
         hub.stop();
         assert!(streamed(&hub, None).contains("\"broken\""));
+    }
+
+    #[test]
+    fn the_site_stays_broken_until_it_is_fixed() {
+        let hub = Hub::default();
+        hub.publish(News::Broken {
+            report: "error".into(),
+        });
+        hub.publish(News::Indexed {
+            folder: "/pagefind/".into(),
+        });
+        let now = hub.serial();
+        hub.stop();
+        let opened_now = streamed(&hub, Some(now));
+        assert!(
+            opened_now.starts_with("data: {\"kind\":\"broken\""),
+            "{opened_now}"
+        );
     }
 }

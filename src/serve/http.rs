@@ -10,17 +10,17 @@
 //! waits for while it is being made and does not have the file yet.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use percent_encoding::percent_decode_str;
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use super::events::Hub;
-use super::snapshot::{File, Snapshot};
-use crate::render::search;
+use super::index::Making;
+use super::snapshot::{File, Served, Snapshot};
+use crate::site::plan::SEARCH_DIR;
 
 /// Where the stream of news lives, outside any site path (site paths never start with `_`
 /// followed by `_tradekb`, and the root may be a sub-path).
@@ -32,8 +32,8 @@ pub struct Shared {
     pub site: Served,
     /// The search index's files.
     pub index: Served,
-    /// Search indexes asked for and not yet served.
-    pub indexing: AtomicUsize,
+    /// Whether a search index is being made.
+    pub making: Making,
     pub hub: Hub,
     /// The path of the base URL, `/` or `/kb/`: every site path is under it.
     pub root: String,
@@ -46,39 +46,8 @@ pub struct Shared {
     pub streams: AtomicUsize,
 }
 
-/// Files served from a folder, as a snapshot lists them.
-pub struct Served {
-    snapshot: RwLock<Arc<Snapshot>>,
-    /// The folder holding the files the snapshot lists.
-    pub files: PathBuf,
-}
-
-impl Served {
-    pub fn new(files: PathBuf) -> Served {
-        Served {
-            snapshot: RwLock::default(),
-            files,
-        }
-    }
-
-    /// The snapshot served now.
-    pub fn current(&self) -> Arc<Snapshot> {
-        self.snapshot
-            .read()
-            .map(|s| Arc::clone(&s))
-            .unwrap_or_default()
-    }
-
-    /// Serves `next` from now on.
-    pub fn serve(&self, next: Arc<Snapshot>) {
-        if let Ok(mut slot) = self.snapshot.write() {
-            *slot = next;
-        }
-    }
-}
-
-/// How long a request for a file of the search index waits for an index being made.
-const INDEX_WAIT: Duration = Duration::from_secs(60);
+/// How long, at most, a request for a file of the search index waits for an index being made.
+const INDEX_WAIT: Duration = Duration::from_secs(300);
 
 /// Open pages that may listen at once; more are refused.
 const MAX_STREAMS: usize = 64;
@@ -127,7 +96,7 @@ pub fn answer(shared: &Shared, request: Request) {
     };
     let site = shared.site.current();
     let response = match target {
-        Target::File(path) if search::shard_of(&path).is_some() => {
+        Target::File(path) if path.starts_with(SEARCH_DIR) => {
             from_index(shared, &page, &site, &request, path)
         }
         target => respond(&page, &site, &request, target),
@@ -156,16 +125,17 @@ fn from_index(
 
 /// The search index served now, once it has the file at `path` or none is being made (for at
 /// most [`INDEX_WAIT`]): the first index of a large site takes a while.
-fn index_with(shared: &Shared, path: &str) -> Arc<Snapshot> {
-    let start = Instant::now();
-    loop {
-        let index = shared.index.current();
-        let making = shared.indexing.load(Ordering::SeqCst) > 0;
-        if index.get(path).is_some() || !making || start.elapsed() > INDEX_WAIT {
-            return index;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+fn index_with(shared: &Shared, path: &str) -> std::sync::Arc<Snapshot> {
+    let has_it = || shared.index.current().get(path).is_some();
+    shared.making.wait(INDEX_WAIT, has_it);
+    shared.index.current()
+}
+
+/// Whether a request may wait for a search index being made: it then gets a thread of its
+/// own, so that it holds up no other request.
+pub fn may_wait(shared: &Shared, url: &str) -> bool {
+    let in_index = |path: &str| path.starts_with(SEARCH_DIR);
+    shared.making.busy() && matches!(target(&shared.root, url), Target::File(p) if in_index(&p))
 }
 
 fn host_allowed(shared: &Shared, request: &Request) -> bool {

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use events::News;
 use http::Shared;
-use snapshot::{Folder, Snapshot};
+use snapshot::{Folder, Served};
 
 use crate::config::{Config, Overrides};
 use crate::diagnostic::Diagnostic;
@@ -105,9 +105,9 @@ pub fn serve(
     let folder = Folder::new().map_err(ServeError::Folder)?;
     let index_folder = folder.for_index();
     let shared = Arc::new(Shared {
-        site: http::Served::new(folder.site()),
-        index: http::Served::new(index_folder.site()),
-        indexing: AtomicUsize::new(0),
+        site: Served::new(folder.site()),
+        index: Served::new(index_folder.site()),
+        making: index::Making::default(),
         hub: events::Hub::default(),
         root: crate::config::BaseUrl::parse(&base)
             .map(|b| b.root)
@@ -120,7 +120,9 @@ pub fn serve(
     let mut watch = watch::Watch::start(&options.root).map_err(ServeError::Watch)?;
     let (indexer, jobs) = index::channel();
     std::thread::scope(|s| {
-        s.spawn(|| index::run(jobs, index_folder, &shared, observer));
+        if !options.no_search {
+            s.spawn(|| index::run(jobs, index_folder, &shared, observer));
+        }
         let mut site = Building::new(options, base.clone(), folder, indexer);
         site.build(&shared, observer);
         observer.listening(&base);
@@ -128,7 +130,8 @@ pub fn serve(
             .map(|_| spawn_worker(Arc::clone(&server), Arc::clone(&shared)))
             .collect();
         rebuild_on_change(&mut watch, &mut site, &shared, observer, stop);
-        // The index thread stops once the builds' end of it goes.
+        // The index thread stops between shards, and whoever waits for it stops waiting.
+        shared.making.stop();
         drop(site);
         shared.hub.stop();
         for _ in &workers {
@@ -168,8 +171,9 @@ fn spawn_worker(
 ) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         while let Ok(request) = server.recv() {
-            if http::is_stream(request.url()) {
-                // A stream lasts as long as its page: it gets a thread of its own.
+            if http::is_stream(request.url()) || http::may_wait(&shared, request.url()) {
+                // A stream lasts as long as its page, and a request for a file of a search
+                // index being made may wait for it: each gets a thread of its own.
                 let shared = Arc::clone(&shared);
                 std::thread::spawn(move || http::answer(&shared, request));
             } else {
@@ -239,8 +243,6 @@ struct Building {
     folder: Folder,
     overrides: Overrides,
     broken: bool,
-    /// A move into the served folder failed part way: the next build moves every file.
-    resync: bool,
     memo: crate::Memo,
     /// When to hand the memory the last build freed back to the system.
     release_at: Option<Instant>,
@@ -261,7 +263,6 @@ impl Building {
                 ..Overrides::default()
             },
             broken: false,
-            resync: false,
             memo: crate::Memo::default(),
             release_at: None,
             indexer,
@@ -289,7 +290,7 @@ impl Building {
         match made {
             Ok((report, Some((changed, records)))) => {
                 // Served: its search index is made in the background.
-                self.indexer.ask(records, shared);
+                self.indexer.ask(records, &shared.making);
                 // A build that resolved the site again (not an edit of bodies alone) frees
                 // much of what the last one made.
                 if report.stages.resolve > Duration::ZERO {
@@ -355,32 +356,12 @@ impl Building {
         shared: &Shared,
         made: &[(String, snapshot::Digest)],
     ) -> Result<Option<Vec<String>>, crate::output::WriteError> {
-        // This thread is the only one that writes the site's snapshot.
-        let current = shared.site.current();
-        // After a move into the folder failed part way, its files are not what the snapshot
-        // says: every file made is moved again.
-        let unknown = Snapshot {
-            generation: current.generation,
-            files: Default::default(),
-        };
-        let base = if self.resync { &unknown } else { &current };
         // The search index is served from its own folder, as it is made.
         let planned: Vec<String> = (self.memo.planned().iter())
             .filter(|p| *p != SEARCH_SCRIPT)
             .cloned()
             .collect();
-        let Some((next, changed)) = base.next(&planned, made) else {
-            return Ok(None);
-        };
-        self.folder.remove_gone(&current, &next);
-        self.resync = true;
-        self.folder.bring_in(&next, made)?;
-        self.resync = false;
-        shared.site.serve(Arc::new(next));
-        self.folder.clear();
-        // Requests may still hold it; whoever lets go last frees it, not this build.
-        crate::drop_in_background(current);
-        Ok(Some(changed))
+        self.folder.publish(&shared.site, &planned, made)
     }
 }
 

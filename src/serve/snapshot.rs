@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use xxhash_rust::xxh3::xxh3_128;
 
@@ -30,6 +30,32 @@ pub type Digest = u128;
 pub struct Folder {
     dir: Arc<tempfile::TempDir>,
     name: &'static str,
+    /// A move into the served folder failed part way: the next publish moves every file.
+    resync: bool,
+}
+
+/// Files served from a folder, as a snapshot lists them: the site's, or its search index's.
+pub struct Served {
+    snapshot: RwLock<Arc<Snapshot>>,
+    /// The folder holding the files the snapshot lists.
+    pub files: PathBuf,
+}
+
+impl Served {
+    pub fn new(files: PathBuf) -> Served {
+        Served {
+            snapshot: RwLock::default(),
+            files,
+        }
+    }
+
+    /// The snapshot served now.
+    pub fn current(&self) -> Arc<Snapshot> {
+        self.snapshot
+            .read()
+            .map(|s| Arc::clone(&s))
+            .unwrap_or_default()
+    }
 }
 
 impl Folder {
@@ -41,6 +67,7 @@ impl Folder {
         Ok(Folder {
             dir: Arc::new(dir),
             name: "site",
+            resync: false,
         })
     }
 
@@ -49,7 +76,41 @@ impl Folder {
         Folder {
             dir: Arc::clone(&self.dir),
             name: "index",
+            resync: false,
         }
+    }
+
+    /// Makes the `planned` files those `served` serves from this folder, `made` those made
+    /// again into `next/`: returns the paths that changed, or none if a planned file is
+    /// neither made nor served. Only the folder's owner publishes into it.
+    pub fn publish(
+        &mut self,
+        served: &Served,
+        planned: &[String],
+        made: &[(String, Digest)],
+    ) -> Result<Option<Vec<String>>, WriteError> {
+        let current = served.current();
+        // After a move failed part way, the folder's files are not what the snapshot says:
+        // every file made is moved again.
+        let unknown = Snapshot {
+            generation: current.generation,
+            files: HashMap::new(),
+        };
+        let base = if self.resync { &unknown } else { &current };
+        let Some((next, changed)) = base.next(planned, made) else {
+            return Ok(None);
+        };
+        self.remove_gone(&current, &next);
+        self.resync = true;
+        self.bring_in(&next, made)?;
+        self.resync = false;
+        if let Ok(mut slot) = served.snapshot.write() {
+            *slot = Arc::new(next);
+        }
+        self.clear();
+        // Requests may still hold it; whoever lets go last frees it, not this thread.
+        crate::drop_in_background(current);
+        Ok(Some(changed))
     }
 
     /// The folder of the served files.
@@ -74,9 +135,9 @@ impl Folder {
         })
     }
 
-    /// Moves the files of `made` that `next` says are new into `site/`: the first time, all
-    /// of `next/` at once.
-    pub fn bring_in(&self, next: &Snapshot, made: &[(String, Digest)]) -> Result<(), WriteError> {
+    /// Moves the files of `made` that `next` says are new from `next/` into the served
+    /// folder: the first time, all of `next/` at once.
+    fn bring_in(&self, next: &Snapshot, made: &[(String, Digest)]) -> Result<(), WriteError> {
         let (from, to) = (self.next(), self.site());
         if !to.exists() {
             return fs::rename(&from, &to).map_err(|e| io_err(&to, e));
@@ -97,7 +158,7 @@ impl Folder {
     /// Before the files of `next` are brought in: removes the files of `before` it no longer
     /// has, and the folders they leave empty (a file `report` may give way to a folder
     /// `report/`, or the other way round).
-    pub fn remove_gone(&self, before: &Snapshot, next: &Snapshot) {
+    fn remove_gone(&self, before: &Snapshot, next: &Snapshot) {
         let site = self.site();
         for path in before.files.keys().filter(|p| next.get(p).is_none()) {
             let file = site.join(&**path);
@@ -113,7 +174,7 @@ impl Folder {
     }
 
     /// Once a build is served (or given up): removes `next/`.
-    pub fn clear(&self) {
+    fn clear(&self) {
         let _ = remove_tree(&self.next());
     }
 }
@@ -333,40 +394,43 @@ mod tests {
     /// removed ones; a build that is never brought in changes nothing.
     #[test]
     fn the_folder_follows_the_snapshots() {
-        let folder = Folder::new().unwrap();
-        let build = |files: &[(&str, &str)]| {
+        fn build(folder: &Folder, files: &[(&str, &str)]) -> Vec<(String, Digest)> {
             let staged = folder.stage().unwrap();
             for (path, bytes) in files {
                 staged.put(path, bytes.as_bytes());
             }
             staged.finish().unwrap()
-        };
-        // Serves the files made by a build after `before`, as `serve` does.
-        let publish = |before: &Snapshot, files: &[(&str, &str)]| {
-            let made = build(files);
+        }
+        // Serves the files made by a build, as `serve` does.
+        fn publish(folder: &mut Folder, served: &Served, files: &[(&str, &str)]) {
+            let made = build(folder, files);
             let planned: Vec<String> = files.iter().map(|(p, _)| p.to_string()).collect();
-            let (next, _) = before.next(&planned, &made).unwrap();
-            folder.remove_gone(before, &next);
-            folder.bring_in(&next, &made).unwrap();
-            folder.clear();
-            next
-        };
-        let read = |path: &str| fs::read_to_string(folder.site().join(path)).ok();
-        let first = publish(
-            &Snapshot::default(),
+            folder.publish(served, &planned, &made).unwrap().unwrap();
+        }
+        let mut folder = Folder::new().unwrap();
+        let served = Served::new(folder.site());
+        let read = |path: &str| fs::read_to_string(served.files.join(path)).ok();
+        publish(
+            &mut folder,
+            &served,
             &[("a/index.html", "1"), ("b.css", "2")],
         );
         assert_eq!(read("a/index.html").as_deref(), Some("1"));
 
-        let _abandoned = build(&[("a/index.html", "broken")]);
-        let second = publish(&first, &[("a/index.html", "3"), ("c/d.txt", "4")]);
+        let _abandoned = build(&folder, &[("a/index.html", "broken")]);
+        publish(
+            &mut folder,
+            &served,
+            &[("a/index.html", "3"), ("c/d.txt", "4")],
+        );
         assert_eq!(read("a/index.html").as_deref(), Some("3"));
         assert_eq!(read("c/d.txt").as_deref(), Some("4"));
         assert_eq!(read("b.css"), None, "a removed file is not served");
         assert!(!folder.next().exists());
+        assert_eq!(served.current().generation, 2);
 
         // The file `a/index.html` gives way to a file `a`, and `c/d.txt` to a folder `c/d.txt/`.
-        publish(&second, &[("a", "5"), ("c/d.txt/e", "6")]);
+        publish(&mut folder, &served, &[("a", "5"), ("c/d.txt/e", "6")]);
         assert_eq!(read("a").as_deref(), Some("5"));
         assert_eq!(read("c/d.txt/e").as_deref(), Some("6"));
         let site = folder.site();

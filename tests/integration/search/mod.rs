@@ -481,13 +481,26 @@ fn notices(n: usize, tags: usize) -> crate::support::Output {
     Site::from_files(&refs).build()
 }
 
+/// Shards are counted from the oldest article: a new one changes the newest shard only (so
+/// `serve` indexes that one again, not all of them).
+#[test]
+fn a_new_article_leaves_the_older_shards_as_they_were() {
+    let shard =
+        |out: &crate::support::Output| crate::support::tree(&out.dir.join("pagefind/shard-0"));
+    let (before, after) = (notices(130, 13), notices(131, 13));
+    assert!(!shard(&before).is_empty());
+    assert!(shard(&before) == shard(&after), "the oldest shard changed");
+    let newest = |out: &crate::support::Output| out.read("pagefind/pagefind-entry.json");
+    assert_ne!(newest(&before), newest(&after));
+}
+
 #[test]
 fn a_search_by_filters_alone_lists_articles_newest_first_across_shards() {
-    // More articles than one shard of the index holds.
+    // More articles than one shard of the index holds: the newest 30 in one, 100 in the other.
     let out = notices(130, 13);
     assert!(out
         .dir
-        .join("pagefind/shard-1/pagefind-entry.json")
+        .join("pagefind/shard-0/pagefind-entry.json")
         .is_file());
     let host = StaticHost::serve(&out.dir, "/");
     let browser = Browser::open(1280, 900);
