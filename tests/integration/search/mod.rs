@@ -261,6 +261,21 @@ fn a_reader_finds_articles_by_their_chinese_words_and_narrows_them_by_city() {
             marks.as_u64().unwrap_or(0) > 0,
             "{query}: the words are highlighted"
         );
+        // A term is one highlight, however many words Pagefind matched in it.
+        let split = browser.eval(
+            "return [...document.querySelectorAll('#tkb-search-results mark')]
+               .filter(m => m.previousSibling?.nodeName === 'MARK').length",
+        );
+        assert_eq!(split, 0, "{query}: marks side by side");
+        // Excerpts read as Chinese: no full stop and space that Pagefind puts after a
+        // heading, and no gap after Chinese punctuation.
+        let odd = browser.eval(
+            "return [...document.querySelectorAll('#tkb-search-results .card-summary')]
+               .map(p => p.textContent)
+               .filter(e => /\\p{Script=Han}\\. |[。：，]\\s+\\p{Script=Han}/u.test(e))",
+        );
+        let odd = odd.as_array().cloned().unwrap_or_default();
+        assert!(odd.is_empty(), "{query}: {odd:?}");
     }
     // A city filter narrows the results, and goes into the URL.
     let all = results(&browser, &root, "跨境电商").len();

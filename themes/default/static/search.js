@@ -242,19 +242,33 @@ function card(result) {
   if (m.kind) meta.append(el("span", "badge kind", m.kind));
   if (m.date) meta.append(el("span", "card-date", m.date));
   const excerpt = el("p", "card-summary");
-  excerpt.append(...marked(result.excerpt || m.summary || ""));
+  excerpt.append(...marked(chinesePunctuation(result.excerpt || m.summary || "")));
   article.append(title, meta, excerpt);
   item.append(article);
   return item;
 }
 
-/// The excerpt's text with its `<mark>`s, and nothing else of any HTML in it: parsed
-/// inertly, then rebuilt from text nodes, so no markup or script of an article runs here.
+/// Pagefind ends every heading and other block without punctuation with ". " and puts a space
+/// after every block: between Chinese words that reads as a stray full stop and a gap. Here a
+/// Chinese full stop takes the ". ", and no space follows Chinese punctuation before Chinese.
+function chinesePunctuation(html) {
+  return html
+    .replace(/(\p{Script=Han}|[」』）】”])(<\/mark>)?\. /gu, "$1$2。")
+    .replace(/([。！？；：，、」』）】])\s+(?=(<mark>)?[\p{Script=Han}「『（【“])/gu, "$1");
+}
+
+/// The excerpt's text with its `<mark>`s (those side by side made one), and nothing else of
+/// any HTML in it: parsed inertly, then rebuilt from text nodes, so no markup or script of an
+/// article runs here.
 function marked(html) {
   const doc = new DOMParser().parseFromString("<body>" + html, "text/html");
   const out = [];
   for (const node of doc.body.childNodes) {
-    if (node.nodeName === "MARK") out.push(el("mark", "", node.textContent));
+    const last = out[out.length - 1];
+    // Pagefind marks each word it matched: the words of a Chinese term (跨 境 电 商) are
+    // one highlight, not a row of them.
+    if (node.nodeName === "MARK" && last?.nodeName === "MARK") last.textContent += node.textContent;
+    else if (node.nodeName === "MARK") out.push(el("mark", "", node.textContent));
     else out.push(document.createTextNode(node.textContent));
   }
   return out;
