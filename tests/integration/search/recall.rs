@@ -143,6 +143,21 @@ const BENCH: &[&str] = &[
     "哈尔滨",
 ];
 
+/// Whether `text` holds `query`, as a reader means it: anywhere for a Chinese term, but a Latin
+/// word or a number only as a whole (`9710` is not in `89710`, nor in table cells `39` and
+/// `710`, whose texts run together here).
+fn holds(text: &str, query: &str) -> bool {
+    let word = |c: char| c.is_ascii_alphanumeric();
+    if !query.chars().all(word) {
+        return text.contains(query);
+    }
+    text.match_indices(query).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + query.len()..].chars().next();
+        !before.is_some_and(word) && !after.is_some_and(word)
+    })
+}
+
 /// The text of every article of a built site, by its path from the site's root.
 fn article_texts(public: &Path) -> BTreeMap<String, String> {
     let body = scraper::Selector::parse(".article-body").unwrap();
@@ -204,7 +219,7 @@ impl Measure {
         let mut m = Measure::default();
         for (query, urls) in answers {
             let truth: BTreeSet<&String> = (texts.iter())
-                .filter(|(_, text)| text.contains(&query.to_lowercase()))
+                .filter(|(_, text)| holds(text, &query.to_lowercase()))
                 .map(|(url, _)| url)
                 .collect();
             let got: BTreeSet<&String> = urls.iter().collect();
@@ -292,4 +307,13 @@ fn search_recall_on_the_benchmark_corpus() {
         m.recall(),
         &m.missed[..m.missed.len().min(40)]
     );
+}
+
+#[test]
+fn latin_words_and_numbers_count_whole_and_chinese_terms_anywhere() {
+    assert!(holds("以9710模式出口", "9710"));
+    assert!(!holds("沈阳 89710 人", "9710"));
+    assert!(holds("实行rcep的规则", "rcep"));
+    assert!(!holds("rceps", "rcep"));
+    assert!(holds("向中西部扩散", "中西部"));
 }
