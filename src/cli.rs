@@ -135,7 +135,7 @@ impl tradekb::serve::ServeObserver for ServeTerminal {
     fn indexed(&self, remade: usize, shards: usize, took: Duration) {
         let ms = took.as_millis();
         match shards {
-            0 => println!("Search index removed: the site has nothing to search"),
+            0 => println!("Search index removed: search is off, or no article is in a section"),
             1 => println!("Search index updated in {ms} ms"),
             n => println!("Search index updated in {ms} ms ({remade} of its {n} parts made again)"),
         }

@@ -249,7 +249,13 @@ fn found(
     file: &File,
     len: u64,
 ) -> Option<Response<std::io::Cursor<Vec<u8>>>> {
-    let etag = format!("\"{:x}-{}-{}\"", page.run, file.since, len);
+    // A page carries the news it was served with (its stream starts after it): a copy kept
+    // from before later news would hear that news again and reload again, for ever. So a
+    // page's validator changes with the news as well as with its bytes.
+    let etag = match path.ends_with(".html") {
+        true => format!("\"{:x}-{}-{}-{}\"", page.run, file.since, len, page.since),
+        false => format!("\"{:x}-{}-{}\"", page.run, file.since, len),
+    };
     let fresh = request
         .headers()
         .iter()

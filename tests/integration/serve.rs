@@ -408,6 +408,22 @@ fn head_folders_and_conditional_requests_work_as_browsers_expect() {
     assert_eq!(folder.header("location"), Some("/policies/"));
     let css = served.get("style.css");
     assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
+
+    // After news of another file, the page's copy is stale: it would start its stream before
+    // that news, hear it again and reload for ever.
+    let etag_css = css.header("etag").unwrap().to_string();
+    served.edit("themes/default/static/style.css", |t| {
+        format!("{t}\nhr {{ outline: 0 }}\n")
+    });
+    served.wait_for("style.css", "the new stylesheet", |r| {
+        r.header("etag") != Some(etag_css.as_str())
+    });
+    let after = served.request("GET", "/policies/", &[&format!("If-None-Match: {etag}")]);
+    assert_eq!(
+        after.status, 200,
+        "a page served before the news is not fresh"
+    );
+    assert_ne!(after.header("etag"), Some(etag.as_str()));
 }
 
 /// Puts the site under the sub-path `/kb/`.

@@ -272,7 +272,7 @@ fn a_reader_finds_articles_by_their_chinese_words_and_narrows_them_by_city() {
         let odd = browser.eval(
             "return [...document.querySelectorAll('#tkb-search-results .card-summary')]
                .map(p => p.textContent)
-               .filter(e => /\\p{Script=Han}\\. |[。：，]\\s+\\p{Script=Han}/u.test(e))",
+               .filter(e => /^\\. |\\p{Script=Han}\\. |[。：，”》\\p{Script=Han}]\\s+[\\p{Script=Han}《“]/u.test(e))",
         );
         let odd = odd.as_array().cloned().unwrap_or_default();
         assert!(odd.is_empty(), "{query}: {odd:?}");

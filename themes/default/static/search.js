@@ -250,11 +250,14 @@ function card(result) {
 
 /// Pagefind ends every heading and other block without punctuation with ". " and puts a space
 /// after every block: between Chinese words that reads as a stray full stop and a gap. Here a
-/// Chinese full stop takes the ". ", and no space follows Chinese punctuation before Chinese.
+/// Chinese full stop takes the ". " (none at the start), and no space is left between Chinese
+/// characters and punctuation (《》“” included).
 function chinesePunctuation(html) {
+  const cjk = "[\\p{Script=Han}\\u3000-\\u303F\\uFF00-\\uFFEF“”‘’]";
   return html
-    .replace(/(\p{Script=Han}|[」』）】”])(<\/mark>)?\. /gu, "$1$2。")
-    .replace(/([。！？；：，、」』）】])\s+(?=(<mark>)?[\p{Script=Han}「『（【“])/gu, "$1");
+    .replace(/^\. /, "")
+    .replace(/(\p{Script=Han}|[」』）】》”])(<\/mark>)?\. /gu, "$1$2。")
+    .replace(new RegExp(`(${cjk})(</mark>)?\\s+(?=(<mark>)?${cjk})`, "gu"), "$1$2");
 }
 
 /// The excerpt's text with its `<mark>`s (those side by side made one), and nothing else of
