@@ -97,9 +97,7 @@ pub fn index(
     let shards = shards(&ids);
     let next = AtomicUsize::new(0);
     let failure: Mutex<Option<String>> = Mutex::default();
-    // Two at a time (one with `-j 1`): each shard is built on one thread, Pagefind's own
-    // parallel steps using rayon's.
-    let threads = rayon::current_num_threads().clamp(1, 2).min(shards.len());
+    let threads = threads().min(shards.len());
     let language = views.config.language.as_str();
     let work = || -> Result<(), String> {
         let runtime = runtime()?;
@@ -108,9 +106,7 @@ pub fn index(
             let Some(&shard) = shards.get(n).filter(|_| !failed_yet(&failure)) else {
                 return Ok(());
             };
-            let records = (shard.iter())
-                .map(|&i| record(views, &site.pages[i], &bodies[i]))
-                .collect();
+            let records = records(views, bodies, shard);
             for (path, bytes) in index_shard(&runtime, language, (n, shards.len()), records)? {
                 sink.put(&path, &bytes);
             }
@@ -132,6 +128,20 @@ pub fn index(
         Some(message) => Err(failed(message)),
         None => Ok(()),
     }
+}
+
+/// How many shards are indexed at a time: two (one with `-j 1`), each on a thread of its own,
+/// Pagefind's own parallel steps using rayon's.
+pub fn threads() -> usize {
+    rayon::current_num_threads().clamp(1, 2)
+}
+
+/// The records of a shard's articles.
+fn records(views: &Views, bodies: &Table<PageId, Rendered>, shard: &[PageId]) -> Vec<Record> {
+    let pages = &views.site.pages;
+    (shard.iter())
+        .map(|&i| record(views, &pages[i], &bodies[i]))
+        .collect()
 }
 
 /// The runtime Pagefind's API runs on, one for each indexing thread.
@@ -195,9 +205,7 @@ pub fn hand_off(views: &Views, bodies: &Table<PageId, Rendered>, to: &dyn Handof
     let count = shards.len();
     let shards: Vec<(Digest, Option<Vec<Record>>)> = (shards.into_par_iter().enumerate())
         .map(|(n, shard)| {
-            let made: Vec<Record> = (shard.iter())
-                .map(|&i| record(views, &site.pages[i], &bodies[i]))
-                .collect();
+            let made = records(views, bodies, shard);
             let mut hasher = xxhash_rust::xxh3::Xxh3::new();
             // The newest shard's bundle is another: it holds the scripts too.
             hasher.update(&[u8::from(n + 1 == count)]);

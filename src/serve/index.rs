@@ -155,11 +155,10 @@ impl Drop for Ended<'_> {
 /// Makes the index asked for, round after round, until the build's end goes or serve stops.
 pub fn run(jobs: Jobs, mut folder: Folder, shared: &Shared, observer: &dyn ServeObserver) {
     let _ended = Ended(&shared.making);
-    // Two shards at a time (one with `-j 1`), as a build makes them: each on a thread with a
-    // runtime of its own (Pagefind's own parallel steps run on rayon's threads, which the
-    // builds use too).
-    let threads = rayon::current_num_threads().clamp(1, 2);
-    let runtimes: Result<Vec<_>, String> = (0..threads).map(|_| search::runtime()).collect();
+    // As many shards at a time as a build makes, each on a thread with a runtime of its own
+    // (Pagefind's own parallel steps run on rayon's threads, which the builds use too).
+    let runtimes: Result<Vec<_>, String> =
+        (0..search::threads()).map(|_| search::runtime()).collect();
     let runtimes = match runtimes {
         Ok(runtimes) => runtimes,
         Err(e) => return observer.index_failed(&unavailable(e)),
@@ -188,8 +187,6 @@ pub fn run(jobs: Jobs, mut folder: Folder, shared: &Shared, observer: &dyn Serve
             }
         }
         shared.making.done(taken);
-        // Pagefind's data was freed on the threads that made it: hand it back.
-        super::release_freed_memory();
     }
 }
 
@@ -329,6 +326,8 @@ impl Work {
             self.made.insert(n, paths);
         }
         self.staged = Some(staged);
+        // Pagefind's data was freed on the threads that made it: hand it back (at 10,000
+        // articles the peak was 951 MiB without this, 654 with it).
         super::release_freed_memory();
         Ok(())
     }
