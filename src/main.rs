@@ -26,6 +26,7 @@ fn tune_allocator() {
 
 fn main() -> ExitCode {
     tune_allocator();
+    tradekb::render::search::set_chunk_size();
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Build(args) => args.run(&cli.root).map_err(Failure::from),

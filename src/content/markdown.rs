@@ -512,11 +512,13 @@ struct Footnotes {
 impl Footnotes {
     fn event<'e>(&self, e: Event<'e>) -> Event<'e> {
         match e {
+            // The numbers are not text to search or quote (`data-pagefind-ignore`): a search
+            // excerpt would read `…试点。1 1 名称上…`.
             Event::FootnoteReference(label) => {
                 let (id, n) = self.lookup(&label);
                 let href = escape_attr(&id);
                 Event::InlineHtml(
-                    format!("<sup class=\"footnote-reference\"><a href=\"#{href}\">{n}</a></sup>")
+                    format!("<sup class=\"footnote-reference\" data-pagefind-ignore><a href=\"#{href}\">{n}</a></sup>")
                         .into(),
                 )
             }
@@ -524,7 +526,7 @@ impl Footnotes {
                 let (id, n) = self.lookup(&label);
                 let id = escape_attr(&id);
                 Event::Html(
-                    format!("<div class=\"footnote-definition\" id=\"{id}\"><sup class=\"footnote-definition-label\">{n}</sup>\n")
+                    format!("<div class=\"footnote-definition\" id=\"{id}\"><sup class=\"footnote-definition-label\" data-pagefind-ignore>{n}</sup>\n")
                         .into(),
                 )
             }

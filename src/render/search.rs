@@ -32,6 +32,25 @@ type Files = Vec<(String, Vec<u8>)>;
 /// Articles per shard of the index.
 pub const SHARD: usize = 100;
 
+/// Where Pagefind reads how many places of words go into each chunk of its word index.
+const CHUNK_SIZE_VARIABLE: &str = "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE";
+
+/// Places of words a chunk of each shard's word index holds. A search loads, from every shard,
+/// the chunks that hold its words; every Chinese character is a word here ([`spaced`]), with
+/// many places each, so Pagefind's own size (20,000) made a query of a few characters load
+/// most of a chunk per character for a handful of places: 7.7 MB for 牡丹江 at 10,000
+/// articles, 2.9 MB with 4,000 (docs/performance.md). More, smaller files for it.
+const CHUNK_SIZE: usize = 4_000;
+
+/// Sets the size of the chunks of the word index Pagefind writes ([`CHUNK_SIZE`]), which it
+/// reads from its environment only, unless the environment sets it already. Call it before
+/// any thread starts.
+pub fn set_chunk_size() {
+    if std::env::var_os(CHUNK_SIZE_VARIABLE).is_none() {
+        std::env::set_var(CHUNK_SIZE_VARIABLE, CHUNK_SIZE.to_string());
+    }
+}
+
 /// The articles search finds: those in sections (pages at the content root, such as an about
 /// page, are not results), in the site's order, newest first. Pagefind lists the results of a
 /// search by filters alone in the order the articles were added, and the search page merges
@@ -346,13 +365,13 @@ fn record(views: &Views, page: &Page, body: &Rendered) -> Record {
         let _ = write!(html, "<p data-pagefind-sort=\"date:{sort}\" hidden></p>");
     }
     meta.push(("summary", summary.to_string()));
-    // Tags and cities as words of their own: Pagefind finds a record by its metadata's words
-    // as they are (split at spaces only), so an article tagged 中西部 is found by 中西部 even
-    // where its text runs the word into others (向中西部扩散 segments as 向中 / 西部).
-    for key in ["tag", "city"] {
-        if let Some(values) = filters.get(key).filter(|v| !v.is_empty()) {
-            meta.push((key, values.join(" ")));
-        }
+    // The article's cities and tags, which its page shows, are words to find it by too.
+    let named = ["city", "tag"].iter().filter_map(|k| filters.get(k));
+    let names: Vec<&str> = named.flatten().map(String::as_str).collect();
+    if !names.is_empty() {
+        let mut spelled = String::new();
+        spaced(&names.join("、"), &mut spelled);
+        meta.push(("names", spelled));
     }
     // From an attribute: a value written inline would be cut at its first comma.
     for (key, value) in meta {
@@ -371,8 +390,9 @@ fn record(views: &Views, page: &Page, body: &Rendered) -> Record {
     }
 }
 
-/// An article as Pagefind reads it: its URL, and its page of HTML, kept in three parts so that
-/// the body is the rendered one, shared rather than copied.
+/// An article as Pagefind reads it: its URL, and its page of HTML, kept in parts so that the
+/// body is the rendered one, shared rather than copied: its title, body, and cities and tags
+/// are the text search finds; the tail holds its filters and metadata.
 #[derive(Debug)]
 pub struct Record {
     url: String,
@@ -393,8 +413,15 @@ impl Record {
         }
     }
 
+    /// The record's page of HTML, its text spelled as the index keeps it (see [`spaced`]).
     fn html(&self) -> String {
-        [&*self.head, &*self.body, &*self.tail].concat()
+        let text = [&*self.head, &*self.body];
+        let mut html = String::with_capacity(text.iter().map(|t| t.len() * 3 / 2).sum());
+        for part in text {
+            spaced(part, &mut html);
+        }
+        html.push_str(&self.tail);
+        html
     }
 
     fn digest_into(&self, hasher: &mut xxhash_rust::xxh3::Xxh3) {
@@ -402,5 +429,77 @@ impl Record {
             hasher.update(part.as_bytes());
             hasher.update(&[0]);
         }
+    }
+}
+
+/// Appends `html` to `out` with every Chinese or Japanese character of its text set apart by
+/// spaces, so that Pagefind indexes each as a word of its own: a search then finds a term
+/// wherever its characters stand in a row (Pagefind's exact search, `"跨 境 电 商"`), however a
+/// word segmenter would cut the text around it (向中西部扩散 segments as 向中 / 西部, which no
+/// search for 中西部 finds), and never an article that lacks it. The search page spells
+/// queries the same way (`themes/default/static/search.js`). Tags and their attributes are
+/// left as they are.
+pub fn spaced(html: &str, out: &mut String) {
+    let mut in_tag = false;
+    // Whether the last character of text was one set apart, or a space.
+    let (mut after_ideograph, mut after_space) = (false, true);
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(c);
+                continue;
+            }
+            _ => {}
+        }
+        if !in_tag {
+            let ideograph = is_ideograph(c);
+            if (ideograph || after_ideograph) && !after_space && !c.is_whitespace() {
+                out.push(' ');
+            }
+            after_ideograph = ideograph;
+            after_space = c.is_whitespace();
+        }
+        out.push(c);
+    }
+}
+
+/// Whether `c` is a character of a script written without spaces between words (Chinese
+/// characters, kana), which Pagefind would otherwise segment into words by a dictionary.
+fn is_ideograph(c: char) -> bool {
+    matches!(u32::from(c),
+        0x3041..=0x30FF | 0x31F0..=0x31FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+            | 0xF900..=0xFAFF | 0xFF66..=0xFF9F | 0x20000..=0x323AF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spaced;
+
+    fn spell(html: &str) -> String {
+        let mut out = String::new();
+        spaced(html, &mut out);
+        out
+    }
+
+    #[test]
+    fn chinese_characters_are_set_apart_in_text_only() {
+        assert_eq!(spell("<p>跨境电商</p>"), "<p>跨 境 电 商</p>");
+        // Across inline tags, and at the edges of Latin words and numbers.
+        assert_eq!(
+            spell("<p>跨境<strong>电商</strong>B2B出口2014年</p>"),
+            "<p>跨 境<strong> 电 商</strong> B2B 出 口 2014 年</p>"
+        );
+        // Tags and attributes keep their text; existing spaces are not doubled.
+        assert_eq!(
+            spell(r#"<a title="中文" href="/城市/">牡丹江 市</a>"#),
+            r#"<a title="中文" href="/城市/">牡 丹 江 市</a>"#
+        );
+        assert_eq!(
+            spell("English text, unchanged."),
+            "English text, unchanged."
+        );
+        assert_eq!(spell("关税，出口。"), "关 税 ， 出 口 。");
     }
 }

@@ -41,15 +41,19 @@
       box = document.createElement("div");
       box.id = "tkb-serve-overlay";
       box.setAttribute("role", "alertdialog");
-      box.setAttribute("aria-label", "tradekb: the site does not build");
+      // In the page's language where it is Chinese; the report itself is the terminal's.
+      var zh = /^zh\b/i.test(document.documentElement.lang);
+      box.setAttribute("aria-label", zh ? "tradekb：网站无法构建" : "tradekb: the site does not build");
       // Every property the site's own styles might set is set here, so the overlay reads the
       // same on any theme, light or dark.
       box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;box-sizing:border-box;" +
         "background:#18181b;color:#f4f4f5;padding:1.5rem;text-align:left;" +
         "font:14px/1.6 ui-monospace,SFMono-Regular,Menlo,Consolas,'Noto Sans Mono CJK SC',monospace";
       var title = document.createElement("p");
-      title.textContent = "tradekb serve: the last change broke the site. The last good version " +
-        "is still served; fix the file and this goes away.";
+      title.textContent = zh
+        ? "tradekb serve：最近一次修改使网站无法构建。仍在提供上一个完好的版本；改好文件后，此提示会自动消失。"
+        : "tradekb serve: the last change broke the site. The last good version " +
+          "is still served; fix the file and this goes away.";
       title.style.cssText = "margin:0 0 1rem;font-weight:bold;color:#fca5a5";
       var pre = document.createElement("pre");
       pre.style.cssText = "margin:0;padding:1rem;white-space:pre;overflow:auto;" +

@@ -620,6 +620,14 @@ mod live {
             "const o = document.getElementById('tkb-serve-overlay'); \
              return !!o && o.innerText.includes('changsha-customs-reply.md:3:7');",
         );
+        // The overlay speaks the page's language (the sample is in Chinese).
+        let heading = browser.eval(
+            "return document.getElementById('tkb-serve-overlay').querySelector('p').textContent;",
+        );
+        assert!(
+            heading.as_str().is_some_and(|h| h.contains("无法构建")),
+            "{heading}"
+        );
         assert!(marked(&browser), "the last good page stays, not reloaded");
         served.edit(ARTICLE, |t| {
             t.replacen("date: 2014-02-30", "date: 2014-01-02", 1)

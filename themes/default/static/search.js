@@ -53,7 +53,8 @@ async function start(root) {
     const bundles = t.bundles.split(" ");
     pagefind = await import(bundles[0] + "pagefind.js");
     // Results are indexed by their path from the site's root, which lives at `root`.
-    await pagefind.options({ excerptLength: 40, baseUrl: t.root });
+    // Words of the excerpt: each Chinese character is one.
+    await pagefind.options({ excerptLength: 72, baseUrl: t.root });
     await pagefind.init();
     for (const bundle of bundles.slice(1)) {
       await pagefind.mergeIndex(bundle, { baseUrl: t.root });
@@ -85,14 +86,13 @@ async function start(root) {
     }
     const filters = {};
     for (const [key, values] of Object.entries(chosen)) filters[key] = { any: values };
-    // (No sort by date for a filter-only search: Pagefind would leave out undated articles.)
-    const search = await pagefind.search(query || null, { filters });
-    if (ask !== latest || !search) return;
-    await showMore(search.results, 0, ask);
+    const found = await find(pagefind, query, filters);
     if (ask !== latest) return;
-    const count = search.results.length;
+    await showMore(found.results, 0, ask);
+    if (ask !== latest) return;
+    const count = found.results.length;
     status.textContent = count ? t.tCount.replace("{n}", count) : t.tNone;
-    showFilters(search.filters);
+    showFilters(found.counts);
   }
 
   /// The next `SHOWN` results from `from`, and a button for the ones after them.
@@ -119,7 +119,7 @@ async function start(root) {
     chips.replaceChildren();
     for (const key of groups) {
       const values = Object.entries(counts[key] || {}).filter(
-        ([value, n]) => n > 0 || (chosen[key] || []).includes(value),
+        ([value, n]) => n !== 0 || (chosen[key] || []).includes(value),
       );
       if (!values.length) continue;
       const group = el("div", "search-filter");
@@ -139,7 +139,9 @@ async function start(root) {
         const chip = el("button", "chip search-chip");
         chip.type = "button";
         chip.setAttribute("aria-pressed", on ? "true" : "false");
-        chip.append(document.createTextNode(value + " "), el("span", "count", String(n)));
+        chip.append(document.createTextNode(value));
+        // (A count of null: too many results to count by this value; see `find`.)
+        if (n !== null) chip.append(" ", el("span", "count", String(n)));
         chip.dataset.filter = key + "=" + value;
         chip.addEventListener("click", () => {
           const now = (chosen[key] || []).filter((v) => v !== value);
@@ -219,6 +221,74 @@ async function start(root) {
   }
 }
 
+/// The articles that hold every word of `query` (split at spaces and punctuation) as written,
+/// with `filters`: `{results, counts}`, the results best first, and for each filter the number
+/// of results with each value. `null` for no query lists the articles by the filters alone.
+///
+/// The index keeps every Chinese character as a word of its own (`tradekb build` sets them
+/// apart), so Pagefind's exact search for a word spelled the same way (`"跨 境 电 商"`) finds it
+/// wherever its characters stand in a row, and never an article without it. Its other search,
+/// which matches any article with most of the characters anywhere, only ranks: the more of
+/// them an article has, in its title above all, the higher it comes.
+export async function find(pagefind, query, filters) {
+  if (!query) {
+    // (No sort by date here: Pagefind would leave out undated articles.)
+    const search = await pagefind.search(null, { filters });
+    return { results: search.results, counts: search.filters };
+  }
+  const asked = words(query);
+  const [ranked, ...exact] = await Promise.all([
+    pagefind.search(asked.map(spell).join(" "), { filters }),
+    ...asked.map((word) => pagefind.search('"' + spell(word) + '"', { filters })),
+  ]);
+  const score = new Map(ranked.results.map((r) => [r.id, r.score]));
+  // Each word narrows the results of the one found in fewest articles.
+  exact.sort((a, b) => a.results.length - b.results.length);
+  const [fewest, ...others] = exact;
+  const holding = others.map((s) => new Set(s.results.map((r) => r.id)));
+  const results = fewest.results.filter((r) => holding.every((ids) => ids.has(r.id)));
+  results.sort((a, b) => (score.get(b.id) || 0) - (score.get(a.id) || 0));
+  if (results.length === fewest.results.length) return { results, counts: fewest.filters };
+  return { results, counts: await countsOf(results, fewest.filters) };
+}
+
+/// A query's words: its runs of letters and digits (Chinese characters are letters).
+function words(query) {
+  return query.toLowerCase().match(/[\p{L}\p{N}\p{M}]+/gu) || [];
+}
+
+/// A word spelled as the index keeps it: each Chinese (or Japanese) character set apart.
+function spell(word) {
+  return word.replace(IDEOGRAPH, " $& ").replace(/\s+/g, " ").trim();
+}
+
+/// Characters `tradekb build` sets apart in the index (`render::search::is_ideograph`).
+const IDEOGRAPH = /[\u3041-\u30FF\u31F0-\u31FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\uFF66-\uFF9F\u{20000}-\u{323AF}]/gu;
+
+/// Results of more than one word counted by filter value from their own data, as Pagefind
+/// counts only the results of one search. Past `COUNTED` results that would load too much:
+/// the values are those of the word found in fewest articles, without counts.
+const COUNTED = 300;
+async function countsOf(results, fewest) {
+  if (results.length > COUNTED) {
+    const values = (group) => Object.fromEntries(Object.entries(group).map(([v, n]) => [v, n && null]));
+    return Object.fromEntries(Object.entries(fewest).map(([key, group]) => [key, values(group)]));
+  }
+  const counts = {};
+  for (const [key, group] of Object.entries(fewest)) {
+    counts[key] = Object.fromEntries(Object.keys(group).map((value) => [value, 0]));
+  }
+  for (const data of await Promise.all(results.map((r) => r.data()))) {
+    for (const [key, values] of Object.entries(data.filters || {})) {
+      for (const value of values) {
+        counts[key] ??= {};
+        counts[key][value] = (counts[key][value] || 0) + 1;
+      }
+    }
+  }
+  return counts;
+}
+
 /// The query and filters in the URL, so that a search can be shared.
 function remember(query, chosen) {
   const params = new URLSearchParams();
@@ -242,40 +312,94 @@ function card(result) {
   if (m.kind) meta.append(el("span", "badge kind", m.kind));
   if (m.date) meta.append(el("span", "card-date", m.date));
   const excerpt = el("p", "card-summary");
-  excerpt.append(...marked(chinesePunctuation(result.excerpt || m.summary || "")));
+  excerpt.append(...excerptOf(result));
   article.append(title, meta, excerpt);
   item.append(article);
   return item;
 }
 
-/// Pagefind ends every heading and other block without punctuation with ". " and puts a space
-/// after every block: between Chinese words that reads as a stray full stop and a gap. Here a
-/// Chinese full stop takes the ". " (none at the start), and no space is left between Chinese
-/// characters and punctuation (《》“” included).
-function chinesePunctuation(html) {
-  const cjk = "[\\p{Script=Han}\\u3000-\\u303F\\uFF00-\\uFFEF“”‘’]";
-  return html
-    .replace(/^\. /, "")
-    .replace(/(\p{Script=Han}|[」』）】》”])(<\/mark>)?\. /gu, "$1$2。")
-    .replace(new RegExp(`(${cjk})(</mark>)?\\s+(?=(<mark>)?${cjk})`, "gu"), "$1$2");
+/// A result's excerpt: the text around its first match, with the matched words highlighted,
+/// and nothing else of any HTML in it (parsed inertly, then rebuilt from text, so no markup or
+/// script of an article runs here). The title, which leads the indexed text, is left out (the
+/// card shows it above), and "…" marks where the excerpt cuts the article's text.
+function excerptOf(result) {
+  const m = result.meta || {};
+  if (!result.excerpt) return [document.createTextNode(m.summary || "")];
+  const plain = (text) => text.replace(/[\s\u200B]/g, "");
+  let chars = parsed(result.excerpt);
+  let content = plain(result.content || "");
+  const title = plain(m.title || "");
+  if (title && content.startsWith(title)) {
+    content = content.slice(title.length).replace(/^\./, "");
+    chars = withoutTitle(chars, title);
+  }
+  const shown = plain(chars.map((x) => x.c).join(""));
+  if (!shown) return [document.createTextNode(m.summary || "")];
+  const edge = Math.min(shown.length, 12);
+  if (!content.startsWith(shown.slice(0, edge))) chars.unshift({ c: "…", mark: false });
+  if (!content.endsWith(shown.slice(-edge))) chars.push({ c: "…", mark: false });
+  return nodes(readable(chars));
 }
 
-/// The excerpt's text with its `<mark>`s (those side by side made one), and nothing else of
-/// any HTML in it: parsed inertly, then rebuilt from text nodes, so no markup or script of an
-/// article runs here.
-function marked(html) {
+/// The characters of Pagefind's excerpt HTML, each with whether it is highlighted.
+function parsed(html) {
   const doc = new DOMParser().parseFromString("<body>" + html, "text/html");
-  const out = [];
+  const chars = [];
   for (const node of doc.body.childNodes) {
+    const mark = node.nodeName === "MARK";
+    for (const c of node.textContent.replace(/\u200B/g, "")) chars.push({ c, mark });
+  }
+  return chars;
+}
+
+/// `chars` without a leading `title` (spaces aside) and the ". " Pagefind puts after it.
+function withoutTitle(chars, title) {
+  let left = [...title].length;
+  let i = 0;
+  for (; i < chars.length && left > 0; i++) if (!/\s/.test(chars[i].c)) left--;
+  if (left > 0) return chars;
+  while (i < chars.length && /[\s.]/.test(chars[i].c)) i++;
+  return chars.slice(i);
+}
+
+/// The characters read as Chinese: no space is left next to a Chinese character or
+/// punctuation mark (the index keeps the characters apart, from each other and from Latin
+/// words and numbers: 2014 年; and Pagefind puts a space after every block), and a Chinese full
+/// stop takes the ". " Pagefind puts after every heading or cell without punctuation.
+function readable(chars) {
+  const kept = [];
+  chars.forEach(({ c, mark }, i) => {
+    const last = kept[kept.length - 1];
+    const next = chars.slice(i + 1).find((n) => !/\s/.test(n.c));
+    if (/\s/.test(c)) {
+      if (last && next && !/\s/.test(last.c) && !CHINESE.test(last.c) && !CHINESE.test(next.c)) {
+        kept.push({ c: " ", mark: mark && last.mark && next.mark });
+      }
+    } else if (c === "." && (!next || /\s/.test(chars[i + 1]?.c ?? " ")) && (!last || CLOSING.test(last.c))) {
+      if (last) kept.push({ c: "。", mark: false });
+    } else {
+      kept.push({ c, mark });
+    }
+  });
+  return kept;
+}
+
+/// Text and highlight nodes of `chars`: the characters of a matched word side by side are one
+/// highlight (跨境电商, not 跨 境 电 商).
+function nodes(chars) {
+  const out = [];
+  for (const { c, mark } of chars) {
     const last = out[out.length - 1];
-    // Pagefind marks each word it matched: the words of a Chinese term (跨 境 电 商) are
-    // one highlight, not a row of them.
-    if (node.nodeName === "MARK" && last?.nodeName === "MARK") last.textContent += node.textContent;
-    else if (node.nodeName === "MARK") out.push(el("mark", "", node.textContent));
-    else out.push(document.createTextNode(node.textContent));
+    if (last && (last.nodeName === "MARK") === mark) last.textContent += c;
+    else out.push(mark ? el("mark", "", c) : document.createTextNode(c));
   }
   return out;
 }
+
+/// Chinese characters and punctuation (no space next to them); those a Pagefind ". " after
+/// them turns into a full stop.
+const CHINESE = /[\p{Script=Han}\u3000-\u303F\uFF00-\uFFEF“”‘’]/u;
+const CLOSING = /[\p{Script=Han}」』）】》”]/u;
 
 function el(name, className, text) {
   const node = document.createElement(name);
