@@ -25,6 +25,7 @@ use crate::content::markdown::Rendered;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::site::plan::SEARCH_DIR;
 use crate::site::{Page, PageId, Site, Table};
+use crate::text::apart;
 
 /// Files by path, with their bytes.
 type Files = Vec<(String, Vec<u8>)>;
@@ -36,7 +37,7 @@ pub const SHARD: usize = 100;
 const CHUNK_SIZE_VARIABLE: &str = "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE";
 
 /// Places of words a chunk of each shard's word index holds. A search loads, from every shard,
-/// the chunks that hold its words; every Chinese character is a word here ([`spaced`]), with
+/// the chunks that hold its words; every Chinese character is a word here ([`apart`]), with
 /// many places each, so Pagefind's own size (20,000) made a query of a few characters load
 /// most of a chunk per character for a handful of places: 7.7 MB for 牡丹江 at 10,000
 /// articles, 2.9 MB with 4,000 (docs/performance.md). More, smaller files for it.
@@ -365,13 +366,9 @@ fn record(views: &Views, page: &Page, body: &Rendered) -> Record {
         let _ = write!(html, "<p data-pagefind-sort=\"date:{sort}\" hidden></p>");
     }
     meta.push(("summary", summary.to_string()));
-    // The article's cities and tags, which its page shows, are words to find it by too.
-    let named = ["city", "tag"].iter().filter_map(|k| filters.get(k));
-    let names: Vec<&str> = named.flatten().map(String::as_str).collect();
-    if !names.is_empty() {
-        let mut spelled = String::new();
-        spaced(&names.join("、"), &mut spelled);
-        meta.push(("names", spelled));
+    let shown = shown_words(views, page, &filters);
+    if !shown.is_empty() {
+        meta.push(("words", shown));
     }
     // From an attribute: a value written inline would be cut at its first comma.
     for (key, value) in meta {
@@ -388,6 +385,26 @@ fn record(views: &Views, page: &Page, body: &Rendered) -> Record {
         body: Arc::clone(&body.html),
         tail: html,
     }
+}
+
+/// What else an article's page shows, beside its title and body, as words to find it by (a
+/// metadata field, whose words Pagefind indexes but which no excerpt quotes): its cities and
+/// tags, its summary when written out, its issuer and its own fields shown, spelled as the index
+/// keeps words ([`apart`]).
+fn shown_words(views: &Views, page: &Page, filters: &BTreeMap<&str, Vec<String>>) -> String {
+    let m = &page.doc.meta;
+    let named = ["city", "tag"]
+        .iter()
+        .filter_map(|k| filters.get(k))
+        .flatten();
+    let fields = (views.fields(&m.custom).into_iter())
+        .filter(|f| f.show)
+        .map(|f| f.text);
+    let written = [&m.summary, &m.issuer].into_iter().flatten().cloned();
+    let all: Vec<String> = named.cloned().chain(written).chain(fields).collect();
+    let mut spelled = String::new();
+    apart::spaced(&all.join("、"), &mut spelled);
+    spelled
 }
 
 /// An article as Pagefind reads it: its URL, and its page of HTML, kept in parts so that the
@@ -413,12 +430,12 @@ impl Record {
         }
     }
 
-    /// The record's page of HTML, its text spelled as the index keeps it (see [`spaced`]).
+    /// The record's page of HTML, its text spelled as the index keeps it ([`apart::spaced`]).
     fn html(&self) -> String {
         let text = [&*self.head, &*self.body];
         let mut html = String::with_capacity(text.iter().map(|t| t.len() * 3 / 2).sum());
         for part in text {
-            spaced(part, &mut html);
+            apart::spaced(part, &mut html);
         }
         html.push_str(&self.tail);
         html
@@ -429,77 +446,5 @@ impl Record {
             hasher.update(part.as_bytes());
             hasher.update(&[0]);
         }
-    }
-}
-
-/// Appends `html` to `out` with every Chinese or Japanese character of its text set apart by
-/// spaces, so that Pagefind indexes each as a word of its own: a search then finds a term
-/// wherever its characters stand in a row (Pagefind's exact search, `"跨 境 电 商"`), however a
-/// word segmenter would cut the text around it (向中西部扩散 segments as 向中 / 西部, which no
-/// search for 中西部 finds), and never an article that lacks it. The search page spells
-/// queries the same way (`themes/default/static/search.js`). Tags and their attributes are
-/// left as they are.
-pub fn spaced(html: &str, out: &mut String) {
-    let mut in_tag = false;
-    // Whether the last character of text was one set apart, or a space.
-    let (mut after_ideograph, mut after_space) = (false, true);
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                out.push(c);
-                continue;
-            }
-            _ => {}
-        }
-        if !in_tag {
-            let ideograph = is_ideograph(c);
-            if (ideograph || after_ideograph) && !after_space && !c.is_whitespace() {
-                out.push(' ');
-            }
-            after_ideograph = ideograph;
-            after_space = c.is_whitespace();
-        }
-        out.push(c);
-    }
-}
-
-/// Whether `c` is a character of a script written without spaces between words (Chinese
-/// characters, kana), which Pagefind would otherwise segment into words by a dictionary.
-fn is_ideograph(c: char) -> bool {
-    matches!(u32::from(c),
-        0x3041..=0x30FF | 0x31F0..=0x31FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
-            | 0xF900..=0xFAFF | 0xFF66..=0xFF9F | 0x20000..=0x323AF)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::spaced;
-
-    fn spell(html: &str) -> String {
-        let mut out = String::new();
-        spaced(html, &mut out);
-        out
-    }
-
-    #[test]
-    fn chinese_characters_are_set_apart_in_text_only() {
-        assert_eq!(spell("<p>跨境电商</p>"), "<p>跨 境 电 商</p>");
-        // Across inline tags, and at the edges of Latin words and numbers.
-        assert_eq!(
-            spell("<p>跨境<strong>电商</strong>B2B出口2014年</p>"),
-            "<p>跨 境<strong> 电 商</strong> B2B 出 口 2014 年</p>"
-        );
-        // Tags and attributes keep their text; existing spaces are not doubled.
-        assert_eq!(
-            spell(r#"<a title="中文" href="/城市/">牡丹江 市</a>"#),
-            r#"<a title="中文" href="/城市/">牡 丹 江 市</a>"#
-        );
-        assert_eq!(
-            spell("English text, unchanged."),
-            "English text, unchanged."
-        );
-        assert_eq!(spell("关税，出口。"), "关 税 ， 出 口 。");
     }
 }

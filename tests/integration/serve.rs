@@ -577,7 +577,11 @@ mod live {
         );
         browser.eval("window.__mark = 'still the same page'; return null;");
         served.edit(ARTICLE, |t| format!("{t}\n\n蓝鲸湾试验区是新加的词。\n"));
-        search::wait_for_results(&browser);
+        browser.wait_until(
+            "the edit found",
+            WAIT,
+            "return document.getElementById('tkb-search-status').textContent.includes('篇');",
+        );
         assert!(!marked(&browser), "the search page was reloaded");
         assert_eq!(
             search::titles(&browser)

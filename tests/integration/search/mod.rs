@@ -189,12 +189,14 @@ pub(super) fn results(browser: &Browser, root: &str, query: &str) -> Vec<(String
     titles(browser)
 }
 
+/// Waits for a search to show its results, or to say it found none.
 pub(super) fn wait_for_results(browser: &Browser) {
     let start = std::time::Instant::now();
     let status = "return document.getElementById('tkb-search-status').textContent";
+    let none = browser.eval("return document.getElementById('tkb-search').dataset.tNone");
     loop {
         let now = browser.eval(status);
-        if now.as_str().is_some_and(|s| s.contains('篇')) {
+        if now.as_str().is_some_and(|s| s.contains('篇')) || now == none {
             return;
         }
         assert!(
@@ -276,6 +278,23 @@ fn a_reader_finds_articles_by_their_chinese_words_and_narrows_them_by_city() {
         );
         let odd = odd.as_array().cloned().unwrap_or_default();
         assert!(odd.is_empty(), "{query}: {odd:?}");
+        // Each excerpt is Pagefind's, less the title where it starts with it: none of its
+        // text is lost.
+        let cut = browser.eval(&format!(
+            "const page = document.querySelector('script[src$=\"search.js\"]').src;
+             const bundle = document.getElementById('tkb-search').dataset.bundles.split(' ')[0];
+             const norm = (s) => s.replace(/<[^>]*>/g, '').replace(/[\\s\\u200B.。…]/g, '');
+             const cards = [...document.querySelectorAll('#tkb-search-results .card-summary')];
+             return Promise.all([import(bundle + 'pagefind.js'), import(page)])
+               .then(([pf, search]) => search.find(pf, {}, {{}}))
+               .then(f => Promise.all(f.results.slice(0, cards.length).map(r => r.data())))
+               .then(data => data.filter((d, i) => {{
+                 const card = norm(cards[i].textContent), raw = norm(d.excerpt);
+                 return card !== raw && raw !== norm(d.meta.title) + card;
+               }}).map(d => d.url));",
+            serde_json::to_string(query).unwrap()
+        ));
+        assert_eq!(cut, serde_json::json!([]), "{query}: excerpts cut");
     }
     // A city filter narrows the results, and goes into the URL.
     let all = results(&browser, &root, "跨境电商").len();
@@ -590,6 +609,58 @@ fn an_article_without_text_is_found_by_its_title_and_fails_nothing() {
     );
     let found = results(&browser, &host.url, "保税进口");
     assert_eq!(found, [("通知".to_string(), "/policies/full/".to_string())]);
+}
+
+#[test]
+fn a_word_finds_the_articles_that_hold_it_as_written_and_no_others() {
+    let out = Site::from_files(&[
+        (
+            "content/policies/a.md",
+            "---\ntitle: 通知一\ndate: 2014-01-02\ntags: [口岸管理, RCEP, \"9710\"]\n---\n热潮向中西部扩散。\n",
+        ),
+        (
+            "content/policies/b.md",
+            "---\ntitle: 通知二\ndate: 2014-01-03\n---\n中部与西部，电子商务，共89710单。\n",
+        ),
+        (
+            "content/policies/c.md",
+            "---\ntitle: 通知三\ndate: 2014-01-04\ntags: [跨境电商]\nsummary: 凤凰涅槃之后。\nissuer: 国务院办公厅\n---\n海关监管。\n",
+        ),
+        (
+            "content/policies/d.md",
+            "---\ntitle: 通知四\ndate: 2014-01-05\n---\n进口额增长12.5%，出口额达1,000万美元。China's WTO，U.S.市场。\n\n<div>比较 a < b 之后白鹭飞翔，葛\u{E0100}城。</div>\n",
+        ),
+    ])
+    .build();
+    let host = StaticHost::serve(&out.dir, "/");
+    let browser = Browser::open(1280, 900);
+    let urls = |query: &str| -> Vec<String> {
+        let found = results(&browser, &host.url, query);
+        found.into_iter().map(|(_, url)| url).collect()
+    };
+    // Where a segmenter cuts it apart (向中 / 西部), and inside a word (电子商务).
+    assert_eq!(urls("中西部"), ["/policies/a/"]);
+    assert_eq!(urls("子商"), ["/policies/b/"]);
+    // By the tags alone, a Latin word and a number among Chinese ones; a number whole.
+    assert_eq!(urls("RCEP"), ["/policies/a/"]);
+    assert_eq!(urls("9710"), ["/policies/a/"]);
+    assert_eq!(urls("跨境电商"), ["/policies/c/"]);
+    // Nothing for a word no article holds, though they share characters with it.
+    assert!(urls("鲟鱼子酱").is_empty());
+    assert!(urls("海关总署").is_empty());
+    // A number or Latin word with a mark inside it.
+    for query in ["12.5", "1,000", "China's", "U.S.", "U.S.市场"] {
+        assert_eq!(urls(query), ["/policies/d/"], "{query}");
+    }
+    // After a `<` that starts no tag, and across a variation selector.
+    assert_eq!(urls("白鹭"), ["/policies/d/"]);
+    assert_eq!(urls("葛城"), ["/policies/d/"]);
+    // What else the page shows: a written summary, the issuer.
+    assert_eq!(urls("凤凰涅槃"), ["/policies/c/"]);
+    assert_eq!(urls("国务院"), ["/policies/c/"]);
+    // Several words: the articles that hold them all.
+    assert_eq!(urls("中西部 口岸管理"), ["/policies/a/"]);
+    assert!(urls("中西部 海关").is_empty());
 }
 
 #[test]

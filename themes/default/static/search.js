@@ -88,24 +88,27 @@ async function start(root) {
     for (const [key, values] of Object.entries(chosen)) filters[key] = { any: values };
     const found = await find(pagefind, query, filters);
     if (ask !== latest) return;
-    await showMore(found.results, 0, ask);
+    await showMore(found, 0, ask);
     if (ask !== latest) return;
     const count = found.results.length;
     status.textContent = count ? t.tCount.replace("{n}", count) : t.tNone;
-    showFilters(found.counts);
+    const counts = await found.counts;
+    if (ask === latest) showFilters(counts);
   }
 
-  /// The next `SHOWN` results from `from`, and a button for the ones after them.
-  async function showMore(results, from, ask) {
+  /// The next `SHOWN` results `found` from `from`, and a button for the ones after them.
+  async function showMore(found, from, ask) {
+    const { results, words } = found;
     const data = await Promise.all(results.slice(from, from + SHOWN).map((r) => r.data()));
     if (ask !== latest) return;
+    const cards = data.map((result) => card(result, words));
     // The first ones replace the last search's (only once they are here: no flicker).
-    if (from === 0) list.replaceChildren(...data.map(card));
-    else list.append(...data.map(card));
+    if (from === 0) list.replaceChildren(...cards);
+    else list.append(...cards);
     more.hidden = results.length <= from + SHOWN;
     more.onclick = () => {
       const first = list.children.length;
-      showMore(results, from + SHOWN, ask).then(() => {
+      showMore(found, from + SHOWN, ask).then(() => {
         list.children[first]?.querySelector("a")?.focus();
       });
     };
@@ -221,9 +224,10 @@ async function start(root) {
   }
 }
 
-/// The articles that hold every word of `query` (split at spaces and punctuation) as written,
-/// with `filters`: `{results, counts}`, the results best first, and for each filter the number
-/// of results with each value. `null` for no query lists the articles by the filters alone.
+/// The articles that hold every word of `query` (see `words`) as written,
+/// with `filters`: `{results, counts, words}`, the results best first, for each filter the
+/// number of results with each value (a promise: for several words they take longer), and the
+/// words looked for. `null` for no query lists the articles by the filters alone.
 ///
 /// The index keeps every Chinese character as a word of its own (`tradekb build` sets them
 /// apart), so Pagefind's exact search for a word spelled the same way (`"跨 境 电 商"`) finds it
@@ -234,7 +238,7 @@ export async function find(pagefind, query, filters) {
   if (!query) {
     // (No sort by date here: Pagefind would leave out undated articles.)
     const search = await pagefind.search(null, { filters });
-    return { results: search.results, counts: search.filters };
+    return { results: search.results, counts: search.filters, words: [] };
   }
   const asked = words(query);
   const [ranked, ...exact] = await Promise.all([
@@ -248,22 +252,33 @@ export async function find(pagefind, query, filters) {
   const holding = others.map((s) => new Set(s.results.map((r) => r.id)));
   const results = fewest.results.filter((r) => holding.every((ids) => ids.has(r.id)));
   results.sort((a, b) => (score.get(b.id) || 0) - (score.get(a.id) || 0));
-  if (results.length === fewest.results.length) return { results, counts: fewest.filters };
-  return { results, counts: await countsOf(results, fewest.filters) };
+  const counts = results.length === fewest.results.length ? fewest.filters : countsOf(results, fewest.filters);
+  return { results, counts, words: asked };
 }
 
-/// A query's words: its runs of letters and digits (Chinese characters are letters).
+/// A query's words: its runs of letters and digits (Chinese characters are letters), with the
+/// marks inside a Latin word or number that Pagefind keeps it whole across (12.5, 1,000,
+/// China's, U.S.); next to a Chinese character a mark parts words.
 function words(query) {
-  return query.toLowerCase().match(/[\p{L}\p{N}\p{M}]+/gu) || [];
+  const runs = query.toLowerCase().match(/[\p{L}\p{N}\p{M}]+(?:[.,:'’][\p{L}\p{N}\p{M}]+)*/gu) || [];
+  return runs.flatMap((run) => run.split(new RegExp(`(?<=${IDEOGRAPH.source})[.,:'’]|[.,:'’](?=${IDEOGRAPH.source})`, "u")));
 }
 
-/// A word spelled as the index keeps it: each Chinese (or Japanese) character set apart.
+/// A word spelled as the index keeps it: each Chinese or Japanese character (with any mark
+/// that belongs to it) set apart, and the marks inside a Latin word or number left out, as
+/// Pagefind leaves them out of its words (`"u.s"` would not find U.S., where `"us"` does).
 function spell(word) {
-  return word.replace(IDEOGRAPH, " $& ").replace(/\s+/g, " ").trim();
+  const bare = word.replace(/[.,:'’]/g, "");
+  const graphemes = [...new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(bare)];
+  const spelled = graphemes.map(({ segment }) => (IDEOGRAPH.test(segment) ? ` ${segment} ` : segment));
+  return spelled.join("").replace(/\s+/g, " ").trim();
 }
 
-/// Characters `tradekb build` sets apart in the index (`render::search::is_ideograph`).
-const IDEOGRAPH = /[\u3041-\u30FF\u31F0-\u31FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\uFF66-\uFF9F\u{20000}-\u{323AF}]/gu;
+/// The characters `tradekb build` sets apart in the index: `text::apart::IDEOGRAPHS` (a test
+/// compares the two).
+const IDEOGRAPHS = "\\u3041-\\u30FF\\u31F0-\\u31FF\\u3400-\\u4DBF\\u4E00-\\u9FFF\\uF900-\\uFAFF\\uFF66-\\uFF9F\\u{20000}-\\u{323AF}";
+/// A string that starts with one of them.
+const IDEOGRAPH = new RegExp(`[${IDEOGRAPHS}]`, "u");
 
 /// Results of more than one word counted by filter value from their own data, as Pagefind
 /// counts only the results of one search. Past `COUNTED` results that would load too much:
@@ -300,7 +315,7 @@ function remember(query, chosen) {
   history.replaceState(null, "", location.pathname + (search ? "?" + search : ""));
 }
 
-function card(result) {
+function card(result, words) {
   const m = result.meta || {};
   const item = document.createElement("li");
   const article = el("article", "card");
@@ -312,17 +327,18 @@ function card(result) {
   if (m.kind) meta.append(el("span", "badge kind", m.kind));
   if (m.date) meta.append(el("span", "card-date", m.date));
   const excerpt = el("p", "card-summary");
-  excerpt.append(...excerptOf(result));
+  excerpt.append(...excerptOf(result, words));
   article.append(title, meta, excerpt);
   item.append(article);
   return item;
 }
 
-/// A result's excerpt: the text around its first match, with the matched words highlighted,
-/// and nothing else of any HTML in it (parsed inertly, then rebuilt from text, so no markup or
-/// script of an article runs here). The title, which leads the indexed text, is left out (the
-/// card shows it above), and "…" marks where the excerpt cuts the article's text.
-function excerptOf(result) {
+/// A result's excerpt: the text around its first match, with every word of the query in it
+/// highlighted (Pagefind marks those of one), and nothing else of any HTML in it (parsed
+/// inertly, then rebuilt from text, so no markup or script of an article runs here). The
+/// title, which leads the indexed text, is left out (the card shows it above), and "…" marks
+/// where the excerpt cuts the article's text.
+function excerptOf(result, words) {
   const m = result.meta || {};
   if (!result.excerpt) return [document.createTextNode(m.summary || "")];
   const plain = (text) => text.replace(/[\s\u200B]/g, "");
@@ -331,14 +347,27 @@ function excerptOf(result) {
   const title = plain(m.title || "");
   if (title && content.startsWith(title)) {
     content = content.slice(title.length).replace(/^\./, "");
-    chars = withoutTitle(chars, title);
+    if (plain(chars.map((x) => x.c).join("")).startsWith(title)) chars = withoutTitle(chars, title);
   }
   const shown = plain(chars.map((x) => x.c).join(""));
   if (!shown) return [document.createTextNode(m.summary || "")];
   const edge = Math.min(shown.length, 12);
   if (!content.startsWith(shown.slice(0, edge))) chars.unshift({ c: "…", mark: false });
   if (!content.endsWith(shown.slice(-edge))) chars.push({ c: "…", mark: false });
-  return nodes(readable(chars));
+  return nodes(highlighted(readable(chars), words));
+}
+
+/// `chars` with every occurrence of each of `words` highlighted.
+function highlighted(chars, words) {
+  const text = chars.map((x) => x.c.toLowerCase()).join("");
+  // (Lower case keeps a character one code unit here, as it does in Pagefind's words.)
+  if (text.length !== chars.length) return chars;
+  for (const word of words) {
+    for (let at = text.indexOf(word); word && at >= 0; at = text.indexOf(word, at + word.length)) {
+      for (let i = at; i < at + word.length; i++) chars[i] = { ...chars[i], mark: true };
+    }
+  }
+  return chars;
 }
 
 /// The characters of Pagefind's excerpt HTML, each with whether it is highlighted.
@@ -398,7 +427,7 @@ function nodes(chars) {
 
 /// Chinese characters and punctuation (no space next to them); those a Pagefind ". " after
 /// them turns into a full stop.
-const CHINESE = /[\p{Script=Han}\u3000-\u303F\uFF00-\uFFEF“”‘’]/u;
+const CHINESE = new RegExp(`[${IDEOGRAPHS}\\u3000-\\u303F\\uFF00-\\uFFEF“”‘’]`, "u");
 const CLOSING = /[\p{Script=Han}」』）】》”]/u;
 
 function el(name, className, text) {
