@@ -226,6 +226,11 @@ pub(super) fn titles(browser: &Browser) -> Vec<(String, String)> {
     serde_json::from_value(found).expect("pairs of text")
 }
 
+/// The links of results, without their titles.
+fn links_of(found: Vec<(String, String)>) -> Vec<String> {
+    found.into_iter().map(|(_, url)| url).collect()
+}
+
 pub(super) fn urlencode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
@@ -634,10 +639,33 @@ fn a_word_finds_the_articles_that_hold_it_as_written_and_no_others() {
     .build();
     let host = StaticHost::serve(&out.dir, "/");
     let browser = Browser::open(1280, 900);
-    let urls = |query: &str| -> Vec<String> {
-        let found = results(&browser, &host.url, query);
-        found.into_iter().map(|(_, url)| url).collect()
-    };
+    // The first query as a reader types it, the others asked the way the page asks them.
+    assert_eq!(
+        links_of(results(&browser, &host.url, "中西部")),
+        ["/policies/a/"]
+    );
+    let queries = [
+        "中西部",
+        "子商",
+        "RCEP",
+        "9710",
+        "跨境电商",
+        "鲟鱼子酱",
+        "海关总署",
+        "12.5",
+        "1,000",
+        "China's",
+        "U.S.",
+        "U.S.市场",
+        "白鹭",
+        "葛城",
+        "凤凰涅槃",
+        "国务院",
+        "中西部 口岸管理",
+        "中西部 海关",
+    ];
+    let answers = recall::ask(&browser, &host.url, &queries);
+    let urls = |query: &str| -> Vec<String> { answers[query].clone() };
     // Where a segmenter cuts it apart (向中 / 西部), and inside a word (电子商务).
     assert_eq!(urls("中西部"), ["/policies/a/"]);
     assert_eq!(urls("子商"), ["/policies/b/"]);

@@ -209,7 +209,11 @@ fn article_texts(public: &Path) -> BTreeMap<String, String> {
 /// The URLs Pagefind's script gives for each query, asked the way the search page of `root`
 /// asks it (its `find`: Pagefind's exact search for each word, spelled as the index keeps it),
 /// once that page has loaded and merged every shard of the index.
-fn ask(browser: &Browser, root: &str, queries: &[&str]) -> BTreeMap<String, Vec<String>> {
+pub(super) fn ask(
+    browser: &Browser,
+    root: &str,
+    queries: &[&str],
+) -> BTreeMap<String, Vec<String>> {
     browser.goto(&format!("{root}search/?q={}", super::urlencode(queries[0])));
     wait_for_results(browser);
     let mut answers = BTreeMap::new();
