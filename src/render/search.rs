@@ -18,6 +18,7 @@ use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 use rayon::prelude::*;
 
+use super::context::FieldView;
 use super::views::Views;
 use super::Sink;
 use crate::content::custom::FieldValue;
@@ -331,10 +332,11 @@ fn record(views: &Views, page: &Page, body: &Rendered) -> Record {
     }
     // The site's own fields marked `filter: true`, by their key: a list gives one value an
     // item.
-    for field in views.fields(&m.custom).into_iter().filter(|f| f.filter) {
+    let fields = views.fields(&m.custom);
+    for field in fields.iter().filter(|f| f.filter) {
         let values = match field.value {
             FieldValue::List(items) => items.clone(),
-            _ => vec![field.text],
+            _ => vec![field.text.clone()],
         };
         filters.entry(field.key).or_default().extend(values);
     }
@@ -366,7 +368,7 @@ fn record(views: &Views, page: &Page, body: &Rendered) -> Record {
         let _ = write!(html, "<p data-pagefind-sort=\"date:{sort}\" hidden></p>");
     }
     meta.push(("summary", summary.to_string()));
-    let shown = shown_words(views, page, &filters);
+    let shown = shown_words(page, &fields, &filters);
     if !shown.is_empty() {
         meta.push(("words", shown));
     }
@@ -391,25 +393,25 @@ fn record(views: &Views, page: &Page, body: &Rendered) -> Record {
 /// metadata field, whose words Pagefind indexes but which no excerpt quotes): its cities and
 /// tags, its summary when written out, its issuer and its own fields shown, spelled as the index
 /// keeps words ([`apart`]).
-fn shown_words(views: &Views, page: &Page, filters: &BTreeMap<&str, Vec<String>>) -> String {
+fn shown_words(page: &Page, fields: &[FieldView], filters: &BTreeMap<&str, Vec<String>>) -> String {
     let m = &page.doc.meta;
     let named = ["city", "tag"]
         .iter()
         .filter_map(|k| filters.get(k))
         .flatten();
-    let fields = (views.fields(&m.custom).into_iter())
-        .filter(|f| f.show)
-        .map(|f| f.text);
-    let written = [&m.summary, &m.issuer].into_iter().flatten().cloned();
-    let all: Vec<String> = named.cloned().chain(written).chain(fields).collect();
-    let mut spelled = String::new();
-    apart::spaced(&all.join("、"), &mut spelled);
-    spelled
+    let shown = fields.iter().filter(|f| f.show).map(|f| &f.text);
+    let written = [&m.summary, &m.issuer].into_iter().flatten();
+    let all: Vec<&str> = named
+        .chain(written)
+        .chain(shown)
+        .map(String::as_str)
+        .collect();
+    apart::spaced_text(&all.join("、"))
 }
 
 /// An article as Pagefind reads it: its URL, and its page of HTML, kept in parts so that the
-/// body is the rendered one, shared rather than copied: its title, body, and cities and tags
-/// are the text search finds; the tail holds its filters and metadata.
+/// body is the rendered one, shared rather than copied: its title and body are the text
+/// search finds and quotes; the tail holds its filters and metadata.
 #[derive(Debug)]
 pub struct Record {
     url: String,

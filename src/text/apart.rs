@@ -26,27 +26,57 @@ pub const IDEOGRAPHS: [(u32, u32); 7] = [
 pub fn spaced(html: &str, out: &mut String) {
     let mut chars = html.chars().peekable();
     let mut tag: Option<Tag> = None;
-    // Whether the last character of text was one set apart, or a space.
-    let (mut after_apart, mut after_space) = (false, true);
+    let mut text = Text::default();
     while let Some(c) = chars.next() {
         if let Some(inside) = &mut tag {
             if inside.ends_with(c) {
                 tag = None;
             }
             out.push(c);
-            continue;
+        } else if c == '<' && chars.peek().is_some_and(|&n| starts_tag(n)) {
+            tag = Some(Tag::default());
+            out.push(c);
+        } else {
+            text.push(c, out);
         }
-        match c {
-            '<' if chars.peek().is_some_and(|&n| starts_tag(n)) => tag = Some(Tag::default()),
-            _ if !joins_previous(c) => {
-                let apart = is_set_apart(c);
-                if (apart || after_apart) && !after_space && !c.is_whitespace() {
-                    out.push(' ');
-                }
-                after_apart = apart;
-                after_space = c.is_whitespace();
+    }
+}
+
+/// Plain `text` (not HTML) with its characters set apart as [`spaced`] sets them.
+pub fn spaced_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3 / 2);
+    let mut spacer = Text::default();
+    for c in text.chars() {
+        spacer.push(c, &mut out);
+    }
+    out
+}
+
+/// Where [`spaced`] is in text: whether the last character was one set apart, or a space.
+struct Text {
+    after_apart: bool,
+    after_space: bool,
+}
+
+impl Default for Text {
+    fn default() -> Text {
+        Text {
+            after_apart: false,
+            after_space: true,
+        }
+    }
+}
+
+impl Text {
+    /// Appends `c`, a space before it where it or the character before it is set apart.
+    fn push(&mut self, c: char, out: &mut String) {
+        if !joins_previous(c) {
+            let apart = is_set_apart(c);
+            if (apart || self.after_apart) && !self.after_space && !c.is_whitespace() {
+                out.push(' ');
             }
-            _ => {}
+            self.after_apart = apart;
+            self.after_space = c.is_whitespace();
         }
         out.push(c);
     }
@@ -157,6 +187,11 @@ mod tests {
             spell(r#"<abbr title="甲>乙">白鹭</abbr>"#),
             r#"<abbr title="甲>乙">白 鹭</abbr>"#
         );
+    }
+
+    #[test]
+    fn plain_text_has_no_tags() {
+        assert_eq!(super::spaced_text("比较x<y的值"), "比 较 x<y 的 值");
     }
 
     #[test]

@@ -261,7 +261,7 @@ export async function find(pagefind, query, filters) {
 /// China's, U.S.); next to a Chinese character a mark parts words.
 function words(query) {
   const runs = query.toLowerCase().match(/[\p{L}\p{N}\p{M}]+(?:[.,:'’][\p{L}\p{N}\p{M}]+)*/gu) || [];
-  return runs.flatMap((run) => run.split(new RegExp(`(?<=${IDEOGRAPH.source})[.,:'’]|[.,:'’](?=${IDEOGRAPH.source})`, "u")));
+  return runs.flatMap((run) => run.split(MARK_BY_IDEOGRAPH));
 }
 
 /// A word spelled as the index keeps it: each Chinese or Japanese character (with any mark
@@ -269,7 +269,7 @@ function words(query) {
 /// Pagefind leaves them out of its words (`"u.s"` would not find U.S., where `"us"` does).
 function spell(word) {
   const bare = word.replace(/[.,:'’]/g, "");
-  const graphemes = [...new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(bare)];
+  const graphemes = [...GRAPHEMES.segment(bare)];
   const spelled = graphemes.map(({ segment }) => (IDEOGRAPH.test(segment) ? ` ${segment} ` : segment));
   return spelled.join("").replace(/\s+/g, " ").trim();
 }
@@ -277,8 +277,11 @@ function spell(word) {
 /// The characters `tradekb build` sets apart in the index: `text::apart::IDEOGRAPHS` (a test
 /// compares the two).
 const IDEOGRAPHS = "\\u3041-\\u30FF\\u31F0-\\u31FF\\u3400-\\u4DBF\\u4E00-\\u9FFF\\uF900-\\uFAFF\\uFF66-\\uFF9F\\u{20000}-\\u{323AF}";
-/// A string that starts with one of them.
+/// A string with one of them in it.
 const IDEOGRAPH = new RegExp(`[${IDEOGRAPHS}]`, "u");
+/// A mark of a Latin word or number beside one of them, where it parts words.
+const MARK_BY_IDEOGRAPH = new RegExp(`(?<=${IDEOGRAPH.source})[.,:'’]|[.,:'’](?=${IDEOGRAPH.source})`, "u");
+const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
 /// Results of more than one word counted by filter value from their own data, as Pagefind
 /// counts only the results of one search. Past `COUNTED` results that would load too much:
