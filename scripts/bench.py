@@ -4,7 +4,7 @@
     python3 scripts/bench.py [--sizes 1000,10000,50000] [--runs 3] [--hugo] [--hugo-max N]
         [--out /dev/shm/tradekb-bench] [--binary target/release/tradekb]
         [--generator ../shared/bench/gen_corpus.py] [--json FILE] [--jobs N]
-        [--regenerate] [--keep-output]
+        [--regenerate] [--keep-output] [--search]
 
 What it does:
 
@@ -18,8 +18,10 @@ What it does:
    `--hugo` the tools alternate, and the order flips every round (T H, H T, T H, ...), so
    neither always runs right after the other. Every build writes into a fresh folder on
    the same file system as OUT, removed after the run (the removal is not timed).
-     tradekb build --root OUT/corpus-N/tradekb -v --force -o RUN/public
+     tradekb build --root OUT/corpus-N/tradekb -v --force --no-search -o RUN/public
      hugo --source OUT/corpus-N/hugo --minify --quiet --destination RUN/public
+   Hugo makes no search index, so tradekb's is left out of the comparison; `--search`
+   times tradekb's whole build, search index included.
 4. Measures each run: wall time (perf_counter around the child), CPU time (user + sys of
    that child, from os.wait4), peak memory (the child's max RSS, from os.wait4), articles
    per second (N / wall), tradekb's stage times (its `-v` line), and the files and bytes
@@ -253,7 +255,7 @@ def measure(cmd, scratch):
     }
 
 
-def run_tool(tool, binary, corpus, scratch, jobs, keep_output):
+def run_tool(tool, binary, corpus, scratch, jobs, keep_output, search=False):
     run_dir = tempfile.mkdtemp(prefix="run-%s-" % tool, dir=scratch)
     dest = os.path.join(run_dir, "public")
     if tool == "tradekb":
@@ -261,6 +263,8 @@ def run_tool(tool, binary, corpus, scratch, jobs, keep_output):
                "-o", dest]
         if jobs:
             cmd += ["-j", str(jobs)]
+        if not search:
+            cmd += ["--no-search"]
     else:
         cmd = ["hugo", "--source", os.path.join(corpus, "hugo"), "--minify", "--quiet",
                "--destination", dest]
@@ -423,6 +427,8 @@ def parse_args(argv):
                          "from the repo root)")
     ap.add_argument("--json", metavar="FILE", help="write every raw measurement to FILE")
     ap.add_argument("--jobs", "-j", type=int, default=None, help="pass -j N to tradekb")
+    ap.add_argument("--search", action="store_true",
+                    help="time tradekb's build with its search index (Hugo makes none)")
     ap.add_argument("--regenerate", action="store_true",
                     help="regenerate corpora even when a matching one is in --out")
     ap.add_argument("--keep-output", action="store_true",
@@ -493,12 +499,12 @@ def main(argv=None):
                           if t != "hugo" or args.hugo_max is None or n <= args.hugo_max]
             for tool in size_tools:
                 print("bench: N=%d: warm-up %s ..." % (n, tool), file=sys.stderr, flush=True)
-                w = run_tool(tool, binary, corpus, scratch, args.jobs, args.keep_output)
+                w = run_tool(tool, binary, corpus, scratch, args.jobs, args.keep_output, args.search)
                 entry["warmup"][tool] = w
             for i in range(args.runs):
                 order = size_tools if i % 2 == 0 else list(reversed(size_tools))
                 for tool in order:
-                    m = run_tool(tool, binary, corpus, scratch, args.jobs, args.keep_output)
+                    m = run_tool(tool, binary, corpus, scratch, args.jobs, args.keep_output, args.search)
                     m["round"] = i
                     entry["runs"].append(m)
                     print("bench: N=%d: run %d/%d %s: %.2f s, %.0f MiB" % (

@@ -18,29 +18,50 @@ const CFG: Cfg = Cfg {
 /// levels; only raw HTML goes deeper.
 pub const MAX_DEPTH: usize = 256;
 
-/// `html` (whose elements nest `depth` deep) minified, or why it was not. The one-pass
-/// parser is strict: it refuses HTML that a browser repairs (an element closed in the wrong
-/// order or not at all, an empty comment `<!-->`), and the caller then writes the page as
-/// it was rendered, since a minifier should not guess how a browser repairs it. It also
-/// refuses one well-formed case, an `&` just before a `&quot;` in a quoted attribute value
-/// (a title such as `R&"D"`); the full minify-html would take that, but it panics on some
-/// broken HTML (found by the fuzzer), so it is not used.
-pub fn html(html: &[u8], depth: usize) -> Result<Vec<u8>, String> {
+/// `page` (whose elements nest `depth` deep) minified in place, or why it was not. The
+/// one-pass parser is strict: it refuses HTML that a browser repairs (an element closed in
+/// the wrong order or not at all, an empty comment `<!-->`), and the caller then writes the
+/// page as it was rendered, since a minifier should not guess how a browser repairs it. It
+/// also refuses one well-formed case, an `&` just before a `&quot;` in a quoted attribute
+/// value (a title such as `R&"D"`); the full minify-html would take that, but it panics on
+/// some broken HTML (found by the fuzzer), so it is not used.
+///
+/// The minifier overwrites the page as it goes, also when it gives up: the caller keeps no
+/// copy of every page for the rare one refused, but makes that one again.
+pub fn html(mut page: Vec<u8>, depth: usize) -> Result<Vec<u8>, Refusal> {
     if depth > MAX_DEPTH {
-        return Err(format!("its elements nest {depth} deep"));
+        return Err(Refusal::TooDeep(depth));
     }
-    // The minifier overwrites its input as it goes, also when it gives up.
-    let mut out = html.to_vec();
-    match minify_html_onepass::in_place(&mut out, &CFG) {
+    match minify_html_onepass::in_place(&mut page, &CFG) {
         Ok(len) => {
-            out.truncate(len);
-            Ok(out)
+            page.truncate(len);
+            Ok(page)
         }
-        Err(e) => Err(format!(
-            "{} near `{}`",
-            e.error_type.message().trim_end_matches('.'),
-            near(html, e.position)
-        )),
+        Err(e) => Err(Refusal::Parser {
+            message: e.error_type.message(),
+            at: e.position,
+        }),
+    }
+}
+
+/// Why the minifier did not take a page.
+#[derive(Debug)]
+pub enum Refusal {
+    TooDeep(usize),
+    Parser { message: String, at: usize },
+}
+
+impl Refusal {
+    /// The reason, quoting the page as it was rendered where the parser stopped.
+    pub fn explain(&self, page: &[u8]) -> String {
+        match self {
+            Refusal::TooDeep(depth) => format!("its elements nest {depth} deep"),
+            Refusal::Parser { message, at } => format!(
+                "{} near `{}`",
+                message.trim_end_matches('.'),
+                near(page, *at)
+            ),
+        }
     }
 }
 
@@ -79,7 +100,7 @@ mod tests {
 
     #[test]
     fn a_space_alone_between_elements_goes_in_layout_elements_only() {
-        let min = |t: &str| String::from_utf8(html(t.as_bytes(), 3).unwrap()).unwrap();
+        let min = |t: &str| String::from_utf8(html(t.into(), 3).unwrap()).unwrap();
         assert_eq!(
             min("<div><span>中文</span> <span>中文</span></div>"),
             "<div><span>中文</span><span>中文</span></div>"
@@ -94,7 +115,7 @@ mod tests {
     #[test]
     fn whitespace_and_comments_go_text_stays() {
         let page = "<p>\n  正文 <b>bold</b>  text <!-- note -->\n</p>";
-        let small = html(page.as_bytes(), 1).unwrap();
+        let small = html(page.into(), 1).unwrap();
         assert_eq!(
             String::from_utf8(small).unwrap(),
             "<p>正文 <b>bold</b> text"
@@ -103,16 +124,18 @@ mod tests {
 
     #[test]
     fn html_closing_the_wrong_element_is_refused_not_lost() {
-        let why = html(b"<div><p>a</div></p>", 2).unwrap_err();
+        let page = b"<div><p>a</div></p>";
+        let why = html(page.to_vec(), 2).unwrap_err().explain(page);
         assert!(why.contains("<div><p>a</div>"), "{why}");
     }
 
     #[test]
     fn what_the_one_pass_parser_refuses_is_named_with_where_it_is() {
-        let why = html(b"<p title=\"R&amp;&quot;D\">a</p>", 1).unwrap_err();
+        let page = b"<p title=\"R&amp;&quot;D\">a</p>";
+        let why = html(page.to_vec(), 1).unwrap_err().explain(page);
         assert!(why.contains("R&amp;&quot;D"), "{why}");
         assert!(
-            html(b"<p>a<!--><p>b", 2).is_err(),
+            html(b"<p>a<!--><p>b".to_vec(), 2).is_err(),
             "an empty comment is not guessed at"
         );
     }
@@ -120,7 +143,9 @@ mod tests {
     #[test]
     fn pages_nested_too_deep_are_not_given_to_the_minifier() {
         let page = "<span>".repeat(MAX_DEPTH + 1);
-        let why = html(page.as_bytes(), MAX_DEPTH + 1).unwrap_err();
+        let why = html(page.clone().into(), MAX_DEPTH + 1)
+            .unwrap_err()
+            .explain(page.as_bytes());
         assert!(why.contains("nest"), "{why}");
     }
 }

@@ -311,7 +311,7 @@ pub fn render(
                 let made = make.file(path, output)?;
                 let minify = config.minify && sink.keeps();
                 let crawl = (!quiet).then_some(&crawl);
-                Ok(emit(path, made, minify, sink, crawl))
+                emit(path, made, minify, sink, crawl, || make.file(path, output))
             });
         (
             made,
@@ -434,39 +434,47 @@ impl Emitted {
 }
 
 /// Minifies one finished file, hands it to the sink and scans it for the crawl. The
-/// content's own HTML files are copied as they are.
-fn emit(
+/// content's own HTML files are copied as they are. `remake` makes the file again: the
+/// minifier overwrites a page it refuses, which is then written as it was rendered.
+fn emit<'m>(
     path: &str,
-    made: Made,
+    made: Made<'m>,
     minify: bool,
     sink: &dyn Sink,
     crawl: Option<&crawl::Crawl>,
-) -> Emitted {
+    remake: impl FnOnce() -> Result<Made<'m>, Diagnostic>,
+) -> Result<Emitted, Diagnostic> {
     let mut emitted = Emitted {
         crawled: None,
         unminified: None,
     };
-    if let (Made::Text(text), true) = (&made, path.ends_with(".html")) {
-        let scan = crate::text::html::scan(text);
-        let minified = minify.then(|| minify::html(text, scan.depth));
-        let bytes = match &minified {
-            Some(Ok(small)) => &small[..],
-            Some(Err(refused)) => {
-                emitted.unminified = Some(refused.clone());
-                text
-            }
-            None => text,
-        };
-        sink.put(path, bytes);
-        emitted.crawled = crawl.map(|c| Arc::new(c.page(path, scan)));
-        return emitted;
-    }
     if minify && path.ends_with(".css") {
         sink.put(path, &minify::css(made.bytes()));
-    } else {
-        sink.put(path, made.bytes());
+        return Ok(emitted);
     }
-    emitted
+    let (Made::Text(text), true) = (&made, path.ends_with(".html")) else {
+        sink.put(path, made.bytes());
+        return Ok(emitted);
+    };
+    let depth = {
+        let scan = crate::text::html::scan(text);
+        let depth = scan.depth;
+        emitted.crawled = crawl.map(|c| Arc::new(c.page(path, scan)));
+        depth
+    };
+    if !minify {
+        sink.put(path, text);
+        return Ok(emitted);
+    }
+    match minify::html(made.into_bytes(), depth) {
+        Ok(small) => sink.put(path, &small),
+        Err(refusal) => {
+            let page = remake()?;
+            emitted.unminified = Some(refusal.explain(page.bytes()));
+            sink.put(path, page.bytes());
+        }
+    }
+    Ok(emitted)
 }
 
 /// The warning for an HTML file the minifier refused, at the source its HTML comes from.
@@ -529,6 +537,13 @@ impl Made<'_> {
     fn bytes(&self) -> &[u8] {
         match self {
             Made::Text(b) | Made::Binary(b) => b,
+        }
+    }
+
+    /// The bytes, owned (a copy only if they were borrowed).
+    fn into_bytes(self) -> Vec<u8> {
+        match self {
+            Made::Text(b) | Made::Binary(b) => b.into_owned(),
         }
     }
 }

@@ -417,7 +417,7 @@ proptest! {
     fn minifying_keeps_elements_attributes_and_visible_text(body in document()) {
         let doc = format!("<!doctype html>\n<html>\n<head>\n<title> t </title>\n</head>\n<body>\n{body}\n</body>\n</html>\n");
         let depth = scan::scan(doc.as_bytes()).depth;
-        let out = minify::html(doc.as_bytes(), depth).expect("valid HTML is minified");
+        let out = minify::html(doc.clone().into_bytes(), depth).expect("valid HTML is minified");
         let out = String::from_utf8(out).expect("UTF-8");
         let before = Html::parse_document(&doc);
         let after = Html::parse_document(&out);
@@ -491,7 +491,7 @@ fn markup_the_minifier_nests_into_never_overflows_its_stack() {
             .stack_size(2 << 20)
             .spawn(move || {
                 let depth = scan::scan(page.as_bytes()).depth;
-                minify::html(page.as_bytes(), depth).is_err()
+                minify::html(page.into_bytes(), depth).is_err()
             })
             .unwrap()
             .join();
