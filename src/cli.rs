@@ -531,10 +531,7 @@ impl InitArgs {
 impl NewArgs {
     pub fn run(&self, root: &Path) -> Result<Outcome, ScaffoldError> {
         let today = chrono::Local::now().date_naive();
-        let date = self.date.unwrap_or(Date {
-            day: today,
-            instant: None,
-        });
+        let date = self.date.unwrap_or(Date::of_day(today));
         let article = NewArticle {
             kind: self.kind.clone(),
             slug: self.slug.clone(),

@@ -12,8 +12,20 @@ use crate::text::yaml::Fields;
 /// The keys every article may have (read by `content::meta`); a site's own fields may not
 /// declare them again. Here, so that `site.yaml` is checked against them.
 pub const BUILT_IN_ARTICLE_KEYS: &[&str] = &[
-    "title", "date", "updated", "summary", "tags", "cities", "issuer", "status", "source", "slug",
-    "aliases", "draft", "extra",
+    "title",
+    "date",
+    "published",
+    "updated",
+    "summary",
+    "tags",
+    "cities",
+    "issuer",
+    "status",
+    "source",
+    "slug",
+    "aliases",
+    "draft",
+    "extra",
 ];
 
 /// The article front matter a site declares beyond the built-in keys.

@@ -10,27 +10,47 @@ use crate::config::Schema;
 use crate::diagnostic::Problem;
 use crate::text::yaml::Fields;
 
-/// A date as authors write it: a day, or an RFC 3339 instant (whose day is kept in its zone).
+/// A date as authors write it: a month (`2014-03`, where only the month is known), a day,
+/// or an RFC 3339 instant (whose day is kept in its zone).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
+    /// The day; for a month alone, its first day (so a month sorts with the days in it).
     pub day: NaiveDate,
     pub instant: Option<DateTime<FixedOffset>>,
+    /// Written as a month alone.
+    pub month_only: bool,
 }
 
 impl Date {
-    /// A day (`2014-01-02`) or a day and time with its offset from UTC, in the forms YAML
-    /// and Hugo accept: `T` or a space between them, one-digit hours, seconds and their
-    /// fractions optional, the offset as `Z`, `+08:00`, `+0800` or `+08`, a space before it
-    /// allowed (`2015-01-08 10:31:58 -0400`). The error says what is wrong.
+    /// A day without a time.
+    pub fn of_day(day: NaiveDate) -> Date {
+        Date {
+            day,
+            instant: None,
+            month_only: false,
+        }
+    }
+
+    /// A month (`2014-03`), a day (`2014-01-02`) or a day and time with its offset from
+    /// UTC, in the forms YAML and Hugo accept: `T` or a space between them, one-digit
+    /// hours, seconds and their fractions optional, the offset as `Z`, `+08:00`, `+0800` or
+    /// `+08`, a space before it allowed (`2015-01-08 10:31:58 -0400`). The error says what
+    /// is wrong.
     pub fn parse(text: &str) -> Result<Date, String> {
         let text = text.trim();
+        if let Some(month) = parse_month(text) {
+            return month.map(|day| Date {
+                month_only: true,
+                ..Date::of_day(day)
+            });
+        }
         let (day, rest) = match text.char_indices().nth(10) {
             Some((at, _)) => text.split_at(at),
             None => (text, ""),
         };
         let day = parse_day(day)?;
         if rest.is_empty() {
-            return Ok(Date { day, instant: None });
+            return Ok(Date::of_day(day));
         }
         let time = rest
             .strip_prefix(['T', 't', ' '])
@@ -42,16 +62,31 @@ impl Date {
         Ok(Date {
             day: instant.date_naive(),
             instant: Some(instant),
+            month_only: false,
         })
     }
 
-    /// `2014-01-02`, or the full RFC 3339 form when a time was given.
+    /// `2014-03` for a month, `2014-01-02` for a day, or the full RFC 3339 form when a time
+    /// was given: as HTML's `datetime` and the sitemap take them.
     pub fn iso(&self) -> String {
         match self.instant {
             Some(i) => i.to_rfc3339(),
+            None if self.month_only => self.day.format("%Y-%m").to_string(),
             None => self.day.format("%Y-%m-%d").to_string(),
         }
     }
+}
+
+/// `YYYY-MM` (the first day of that month), checked; None for text of another shape.
+fn parse_month(text: &str) -> Option<Result<NaiveDate, String>> {
+    let b = text.as_bytes();
+    let shaped = b.len() == 7
+        && (b.iter().enumerate())
+            .all(|(i, c)| (i == 4) == (*c == b'-') && (i == 4 || c.is_ascii_digit()));
+    shaped.then(|| {
+        let day = format!("{text}-01");
+        NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| "no such month".to_string())
+    })
 }
 
 /// `YYYY-MM-DD`, checked against the calendar.
@@ -62,7 +97,7 @@ fn parse_day(text: &str) -> Result<NaiveDate, String> {
             matches!(i, 4 | 7) == (*c == b'-') && (matches!(i, 4 | 7) || c.is_ascii_digit())
         });
     if !shaped {
-        return Err("expected YYYY-MM-DD or RFC 3339".into());
+        return Err("expected YYYY-MM-DD, YYYY-MM or RFC 3339".into());
     }
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| "no such day in the calendar".into())
 }
@@ -169,8 +204,8 @@ pub fn no_date(path: &std::path::Path, text: &str) -> crate::diagnostic::Diagnos
         .with_help(help)
 }
 
-const DATE_HELP: &str =
-    "write dates as YYYY-MM-DD (2014-03-05) or RFC 3339 (2014-03-05T09:00:00+08:00)";
+const DATE_HELP: &str = "write dates as YYYY-MM-DD (2014-03-05), a month alone as YYYY-MM \
+     (2014-03), or RFC 3339 (2014-03-05T09:00:00+08:00)";
 
 pub(super) fn take_date(f: &mut Fields, key: &str, required: bool) -> Option<Date> {
     let raw: Option<scalar::Scalar> = if required {
@@ -259,8 +294,14 @@ pub struct SourceRef {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ArticleMeta {
     pub title: String,
-    /// None only where the section allows undated articles (checked when resolving).
+    /// The date of the document or event the article is about (a policy's 成文日期, a
+    /// pilot's approval, the day of the report an analysis discusses): what lists, the
+    /// timeline and prev/next order by. None only where the section allows undated articles
+    /// (checked when resolving).
     pub date: Option<Date>,
+    /// When the entry was written, if the author says.
+    pub published: Option<Date>,
+    /// When the entry was last revised.
     pub updated: Option<Date>,
     pub summary: Option<String>,
     pub tags: Vec<String>,
@@ -283,6 +324,17 @@ pub struct ArticleMeta {
 pub const ARTICLE_KEYS: &[&str] = crate::config::BUILT_IN_ARTICLE_KEYS;
 
 impl ArticleMeta {
+    /// When the entry came out, as feeds, the sitemap, the home page's latest entries and
+    /// `--future` see it: `published`, or else `date`.
+    pub fn published_or_date(&self) -> Option<Date> {
+        self.published.or(self.date)
+    }
+
+    /// When the entry last changed: the latest of `published` (or `date`) and `updated`.
+    pub fn last_changed(&self) -> Option<Date> {
+        self.published_or_date().max(self.updated)
+    }
+
     /// The built-in keys, then the fields `schema` gives articles of `section`. `named`: a
     /// date written in the file's name, taken when the front matter gives none.
     pub fn read(
@@ -302,6 +354,7 @@ impl ArticleMeta {
             }
             None => take_date(f, "date", false),
         };
+        let published = take_date(f, "published", false);
         let updated = take_date(f, "updated", false);
         let summary = take_text(f, "summary", false);
         let tags = f.take_list("tags");
@@ -329,6 +382,7 @@ impl ArticleMeta {
         Some(ArticleMeta {
             title: title?,
             date,
+            published,
             updated,
             summary,
             tags: dedup(tags),
@@ -673,6 +727,21 @@ mod tests {
         assert_eq!(d.iso(), "2014-01-02");
         let d = Date::parse("2014-01-02T23:30:00+08:00").unwrap();
         assert_eq!(d.day.to_string(), "2014-01-02");
+    }
+
+    #[test]
+    fn a_month_alone_is_a_date_that_sorts_with_its_days() {
+        let march = Date::parse("2014-03").unwrap();
+        assert!(march.month_only);
+        assert_eq!(march.iso(), "2014-03");
+        assert_eq!(Date::parse(&march.iso()), Ok(march));
+        let fifth = Date::parse("2014-03-05").unwrap();
+        let february = Date::parse("2014-02-28").unwrap();
+        assert!(february < march && march < fifth);
+        assert_eq!(Date::parse("2014-13").unwrap_err(), "no such month");
+        assert_eq!(Date::parse("2014-00").unwrap_err(), "no such month");
+        assert!(Date::parse("2014-3").is_err());
+        assert!(Date::parse("2014").is_err());
     }
 
     #[test]

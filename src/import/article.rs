@@ -120,10 +120,10 @@ fn date_elsewhere(
         if tool == Tool::Zola && front.slug.is_none() && is_valid_slug(&dated_slug) {
             front.slug = Some(dated_slug);
         }
-        return Some(Date { day, instant: None });
+        return Some(Date::of_day(day));
     }
     if let Some((day, _)) = dates::from_leading_line(body) {
-        return Some(Date { day, instant: None });
+        return Some(Date::of_day(day));
     }
     // A page at the content root needs none.
     let page = p.dest.strip_suffix("/index.md").unwrap_or(&p.dest);
@@ -248,6 +248,9 @@ impl Article {
         y.text("title", f.title.as_deref().unwrap_or_default());
         if let Some(date) = f.date {
             y.raw("date", date.iso());
+        }
+        if let Some(published) = f.published {
+            y.raw("published", published.iso());
         }
         if let Some(updated) = f.updated {
             y.raw("updated", updated.iso());

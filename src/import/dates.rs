@@ -45,7 +45,7 @@ pub fn normalise(text: &str, zone: Option<&str>) -> Result<Read, String> {
     } else {
         return Err(exact);
     };
-    let date = Date { day, instant: None };
+    let date = Date::of_day(day);
     let changed = Some(format!("`{text}` {why}: kept the day, {}", date.iso()));
     Ok(Read { date, changed })
 }

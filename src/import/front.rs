@@ -15,6 +15,8 @@ use crate::text::slug::is_valid_slug;
 pub struct ArticleFront {
     pub title: Option<String>,
     pub date: Option<Date>,
+    /// When the page came out (Hugo's `publishDate`) where it also gives a `date`.
+    pub published: Option<Date>,
     pub updated: Option<Date>,
     pub summary: Option<String>,
     pub tags: Vec<String>,
@@ -59,7 +61,9 @@ impl Sink<'_> {
 enum Home {
     Title,
     Date,
+    /// `publishDate`: the date where a page gives no `date`, else when it came out.
     FallbackDate,
+    PublishedOn,
     Updated,
     Summary,
     Description,
@@ -104,7 +108,7 @@ pub fn convert(tool: Tool, map: &Map<String, Value>, sink: &mut Sink) -> Article
     for (key, value) in map {
         let home = match home_of(tool, key) {
             Home::Description if has_summary => Home::Extra,
-            Home::FallbackDate if has_date => Home::Extra,
+            Home::FallbackDate if has_date => Home::PublishedOn,
             home => home,
         };
         take(&mut front, home, key, value, sink);
@@ -118,6 +122,7 @@ fn take(front: &mut ArticleFront, home: Home, key: &str, value: &Value, sink: &m
             .map(|t| front.title = Some(t))
             .map(|_| "title"),
         Home::Date | Home::FallbackDate => take_date(&mut front.date, "date", key, value, sink),
+        Home::PublishedOn => take_date(&mut front.published, "published", key, value, sink),
         Home::Updated => take_date(&mut front.updated, "updated", key, value, sink),
         Home::Summary | Home::Description => text_value(value)
             .map(|t| front.summary = Some(t))
@@ -312,6 +317,20 @@ mod tests {
         let value =
             crate::text::yaml::free_value(std::path::Path::new("a"), source, split.front).unwrap();
         value.to_string()
+    }
+
+    #[test]
+    fn hugo_publish_date_is_when_the_page_came_out_or_its_date_without_one() {
+        let (front, _) = convert_yaml(
+            Tool::Hugo,
+            "title: 标题\ndate: 2014-03-05\npublishDate: 2026-11-02\n",
+        );
+        assert_eq!(front.date.unwrap().iso(), "2014-03-05");
+        assert_eq!(front.published.unwrap().iso(), "2026-11-02");
+        assert!(front.extra.is_empty(), "{:?}", front.extra);
+        let (front, _) = convert_yaml(Tool::Hugo, "title: 标题\npublishDate: 2026-11-02\n");
+        assert_eq!(front.date.unwrap().iso(), "2026-11-02");
+        assert_eq!(front.published, None);
     }
 
     #[test]

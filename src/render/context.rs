@@ -92,11 +92,16 @@ pub struct PageRef<'a> {
     pub title: &'a str,
     pub url: String,
     pub permalink: String,
-    /// `YYYY-MM-DD`, or RFC 3339 when a time was given; null for an undated article (at the
+    /// The date of the document or event the article is about: `YYYY-MM-DD`, `YYYY-MM` for
+    /// a month alone, or RFC 3339 when a time was given; null for an undated article (at the
     /// content root, or in a section with `undated: true`).
     pub date: Option<String>,
-    /// The date in the language file's `date_format`.
+    /// The date in the language file's `date_format` (`month_format` for a month alone).
     pub date_text: Option<String>,
+    /// When the entry was written (front matter `published`), in the same forms.
+    pub published: Option<String>,
+    pub published_text: Option<String>,
+    /// When the entry was last revised.
     pub updated: Option<String>,
     pub updated_text: Option<String>,
     pub summary: String,

@@ -62,23 +62,27 @@ impl<'a> Feed<'a> {
             entries,
         }
     }
-    /// The articles the feed shows: its newest dated ones (a feed tells what is new), up to
-    /// `limit`.
-    pub fn shown(&self, site: &'a Site, limit: usize) -> impl Iterator<Item = &'a PageId> {
-        let entries: &'a [PageId] = self.entries;
-        (entries.iter())
-            .filter(move |&&i| site.pages[i].doc.meta.date.is_some())
-            .take(limit)
+    /// The articles the feed shows: the entries of sections that came out last (by
+    /// `published`, else `date`: a feed tells what is new, not what happened last), up to
+    /// `limit`. Pages at the content root (an About page) and undated articles never.
+    pub fn shown(&self, site: &Site, limit: usize) -> Vec<PageId> {
+        let out = |i: &PageId| site.pages[*i].doc.meta.published_or_date();
+        let entry = |i: &&PageId| site.pages[**i].is_entry();
+        let mut dated: Vec<PageId> = self.entries.iter().filter(entry).copied().collect();
+        // Stable: the list's own order breaks ties.
+        dated.sort_by_key(|i| std::cmp::Reverse(out(i)));
+        dated.truncate(limit);
+        dated
     }
 }
 
 pub fn atom(config: &Config, site: &Site, bodies: &Table<PageId, Rendered>, feed: &Feed) -> String {
     let base = &config.base_url;
-    let shown: Vec<PageId> = feed.shown(site, config.feed_limit).copied().collect();
+    let shown = feed.shown(site, config.feed_limit);
     let entries: Vec<&Page> = shown.iter().map(|&i| &site.pages[i]).collect();
     let updated = entries
         .iter()
-        .filter_map(|p| last_changed(p))
+        .filter_map(|p| p.doc.meta.last_changed())
         .max()
         .map(|d| timestamp(&d))
         .unwrap_or_default();
@@ -126,10 +130,10 @@ fn entry(x: &mut String, config: &Config, site: &Site, p: &Page, body: &Rendered
         esc(&url)
     );
     let _ = writeln!(x, "    <id>{}</id>", esc(&url));
-    if let Some(published) = &m.date {
+    if let Some(published) = &m.published_or_date() {
         let _ = writeln!(x, "    <published>{}</published>", timestamp(published));
     }
-    if let Some(updated) = last_changed(p) {
+    if let Some(updated) = m.last_changed() {
         let _ = writeln!(x, "    <updated>{}</updated>", timestamp(&updated));
     }
     let summary = m.summary.as_deref().unwrap_or(&body.summary);
@@ -140,13 +144,6 @@ fn entry(x: &mut String, config: &Config, site: &Site, p: &Page, body: &Rendered
         let _ = writeln!(x, "    <category term=\"{}\"/>", esc(&site.tags[t].name));
     }
     x.push_str("  </entry>\n");
-}
-
-/// The later of an article's date and its `updated`; none for an undated article never
-/// updated.
-fn last_changed(p: &Page) -> Option<Date> {
-    let m = &p.doc.meta;
-    m.date.max(m.updated)
 }
 
 /// RFC 3339, as Atom wants it; a day alone is midnight UTC.
@@ -167,7 +164,7 @@ pub struct SitemapUrl {
 /// (with the articles they show) and every article, sorted by path.
 pub fn sitemap_urls(site: &Site, lists: &[(String, Vec<PageId>)]) -> Vec<SitemapUrl> {
     let newest = |pages: &[PageId]| {
-        let changed = pages.iter().map(|&i| last_changed(&site.pages[i]));
+        let changed = pages.iter().map(|&i| site.pages[i].doc.meta.last_changed());
         changed.max().flatten()
     };
     let mut urls: Vec<SitemapUrl> = lists
@@ -179,7 +176,7 @@ pub fn sitemap_urls(site: &Site, lists: &[(String, Vec<PageId>)]) -> Vec<Sitemap
         .collect();
     urls.extend(site.pages.iter().map(|p| SitemapUrl {
         path: p.path.clone(),
-        lastmod: last_changed(p),
+        lastmod: p.doc.meta.last_changed(),
     }));
     urls.sort_by(|a, b| a.path.cmp(&b.path));
     urls

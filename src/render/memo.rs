@@ -308,7 +308,7 @@ impl Keys<'_> {
                     .text(feed.page_path)
                     .value(&feed.subtitle);
                 let entries = feed.shown(self.site, self.config.feed_limit);
-                self.articles(key, entries, reads)
+                self.articles(key, entries.iter(), reads)
             }
             Output::Redirect(i) => self.records(key, &[self.site.redirects[i].to], reads),
             Output::Sitemap(_) | Output::Robots => key.text("structure").number(self.epoch),
@@ -362,9 +362,9 @@ impl Keys<'_> {
                 self.records(key, &self.site.cities[i].pages, reads)
             }
             PageJob::Home => {
-                let latest = &self.all[..super::pages::latest_count(self.site)];
+                let latest = super::pages::latest(self.site);
                 let key = key.text("home").number(self.epoch);
-                self.records(key, latest, reads)
+                self.records(key, &latest, reads)
             }
             PageJob::Tags | PageJob::Cities | PageJob::Search | PageJob::NotFound => {
                 key.text("structure").number(self.epoch)

@@ -27,11 +27,22 @@ pub(super) struct Pages<'a> {
 
 pub(super) const LATEST: usize = 10;
 
-/// How many articles the home page shows as the latest: the newest dated ones (undated
-/// articles come last in the site's order).
-pub(super) fn latest_count(site: &crate::site::Site) -> usize {
-    let pages = site.pages.iter().take(LATEST);
-    pages.take_while(|p| p.doc.meta.date.is_some()).count()
+/// The home page's latest entries: the articles of sections that came out last (by
+/// `published`, else `date`; ties in the site's order), newest first. Pages at the content
+/// root, such as an About page, are not entries; undated articles never show.
+pub(super) fn latest(site: &Site) -> Vec<PageId> {
+    let out = |i: PageId| site.pages[i].doc.meta.published_or_date();
+    let mut entries: Vec<PageId> = PageId::each(&site.pages)
+        .filter(|(_, p)| p.is_entry())
+        .map(|(i, _)| i)
+        .collect();
+    let newest = |&i: &PageId| (std::cmp::Reverse(out(i)), i);
+    if entries.len() > LATEST {
+        entries.select_nth_unstable_by_key(LATEST, newest);
+        entries.truncate(LATEST);
+    }
+    entries.sort_unstable_by_key(newest);
+    entries
 }
 const POPULAR_TAGS: usize = 20;
 
@@ -117,7 +128,9 @@ impl<'a> Pages<'a> {
                 title: site.home.as_ref().and_then(|h| h.meta.title.as_deref()),
                 content: html(self.bodies.home.as_ref()),
             },
-            latest: self.refs.iter().take(latest_count(site)).cloned().collect(),
+            latest: (latest(site).into_iter())
+                .map(|i| self.refs[i].clone())
+                .collect(),
             sections: (site.sections.iter())
                 .filter(|s| s.parent.is_none())
                 .map(|s| self.views.section_summary(s))

@@ -16,6 +16,7 @@ use crate::site::{City, Page, PageId, Section, SectionId, Site, Term};
 pub struct Strings {
     pub all: serde_json::Value,
     date_format: String,
+    month_format: String,
     batch: String,
     chinese_numerals: bool,
     pub region_other: String,
@@ -31,6 +32,7 @@ impl Strings {
         };
         Strings {
             date_format: text("date_format", "%Y-%m-%d"),
+            month_format: text("month_format", "%Y-%m"),
             batch: text("batch", "{n}"),
             region_other: text("region_other", "其他"),
             chinese_numerals: language.starts_with("zh"),
@@ -47,13 +49,19 @@ impl Strings {
             .unwrap_or_else(|| kind.key().to_string())
     }
 
+    /// A date in the language file's `date_format`, or `month_format` for a month alone.
     pub fn date(&self, d: &Date) -> String {
         use std::fmt::Write;
+        let (format, iso) = if d.month_only {
+            (&self.month_format, "%Y-%m")
+        } else {
+            (&self.date_format, "%Y-%m-%d")
+        };
         let mut out = String::new();
         // An unknown strftime directive makes chrono fail while formatting; fall back to ISO.
-        match write!(out, "{}", d.day.format(&self.date_format)) {
+        match write!(out, "{}", d.day.format(format)) {
             Ok(()) => out,
-            Err(_) => d.day.format("%Y-%m-%d").to_string(),
+            Err(_) => d.day.format(iso).to_string(),
         }
     }
 
@@ -194,6 +202,8 @@ impl<'a> Views<'a> {
             permalink: base.permalink(&page.path),
             date: m.date.map(|d| d.iso()),
             date_text: m.date.map(|d| s.date(&d)),
+            published: m.published.map(|d| d.iso()),
+            published_text: m.published.map(|d| s.date(&d)),
             updated: m.updated.map(|d| d.iso()),
             updated_text: m.updated.map(|d| s.date(&d)),
             summary,

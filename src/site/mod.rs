@@ -127,6 +127,15 @@ pub struct Page {
     pub cities: Vec<CityId>,
 }
 
+impl Page {
+    /// An entry of what tells readers what is new (feeds, the home page's latest): an
+    /// article of a section that says when it came out (`published`, else `date`). Pages at
+    /// the content root, such as an About page, are not entries.
+    pub fn is_entry(&self) -> bool {
+        self.section.is_some() && self.doc.meta.published_or_date().is_some()
+    }
+}
+
 #[derive(Debug)]
 pub struct Term {
     pub name: String,
@@ -512,7 +521,9 @@ fn publishable(
     for a in articles {
         if a.meta.draft && !config.drafts {
             left_out.insert(a.file.rel.clone(), Unpublished::Draft);
-        } else if a.meta.date.is_some_and(|d| d.day > config.today) && !config.future {
+        } else if (a.meta.published_or_date()).is_some_and(|d| d.day > config.today)
+            && !config.future
+        {
             left_out.insert(a.file.rel.clone(), Unpublished::Future);
         } else {
             kept.push(a);

@@ -194,16 +194,16 @@ pub fn page_count(items: usize, per: usize) -> usize {
     items.div_ceil(per.max(1)).max(1)
 }
 
-/// The feed path of a list, if it has any articles to show: dated ones (a feed tells what
-/// is new).
+/// The feed path of a list, if it has any entries to show (a feed tells what is new: see
+/// [`super::Page::is_entry`]).
 pub fn feed_path(
     config: &Config,
     site: &Site,
     list_path: &str,
     pages: &[PageId],
 ) -> Option<String> {
-    let dated = || pages.iter().any(|&i| site.pages[i].doc.meta.date.is_some());
-    (config.feed_limit > 0 && dated()).then(|| format!("{list_path}{SITE_FEED}"))
+    let entries = || pages.iter().any(|&i| site.pages[i].is_entry());
+    (config.feed_limit > 0 && entries()).then(|| format!("{list_path}{SITE_FEED}"))
 }
 
 /// The lists of the sitemap (first pages only) with the articles they show, then every

@@ -80,6 +80,9 @@ enum Edit {
     Undated(bool),
     /// An article's `date:` line removed (an error unless its section is undated).
     DropDate(usize),
+    /// An article's `published:` day in November 2026 (what the home page and feeds order
+    /// by), added or changed.
+    Published(usize, u8),
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -89,7 +92,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         3 => (a.clone(), w.clone()).prop_map(|(a, w)| Edit::Paragraph(a, w)),
         2 => (a.clone(), w.clone()).prop_map(|(a, w)| Edit::Heading(a, w)),
         3 => (a.clone(), w.clone()).prop_map(|(a, w)| Edit::Title(a, w)),
-        2 => (a.clone(), 1..28u8).prop_map(|(a, d)| Edit::Date(a, d)),
+        2 => (a.clone(), 0..28u8).prop_map(|(a, d)| Edit::Date(a, d)),
         2 => (a.clone(), w.clone()).prop_map(|(a, w)| Edit::Tags(a, w)),
         1 => (a.clone(), 0..3u8).prop_map(|(a, n)| Edit::Copy(a, n)),
         1 => a.clone().prop_map(Edit::Rename),
@@ -111,6 +114,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => any::<bool>().prop_map(Edit::NestedUrls),
         1 => any::<bool>().prop_map(Edit::Undated),
         1 => (0..ARTICLES.len()).prop_map(Edit::DropDate),
+        2 => (0..ARTICLES.len(), 1..28u8).prop_map(|(a, d)| Edit::Published(a, d)),
     ]
 }
 
@@ -152,6 +156,17 @@ impl Author<'_> {
         fs::write(self.article(i), changed.join("\n") + "\n").unwrap();
     }
 
+    /// `key: value` in article `i`'s front matter, in place of the line that sets `key` or
+    /// as its first line.
+    fn set_or_add(&self, i: usize, key: &str, value: &str) {
+        let text = self.text(i);
+        if text.lines().any(|l| l.starts_with(&format!("{key}:"))) {
+            return self.set_line(i, key, value);
+        }
+        let text = text.replacen("---\n", &format!("---\n{key}: {value}\n"), 1);
+        fs::write(self.article(i), text).unwrap();
+    }
+
     /// The sample's `_index.md` of `section` with `extra` front matter lines.
     fn set_section(&self, section: &str, extra: &str) {
         let rel = format!("content/{section}/_index.md");
@@ -171,7 +186,10 @@ impl Author<'_> {
                 fs::write(self.article(a), text).unwrap();
             }
             Edit::Title(a, w) => self.set_line(a, "title", &format!("关于{}的新标题", WORDS[w])),
+            // Day 0: the month alone.
+            Edit::Date(a, 0) => self.set_line(a, "date", "2014-02"),
             Edit::Date(a, d) => self.set_line(a, "date", &format!("2014-02-{d:02}")),
+            Edit::Published(a, d) => self.set_or_add(a, "published", &format!("2026-11-{d:02}")),
             Edit::Tags(a, w) => self.set_line(a, "tags", &format!("[{}, 海关]", WORDS[w])),
             Edit::Copy(a, n) => {
                 let to = self.article(a).with_file_name(format!("copy-{n}.md"));

@@ -12,6 +12,7 @@ mod cli;
 mod concurrency;
 mod content_errors;
 mod crawl;
+mod dates;
 mod determinism;
 mod drafts;
 mod fields;

@@ -239,12 +239,7 @@ fn future_articles_wait_unless_asked_for() {
         "content/policies/later.md",
         article("未来", "2999-01-01", ""),
     );
-    assert!(!s.build().exists("policies/later/index.html"));
-    let out = s.build_with(Overrides {
-        future: true,
-        ..unminified()
-    });
-    assert!(out.exists("policies/later/index.html"));
+    s.assert_waits_for_future("policies/later/index.html");
 }
 
 #[test]

@@ -123,6 +123,17 @@ impl Site {
     }
 
     /// The warnings of a build that must succeed.
+    /// Asserts that the page at `rel` is left out of a build, and written by one with
+    /// `--future`.
+    pub fn assert_waits_for_future(&self, rel: &str) {
+        assert!(!self.build().exists(rel), "{rel} waits");
+        let out = self.build_with(Overrides {
+            future: true,
+            ..unminified()
+        });
+        assert!(out.exists(rel), "{rel} is built with --future");
+    }
+
     pub fn warnings(&self) -> Vec<Diagnostic> {
         let config = Config::load(self.root(), &unminified()).expect("a valid site.yaml");
         match tradekb::build(&config) {
