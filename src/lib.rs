@@ -468,7 +468,7 @@ fn resolve_and_plan(
         let statics = statics
             .iter()
             .map(|(path, src)| (path.as_str(), src.clone()));
-        site::plan::Plan::new(config, &site, statics, theme.has_search_page())
+        site::plan::Plan::new(config, &site, statics, theme.optional_pages())
     });
     stages.resolve += planning;
     problems.append(&mut clashes);

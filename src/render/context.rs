@@ -52,6 +52,8 @@ pub struct Globals<'a> {
     pub feed_url: Option<String>,
     /// Root-relative URL of the search page, when the site has search.
     pub search_url: Option<String>,
+    /// Root-relative URL of the timeline, when the site has dated articles.
+    pub timeline_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -335,6 +337,88 @@ pub struct TagPage<'a> {
     pub tag: TagView<'a>,
     /// The body of the tag's profile.
     pub content: Html<'a>,
+}
+
+/// `timeline.html`: `/timeline/` (every year) and `/timeline/YYYY/` (one year).
+#[derive(Serialize)]
+pub struct TimelinePage<'a> {
+    /// Every year, newest first.
+    pub years: Vec<YearSummary>,
+    /// The year this page shows, or null on `/timeline/`.
+    pub year: Option<YearSummary>,
+    /// The months this page lists, newest first: every month with articles on
+    /// `/timeline/`, the year's on a year's page.
+    pub months: Vec<MonthGroup>,
+    /// Articles per year, stacked by kind, drawn at build time.
+    pub chart: Chart<'a>,
+    /// How many articles the page lists.
+    pub count: usize,
+}
+
+/// A year of the timeline: its page and counts.
+#[derive(Serialize, Clone)]
+pub struct YearSummary {
+    pub year: i32,
+    pub url: String,
+    pub count: usize,
+    /// How many of each of the chart's `kinds`, in its order (0 for a kind the year lacks).
+    pub counts: Vec<usize>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct KindCount<'a> {
+    pub kind: &'a Kind,
+    pub label: String,
+    pub count: usize,
+}
+
+/// A month of the timeline and its articles.
+#[derive(Serialize)]
+pub struct MonthGroup {
+    pub year: i32,
+    /// 1 to 12.
+    pub month: u32,
+    /// In the language file's `month_format` (2014年3月).
+    pub label: String,
+    /// `2014-03`: an id for the month's heading.
+    pub key: String,
+    pub pages: Vec<Record>,
+}
+
+/// A bar chart of articles per year as SVG geometry in the chart's own units (`width` ×
+/// `height`, y downwards): oldest year on the left.
+#[derive(Serialize)]
+pub struct Chart<'a> {
+    pub width: u32,
+    pub height: u32,
+    /// Where the bars stand (the baseline's y).
+    pub base: u32,
+    pub bar_width: u32,
+    pub bars: Vec<Bar>,
+    /// The kinds the chart stacks, bottom first, with their totals: its legend and the
+    /// columns of its table.
+    pub kinds: Vec<KindCount<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct Bar {
+    pub year: i32,
+    pub url: String,
+    pub count: usize,
+    /// The bar's left edge, the middle of its label and its top (where its count goes).
+    pub x: u32,
+    pub label_x: u32,
+    pub top: f32,
+    /// Bottom first.
+    pub segments: Vec<Segment>,
+}
+
+#[derive(Serialize)]
+pub struct Segment {
+    pub kind: String,
+    pub count: usize,
+    pub y: f32,
+    pub height: f32,
 }
 
 /// `cities.html`.

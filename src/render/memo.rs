@@ -366,6 +366,16 @@ impl Keys<'_> {
                 let key = key.text("home").number(self.epoch);
                 self.records(key, &latest, reads)
             }
+            PageJob::Timeline => {
+                let all: Vec<PageId> = self.site.timeline.iter().flat_map(|y| y.pages()).collect();
+                self.records(key.text("timeline").number(self.epoch), &all, reads)
+            }
+            PageJob::TimelineYear(n) => {
+                let year = self.site.timeline.iter().find(|y| y.year == n);
+                let pages: Vec<PageId> = year.into_iter().flat_map(|y| y.pages()).collect();
+                let key = key.text("timeline year").number(self.epoch);
+                self.records(key, &pages, reads)
+            }
             PageJob::Tags | PageJob::Cities | PageJob::Search | PageJob::NotFound => {
                 key.text("structure").number(self.epoch)
             }

@@ -11,6 +11,7 @@ mod memo;
 pub mod minify;
 pub mod search;
 pub mod theme;
+mod timeline;
 pub mod views;
 
 use std::borrow::Cow;
@@ -255,6 +256,7 @@ pub fn render(
         all: &all,
         sitemap: std::sync::OnceLock::new(),
         keep: sink.keeps(),
+        timeline: plan.has_timeline(),
     };
     let redirects = (site.redirects.iter())
         .map(|r| {
@@ -507,7 +509,12 @@ fn body_source(site: &Site, output: &Output) -> Option<PathBuf> {
         PageJob::Section(i, _) => site.sections[i].intro.as_ref(),
         PageJob::Tag(i, _) => site.tags[i].profile.as_ref(),
         PageJob::City(i) => site.cities[i].profile.as_ref(),
-        PageJob::Tags | PageJob::Cities | PageJob::Search | PageJob::NotFound => None,
+        PageJob::Tags
+        | PageJob::Cities
+        | PageJob::Timeline
+        | PageJob::TimelineYear(_)
+        | PageJob::Search
+        | PageJob::NotFound => None,
     };
     file.map(|f| f.path.clone())
 }
@@ -525,6 +532,8 @@ struct Make<'a> {
     sitemap: std::sync::OnceLock<Vec<feeds::SitemapUrl>>,
     /// Whether the bytes are wanted; static and content files are not read when not.
     keep: bool,
+    /// Whether the site has a timeline (for the sitemap).
+    timeline: bool,
 }
 
 /// A finished file before minifying: text tradekb generated, or a file copied as it is.
@@ -561,8 +570,9 @@ impl Make<'_> {
                 text(feeds::atom(config, site, &self.pages.bodies.pages, &feed))
             }
             Output::Sitemap(file) => {
-                let urls = (self.sitemap)
-                    .get_or_init(|| feeds::sitemap_urls(site, &plan::sitemap_lists(site)));
+                let urls = (self.sitemap).get_or_init(|| {
+                    feeds::sitemap_urls(site, &plan::sitemap_lists(site, self.timeline))
+                });
                 text(feeds::sitemap(config, urls, file))
             }
             Output::Robots => text(feeds::robots(config)),
@@ -613,7 +623,7 @@ fn setup(theme: &Theme, views: &Views, plan: &Plan) -> Result<(Tera, u64), Vec<D
         .map(|(name, t)| (name.as_str(), t.source.as_str()));
     tera.add_raw_templates(sources)
         .map_err(|e| vec![template_error(theme, &e, None)])?;
-    let globals = views.globals(plan.has_search_page());
+    let globals = views.globals(plan.has_search_page(), plan.has_timeline());
     let key = memo::Key::new("globals").value(&globals).finish();
     let globals = tera::Context::from_serialize(&globals)
         .map_err(|e| vec![template_error(theme, &e, None)])?;

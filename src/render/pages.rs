@@ -16,6 +16,7 @@ use crate::content::meta::SortBy;
 use crate::content::{Kind, Region};
 use crate::diagnostic::Diagnostic;
 use crate::site::plan::PageJob as Job;
+use crate::site::timeline;
 use crate::site::{City, CityId, PageId, SectionId, Site, Table, TagId, Term};
 
 pub(super) struct Pages<'a> {
@@ -73,6 +74,10 @@ impl<'a> Pages<'a> {
                 out.page(template, &path, &view)
             }
             Job::Cities => out.page(template, "cities/", &self.city_index()),
+            Job::Timeline => out.page(template, timeline::PATH, &self.timeline(None)),
+            Job::TimelineYear(y) => {
+                out.page(template, &timeline::path_of(y), &self.timeline(Some(y)))
+            }
             Job::City(i) => {
                 let view = self.city_page(i);
                 out.page(template, &self.site().cities[i].path, &view)

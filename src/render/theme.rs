@@ -31,10 +31,17 @@ pub const REDIRECT: &str = "redirect.html";
 /// search page, no search box and no index; the built-in theme has one.
 pub const SEARCH: &str = "search.html";
 
+/// The timeline. Optional: a theme without it (written before the timeline existed) has
+/// none; the built-in theme has one.
+pub const TIMELINE: &str = "timeline.html";
+
 impl Theme {
-    /// Whether the theme can show search results (it has a `search.html`).
-    pub fn has_search_page(&self) -> bool {
-        self.templates.contains_key(SEARCH)
+    /// The optional pages the theme has templates for.
+    pub fn optional_pages(&self) -> crate::site::plan::OptionalPages {
+        crate::site::plan::OptionalPages {
+            search: self.templates.contains_key(SEARCH),
+            timeline: self.templates.contains_key(TIMELINE),
+        }
     }
 }
 

@@ -107,8 +107,8 @@ pub struct Views<'a> {
 }
 
 impl<'a> Views<'a> {
-    /// What every template receives; `search_page`: the site has a search page.
-    pub fn globals(&self, search_page: bool) -> Globals<'a> {
+    /// What every template receives; `search_page`, `timeline`: the site has one.
+    pub fn globals(&self, search_page: bool, timeline: bool) -> Globals<'a> {
         let config = self.config;
         let all = PageId::all(&self.site.pages);
         Globals {
@@ -128,6 +128,7 @@ impl<'a> Views<'a> {
             feed_url: crate::site::plan::feed_path(config, self.site, "", &all)
                 .map(|p| config.base_url.url(&p)),
             search_url: search_page.then(|| config.base_url.url("search/")),
+            timeline_url: timeline.then(|| config.base_url.url(crate::site::timeline::PATH)),
         }
     }
 

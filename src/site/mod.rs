@@ -7,6 +7,7 @@ pub mod links;
 pub mod plan;
 mod sections;
 mod terms;
+pub mod timeline;
 
 pub use id::{CityId, Id, PageId, SectionId, Table, TagId};
 use sections::Sections;
@@ -44,6 +45,8 @@ pub struct Site {
     pub unpublished: BTreeMap<String, Unpublished>,
     /// Old URLs (`aliases:`) that redirect to a page.
     pub redirects: Vec<Redirect>,
+    /// Every dated article of a section by year and month, newest first.
+    pub timeline: Vec<timeline::Year>,
 }
 
 impl Site {
@@ -278,6 +281,7 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
         sources: BTreeMap::new(),
         unpublished,
         redirects: Vec::new(),
+        timeline: Vec::new(),
     };
     let sources = sources(&site);
     problems.extend(alias_problems(&site));
@@ -287,6 +291,7 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
     let site = Site {
         sources,
         redirects,
+        timeline: timeline::years(&site.pages),
         ..site
     };
     (site, problems)

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::{at_key, CityId, PageId, SectionId, Site, TagId};
+use super::{at_key, timeline, CityId, PageId, SectionId, Site, TagId};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Problem};
 
@@ -25,6 +25,10 @@ pub enum PageJob {
     Tag(TagId, usize),
     Cities,
     City(CityId),
+    /// Every dated article by year and month, with a chart of the years.
+    Timeline,
+    /// One year of the timeline.
+    TimelineYear(i32),
     /// The search page.
     Search,
     NotFound,
@@ -41,6 +45,7 @@ impl PageJob {
             PageJob::Tag(..) => "tag.html",
             PageJob::Cities => "cities.html",
             PageJob::City(_) => "city.html",
+            PageJob::Timeline | PageJob::TimelineYear(_) => "timeline.html",
             PageJob::Search => "search.html",
             PageJob::NotFound => "404.html",
         }
@@ -107,6 +112,13 @@ pub const SYNTAX_CSS: &str = "syntax.css";
 /// URLs per sitemap file, as the sitemap protocol allows.
 pub const SITEMAP_LIMIT: usize = 50_000;
 
+/// The pages a theme may leave out, and whether it has them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OptionalPages {
+    pub search: bool,
+    pub timeline: bool,
+}
+
 impl Plan {
     /// The plan of `site`, with the clashes of its paths. `statics` are the theme's static
     /// files by output path, with the file each comes from (none for the built-in theme).
@@ -114,7 +126,7 @@ impl Plan {
         config: &Config,
         site: &Site,
         statics: impl Iterator<Item = (&'s str, Option<PathBuf>)>,
-        search_page: bool,
+        theme_has: OptionalPages,
     ) -> (Plan, Vec<Diagnostic>) {
         let mut plan = Planner {
             config,
@@ -123,8 +135,9 @@ impl Plan {
             claims: Claims::default(),
             // Nothing to search, or no page to search from: no index.
             search_page: config.search
-                && search_page
+                && theme_has.search
                 && site.pages.iter().any(|p| p.section.is_some()),
+            timeline: theme_has.timeline && !site.timeline.is_empty(),
         };
         plan.pages();
         plan.add(SYNTAX_CSS.into(), Output::Syntax, Owner::generated());
@@ -171,6 +184,11 @@ impl Plan {
         (self.files.iter()).any(|f| f.output == Output::Page(PageJob::Search))
     }
 
+    /// Whether the site has a timeline.
+    pub fn has_timeline(&self) -> bool {
+        (self.files.iter()).any(|f| f.output == Output::Page(PageJob::Timeline))
+    }
+
     /// Every site path a link may reach: pages and lists as folders (`policies/a/`), other
     /// files by name (`atom.xml`).
     pub fn link_targets(&self) -> impl Iterator<Item = &str> {
@@ -206,9 +224,9 @@ pub fn feed_path(
     (config.feed_limit > 0 && entries()).then(|| format!("{list_path}{SITE_FEED}"))
 }
 
-/// The lists of the sitemap (first pages only) with the articles they show, then every
-/// article: (site path, articles that make its last change).
-pub fn sitemap_lists(site: &Site) -> Vec<(String, Vec<PageId>)> {
+/// The lists of the sitemap (first pages only; the timeline and its years when the site
+/// has them) with the articles they show: (site path, articles that make its last change).
+pub fn sitemap_lists(site: &Site, timeline: bool) -> Vec<(String, Vec<PageId>)> {
     let all = PageId::all(&site.pages);
     let mut lists = vec![
         (String::new(), all.clone()),
@@ -226,6 +244,14 @@ pub fn sitemap_lists(site: &Site) -> Vec<(String, Vec<PageId>)> {
             .iter()
             .map(|c| (c.path.clone(), c.pages.clone())),
     );
+    if timeline {
+        let years = site.timeline.iter();
+        lists.push((
+            timeline::PATH.into(),
+            years.clone().flat_map(|y| y.pages()).collect(),
+        ));
+        lists.extend(years.map(|y| (y.path(), y.pages().collect())));
+    }
     lists
 }
 
@@ -236,6 +262,8 @@ struct Planner<'a> {
     claims: Claims,
     /// The site has a search page (search is on and the theme has the template).
     search_page: bool,
+    /// The site has a timeline (dated articles, and the theme has the template).
+    timeline: bool,
 }
 
 impl Planner<'_> {
@@ -270,6 +298,12 @@ impl Planner<'_> {
         self.page("tags/", PageJob::Tags, owner);
         let owner = Owner::source("city index", None, &content.join("cities"));
         self.page("cities/", PageJob::Cities, owner);
+        if self.timeline {
+            self.page(timeline::PATH, PageJob::Timeline, Owner::generated());
+            for y in &self.site.timeline {
+                self.page(&y.path(), PageJob::TimelineYear(y.year), Owner::generated());
+            }
+        }
         if self.search_page {
             self.page("search/", PageJob::Search, Owner::generated());
         }
@@ -332,7 +366,7 @@ impl Planner<'_> {
         if !self.config.sitemap {
             return;
         }
-        let urls = sitemap_lists(self.site).len() + self.site.pages.len();
+        let urls = sitemap_lists(self.site, self.timeline).len() + self.site.pages.len();
         if urls <= SITEMAP_LIMIT {
             self.add(
                 "sitemap.xml".into(),

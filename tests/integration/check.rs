@@ -45,7 +45,9 @@ fn a_clean_site_exits_0_and_writes_nothing() {
     );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "Checked 2 articles, 9 pages: no problems\n"
+        "Checked 2 articles, 11 pages: no problems\n",
+        "2 articles, their section, the home page, the tag and city indexes, a city, the timeline and \
+         its year, the search page and 404"
     );
     assert!(
         !site.root().join("public").exists(),

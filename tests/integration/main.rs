@@ -32,6 +32,7 @@ mod sections;
 mod serve;
 mod taxonomies;
 mod theme;
+mod timeline;
 
 // Beside the build: sites of other tools imported.
 mod import;
