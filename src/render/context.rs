@@ -289,6 +289,22 @@ pub struct ArticleView<'a> {
     pub prev: Option<Record>,
     /// The article after it in its section: the newer one, or by title.
     pub next: Option<Record>,
+    /// The articles that link to it, newest first.
+    pub backlinks: Vec<BacklinkView<'a>>,
+}
+
+/// An article that links to the one shown.
+#[derive(Serialize)]
+pub struct BacklinkView<'a> {
+    pub page: Record,
+    /// The heading of the shown article it links to, when it names one.
+    pub heading: Option<HeadingRef<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct HeadingRef<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
 }
 
 /// One of the site's own fields (`fields:` in `site.yaml`) with its value.

@@ -195,6 +195,8 @@ pub(super) fn site_key(config: &Config, theme: &Theme, template_data: u64, plan:
 pub(super) struct Readers {
     global: u64,
     epoch: u64,
+    /// Which articles link to which (see [`Keys::links`]).
+    links: u64,
     refs: Table<PageId, u64>,
     bodies: Table<PageId, u64>,
     /// Per article: places in the plan.
@@ -207,6 +209,7 @@ impl Readers {
     fn to_visit(&self, keys: &Keys, n: usize) -> Option<Vec<bool>> {
         let same = self.global == keys.global
             && self.epoch == keys.epoch
+            && self.links == keys.links
             && self.refs.len() == keys.refs.len()
             && self.bodies.len() == keys.bodies.len();
         if !same {
@@ -236,6 +239,7 @@ pub(super) fn file_keys(keys: &Keys, plan: &Plan, memo: &mut Memo) -> Vec<Option
     let snapshot = |readers: Table<PageId, Vec<u32>>| Readers {
         global: keys.global,
         epoch: keys.epoch,
+        links: keys.links,
         refs: keys.refs.clone(),
         bodies: keys.bodies.clone(),
         readers,
@@ -292,6 +296,10 @@ pub(super) struct Keys<'a> {
     pub refs: &'a Table<PageId, u64>,
     /// Per article: its body's key.
     pub bodies: &'a Table<PageId, u64>,
+    /// The digest of which articles link to which: an article's page lists the articles
+    /// that link to it, so a body edit that adds or removes such a link changes a page that
+    /// read nothing of the edited article; then every file is keyed again.
+    pub links: u64,
 }
 
 impl Keys<'_> {
@@ -345,7 +353,11 @@ impl Keys<'_> {
                     .number(prev.is_some() as u64)
                     .number(next.is_some() as u64);
                 let around: Vec<PageId> = prev.into_iter().chain(next).collect();
-                self.records(key, &around, reads)
+                let key = self.records(key, &around, reads);
+                let linked = &self.pages.backlinks[i];
+                let anchors: Vec<&Option<String>> = linked.iter().map(|b| &b.anchor).collect();
+                let from: Vec<PageId> = linked.iter().map(|b| b.from).collect();
+                self.records(key.value(&anchors), &from, reads)
             }
             PageJob::Section(i, n) => {
                 let (items, per) = self.pages.section_items(i);

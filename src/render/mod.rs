@@ -4,6 +4,7 @@
 //! the last build: then only what changed is made). Output: what was produced, or every
 //! problem found.
 
+mod backlinks;
 pub mod context;
 mod crawl;
 pub mod feeds;
@@ -238,10 +239,12 @@ pub fn render(
         .zip(memo.as_deref_mut())
         .map(|(g, m)| (g, inputs.epoch, m));
     let (refs, ref_keys) = memo::page_refs(&views, &bodies.pages, &body_keys, remembered);
+    let backlinks = backlinks::of(site, &bodies.pages);
     let pages = Pages {
         views: &views,
         bodies: &bodies,
         refs: &refs,
+        backlinks: &backlinks,
     };
     let paths: Vec<&str> = plan.files.iter().map(|f| f.path.as_str()).collect();
     let quiet = !problems.is_empty() || mode == Mode::ProblemsOnly;
@@ -279,6 +282,7 @@ pub fn render(
                 pages: &pages,
                 refs: &ref_keys,
                 bodies: &body_keys,
+                links: backlinks::digest(&backlinks),
             };
             memo::file_keys(&keys, plan, memo)
         }

@@ -4,9 +4,10 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use super::context::{
-    self, Article, ArticleView, CityIndex, CityPage, CityView, CityWithBody, Home, Html, Intro,
-    KindGroup, Located, NotFound, PageNumber, Paginator, ProvinceGroup, Record, RegionGroup,
-    SearchFilter, SearchPage, SectionList, SectionView, SourceView, TagIndex, TagList, TagPage,
+    self, Article, ArticleView, BacklinkView, CityIndex, CityPage, CityView, CityWithBody,
+    HeadingRef, Home, Html, Intro, KindGroup, Located, NotFound, PageNumber, Paginator,
+    ProvinceGroup, Record, RegionGroup, SearchFilter, SearchPage, SectionList, SectionView,
+    SourceView, TagIndex, TagList, TagPage,
 };
 use super::views::Views;
 use super::{Bodies, Theme};
@@ -24,6 +25,8 @@ pub(super) struct Pages<'a> {
     pub bodies: &'a Bodies,
     /// The list record of each page, by page index.
     pub refs: &'a Table<PageId, Record>,
+    /// The articles that link to each article.
+    pub backlinks: &'a Table<PageId, Vec<super::backlinks::Backlink>>,
 }
 
 pub(super) const LATEST: usize = 10;
@@ -281,6 +284,15 @@ impl<'a> Pages<'a> {
             order: self.order_of(i),
             prev: prev.map(record),
             next: next.map(record),
+            backlinks: (self.backlinks[i].iter())
+                .map(|b| BacklinkView {
+                    page: record(b.from),
+                    heading: b.anchor.as_deref().and_then(|id| {
+                        let title = super::backlinks::heading(&body.toc, id)?;
+                        Some(HeadingRef { id, title })
+                    }),
+                })
+                .collect(),
         }
     }
 

@@ -219,7 +219,7 @@ impl Author<'_> {
             Edit::Restore(a) => fs::write(self.article(a), Self::original(a)).unwrap(),
             Edit::LinkToHeading(a, b) => {
                 // Dead until a `Heading(b, 0)` gives the other article that heading.
-                let link = format!("\n见[另一篇](../{}#小结跨境电商)。\n", ARTICLES[b]);
+                let link = format!("\n见[另一篇](../{}#小结-跨境电商)。\n", ARTICLES[b]);
                 let text = self.text(a) + &link;
                 fs::write(self.article(a), text).unwrap();
             }
@@ -435,6 +435,28 @@ proptest! {
             }
         }
     }
+}
+
+/// A body edit that adds a link changes the page it leads to, which read nothing of the
+/// edited article before: its list of backlinks grows.
+#[test]
+fn a_link_added_in_one_body_shows_on_the_page_it_leads_to() {
+    let (dir, config) = sample_site();
+    let author = Author { root: dir.path() };
+    author.apply(&Edit::Heading(1, 0));
+    let mut served = Served::default();
+    served.rebuild(&config).expect("the sample builds");
+    author.apply(&Edit::LinkToHeading(0, 1));
+    served.memo.saw(None);
+    let (kept, _) = served.rebuild(&config).expect("the edit builds");
+    let (full, _) = full_build(&config).expect("the edit builds");
+    let page = format!("{}/index.html", ARTICLES[1].trim_end_matches(".md"));
+    let full_page = String::from_utf8_lossy(&full[&page]);
+    assert!(full_page.contains("tkb-backlinks-heading"), "{page}");
+    assert!(
+        kept[&page] == full[&page],
+        "{page} is served as a full build makes it"
+    );
 }
 
 /// The memo makes a difference: an edited body is the one page made again.

@@ -4,6 +4,7 @@
 
 mod support;
 
+mod backlinks;
 mod bad_input;
 mod base_url;
 mod browser;
