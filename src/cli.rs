@@ -56,7 +56,7 @@ pub struct ServeArgs {
     /// Include articles marked `draft: true`.
     #[arg(long)]
     pub drafts: bool,
-    /// Include articles dated after today.
+    /// Include articles published after today (`published:`, else `date:`).
     #[arg(long)]
     pub future: bool,
     /// Open the site in the default browser.
@@ -222,7 +222,7 @@ pub struct BuildArgs {
     /// Include articles marked `draft: true`.
     #[arg(long)]
     pub drafts: bool,
-    /// Include articles dated after today.
+    /// Include articles published after today (`published:`, else `date:`).
     #[arg(long)]
     pub future: bool,
     /// Replace the output folder even if tradekb did not write it.
@@ -324,7 +324,7 @@ pub struct NewArgs {
     /// The article's title [default: 待定标题].
     #[arg(long, value_parser = parse_title)]
     pub title: Option<String>,
-    /// The article's date, YYYY-MM-DD [default: today].
+    /// The article's date, YYYY-MM-DD or YYYY-MM [default: today].
     #[arg(long, value_parser = parse_date)]
     pub date: Option<Date>,
 }
@@ -342,7 +342,7 @@ fn parse_title(s: &str) -> Result<String, ScaffoldError> {
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
-    Date::parse(s).map_err(|reason| format!("{reason}; write the date as YYYY-MM-DD"))
+    Date::parse(s).map_err(|reason| format!("{reason}; write the date as YYYY-MM-DD or YYYY-MM"))
 }
 
 /// Why a command failed; every failure exits with 1.

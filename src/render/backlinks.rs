@@ -10,12 +10,13 @@ use crate::site::{PageId, Site, Table};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Backlink {
     pub from: PageId,
-    /// The anchor of the link (a heading's id, or a footnote's).
+    /// The id of the heading the link leads to, if it leads to one.
     pub anchor: Option<String>,
 }
 
 /// For each article, the articles whose bodies link to it, in the site's order (newest
-/// first), each once per anchor it links to; an article's links to itself are not counted.
+/// first), each once per heading it links to (and once for links to no heading); an
+/// article's links to itself are not counted.
 pub fn of(site: &Site, bodies: &Table<PageId, Rendered>) -> Table<PageId, Vec<Backlink>> {
     let by_path: HashMap<&str, PageId> = PageId::each(&site.pages)
         .map(|(i, p)| (p.path.as_str(), i))
@@ -26,9 +27,13 @@ pub fn of(site: &Site, bodies: &Table<PageId, Rendered>) -> Table<PageId, Vec<Ba
             let Some(&target) = by_path.get(link.target.as_str()) else {
                 continue;
             };
+            // Only a heading of the target is worth naming: a link to a footnote or to an id
+            // in raw HTML counts as a link to the article.
+            let anchor =
+                (link.anchor.as_deref()).filter(|id| heading(&bodies[target].toc, id).is_some());
             let backlink = Backlink {
                 from,
-                anchor: link.anchor.clone(),
+                anchor: anchor.map(str::to_string),
             };
             // The article's own earlier links to the same place are at the end of the list.
             let list = &mut to[target];

@@ -402,7 +402,7 @@ pub struct MonthGroup {
 }
 
 /// A bar chart of articles per year as SVG geometry in the chart's own units (`width` ×
-/// `height`, y downwards): oldest year on the left.
+/// `height`, y downwards): every year from the oldest on the left to the newest.
 #[derive(Serialize)]
 pub struct Chart<'a> {
     pub width: u32,
@@ -419,7 +419,8 @@ pub struct Chart<'a> {
 #[derive(Serialize)]
 pub struct Bar {
     pub year: i32,
-    pub url: String,
+    /// Its year's page; null for a year without articles (an empty bar).
+    pub url: Option<String>,
     pub count: usize,
     /// The bar's left edge, the middle of its label and its top (where its count goes).
     pub x: u32,

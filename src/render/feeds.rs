@@ -62,17 +62,10 @@ impl<'a> Feed<'a> {
             entries,
         }
     }
-    /// The articles the feed shows: the entries of sections that came out last (by
-    /// `published`, else `date`: a feed tells what is new, not what happened last), up to
-    /// `limit`. Pages at the content root (an About page) and undated articles never.
+    /// The articles the feed shows: its newest entries (a feed tells what is new, not what
+    /// happened last; see [`crate::site::newest_entries`]), up to `limit`.
     pub fn shown(&self, site: &Site, limit: usize) -> Vec<PageId> {
-        let out = |i: &PageId| site.pages[*i].doc.meta.published_or_date();
-        let entry = |i: &&PageId| site.pages[**i].is_entry();
-        let mut dated: Vec<PageId> = self.entries.iter().filter(entry).copied().collect();
-        // Stable: the list's own order breaks ties.
-        dated.sort_by_key(|i| std::cmp::Reverse(out(i)));
-        dated.truncate(limit);
-        dated
+        crate::site::newest_entries(site, self.entries, limit)
     }
 }
 

@@ -379,7 +379,7 @@ impl Keys<'_> {
                 self.records(key, &latest, reads)
             }
             PageJob::Timeline => {
-                let all: Vec<PageId> = self.site.timeline.iter().flat_map(|y| y.pages()).collect();
+                let all: Vec<PageId> = self.site.timeline_pages().collect();
                 self.records(key.text("timeline").number(self.epoch), &all, reads)
             }
             PageJob::TimelineYear(n) => {

@@ -31,22 +31,9 @@ pub(super) struct Pages<'a> {
 
 pub(super) const LATEST: usize = 10;
 
-/// The home page's latest entries: the articles of sections that came out last (by
-/// `published`, else `date`; ties in the site's order), newest first. Pages at the content
-/// root, such as an About page, are not entries; undated articles never show.
+/// The home page's latest entries (see [`crate::site::newest_entries`]).
 pub(super) fn latest(site: &Site) -> Vec<PageId> {
-    let out = |i: PageId| site.pages[i].doc.meta.published_or_date();
-    let mut entries: Vec<PageId> = PageId::each(&site.pages)
-        .filter(|(_, p)| p.is_entry())
-        .map(|(i, _)| i)
-        .collect();
-    let newest = |&i: &PageId| (std::cmp::Reverse(out(i)), i);
-    if entries.len() > LATEST {
-        entries.select_nth_unstable_by_key(LATEST, newest);
-        entries.truncate(LATEST);
-    }
-    entries.sort_unstable_by_key(newest);
-    entries
+    crate::site::newest_entries(site, &PageId::all(&site.pages), LATEST)
 }
 const POPULAR_TAGS: usize = 20;
 

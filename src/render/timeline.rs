@@ -44,7 +44,7 @@ impl<'a> Pages<'a> {
     fn kinds(&self) -> Vec<KindCount<'a>> {
         let site = self.views.site;
         let mut kinds: BTreeMap<&'a Kind, usize> = BTreeMap::new();
-        for i in site.timeline.iter().flat_map(|y| y.pages()) {
+        for i in site.timeline_pages() {
             *kinds.entry(&site.pages[i].kind).or_default() += 1;
         }
         (kinds.into_iter())
@@ -89,16 +89,23 @@ impl<'a> Pages<'a> {
     }
 }
 
-/// Bars oldest year first, each as tall as its count against the largest year's, its
+/// Bars for every year from the oldest to the newest (a year without articles has an empty
+/// bar, so the axis keeps time), each as tall as its count against the largest year's, its
 /// kinds stacked from the bottom in the order of `kinds`.
 fn chart<'a>(years: &[YearSummary], kinds: Vec<KindCount<'a>>) -> Chart<'a> {
     let most = years.iter().map(|y| y.count).max().unwrap_or(1).max(1) as f32;
     let base = ABOVE + TALLEST as u32;
-    let bars = (years.iter().rev().enumerate())
-        .map(|(n, y)| {
+    // `years` is newest first; a site with a timeline has at least one.
+    let newest = years.first().map_or(0, |y| y.year);
+    let oldest = years.last().map_or(newest, |y| y.year);
+    let span = oldest..=newest;
+    let bars: Vec<Bar> = (span.enumerate())
+        .map(|(n, year)| {
             let x = GAP + n as u32 * (BAR + GAP);
+            let summary = years.iter().find(|y| y.year == year);
+            let counts = summary.map_or(&[][..], |y| &y.counts[..]);
             let mut top = base as f32;
-            let segments = (kinds.iter().zip(&y.counts))
+            let segments = (kinds.iter().zip(counts))
                 .filter(|(_, &count)| count > 0)
                 .map(|(k, &count)| {
                     let height = count as f32 / most * TALLEST;
@@ -112,9 +119,9 @@ fn chart<'a>(years: &[YearSummary], kinds: Vec<KindCount<'a>>) -> Chart<'a> {
                 })
                 .collect();
             Bar {
-                year: y.year,
-                url: y.url.clone(),
-                count: y.count,
+                year,
+                url: summary.map(|y| y.url.clone()),
+                count: summary.map_or(0, |y| y.count),
                 x,
                 label_x: x + BAR / 2,
                 top,
@@ -123,7 +130,7 @@ fn chart<'a>(years: &[YearSummary], kinds: Vec<KindCount<'a>>) -> Chart<'a> {
         })
         .collect();
     Chart {
-        width: GAP + years.len() as u32 * (BAR + GAP),
+        width: GAP + bars.len() as u32 * (BAR + GAP),
         height: base + BELOW,
         base,
         bar_width: BAR,

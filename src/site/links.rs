@@ -182,7 +182,7 @@ impl FileLinks<'_> {
                     "content/{joined} is a draft, left out of this build (publish it, or remove the link)"
                 )),
                 (None, Some(Unpublished::Future)) => Err(format!(
-                    "content/{joined} is dated in the future, left out of this build (build with --future, or remove the link)"
+                    "content/{joined} is published after today, left out of this build (build with --future, or remove the link)"
                 )),
                 (None, Some(Unpublished::Invalid)) => Err(format!("content/{joined} has errors")),
                 (None, None) => Err(format!("content/{joined} does not exist")),

@@ -50,6 +50,11 @@ pub struct Site {
 }
 
 impl Site {
+    /// Every article on the timeline, newest first.
+    pub fn timeline_pages(&self) -> impl Iterator<Item = PageId> + '_ {
+        self.timeline.iter().flat_map(|y| y.pages())
+    }
+
     /// Where the file at `rel` inside `content/` is published: beside its bundle's page
     /// (`policies/2014/x/map.png` → `policies/x/map.png`), else at the same path.
     pub fn asset_path(&self, rel: &str) -> SitePath {
@@ -137,6 +142,26 @@ impl Page {
     pub fn is_entry(&self) -> bool {
         self.section.is_some() && self.doc.meta.published_or_date().is_some()
     }
+}
+
+/// The entries among `items` that came out last (by `published`, else `date`; ties in the
+/// site's order), newest first, at most `limit`: what a feed or the home page shows (see
+/// [`Page::is_entry`]: an undated article with `published` is one, a page at the content
+/// root never).
+pub fn newest_entries(site: &Site, items: &[PageId], limit: usize) -> Vec<PageId> {
+    let pages = &site.pages;
+    let mut entries: Vec<PageId> = items
+        .iter()
+        .copied()
+        .filter(|&i| pages[i].is_entry())
+        .collect();
+    let newest = |&i: &PageId| (std::cmp::Reverse(pages[i].doc.meta.published_or_date()), i);
+    if entries.len() > limit {
+        entries.select_nth_unstable_by_key(limit, newest);
+        entries.truncate(limit);
+    }
+    entries.sort_unstable_by_key(newest);
+    entries
 }
 
 #[derive(Debug)]

@@ -137,7 +137,9 @@ impl Plan {
             search_page: config.search
                 && theme_has.search
                 && site.pages.iter().any(|p| p.section.is_some()),
-            timeline: theme_has.timeline && !site.timeline.is_empty(),
+            timeline: theme_has.timeline
+                && !site.timeline.is_empty()
+                && !has_own(site, timeline::PATH),
         };
         plan.pages();
         plan.add(SYNTAX_CSS.into(), Output::Syntax, Owner::generated());
@@ -198,6 +200,15 @@ impl Plan {
     }
 }
 
+/// Whether the site's own content (a page, a section, an old URL) is at `path` or under
+/// it: a page tradekb would make there gives way.
+fn has_own(site: &Site, path: &str) -> bool {
+    let under = |p: &str| p.starts_with(path);
+    site.pages.iter().any(|p| under(&p.path))
+        || site.sections.iter().any(|s| under(&s.path))
+        || site.redirects.iter().any(|r| under(&r.from))
+}
+
 /// The site path of page `n` of the list at `base`.
 pub fn paged(base: &str, n: usize) -> String {
     if n == 1 {
@@ -245,12 +256,12 @@ pub fn sitemap_lists(site: &Site, timeline: bool) -> Vec<(String, Vec<PageId>)> 
             .map(|c| (c.path.clone(), c.pages.clone())),
     );
     if timeline {
-        let years = site.timeline.iter();
-        lists.push((
-            timeline::PATH.into(),
-            years.clone().flat_map(|y| y.pages()).collect(),
-        ));
-        lists.extend(years.map(|y| (y.path(), y.pages().collect())));
+        lists.push((timeline::PATH.into(), site.timeline_pages().collect()));
+        lists.extend(
+            site.timeline
+                .iter()
+                .map(|y| (y.path(), y.pages().collect())),
+        );
     }
     lists
 }

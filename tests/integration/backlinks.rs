@@ -11,12 +11,12 @@ fn site() -> Site {
         ),
         (
             "content/policies/b.md",
-            "---\ntitle: 乙\ndate: 2014-03-04\n---\n## 要点\n正文。\n",
+            "---\ntitle: 乙\ndate: 2014-03-04\n---\n## 要点\n正文[^1]。\n\n[^1]: 注。\n",
         ),
         ("content/policies/c.md", "---\ntitle: 丙\ndate: 2014-03-03\n---\n正文。\n"),
         (
             "content/analysis/d.md",
-            "---\ntitle: 丁\ndate: 2014-03-01\n---\n[乙](../policies/b.md)，再见[乙](../policies/b.md)，[本文](d.md)。\n",
+            "---\ntitle: 丁\ndate: 2014-03-01\n---\n[乙](../policies/b.md)，再见[乙](../policies/b.md)，[乙的注](../policies/b.md#fn-1)，[本文](d.md)。\n",
         ),
     ])
 }
@@ -28,7 +28,8 @@ fn an_article_lists_the_articles_that_link_to_it_and_the_heading_they_link_to() 
     assert_eq!(
         b.grouped(".backlink-list li", "a"),
         [vec!["甲", "要点"], vec!["丁"]],
-        "newest first; each article once however often it links; the heading it names"
+        "newest first; each article once however often it links (to a footnote too); the \
+         heading it names"
     );
     assert_eq!(
         b.attrs(".backlink-list a", "href"),

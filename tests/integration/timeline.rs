@@ -144,3 +144,35 @@ fn every_page_links_to_the_timeline_when_the_site_has_one() {
     let nav = out.page("index.html").attrs(".site-nav a", "href");
     assert!(!nav.contains(&"/timeline/".to_string()), "{nav:?}");
 }
+
+#[test]
+fn a_site_with_its_own_page_at_timeline_keeps_it() {
+    let s = site();
+    s.write(
+        "content/timeline.md",
+        "---\ntitle: 我们自己的大事记\n---\n正文。\n",
+    );
+    let out = s.build_with(unminified());
+    let page = out.page("timeline/index.html");
+    assert_eq!(page.texts("h1"), ["我们自己的大事记"]);
+    assert!(!out.exists("timeline/2014/index.html"));
+    let nav = out.page("index.html").texts(".site-nav a");
+    assert!(!nav.contains(&"时间线".to_string()), "{nav:?}");
+}
+
+#[test]
+fn a_year_without_articles_keeps_its_place_on_the_chart() {
+    let article = |date: &str| format!("---\ntitle: 文{date}\ndate: {date}\n---\n正文。\n");
+    let s = Site::from_files(&[
+        ("content/policies/a.md", &article("2010-05-01")),
+        ("content/policies/b.md", &article("2012-05-01")),
+    ]);
+    let page = s.build_with(unminified()).page("timeline/index.html");
+    assert_eq!(page.texts(".chart-year"), ["2010", "2011", "2012"]);
+    assert_eq!(
+        page.attrs("a.chart-bar", "href"),
+        ["/timeline/2010/", "/timeline/2012/"],
+        "an empty year has no page to link to"
+    );
+    assert_eq!(page.count(".chart-bar.is-empty .chart-seg"), 0);
+}
