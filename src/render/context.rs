@@ -289,6 +289,8 @@ pub struct ArticleView<'a> {
     pub prev: Option<Record>,
     /// The article after it in its section: the newer one, or by title.
     pub next: Option<Record>,
+    /// The articles that share the most of its cities and tags, best first (at most five).
+    pub related: Vec<Record>,
     /// The articles that link to it, newest first.
     pub backlinks: Vec<BacklinkView<'a>>,
 }

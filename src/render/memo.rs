@@ -357,7 +357,8 @@ impl Keys<'_> {
                 let linked = &self.pages.backlinks[i];
                 let anchors: Vec<&Option<String>> = linked.iter().map(|b| &b.anchor).collect();
                 let from: Vec<PageId> = linked.iter().map(|b| b.from).collect();
-                self.records(key.value(&anchors), &from, reads)
+                let key = self.records(key.value(&anchors), &from, reads);
+                self.records(key, &self.site.related[i], reads)
             }
             PageJob::Section(i, n) => {
                 let (items, per) = self.pages.section_items(i);

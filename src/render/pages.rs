@@ -271,6 +271,7 @@ impl<'a> Pages<'a> {
             order: self.order_of(i),
             prev: prev.map(record),
             next: next.map(record),
+            related: self.site().related[i].iter().map(|&k| record(k)).collect(),
             backlinks: (self.backlinks[i].iter())
                 .map(|b| BacklinkView {
                     page: record(b.from),

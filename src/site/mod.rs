@@ -5,6 +5,7 @@
 mod id;
 pub mod links;
 pub mod plan;
+pub mod related;
 mod sections;
 mod terms;
 pub mod timeline;
@@ -47,6 +48,8 @@ pub struct Site {
     pub redirects: Vec<Redirect>,
     /// Every dated article of a section by year and month, newest first.
     pub timeline: Vec<timeline::Year>,
+    /// Each article's related articles, best first (see [`related`]).
+    pub related: Table<PageId, Vec<PageId>>,
 }
 
 impl Site {
@@ -307,6 +310,7 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
         unpublished,
         redirects: Vec::new(),
         timeline: Vec::new(),
+        related: Table::default(),
     };
     let sources = sources(&site);
     problems.extend(alias_problems(&site));
@@ -317,6 +321,7 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
         sources,
         redirects,
         timeline: timeline::years(&site.pages),
+        related: related::of(&site.pages, &site.tags, &site.cities),
         ..site
     };
     (site, problems)

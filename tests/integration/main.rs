@@ -27,6 +27,7 @@ mod output;
 mod progress;
 mod properties;
 mod publishing;
+mod related;
 mod scaffold;
 mod search;
 mod sections;

@@ -281,7 +281,7 @@ fn an_undated_section_lists_by_title_and_shows_no_date() {
     );
     let law = out.page("laws/b/index.html");
     assert_eq!(
-        law.count(".article time"),
+        law.count(".article-header time, .meta-panel time"),
         0,
         "no date shown where there is none"
     );
