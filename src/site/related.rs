@@ -7,7 +7,6 @@
 //! the work grows with the number of articles times their terms, whatever a term's size.
 
 use super::{City, Page, PageId, Table, Term};
-use crate::site::id::Id;
 
 /// How many related articles an article gets.
 pub const SHOWN: usize = 5;
@@ -44,8 +43,8 @@ fn best(
     shares: &mut Vec<(PageId, f64)>,
 ) -> Vec<PageId> {
     let p = &pages[i];
-    let terms = (p.cities.iter().map(|&c| (&cities[c.index()].pages, CITY)))
-        .chain(p.tags.iter().map(|&t| (&tags[t.index()].pages, TAG)));
+    let terms = (p.cities.iter().map(|&c| (&cities[c].pages, CITY)))
+        .chain(p.tags.iter().map(|&t| (&tags[t].pages, TAG)));
     // Every (candidate, worth) pair, then summed per candidate, in place.
     shares.clear();
     for (list, base) in terms {
