@@ -31,6 +31,14 @@ impl Date {
         }
     }
 
+    /// Month `month` (1 to 12) of `year`, as a date written as a month alone.
+    pub fn of_month(year: i32, month: u32) -> Option<Date> {
+        NaiveDate::from_ymd_opt(year, month, 1).map(|day| Date {
+            month_only: true,
+            ..Date::of_day(day)
+        })
+    }
+
     /// A month (`2014-03`), a day (`2014-01-02`) or a day and time with its offset from
     /// UTC, in the forms YAML and Hugo accept: `T` or a space between them, one-digit
     /// hours, seconds and their fractions optional, the offset as `Z`, `+08:00`, `+0800` or
@@ -39,10 +47,7 @@ impl Date {
     pub fn parse(text: &str) -> Result<Date, String> {
         let text = text.trim();
         if let Some(month) = parse_month(text) {
-            return month.map(|day| Date {
-                month_only: true,
-                ..Date::of_day(day)
-            });
+            return month;
         }
         let (day, rest) = match text.char_indices().nth(10) {
             Some((at, _)) => text.split_at(at),
@@ -77,15 +82,17 @@ impl Date {
     }
 }
 
-/// `YYYY-MM` (the first day of that month), checked; None for text of another shape.
-fn parse_month(text: &str) -> Option<Result<NaiveDate, String>> {
+/// `YYYY-MM`, checked; None for text of another shape.
+fn parse_month(text: &str) -> Option<Result<Date, String>> {
     let b = text.as_bytes();
     let shaped = b.len() == 7
         && (b.iter().enumerate())
             .all(|(i, c)| (i == 4) == (*c == b'-') && (i == 4 || c.is_ascii_digit()));
     shaped.then(|| {
-        let day = format!("{text}-01");
-        NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| "no such month".to_string())
+        let (year, month) = (text[..4].parse().ok(), text[5..].parse().ok());
+        (year.zip(month))
+            .and_then(|(y, m)| Date::of_month(y, m))
+            .ok_or_else(|| "no such month".to_string())
     })
 }
 

@@ -74,11 +74,7 @@ impl<'a> Pages<'a> {
     }
 
     fn month(&self, year: i32, m: &Month) -> MonthGroup {
-        let first = chrono::NaiveDate::from_ymd_opt(year, m.month, 1).expect("a month of a date");
-        let date = Date {
-            month_only: true,
-            ..Date::of_day(first)
-        };
+        let date = Date::of_month(year, m.month).expect("the month of a date");
         MonthGroup {
             year,
             month: m.month,
