@@ -134,9 +134,21 @@ fn a_year_has_a_page_of_its_own() {
 #[test]
 fn every_page_links_to_the_timeline_when_the_site_has_one() {
     let out = built();
-    for rel in ["index.html", "policies/a/index.html", "timeline/index.html"] {
-        let nav = out.page(rel).attrs(".site-nav a", "href");
-        assert!(nav.contains(&"/timeline/".to_string()), "{rel}: {nav:?}");
+    for rel in [
+        "index.html",
+        "policies/a/index.html",
+        "timeline/index.html",
+        "404.html",
+    ] {
+        let nav = out
+            .page(rel)
+            .attrs(".site-nav a, .not-found-links a", "href");
+        let links = nav.iter().filter(|h| *h == "/timeline/").count();
+        assert_eq!(
+            links,
+            if rel == "404.html" { 2 } else { 1 },
+            "{rel}: {nav:?}"
+        );
     }
     let undated = Site::from_files(&[("content/about.md", "---\ntitle: 关于\n---\n说明。\n")]);
     let out = undated.build_with(unminified());
