@@ -80,6 +80,8 @@ pub struct Rendered {
     /// Shortcodes (Hugo, Zola) and tag plugins (Hexo) outside code, published as text: where
     /// each is written.
     pub shortcodes: Vec<Range<usize>>,
+    /// The body has a code block (its page needs the highlighting's stylesheet).
+    pub has_code: bool,
 }
 
 pub struct Markdown<'a> {
@@ -157,6 +159,7 @@ struct State<'a, 'e> {
     raw_block: Option<(String, Vec<(usize, usize)>)>,
     /// Where code is written (blocks and spans): what looks like a shortcode there is code.
     code_spans: Vec<Range<usize>>,
+    has_code: bool,
 }
 
 impl<'a, 'e> State<'a, 'e> {
@@ -178,6 +181,7 @@ impl<'a, 'e> State<'a, 'e> {
             too_deep: None,
             raw_block: None,
             code_spans: Vec::new(),
+            has_code: false,
         }
     }
 
@@ -224,6 +228,7 @@ impl<'a, 'e> State<'a, 'e> {
             Event::End(TagEnd::CodeBlock) => {
                 let (lang, code) = self.code.take().unwrap_or_default();
                 self.counter.add(&code);
+                self.has_code = true;
                 self.push(Event::Html(self.highlighter.block(&lang, &code).into()));
             }
             Event::Text(t) if self.code.is_some() => {
@@ -432,6 +437,7 @@ impl<'a, 'e> State<'a, 'e> {
             broken: self.broken,
             too_deep: self.too_deep,
             shortcodes: Vec::new(),
+            has_code: self.has_code,
         }
     }
 }

@@ -28,6 +28,16 @@ impl Serialize for Record {
     }
 }
 
+/// The schema.org description of a page as JSON-LD, escaped for a `<script>` element:
+/// templates print it unescaped.
+pub struct JsonLd(pub String);
+
+impl Serialize for JsonLd {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Value::safe_string(&self.0).serialize(s)
+    }
+}
+
 /// HTML the engine made from Markdown: templates print it unescaped.
 pub struct Html<'a>(pub &'a str);
 
@@ -83,6 +93,8 @@ pub struct Located<'a, T> {
     pub view: &'a T,
     pub current_url: String,
     pub permalink: String,
+    /// The page shows highlighted code (and so needs `syntax.css`).
+    pub has_code: bool,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -293,6 +305,9 @@ pub struct ArticleView<'a> {
     pub related: Vec<Record>,
     /// The articles that link to it, newest first.
     pub backlinks: Vec<BacklinkView<'a>>,
+    /// What it is (`Legislation` for a policy, else `Article`) and its breadcrumb, for
+    /// `<script type="application/ld+json">`.
+    pub json_ld: JsonLd,
 }
 
 /// An article that links to the one shown.
@@ -477,6 +492,9 @@ pub struct CityWithBody<'a> {
     pub city: CityView<'a>,
     /// The body of the city's profile.
     pub content: Html<'a>,
+    /// The city as a schema.org `Place`, and its breadcrumb, for
+    /// `<script type="application/ld+json">`.
+    pub json_ld: JsonLd,
 }
 
 #[derive(Serialize)]

@@ -11,6 +11,7 @@ pub mod feeds;
 mod memo;
 pub mod minify;
 pub mod search;
+mod structured;
 pub mod theme;
 mod timeline;
 pub mod views;

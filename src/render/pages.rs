@@ -5,7 +5,7 @@ use tera::{Context, Tera};
 
 use super::context::{
     self, Article, ArticleView, BacklinkView, CityIndex, CityPage, CityView, CityWithBody,
-    HeadingRef, Home, Html, Intro, KindGroup, Located, NotFound, PageNumber, Paginator,
+    HeadingRef, Home, Html, Intro, JsonLd, KindGroup, Located, NotFound, PageNumber, Paginator,
     ProvinceGroup, Record, RegionGroup, SearchFilter, SearchPage, SectionList, SectionView,
     SourceView, TagIndex, TagList, TagPage,
 };
@@ -44,6 +44,7 @@ impl<'a> Pages<'a> {
             tera,
             theme,
             base: &self.views.config.base_url,
+            has_code: self.body_of(job).is_some_and(|b| b.has_code),
         };
         let template = job.template();
         match *job {
@@ -105,7 +106,27 @@ impl<'a> Pages<'a> {
             page: self.refs[r.to].clone(),
             to: base.permalink(&self.site().pages[r.to].path),
         };
-        Renderer { tera, theme, base }.page(super::theme::REDIRECT, &r.from, &view)
+        let has_code = false;
+        let out = Renderer {
+            tera,
+            theme,
+            base,
+            has_code,
+        };
+        out.page(super::theme::REDIRECT, &r.from, &view)
+    }
+
+    /// The Markdown body that page `job` shows, if it shows one.
+    fn body_of(&self, job: &Job) -> Option<&'a Rendered> {
+        let b = self.bodies;
+        match *job {
+            Job::Home => b.home.as_ref(),
+            Job::Section(i, _) => b.sections[i].as_ref(),
+            Job::Article(i) => Some(&b.pages[i]),
+            Job::Tag(i, _) => b.tags[i].as_ref(),
+            Job::City(i) => b.cities[i].as_ref(),
+            _ => None,
+        }
     }
 
     fn site(&self) -> &'a Site {
@@ -281,14 +302,22 @@ impl<'a> Pages<'a> {
                     }),
                 })
                 .collect(),
+            json_ld: JsonLd(super::structured::article(
+                self.views,
+                p,
+                p.doc.meta.summary.as_deref().unwrap_or(&body.summary),
+            )),
         }
     }
 
     /// What `city.html` gets as `city`.
     pub fn city_with_body(&self, i: CityId) -> CityWithBody<'a> {
+        let city = self.city_view(i, &self.site().cities[i]);
+        let json_ld = super::structured::city(self.views, &self.site().cities[i], city.summary);
         CityWithBody {
-            city: self.city_view(i, &self.site().cities[i]),
+            city,
             content: html(self.bodies.cities[i].as_ref()),
+            json_ld: JsonLd(json_ld),
         }
     }
 
@@ -382,6 +411,8 @@ struct Renderer<'t> {
     tera: &'t Tera,
     theme: &'t Theme,
     base: &'t BaseUrl,
+    /// The page shows highlighted code.
+    has_code: bool,
 }
 
 impl Renderer<'_> {
@@ -396,6 +427,7 @@ impl Renderer<'_> {
             view,
             current_url: self.base.url(path),
             permalink: self.base.permalink(path),
+            has_code: self.has_code,
         };
         let mut out = Vec::with_capacity(32 << 10);
         Context::from_serialize(&located)

@@ -44,6 +44,12 @@ impl Strings {
         self.all.get(group)?.get(key)?.as_str().map(str::to_string)
     }
 
+    /// A string at the top of the language file, or its key where the file has none.
+    pub fn lookup_top(&self, key: &str) -> String {
+        let text = self.all.get(key).and_then(|v| v.as_str());
+        text.unwrap_or(key).to_string()
+    }
+
     pub fn kind_label(&self, kind: &Kind) -> String {
         self.lookup("kinds", kind.key())
             .unwrap_or_else(|| kind.key().to_string())

@@ -736,11 +736,19 @@ fn hostile_front_matter_comes_out_inert_in_pages_feeds_and_sitemap() {
             // grew out of it (the raw text `<script>alert` never appears outside an
             // attribute value, where it is only text).
             let page = Page::parse(&text);
-            let scripts = page.texts("script");
+            let scripts = page.texts(r#"script:not([type="application/ld+json"])"#);
             assert!(
                 scripts.iter().all(|s| !s.contains("alert")),
                 "{path}: {scripts:?}"
             );
+            // Structured data holds the payload as data: JSON that parses, whole.
+            for block in page.inner_html(r#"script[type="application/ld+json"]"#) {
+                let data: serde_json::Value = serde_json::from_str(&block)
+                    .unwrap_or_else(|e| panic!("{path}: JSON-LD does not parse: {e}"));
+                if path == "policies/hostile/index.html" {
+                    assert_eq!(data["@graph"][0]["name"], HOSTILE, "{path}");
+                }
+            }
             assert!(
                 page.inner_html("body")
                     .iter()

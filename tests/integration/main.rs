@@ -32,6 +32,7 @@ mod scaffold;
 mod search;
 mod sections;
 mod serve;
+mod structured;
 mod taxonomies;
 mod theme;
 mod timeline;

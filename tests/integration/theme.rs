@@ -183,3 +183,43 @@ fn a_static_link_that_leads_out_of_the_site_is_refused_a_link_inside_is_publishe
     let out = site.build();
     assert_eq!(out.read("same.css"), out.read("style.css"));
 }
+
+#[test]
+fn only_pages_that_show_code_wait_for_the_code_stylesheet() {
+    let code = "```yaml\nkey: 值\n```\n";
+    let out = Site::from_files(&[
+        (
+            "content/policies/code.md",
+            &format!("---\ntitle: 有代码\ndate: 2014-01-01\n---\n{code}"),
+        ),
+        (
+            "content/policies/text.md",
+            "---\ntitle: 无代码\ndate: 2014-01-02\n---\n正文，`行内代码`不算。\n",
+        ),
+        (
+            "content/cities/changsha.md",
+            &format!("---\nname: 长沙\nslug: changsha\n---\n{code}"),
+        ),
+    ])
+    .build();
+    let styles = |rel: &str| out.page(rel).attrs(r#"link[rel="stylesheet"]"#, "href");
+    let syntax = "/syntax.css".to_string();
+    assert!(styles("policies/code/index.html").contains(&syntax));
+    assert!(
+        styles("cities/changsha/index.html").contains(&syntax),
+        "a profile's code"
+    );
+    for rel in [
+        "policies/text/index.html",
+        "index.html",
+        "policies/index.html",
+        "tags/index.html",
+    ] {
+        assert!(!styles(rel).contains(&syntax), "{rel}: {:?}", styles(rel));
+        assert!(styles(rel).contains(&"/style.css".to_string()), "{rel}");
+    }
+    assert!(
+        out.exists("syntax.css"),
+        "published for the pages that need it"
+    );
+}
