@@ -386,7 +386,14 @@ fn run(
     };
     let rendered = timed(&mut stages.render, || {
         let mut render_memo = memo.as_deref_mut().map(|m| &mut m.render);
-        let prepared = render::prepare(config, &site, &plan, observer, render_memo.as_deref_mut());
+        let prepared = render::prepare(
+            config,
+            &theme,
+            &site,
+            &plan,
+            observer,
+            render_memo.as_deref_mut(),
+        );
         if render_memo.is_none() {
             // Every diagnostic that quotes a source has been made: the texts can go. (A memo
             // shares them with its source cache: they cost nothing more there.)

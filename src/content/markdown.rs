@@ -88,6 +88,39 @@ pub struct Markdown<'a> {
     pub highlighter: &'a Highlighter,
     /// Raw HTML in bodies: passed through (authors are trusted) or shown as text.
     pub raw_html: RawHtml,
+    /// What a task list's ticked and unticked boxes say to a screen reader.
+    pub tasks: TaskLabels<'a>,
+}
+
+/// The words for a task list item's state, from the language file (`task_done`,
+/// `task_todo`).
+#[derive(Clone, Copy)]
+pub struct TaskLabels<'a> {
+    pub done: &'a str,
+    pub todo: &'a str,
+}
+
+impl Default for TaskLabels<'_> {
+    fn default() -> Self {
+        TaskLabels {
+            done: "done",
+            todo: "to do",
+        }
+    }
+}
+
+impl TaskLabels<'_> {
+    /// A task list item's box: an image with its state as its name (a disabled checkbox
+    /// would be a form control without a label, and looks the same ticked or not).
+    fn marker(&self, done: bool) -> String {
+        let (class, label) = if done {
+            ("task task-done", self.done)
+        } else {
+            ("task", self.todo)
+        };
+        let label = crate::highlight::escape(label);
+        format!("<span class=\"{class}\" role=\"img\" aria-label=\"{label}\"></span>")
+    }
 }
 
 /// The summary marker: `<!--more-->` (Hugo), `<!-- more -->` (Zola, Hexo), any spacing or
@@ -115,6 +148,7 @@ impl Markdown<'_> {
     pub fn render(&self, body: &str, links: &dyn LinkResolver) -> Rendered {
         let mut state = State::new(self.highlighter, links);
         state.escape_html = self.raw_html == RawHtml::Escape;
+        state.tasks = self.tasks;
         let events = Parser::new_ext(body, options()).into_offset_iter();
         for (event, range) in super::cjk_emphasis::amend(body, options(), events) {
             if matches!(event, Event::Start(Tag::CodeBlock(_)) | Event::Code(_)) {
@@ -160,6 +194,7 @@ struct State<'a, 'e> {
     /// Where code is written (blocks and spans): what looks like a shortcode there is code.
     code_spans: Vec<Range<usize>>,
     has_code: bool,
+    tasks: TaskLabels<'a>,
 }
 
 impl<'a, 'e> State<'a, 'e> {
@@ -182,6 +217,7 @@ impl<'a, 'e> State<'a, 'e> {
             raw_block: None,
             code_spans: Vec::new(),
             has_code: false,
+            tasks: TaskLabels::default(),
         }
     }
 
@@ -218,6 +254,10 @@ impl<'a, 'e> State<'a, 'e> {
                 self.heading = Some(buf);
             }
             Event::End(TagEnd::Heading(_)) => self.end_heading(),
+            Event::TaskListMarker(done) => {
+                let marker = self.tasks.marker(done);
+                self.push(Event::Html(marker.into()));
+            }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
                     pulldown_cmark::CodeBlockKind::Fenced(l) => l.to_string(),
@@ -724,6 +764,7 @@ mod tests {
         Markdown {
             highlighter: &h,
             raw_html: RawHtml::Allow,
+            tasks: Default::default(),
         }
         .render(md, &KeepLinks)
     }
@@ -807,7 +848,7 @@ mod tests {
         let r = render("|a|b|\n|-|-|\n|1|2|\n\n~~x~~\n\n- [x] done\n\n脚注[^1]\n\n[^1]: 说明\n");
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("<del>x</del>"));
-        assert!(r.html.contains("checkbox"));
+        assert!(r.html.contains("<li><span class=\"task task-done\" role=\"img\" aria-label=\"done\"></span>done</li>"), "{}", r.html);
         assert!(r.anchors.contains("fn-1"));
         assert!(r.html.contains("<a href=\"#fn-1\">1</a>"), "{}", r.html);
     }
@@ -833,6 +874,7 @@ mod tests {
         let r = Markdown {
             highlighter: &h,
             raw_html: RawHtml::Escape,
+            tasks: Default::default(),
         }
         .render(md, &KeepLinks);
         assert!(

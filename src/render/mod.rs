@@ -25,7 +25,7 @@ use rayon::prelude::*;
 use tera::Tera;
 
 use crate::config::Config;
-use crate::content::markdown::{Markdown, Rendered};
+use crate::content::markdown::{Markdown, Rendered, TaskLabels};
 use crate::content::SourceFile;
 use crate::diagnostic::{self, Diagnostic, Problem};
 use crate::highlight::{self, Highlighter};
@@ -121,6 +121,7 @@ pub struct Prepared {
 /// Renders every Markdown body; with a `memo`, only those whose key is not in it.
 pub fn prepare(
     config: &Config,
+    theme: &Theme,
     site: &Site,
     plan: &Plan,
     observer: &dyn Observer,
@@ -128,13 +129,19 @@ pub fn prepare(
 ) -> Prepared {
     let highlighter = Highlighter::default();
     let targets = Targets::new(site, &config.base_url, plan.link_targets());
+    let word = |key: &str| theme.strings.get(key).and_then(|v| v.as_str());
+    let tasks = TaskLabels {
+        done: word("task_done").unwrap_or("done"),
+        todo: word("task_todo").unwrap_or("to do"),
+    };
     let md = Markdown {
         highlighter: &highlighter,
         raw_html: config.raw_html,
+        tasks,
     };
     let (keys, known) = match memo {
         Some(memo) => {
-            let keys = body_keys(config, site, &targets);
+            let keys = body_keys(config, site, &targets, tasks);
             let known = keys.iter().map(|k| memo.bodies.remove(k)).collect();
             (keys, known)
         }
@@ -153,9 +160,14 @@ pub fn prepare(
 
 /// The key of each article's body: its whole source file (front matter too: its page shows
 /// both), its page's path, and everything its links resolve against.
-fn body_keys(config: &Config, site: &Site, targets: &Targets) -> Table<PageId, u64> {
+fn body_keys(
+    config: &Config,
+    site: &Site,
+    targets: &Targets,
+    tasks: TaskLabels,
+) -> Table<PageId, u64> {
     let links = targets.fingerprint();
-    let raw_html = format!("{:?}", config.raw_html);
+    let raw_html = format!("{:?} {} {}", config.raw_html, tasks.done, tasks.todo);
     site.pages
         .par_iter()
         .map(|p| {

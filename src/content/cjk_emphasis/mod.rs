@@ -218,6 +218,7 @@ mod tests {
         let stage = Markdown {
             highlighter: &highlighter,
             raw_html: RawHtml::Allow,
+            tasks: Default::default(),
         };
         stage.render(md, &KeepLinks)
     }
