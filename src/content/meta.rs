@@ -71,6 +71,15 @@ impl Date {
         })
     }
 
+    /// [`iso`](Self::iso) without a time of day: `2014-03` or `2014-01-02`.
+    pub fn day_iso(&self) -> String {
+        Date {
+            instant: None,
+            ..*self
+        }
+        .iso()
+    }
+
     /// `2014-03` for a month, `2014-01-02` for a day, or the full RFC 3339 form when a time
     /// was given: as HTML's `datetime` and the sitemap take them.
     pub fn iso(&self) -> String {

@@ -167,13 +167,15 @@ fn body_keys(
     tasks: TaskLabels,
 ) -> Table<PageId, u64> {
     let links = targets.fingerprint();
-    let raw_html = format!("{:?} {} {}", config.raw_html, tasks.done, tasks.todo);
+    let raw_html = format!("{:?}", config.raw_html);
     site.pages
         .par_iter()
         .map(|p| {
             memo::Key::new("body")
                 .number(links)
                 .text(&raw_html)
+                .text(tasks.done)
+                .text(tasks.todo)
                 .text(&p.doc.file.rel)
                 .text(&p.path)
                 .number(p.doc.file.digest)

@@ -45,6 +45,7 @@ impl<'a> Pages<'a> {
             theme,
             base: &self.views.config.base_url,
             has_code: self.body_of(job).is_some_and(|b| b.has_code),
+            description: self.description_of(job),
         };
         let template = job.template();
         match *job {
@@ -106,27 +107,51 @@ impl<'a> Pages<'a> {
             page: self.refs[r.to].clone(),
             to: base.permalink(&self.site().pages[r.to].path),
         };
-        let has_code = false;
         let out = Renderer {
             tera,
             theme,
             base,
-            has_code,
+            has_code: false,
+            description: self.description_of(&Job::Article(r.to)),
         };
         out.page(super::theme::REDIRECT, &r.from, &view)
     }
 
-    /// The Markdown body that page `job` shows, if it shows one.
+    /// The Markdown body that page `job` shows, if it shows one (a list shows its
+    /// section's or tag's on its first page only).
     fn body_of(&self, job: &Job) -> Option<&'a Rendered> {
         let b = self.bodies;
         match *job {
             Job::Home => b.home.as_ref(),
-            Job::Section(i, _) => b.sections[i].as_ref(),
+            Job::Section(i, 1) => b.sections[i].as_ref(),
             Job::Article(i) => Some(&b.pages[i]),
-            Job::Tag(i, _) => b.tags[i].as_ref(),
+            Job::Tag(i, 1) => b.tags[i].as_ref(),
             Job::City(i) => b.cities[i].as_ref(),
             _ => None,
         }
+    }
+
+    /// What page `job` is about, for `<meta name="description">` and `og:description`.
+    fn description_of(&self, job: &Job) -> String {
+        let site = self.site();
+        let strings = self.views.strings;
+        let own = match *job {
+            Job::Article(i) => (site.pages[i].doc.meta.summary.clone())
+                .or_else(|| Some(self.bodies.pages[i].summary.clone())),
+            Job::City(i) => self.bodies.cities[i].as_ref().map(|b| b.summary.clone()),
+            Job::Section(i, _) => site.sections[i].meta.description.clone(),
+            Job::Tag(i, _) => {
+                let t = &site.tags[i];
+                let named = || strings.lookup_top("tag_title").replace("{name}", &t.name);
+                Some(t.description.clone().unwrap_or_else(named))
+            }
+            Job::Timeline | Job::TimelineYear(_) => {
+                Some(strings.lookup_top("timeline_description"))
+            }
+            _ => None,
+        };
+        own.filter(|d| !d.trim().is_empty())
+            .unwrap_or_else(|| self.views.config.description.clone())
     }
 
     fn site(&self) -> &'a Site {
@@ -413,6 +438,7 @@ struct Renderer<'t> {
     base: &'t BaseUrl,
     /// The page shows highlighted code.
     has_code: bool,
+    description: String,
 }
 
 impl Renderer<'_> {
@@ -428,6 +454,7 @@ impl Renderer<'_> {
             current_url: self.base.url(path),
             permalink: self.base.permalink(path),
             has_code: self.has_code,
+            description: self.description.clone(),
         };
         let mut out = Vec::with_capacity(32 << 10);
         Context::from_serialize(&located)

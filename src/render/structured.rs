@@ -39,7 +39,7 @@ pub fn article(views: &Views, page: &Page, summary: &str) -> String {
         .collect();
     if page.kind == Kind::Policy {
         main.insert("@type".into(), json!("Legislation"));
-        put(&mut main, "legislationDate", m.date.map(|d| d.iso()));
+        put(&mut main, "legislationDate", m.date.map(|d| d.day_iso()));
         put(
             &mut main,
             "legislationLegalForce",
@@ -170,7 +170,7 @@ fn jurisdiction(views: &Views, places: &[Value]) -> Option<Value> {
     if !places.is_empty() {
         return Some(json!(places));
     }
-    country(views).map(|c| json!({"@type": "Country", "name": c}))
+    country(views).map(|c| json!({"@type": "Country", "identifier": c}))
 }
 
 /// The region subtag of the site's language (`zh-CN` → `CN`).

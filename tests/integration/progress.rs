@@ -113,9 +113,24 @@ fn a_long_build_on_a_terminal_shows_a_bar_and_clears_it() {
     assert!(shown.contains(&format!("/{files} ")), "{files}: {shown:?}");
 }
 
+/// How long the build took, as its summary says (`… in 365 ms → public`).
+fn took_ms(shown: &str) -> u64 {
+    let before = shown.split(" ms → ").next().expect("a summary");
+    let number = before.rsplit(' ').next().unwrap();
+    number
+        .parse()
+        .unwrap_or_else(|_| panic!("no time in {shown:?}"))
+}
+
 #[test]
 fn a_quick_or_quiet_build_shows_no_bar() {
-    assert!(!on_a_terminal("").contains('['));
+    // A build under a second shows none. Whether one is that quick depends on the machine's
+    // load (the tests run side by side): a build the summary says took longer is tried again.
+    let quick = (0..3)
+        .map(|_| on_a_terminal("--no-search"))
+        .find(|shown| took_ms(shown) < 900)
+        .expect("one of three builds of the sample under a second");
+    assert!(!quick.contains('['), "{quick:?}");
     assert!(!on_a_terminal("-q --write-delay-ms 40").contains('['));
 }
 

@@ -114,7 +114,7 @@ fn a_policy_is_legislation_with_its_date_legal_force_jurisdiction_and_issuer() {
     assert_eq!(law["legislationDate"], "2013-08");
     assert_eq!(
         law["legislationJurisdiction"],
-        serde_json::json!({"@type": "Country", "name": "CN"}),
+        serde_json::json!({"@type": "Country", "identifier": "CN"}),
         "no city named: the country of the site's language (zh-CN)"
     );
 }
@@ -196,6 +196,19 @@ fn every_page_gives_link_previews_the_description_it_gives_search_engines() {
         assert_eq!(description.len(), 1, "{rel}: one description");
         assert_eq!(og, description, "{rel}");
     }
+    let og = |rel: &str| {
+        out.page(rel)
+            .attrs(r#"meta[property="og:description"]"#, "content")
+    };
+    assert_eq!(
+        og("tags/试点/index.html"),
+        ["标签：试点"],
+        "a tag without a description"
+    );
+    assert_eq!(
+        og("cities/changsha/index.html"),
+        ["湖南省会，2014年获批试点。"]
+    );
     let policy = out.page("policies/reply/index.html");
     assert_eq!(
         policy.attrs(r#"meta[property="og:description"]"#, "content"),
