@@ -240,3 +240,28 @@ fn profiles_with_their_own_slugs_keep_spellings_apart() {
     assert!(out.exists("tags/rstudio-ide/index.html"));
     assert!(out.exists("tags/rstudio-lower/index.html"));
 }
+
+#[test]
+fn a_profiled_city_without_pilots_shows_its_profile_not_an_empty_card() {
+    let out = Site::from_files(&[
+        (
+            "content/cities/hefei.md",
+            "---\nname: 合肥\nslug: hefei\nprovince: 安徽\nregion: 中部\n---\n安徽省会，正在筹备申请试点。\n",
+        ),
+        (
+            "content/cities/ningbo.md",
+            "---\nname: 宁波\nslug: ningbo\nprovince: 浙江\nregion: 东部\n\
+             pilots: [{programme: 跨境贸易电子商务服务试点, batch: 1}]\n---\n首批试点城市。\n",
+        ),
+        ("content/policies/a.md", "---\ntitle: 甲\ndate: 2014-01-01\ncities: [合肥, 宁波, 上饶]\n---\n正文。\n"),
+    ])
+    .build();
+    let page = out.page("cities/index.html");
+    assert_eq!(
+        page.texts(".city-card-summary"),
+        ["安徽省会，正在筹备申请试点。"],
+        "Hefei's card shows its profile; Ningbo's its pilots; Shangrao (no profile) says so"
+    );
+    assert_eq!(page.count(".city-card .pilots"), 1);
+    assert_eq!(page.count(".city-card-note"), 1);
+}
