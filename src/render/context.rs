@@ -97,7 +97,7 @@ pub struct Located<'a, T> {
     pub has_code: bool,
     /// What the page is about, in a sentence or two, for search results and link previews:
     /// an article's summary, a city's, a section's or tag's description, else the site's.
-    pub description: String,
+    pub description: &'a str,
 }
 
 // ---------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ use super::context::{
     ProvinceGroup, Record, RegionGroup, SearchFilter, SearchPage, SectionList, SectionView,
     SourceView, TagIndex, TagList, TagPage,
 };
-use super::views::Views;
+use super::views::{summary, Views};
 use super::{Bodies, Theme};
 use crate::config::BaseUrl;
 use crate::content::markdown::Rendered;
@@ -136,8 +136,7 @@ impl<'a> Pages<'a> {
         let site = self.site();
         let strings = self.views.strings;
         let own = match *job {
-            Job::Article(i) => (site.pages[i].doc.meta.summary.clone())
-                .or_else(|| Some(self.bodies.pages[i].summary.clone())),
+            Job::Article(i) => Some(summary(&site.pages[i], &self.bodies.pages[i]).to_string()),
             Job::City(i) => self.bodies.cities[i].as_ref().map(|b| b.summary.clone()),
             Job::Section(i, _) => site.sections[i].meta.description.clone(),
             Job::Tag(i, _) => {
@@ -327,11 +326,7 @@ impl<'a> Pages<'a> {
                     }),
                 })
                 .collect(),
-            json_ld: JsonLd(super::structured::article(
-                self.views,
-                p,
-                p.doc.meta.summary.as_deref().unwrap_or(&body.summary),
-            )),
+            json_ld: JsonLd(super::structured::article(self.views, p, summary(p, body))),
         }
     }
 
@@ -454,7 +449,7 @@ impl Renderer<'_> {
             current_url: self.base.url(path),
             permalink: self.base.permalink(path),
             has_code: self.has_code,
-            description: self.description.clone(),
+            description: &self.description,
         };
         let mut out = Vec::with_capacity(32 << 10);
         Context::from_serialize(&located)

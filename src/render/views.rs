@@ -106,6 +106,11 @@ fn chinese_numeral(n: u32) -> String {
     }
 }
 
+/// An article's summary: the front matter's, else the excerpt of its body.
+pub fn summary<'p>(page: &'p Page, body: &'p Rendered) -> &'p str {
+    page.doc.meta.summary.as_deref().unwrap_or(&body.summary)
+}
+
 pub struct Views<'a> {
     pub config: &'a Config,
     pub site: &'a Site,
@@ -202,7 +207,7 @@ impl<'a> Views<'a> {
         let m = &page.doc.meta;
         let s = self.strings;
         let base = &self.config.base_url;
-        let summary = m.summary.clone().unwrap_or_else(|| body.summary.clone());
+        let summary = summary(page, body).to_string();
         Record::of(&PageRef {
             title: &m.title,
             url: base.url(&page.path),
