@@ -24,6 +24,9 @@ pub const BUILT_IN_ARTICLE_KEYS: &[&str] = &[
     "source",
     "slug",
     "aliases",
+    "amends",
+    "supersedes",
+    "implements",
     "draft",
     "extra",
 ];

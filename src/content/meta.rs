@@ -295,6 +295,38 @@ impl Status {
     }
 }
 
+/// How one article stands to another that its front matter names (`amends: ../x.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Relation {
+    /// Changes part of the other, which stays in force as changed.
+    Amends,
+    /// Replaces the other, which is no longer in force.
+    Supersedes,
+    /// Carries out the other (implementing measures for a policy).
+    Implements,
+}
+
+impl Relation {
+    pub const ALL: [Relation; 3] = [Relation::Amends, Relation::Supersedes, Relation::Implements];
+
+    /// Its front-matter key.
+    pub fn key(self) -> &'static str {
+        match self {
+            Relation::Amends => "amends",
+            Relation::Supersedes => "supersedes",
+            Relation::Implements => "implements",
+        }
+    }
+}
+
+/// An article another one names under a relation key, as written: a Markdown source
+/// relative to the naming file (`../policies/x.md`), resolved when resolving.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RelationRef {
+    pub relation: Relation,
+    pub target: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(
     deny_unknown_fields,
@@ -327,6 +359,8 @@ pub struct ArticleMeta {
     pub source: Option<SourceRef>,
     pub slug: Option<String>,
     pub aliases: Vec<String>,
+    /// The articles it amends, supersedes or implements, in that order, each as written.
+    pub relations: Vec<RelationRef>,
     pub draft: bool,
     pub extra: serde_json::Value,
     /// The site's own fields, in the order `site.yaml` declares them.
@@ -380,6 +414,15 @@ impl ArticleMeta {
         let source = take_source(f);
         let slug = take_slug(f);
         let aliases = f.take_list("aliases");
+        let relations = Relation::ALL
+            .into_iter()
+            .flat_map(|relation| {
+                let targets = dedup(f.take_list(relation.key()));
+                targets
+                    .into_iter()
+                    .map(move |target| RelationRef { relation, target })
+            })
+            .collect();
         let draft = f.take::<bool>("draft").unwrap_or(false);
         let mut extra = f.take("extra").unwrap_or(serde_json::Value::Null);
         let own = super::custom::read(f, schema, section);
@@ -408,6 +451,7 @@ impl ArticleMeta {
             source,
             slug,
             aliases,
+            relations,
             draft,
             extra,
             custom: own.custom,

@@ -308,9 +308,29 @@ pub struct ArticleView<'a> {
     pub related: Vec<Record>,
     /// The articles that link to it, newest first.
     pub backlinks: Vec<BacklinkView<'a>>,
+    /// What it amends, supersedes or implements, and what does so to it.
+    pub relations: RelationsView,
     /// What it is (`Legislation` for a policy, else `Article`) and its breadcrumb, for
     /// `<script type="application/ld+json">`.
     pub json_ld: JsonLd,
+}
+
+/// The articles that stand to the shown one in each way (front matter `amends`,
+/// `supersedes`, `implements`, and the same seen from the other end), each list in the
+/// site's order; empty lists where there are none.
+#[derive(Serialize, Default)]
+pub struct RelationsView {
+    /// Articles that replace it: it is no longer in force.
+    pub superseded_by: Vec<Record>,
+    /// Articles that change part of it.
+    pub amended_by: Vec<Record>,
+    pub supersedes: Vec<Record>,
+    pub amends: Vec<Record>,
+    pub implements: Vec<Record>,
+    /// Articles that carry it out.
+    pub implemented_by: Vec<Record>,
+    /// Whether any of the lists has an article.
+    pub any: bool,
 }
 
 /// An article that links to the one shown.

@@ -358,7 +358,15 @@ impl Keys<'_> {
                 let anchors: Vec<&Option<String>> = linked.iter().map(|b| &b.anchor).collect();
                 let from: Vec<PageId> = linked.iter().map(|b| b.from).collect();
                 let key = self.records(key.value(&anchors), &from, reads);
-                self.records(key, &self.site.related[i], reads)
+                let key = self.records(key, &self.site.related[i], reads);
+                let ties = &self.site.relations[i];
+                let kinds: Vec<_> = (ties.to.iter().chain(&ties.from))
+                    .map(|t| t.relation as u8)
+                    .collect();
+                let tied: Vec<PageId> =
+                    (ties.to.iter().chain(&ties.from)).map(|t| t.page).collect();
+                let key = key.number(ties.to.len() as u64).value(&kinds);
+                self.records(key, &tied, reads)
             }
             PageJob::Section(i, n) => {
                 let (items, per) = self.pages.section_items(i);

@@ -6,14 +6,14 @@ use tera::{Context, Tera};
 use super::context::{
     self, Article, ArticleView, BacklinkView, CityIndex, CityPage, CityView, CityWithBody,
     HeadingRef, Home, Html, Intro, JsonLd, KindGroup, Located, NotFound, PageNumber, Paginator,
-    ProvinceGroup, Record, RegionGroup, SearchFilter, SearchPage, SectionList, SectionView,
-    SourceView, TagIndex, TagList, TagPage,
+    ProvinceGroup, Record, RegionGroup, RelationsView, SearchFilter, SearchPage, SectionList,
+    SectionView, SourceView, TagIndex, TagList, TagPage,
 };
 use super::views::{summary, Views};
 use super::{Bodies, Theme};
 use crate::config::BaseUrl;
 use crate::content::markdown::Rendered;
-use crate::content::meta::SortBy;
+use crate::content::meta::{Relation, SortBy};
 use crate::content::{Kind, Region};
 use crate::diagnostic::Diagnostic;
 use crate::site::plan::PageJob as Job;
@@ -326,7 +326,25 @@ impl<'a> Pages<'a> {
                     }),
                 })
                 .collect(),
+            relations: self.relations(i),
             json_ld: JsonLd(super::structured::article(self.views, p, summary(p, body))),
+        }
+    }
+
+    /// The articles related to `i` by front matter, from both ends.
+    pub fn relations(&self, i: PageId) -> RelationsView {
+        let ties = &self.site().relations[i];
+        let records = |ids: &mut dyn Iterator<Item = PageId>| -> Vec<Record> {
+            ids.map(|k| self.refs[k].clone()).collect()
+        };
+        RelationsView {
+            superseded_by: records(&mut ties.from_by(Relation::Supersedes)),
+            amended_by: records(&mut ties.from_by(Relation::Amends)),
+            supersedes: records(&mut ties.to_by(Relation::Supersedes)),
+            amends: records(&mut ties.to_by(Relation::Amends)),
+            implements: records(&mut ties.to_by(Relation::Implements)),
+            implemented_by: records(&mut ties.from_by(Relation::Implements)),
+            any: !(ties.to.is_empty() && ties.from.is_empty()),
         }
     }
 

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
-use super::{Site, Unpublished};
+use super::{Site, SitePath, Unpublished};
 use crate::config::BaseUrl;
 use crate::content::markdown::{LinkOutcome, LinkResolver};
 use crate::text::file::join;
@@ -175,18 +175,7 @@ impl FileLinks<'_> {
         let dir = self.rel.rsplit_once('/').map_or("", |(d, _)| d);
         let joined = join(dir, path).ok_or("it points above the content folder")?;
         if joined.ends_with(".md") {
-            let site = self.targets.site;
-            return match (site.sources.get(&joined), site.unpublished.get(&joined)) {
-                (Some(p), _) => Ok(p.clone()),
-                (None, Some(Unpublished::Draft)) => Err(format!(
-                    "content/{joined} is a draft, left out of this build (publish it, or remove the link)"
-                )),
-                (None, Some(Unpublished::Future)) => Err(format!(
-                    "content/{joined} is published after today, left out of this build (build with --future, or remove the link)"
-                )),
-                (None, Some(Unpublished::Invalid)) => Err(format!("content/{joined} has errors")),
-                (None, None) => Err(format!("content/{joined} does not exist")),
-            };
+            return source_page(self.targets.site, &joined).cloned();
         }
         if self.targets.site.assets.binary_search(&joined).is_ok() {
             return Ok(self.targets.site.asset_path(&joined));
@@ -194,6 +183,22 @@ impl FileLinks<'_> {
         Err(format!(
             "content/{joined} does not exist; a relative link must name a Markdown source or a file in content/"
         ))
+    }
+}
+
+/// The site path of the page made from `content/{rel}`, a Markdown source, or why there is
+/// none in this build.
+pub(super) fn source_page<'s>(site: &'s Site, rel: &str) -> Result<&'s SitePath, String> {
+    match (site.sources.get(rel), site.unpublished.get(rel)) {
+        (Some(p), _) => Ok(p),
+        (None, Some(Unpublished::Draft)) => Err(format!(
+            "content/{rel} is a draft, left out of this build (publish it, or remove the link)"
+        )),
+        (None, Some(Unpublished::Future)) => Err(format!(
+            "content/{rel} is published after today, left out of this build (build with --future, or remove the link)"
+        )),
+        (None, Some(Unpublished::Invalid)) => Err(format!("content/{rel} has errors")),
+        (None, None) => Err(format!("content/{rel} does not exist")),
     }
 }
 

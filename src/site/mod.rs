@@ -6,6 +6,7 @@ mod id;
 pub mod links;
 pub mod plan;
 pub mod related;
+pub mod relations;
 mod sections;
 mod terms;
 pub mod timeline;
@@ -50,6 +51,8 @@ pub struct Site {
     pub timeline: Vec<timeline::Year>,
     /// Each article's related articles, best first (see [`related`]).
     pub related: Table<PageId, Vec<PageId>>,
+    /// What each article amends, supersedes or implements, and what does so to it.
+    pub relations: Table<PageId, relations::Relations>,
 }
 
 impl Site {
@@ -311,19 +314,23 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
         redirects: Vec::new(),
         timeline: Vec::new(),
         related: Table::default(),
+        relations: Table::default(),
     };
     let sources = sources(&site);
     problems.extend(alias_problems(&site));
     problems.extend(unprofiled(config, &site));
-    diagnostic::sort(&mut problems);
     let redirects = redirects(&site.pages);
-    let site = Site {
+    let mut site = Site {
         sources,
         redirects,
         timeline: timeline::years(&site.pages),
         related: related::of(&site.pages, &site.tags, &site.cities),
         ..site
     };
+    let (relations, relation_problems) = relations::resolve(&site);
+    site.relations = relations;
+    problems.extend(relation_problems);
+    diagnostic::sort(&mut problems);
     (site, problems)
 }
 

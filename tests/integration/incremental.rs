@@ -83,6 +83,9 @@ enum Edit {
     /// An article's `published:` day in November 2026 (what the home page and feeds order
     /// by), added or changed.
     Published(usize, u8),
+    /// Article `a` amends, supersedes or implements article `b` (`a == b`: an error), or the
+    /// relation named by a path that leads nowhere (`b` past the articles).
+    Relation(usize, usize, u8),
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -115,6 +118,8 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => any::<bool>().prop_map(Edit::Undated),
         1 => (0..ARTICLES.len()).prop_map(Edit::DropDate),
         2 => (0..ARTICLES.len(), 1..28u8).prop_map(|(a, d)| Edit::Published(a, d)),
+        3 => (0..ARTICLES.len(), 0..=ARTICLES.len(), 0..3u8)
+            .prop_map(|(a, b, r)| Edit::Relation(a, b, r)),
     ]
 }
 
@@ -191,6 +196,11 @@ impl Author<'_> {
             Edit::Date(a, d) => self.set_line(a, "date", &format!("2014-02-{d:02}")),
             Edit::Published(a, d) => self.set_or_add(a, "published", &format!("2026-11-{d:02}")),
             Edit::Tags(a, w) => self.set_line(a, "tags", &format!("[{}, 海关]", WORDS[w])),
+            Edit::Relation(a, b, r) => {
+                let key = ["amends", "supersedes", "implements"][r as usize % 3];
+                let target = ARTICLES.get(b).copied().unwrap_or("policies/nothing.md");
+                self.set_or_add(a, key, &format!("../{target}"));
+            }
             Edit::Copy(a, n) => {
                 let to = self.article(a).with_file_name(format!("copy-{n}.md"));
                 fs::write(to, self.text(a)).unwrap();

@@ -28,6 +28,7 @@ mod progress;
 mod properties;
 mod publishing;
 mod related;
+mod relations;
 mod scaffold;
 mod search;
 mod sections;
