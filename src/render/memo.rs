@@ -360,11 +360,9 @@ impl Keys<'_> {
                 let key = self.records(key.value(&anchors), &from, reads);
                 let key = self.records(key, &self.site.related[i], reads);
                 let ties = &self.site.relations[i];
-                let kinds: Vec<_> = (ties.to.iter().chain(&ties.from))
-                    .map(|t| t.relation as u8)
-                    .collect();
-                let tied: Vec<PageId> =
-                    (ties.to.iter().chain(&ties.from)).map(|t| t.page).collect();
+                let (kinds, tied): (Vec<u8>, Vec<PageId>) = (ties.to.iter().chain(&ties.from))
+                    .map(|t| (t.relation as u8, t.page))
+                    .unzip();
                 let key = key.number(ties.to.len() as u64).value(&kinds);
                 self.records(key, &tied, reads)
             }

@@ -316,7 +316,7 @@ impl<'a> Pages<'a> {
             order: self.order_of(i),
             prev: prev.map(record),
             next: next.map(record),
-            related: self.site().related[i].iter().map(|&k| record(k)).collect(),
+            related: self.records(self.site().related[i].iter().copied()),
             backlinks: (self.backlinks[i].iter())
                 .map(|b| BacklinkView {
                     page: record(b.from),
@@ -331,19 +331,23 @@ impl<'a> Pages<'a> {
         }
     }
 
+    /// The list records of `ids`.
+    fn records(&self, ids: impl Iterator<Item = PageId>) -> Vec<Record> {
+        ids.map(|k| self.refs[k].clone()).collect()
+    }
+
     /// The articles related to `i` by front matter, from both ends.
     pub fn relations(&self, i: PageId) -> RelationsView {
         let ties = &self.site().relations[i];
-        let records = |ids: &mut dyn Iterator<Item = PageId>| -> Vec<Record> {
-            ids.map(|k| self.refs[k].clone()).collect()
-        };
+        let from = |r| self.records(ties.from_by(r));
+        let to = |r| self.records(ties.to_by(r));
         RelationsView {
-            superseded_by: records(&mut ties.from_by(Relation::Supersedes)),
-            amended_by: records(&mut ties.from_by(Relation::Amends)),
-            supersedes: records(&mut ties.to_by(Relation::Supersedes)),
-            amends: records(&mut ties.to_by(Relation::Amends)),
-            implements: records(&mut ties.to_by(Relation::Implements)),
-            implemented_by: records(&mut ties.from_by(Relation::Implements)),
+            superseded_by: from(Relation::Supersedes),
+            amended_by: from(Relation::Amends),
+            supersedes: to(Relation::Supersedes),
+            amends: to(Relation::Amends),
+            implements: to(Relation::Implements),
+            implemented_by: from(Relation::Implements),
             any: !(ties.to.is_empty() && ties.from.is_empty()),
         }
     }

@@ -45,6 +45,20 @@ fn ties(list: &[Tie], relation: Relation) -> impl Iterator<Item = PageId> + '_ {
         .map(|t| t.page)
 }
 
+/// A relation as an article's front matter names it, resolved.
+struct Named<'s> {
+    from: PageId,
+    written: &'s RelationRef,
+    to: PageId,
+}
+
+impl Named<'_> {
+    /// It amends or supersedes: the other article is (partly) replaced.
+    fn replaces(&self) -> bool {
+        self.written.relation != Relation::Implements
+    }
+}
+
 /// Every article's relations, from both ends, and the problems found: a name that leads to no
 /// published article or to the article itself, articles that replace each other in a circle
 /// (errors); a status that a relation contradicts, an article that amends or supersedes a
@@ -53,43 +67,46 @@ pub fn resolve(site: &Site) -> (Table<PageId, Relations>, Vec<Diagnostic>) {
     let by_path: HashMap<&str, PageId> = PageId::each(&site.pages)
         .map(|(i, p)| (p.path.as_str(), i))
         .collect();
-    let mut table: Table<PageId, Relations> =
-        site.pages.iter().map(|_| Relations::default()).collect();
+    let mut named = Vec::new();
     let mut problems = Vec::new();
     for (i, page) in PageId::each(&site.pages) {
-        for named in &page.doc.meta.relations {
-            match target(site, &by_path, page, &named.target) {
+        for written in &page.doc.meta.relations {
+            match target(site, &by_path, page, &written.target) {
                 Ok(Some(t)) if t == i => {
-                    problems.push(at(
-                        page,
-                        named,
-                        format!("`{}` is this article itself", named.target),
-                    ));
+                    let message = format!("`{}` is this article itself", written.target);
+                    problems.push(at(page, written, message));
                 }
-                Ok(Some(t)) => table[i].to.push(Tie {
-                    relation: named.relation,
-                    page: t,
+                Ok(Some(to)) => named.push(Named {
+                    from: i,
+                    written,
+                    to,
                 }),
                 // Its own problems are reported already.
                 Ok(None) => {}
                 Err(why) => {
-                    let message = format!("no article at `{}`: {why}", named.target);
-                    problems.push(at(page, named, message));
+                    let message = format!("no article at `{}`: {why}", written.target);
+                    problems.push(at(page, written, message));
                 }
             }
         }
     }
-    for i in PageId::all(&site.pages) {
-        for tie in table[i].to.clone() {
-            table[tie.page].from.push(Tie {
-                relation: tie.relation,
-                page: i,
-            });
-        }
+    let mut table: Table<PageId, Relations> =
+        site.pages.iter().map(|_| Relations::default()).collect();
+    // In the site's order of the naming articles, so each `from` list is in it too.
+    for n in &named {
+        let relation = n.written.relation;
+        table[n.from].to.push(Tie {
+            relation,
+            page: n.to,
+        });
+        table[n.to].from.push(Tie {
+            relation,
+            page: n.from,
+        });
     }
-    problems.extend(circles(site, &table));
+    problems.extend(circles(site, &named));
     problems.extend(contradicted_status(site, &table));
-    problems.extend(replaced_by_older(site, &table));
+    problems.extend(replaced_by_older(site, &named));
     (table, problems)
 }
 
@@ -140,63 +157,52 @@ fn at(page: &Page, named: &RelationRef, message: String) -> Diagnostic {
     super::at_item(&page.doc.file, key, &named.target, problem)
 }
 
-/// The relation `page` names `target` by, as written in its front matter.
-fn named<'p>(page: &'p Page, relation: Relation, target: &Page) -> Option<&'p RelationRef> {
-    (page.doc.meta.relations.iter()).find(|r| {
-        r.relation == relation
-            && source_of(page, &r.target).as_deref() == Some(target.doc.file.rel.as_str())
-    })
-}
-
 /// An error for each circle of articles that amend or supersede each other (a → b → a),
 /// at the name that closes it.
-fn circles(site: &Site, table: &Table<PageId, Relations>) -> Vec<Diagnostic> {
+fn circles(site: &Site, named: &[Named]) -> Vec<Diagnostic> {
     #[derive(Clone, Copy, PartialEq)]
     enum Seen {
         No,
         OnPath,
         Done,
     }
-    let replaces = |t: &Tie| t.relation != Relation::Implements;
+    let mut out: Vec<Vec<&Named>> = vec![Vec::new(); site.pages.len()];
+    for n in named.iter().filter(|n| n.replaces()) {
+        out[n.from.0].push(n);
+    }
     let mut seen = vec![Seen::No; site.pages.len()];
     let mut problems = Vec::new();
     for start in PageId::all(&site.pages) {
         if seen[start.0] != Seen::No {
             continue;
         }
-        // Depth first, without recursion: the path from `start`, each with its next tie.
+        // Depth first, without recursion: the path from `start`, each with its next name.
         let mut path: Vec<(PageId, usize)> = vec![(start, 0)];
         seen[start.0] = Seen::OnPath;
-        while let Some(&mut (at_page, ref mut next)) = path.last_mut() {
-            let tie = table[at_page].to.iter().filter(|t| replaces(t)).nth(*next);
-            *next += 1;
-            let Some(&tie) = tie else {
+        while let Some((at_page, next)) = path.last_mut() {
+            let Some(n) = out[at_page.0].get(*next) else {
                 seen[at_page.0] = Seen::Done;
                 path.pop();
                 continue;
             };
-            match seen[tie.page.0] {
+            *next += 1;
+            match seen[n.to.0] {
                 Seen::No => {
-                    seen[tie.page.0] = Seen::OnPath;
-                    path.push((tie.page, 0));
+                    seen[n.to.0] = Seen::OnPath;
+                    path.push((n.to, 0));
                 }
                 Seen::OnPath => {
-                    let from = path.iter().position(|(p, _)| *p == tie.page).unwrap_or(0);
-                    let mut round: Vec<String> = path[from..]
-                        .iter()
+                    let from = path.iter().position(|(p, _)| *p == n.to).unwrap_or(0);
+                    let mut round: Vec<String> = (path[from..].iter())
                         .map(|(p, _)| format!("content/{}", site.pages[*p].doc.file.rel))
                         .collect();
                     round.push(round[0].clone());
-                    let page = &site.pages[at_page];
-                    let target = &site.pages[tie.page];
-                    if let Some(r) = named(page, tie.relation, target) {
-                        let message = format!(
-                            "`{}` closes a circle of articles that replace each other: {}",
-                            r.target,
-                            round.join(" → ")
-                        );
-                        problems.push(at(page, r, message));
-                    }
+                    let message = format!(
+                        "`{}` closes a circle of articles that replace each other: {}",
+                        n.written.target,
+                        round.join(" → ")
+                    );
+                    problems.push(at(&site.pages[n.from], n.written, message));
                 }
                 Seen::Done => {}
             }
@@ -243,32 +249,22 @@ fn contradicted_status(site: &Site, table: &Table<PageId, Relations>) -> Vec<Dia
 
 /// A warning where an article amends or supersedes one dated after it: most likely the two
 /// are the wrong way round, or a date is wrong.
-fn replaced_by_older(site: &Site, table: &Table<PageId, Relations>) -> Vec<Diagnostic> {
+fn replaced_by_older(site: &Site, named: &[Named]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (i, page) in PageId::each(&site.pages) {
-        for tie in table[i]
-            .to
-            .iter()
-            .filter(|t| t.relation != Relation::Implements)
-        {
-            let other = &site.pages[tie.page];
-            let (Some(mine), Some(theirs)) = (page.doc.meta.date, other.doc.meta.date) else {
-                continue;
-            };
-            if !earlier(mine, theirs) {
-                continue;
-            }
-            let Some(r) = named(page, tie.relation, other) else {
-                continue;
-            };
+    for n in named.iter().filter(|n| n.replaces()) {
+        let (page, other) = (&site.pages[n.from], &site.pages[n.to]);
+        let (Some(mine), Some(theirs)) = (page.doc.meta.date, other.doc.meta.date) else {
+            continue;
+        };
+        if earlier(mine, theirs) {
             let message = format!(
                 "`{}` is dated {}, after this article ({})",
-                r.target,
+                n.written.target,
                 theirs.day_iso(),
                 mine.day_iso()
             );
             let help = "an article amends or supersedes older ones: check both dates, or which way round the relation goes";
-            out.push(at(page, r, message).with_help(help).warning());
+            out.push(at(page, n.written, message).with_help(help).warning());
         }
     }
     out
