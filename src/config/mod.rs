@@ -26,6 +26,7 @@ pub const KEYS: &[&str] = &[
     "sitemap",
     "robots",
     "search",
+    "api",
     "unprofiled",
     "raw_html",
     "fields",
@@ -78,6 +79,7 @@ struct RawConfig {
     sitemap: Option<bool>,
     robots: Option<bool>,
     search: Option<bool>,
+    api: Option<bool>,
     unprofiled: Option<RawUnprofiled>,
     raw_html: Option<RawHtml>,
     schema: Schema,
@@ -136,6 +138,8 @@ pub struct Config {
     pub robots: bool,
     /// Build the search index (`public/pagefind/`) and the search page.
     pub search: bool,
+    /// Write the data export (`api/articles.json`, `tags.json`, `cities.json`).
+    pub api: bool,
     pub unprofiled: Unprofiled,
     /// Raw HTML in Markdown: allowed (the default) or escaped.
     pub raw_html: RawHtml,
@@ -264,6 +268,7 @@ impl Config {
             sitemap,
             robots,
             search,
+            api,
             unprofiled,
             raw_html,
             schema,
@@ -296,6 +301,7 @@ impl Config {
             sitemap: sitemap.unwrap_or(true),
             robots: robots.unwrap_or(true),
             search: search.unwrap_or(true) && !o.no_search,
+            api: api.unwrap_or(true),
             raw_html: raw_html.unwrap_or_default(),
             schema,
             unprofiled: Unprofiled {
@@ -336,6 +342,7 @@ impl RawConfig {
             sitemap: f.take("sitemap"),
             robots: f.take("robots"),
             search: f.take("search"),
+            api: f.take("api"),
             unprofiled: f.take("unprofiled"),
             raw_html: f.take("raw_html"),
             schema: fields::read(f),

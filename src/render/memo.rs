@@ -32,7 +32,7 @@ use super::theme::{StaticFile, Theme};
 use super::views::Views;
 use crate::config::Config;
 use crate::content::markdown::Rendered;
-use crate::site::plan::{Output, PageJob, Plan};
+use crate::site::plan::{ApiFile, Output, PageJob, Plan};
 use crate::site::{Page, PageId, Site, Table};
 use rayon::prelude::*;
 
@@ -317,6 +317,15 @@ impl Keys<'_> {
                     .value(&feed.subtitle);
                 let entries = feed.shown(self.site, self.config.feed_limit);
                 self.articles(key, entries.iter(), reads)
+            }
+            // Its summaries may come from bodies; the rest (fields, relations, terms) is
+            // front matter and structure, which only a new resolve changes.
+            Output::Api(ApiFile::Articles) => {
+                let all: Vec<PageId> = super::api::exported(self.site).collect();
+                self.records(key.text("structure").number(self.epoch), &all, reads)
+            }
+            Output::Api(ApiFile::Tags | ApiFile::Cities) => {
+                key.text("structure").number(self.epoch)
             }
             Output::Redirect(i) => self.records(key, &[self.site.redirects[i].to], reads),
             Output::Sitemap(_) | Output::Robots => key.text("structure").number(self.epoch),

@@ -4,6 +4,7 @@
 //! the last build: then only what changed is made). Output: what was produced, or every
 //! problem found.
 
+mod api;
 mod backlinks;
 pub mod context;
 mod crawl;
@@ -613,6 +614,9 @@ impl Make<'_> {
             Output::Asset(i) => {
                 let source = config.content_dir.join(&self.site.assets[i]);
                 Made::Binary(self.read(&source)?)
+            }
+            Output::Api(which) => {
+                text(api::file(self.pages.views, &self.pages.bodies.pages, which))
             }
             Output::SearchIndex => unreachable!("made beside the other files (see `render`)"),
         })

@@ -1,9 +1,9 @@
 //! Resolve stage, the output plan: every file the finished site will have (pages, lists with
 //! their pagination, feeds, sitemaps, robots.txt, the 404 page, alias redirects, the
-//! highlighting stylesheet, the theme's static files, the content's own files), what makes
-//! each one, and whose path it is. Every path is claimed here, once, so that two things
-//! that would be written at one path are found in one place. Input: the resolved site and
-//! the names of the theme's static files. Output: a [`Plan`] and the clashes found.
+//! highlighting stylesheet, the theme's static files, the content's own files, the data
+//! export), what makes each one, and whose path it is. Every path is claimed here, once, so
+//! that two things that would be written at one path are found in one place. Input: the
+//! resolved site and the names of the theme's static files. Output: a [`Plan`] and the clashes found.
 //! Render makes the files of the plan; links are checked against it.
 
 use std::collections::HashMap;
@@ -69,6 +69,27 @@ pub enum SitemapFile {
     Part(usize),
 }
 
+/// Which file of the data export (see `render::api`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ApiFile {
+    Articles,
+    Tags,
+    Cities,
+}
+
+impl ApiFile {
+    pub const ALL: [ApiFile; 3] = [ApiFile::Articles, ApiFile::Tags, ApiFile::Cities];
+
+    /// Its path in the output folder.
+    pub fn path(self) -> &'static str {
+        match self {
+            ApiFile::Articles => "api/articles.json",
+            ApiFile::Tags => "api/tags.json",
+            ApiFile::Cities => "api/cities.json",
+        }
+    }
+}
+
 /// What makes one file of the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Output {
@@ -88,6 +109,8 @@ pub enum Output {
     /// The search index, Pagefind's bundle under [`SEARCH_DIR`]: planned as its script
     /// ([`SEARCH_SCRIPT`]), which search pages load; made with the rest of the bundle.
     SearchIndex,
+    /// A file of the data export.
+    Api(ApiFile),
 }
 
 /// One file of the site.
@@ -163,6 +186,11 @@ impl Plan {
             plan.add(SEARCH_SCRIPT.into(), Output::SearchIndex, owner);
         }
         plan.feeds();
+        if config.api {
+            for file in ApiFile::ALL {
+                plan.add(file.path().into(), Output::Api(file), Owner::generated());
+            }
+        }
         plan.sitemaps();
         if config.robots {
             plan.add("robots.txt".into(), Output::Robots, Owner::generated());

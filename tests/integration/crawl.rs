@@ -9,7 +9,7 @@ use tradekb::Overrides;
 
 use crate::support::{build_site, describe, is_external, repo_root, Output};
 
-fn build_sample(base_url: &str) -> (tempfile::TempDir, Output) {
+pub(crate) fn build_sample(base_url: &str) -> (tempfile::TempDir, Output) {
     let dir = tempfile::tempdir().unwrap();
     let overrides = Overrides {
         output: Some(dir.path().join("public")),

@@ -44,6 +44,9 @@ const WORDS: &[&str] = &[
 #[derive(Debug, Clone)]
 enum Edit {
     Paragraph(usize, usize),
+    /// The article summed up by its first paragraph (its `summary:` line dropped), and a new
+    /// first paragraph: applied again, an edit of the body alone that changes its summary.
+    Lead(usize, usize),
     Heading(usize, usize),
     Title(usize, usize),
     Date(usize, u8),
@@ -93,6 +96,7 @@ fn edit() -> impl Strategy<Value = Edit> {
     let w = 0..WORDS.len();
     prop_oneof![
         3 => (a.clone(), w.clone()).prop_map(|(a, w)| Edit::Paragraph(a, w)),
+        2 => (a.clone(), w.clone()).prop_map(|(a, w)| Edit::Lead(a, w)),
         2 => (a.clone(), w.clone()).prop_map(|(a, w)| Edit::Heading(a, w)),
         3 => (a.clone(), w.clone()).prop_map(|(a, w)| Edit::Title(a, w)),
         2 => (a.clone(), 0..28u8).prop_map(|(a, d)| Edit::Date(a, d)),
@@ -185,6 +189,18 @@ impl Author<'_> {
             Edit::Paragraph(a, w) => {
                 let text = self.text(a) + &format!("\n新增一段，关于{}。\n", WORDS[w]);
                 fs::write(self.article(a), text).unwrap();
+            }
+            Edit::Lead(a, w) => {
+                let text = (self.text(a).lines())
+                    .filter(|l| !l.starts_with("summary:"))
+                    .fold(String::new(), |t, l| t + l + "\n");
+                let end = text.find("\n---\n").map_or(0, |i| i + "\n---\n".len());
+                let lead = format!("新的开头，说的是{}。\n\n", WORDS[w]);
+                fs::write(
+                    self.article(a),
+                    [&text[..end], &lead, &text[end..]].concat(),
+                )
+                .unwrap();
             }
             Edit::Heading(a, w) => {
                 let text = self.text(a) + &format!("\n## 小结：{}\n\n正文。\n", WORDS[w]);
@@ -466,6 +482,27 @@ fn a_link_added_in_one_body_shows_on_the_page_it_leads_to() {
     assert!(
         kept[&page] == full[&page],
         "{page} is served as a full build makes it"
+    );
+}
+
+/// A body edit that changes an article's summary (its first paragraph, when the front matter
+/// gives none) changes the data export, which shows every summary.
+#[test]
+fn a_new_first_paragraph_changes_the_summary_the_export_shows() {
+    let (dir, config) = sample_site();
+    let author = Author { root: dir.path() };
+    author.apply(&Edit::Lead(2, 0));
+    let mut served = Served::default();
+    served.rebuild(&config).expect("the sample builds");
+    author.apply(&Edit::Lead(2, 1));
+    served.memo.saw(None);
+    let (kept, _) = served.rebuild(&config).expect("the edit builds");
+    let (full, _) = full_build(&config).expect("the edit builds");
+    let export = "api/articles.json";
+    assert!(String::from_utf8_lossy(&full[export]).contains("新的开头，说的是保税进口。"));
+    assert!(
+        kept[export] == full[export],
+        "{export} is served as a full build makes it"
     );
 }
 

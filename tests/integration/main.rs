@@ -4,6 +4,8 @@
 
 mod support;
 
+mod api;
+
 mod backlinks;
 mod bad_input;
 mod base_url;
