@@ -1,7 +1,7 @@
 //! Render stage, Markdown: one body to HTML with readable, unique heading ids, highlighted
 //! code, rewritten internal links, a table of contents, a summary and a reading time.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
@@ -88,28 +88,31 @@ pub struct Markdown<'a> {
     pub highlighter: &'a Highlighter,
     /// Raw HTML in bodies: passed through (authors are trusted) or shown as text.
     pub raw_html: RawHtml,
-    /// What a task list's ticked and unticked boxes say to a screen reader.
-    pub tasks: TaskLabels<'a>,
+    /// What a task list's boxes and a footnote's way back say to a screen reader.
+    pub words: Words<'a>,
 }
 
-/// The words for a task list item's state, from the language file (`task_done`,
-/// `task_todo`).
+/// The words a body's HTML gives screen readers, from the language file: a task list item's
+/// state (`task_done`, `task_todo`) and a footnote's link back to where it is referred to
+/// (`footnote_back`).
 #[derive(Clone, Copy)]
-pub struct TaskLabels<'a> {
+pub struct Words<'a> {
     pub done: &'a str,
     pub todo: &'a str,
+    pub back: &'a str,
 }
 
-impl Default for TaskLabels<'_> {
+impl Default for Words<'_> {
     fn default() -> Self {
-        TaskLabels {
+        Words {
             done: "done",
             todo: "to do",
+            back: "back to text",
         }
     }
 }
 
-impl TaskLabels<'_> {
+impl Words<'_> {
     /// A task list item's box: an image with its state as its name (a disabled checkbox
     /// would be a form control without a label, and looks the same ticked or not).
     fn marker(&self, done: bool) -> String {
@@ -148,7 +151,7 @@ impl Markdown<'_> {
     pub fn render(&self, body: &str, links: &dyn LinkResolver) -> Rendered {
         let mut state = State::new(self.highlighter, links);
         state.escape_html = self.raw_html == RawHtml::Escape;
-        state.tasks = self.tasks;
+        state.words = self.words;
         let events = Parser::new_ext(body, options()).into_offset_iter();
         for (event, range) in super::cjk_emphasis::amend(body, options(), events) {
             if matches!(event, Event::Start(Tag::CodeBlock(_)) | Event::Code(_)) {
@@ -194,7 +197,7 @@ struct State<'a, 'e> {
     /// Where code is written (blocks and spans): what looks like a shortcode there is code.
     code_spans: Vec<Range<usize>>,
     has_code: bool,
-    tasks: TaskLabels<'a>,
+    words: Words<'a>,
 }
 
 impl<'a, 'e> State<'a, 'e> {
@@ -217,7 +220,7 @@ impl<'a, 'e> State<'a, 'e> {
             raw_block: None,
             code_spans: Vec::new(),
             has_code: false,
-            tasks: TaskLabels::default(),
+            words: Words::default(),
         }
     }
 
@@ -255,7 +258,7 @@ impl<'a, 'e> State<'a, 'e> {
             }
             Event::End(TagEnd::Heading(_)) => self.end_heading(),
             Event::TaskListMarker(done) => {
-                let marker = self.tasks.marker(done);
+                let marker = self.words.marker(done);
                 self.push(Event::Html(marker.into()));
             }
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -389,12 +392,26 @@ impl<'a, 'e> State<'a, 'e> {
             .push((level, id.clone(), h.text.trim().to_string()));
         let tag = Tag::Heading {
             level: h.level,
-            id: Some(id.into()),
+            id: Some(id.clone().into()),
             classes: h.classes,
             attrs: h.attrs,
         };
         self.out.push(Event::Start(tag));
+        // The heading links to itself, so that a reader can take its address (a heading
+        // with a link of its own stays as written: links do not nest).
+        let linked = (h.events.iter()).any(|e| match e {
+            Event::Start(Tag::Link { .. }) => true,
+            Event::InlineHtml(html) | Event::Html(html) => has_anchor(html),
+            _ => false,
+        });
+        if !linked {
+            let href = format!("<a class=\"heading-link\" href=\"#{}\">", escape_attr(&id));
+            self.out.push(Event::InlineHtml(href.into()));
+        }
         self.out.extend(h.events);
+        if !linked {
+            self.out.push(Event::InlineHtml("</a>".into()));
+        }
         self.out.push(Event::End(TagEnd::Heading(h.level)));
     }
 
@@ -463,7 +480,10 @@ impl<'a, 'e> State<'a, 'e> {
         let events = std::mem::take(&mut self.out);
         let footnotes = self.footnote_ids(&events);
         let mut html = String::new();
-        pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|e| footnotes.event(e)));
+        pulldown_cmark::html::push_html(
+            &mut html,
+            footnotes.apply(events, self.words.back).into_iter(),
+        );
         Rendered {
             // Bodies are kept until their page is written: no room to spare (and shared with
             // the search index's records, which `serve` keeps until they are indexed).
@@ -525,7 +545,8 @@ fn shortcodes(body: &str, code: &[Range<usize>]) -> Vec<Range<usize>> {
 }
 
 impl State<'_, '_> {
-    /// Footnote ids are chosen once every heading has its id, so that the two never clash.
+    /// Footnote ids are chosen once every heading has its id, so that the two never clash;
+    /// each reference gets one too, for the way back to it.
     fn footnote_ids(&mut self, events: &[Event]) -> Footnotes {
         let mut notes = Footnotes::default();
         for e in events {
@@ -537,48 +558,104 @@ impl State<'_, '_> {
                 let id = self.unique_id(format!("fn-{}", slug::readable(label)));
                 notes.ids.insert(label.to_string(), id);
             }
-            if matches!(e, Event::FootnoteReference(_))
-                && !notes.numbers.contains_key(label.as_ref())
-            {
-                let n = notes.numbers.len() + 1;
-                notes.numbers.insert(label.to_string(), n);
+            if let Event::FootnoteReference(_) = e {
+                let id = self.unique_id(format!("fnref-{}", slug::readable(label)));
+                let refs = notes.refs.entry(label.to_string()).or_default();
+                refs.push(id);
+                if refs.len() == 1 {
+                    let n = notes.numbers.len() + 1;
+                    notes.numbers.insert(label.to_string(), n);
+                }
             }
         }
         notes
     }
 }
 
-/// Footnote labels to their ids and numbers (in order of first reference).
+/// Footnote labels to their ids, numbers (in order of first reference) and the ids of their
+/// references.
 #[derive(Default)]
 struct Footnotes {
-    ids: std::collections::HashMap<String, String>,
-    numbers: std::collections::HashMap<String, usize>,
+    ids: HashMap<String, String>,
+    numbers: HashMap<String, usize>,
+    refs: HashMap<String, Vec<String>>,
 }
 
 impl Footnotes {
-    fn event<'e>(&self, e: Event<'e>) -> Event<'e> {
-        match e {
-            // The numbers are not text to search or quote (`data-pagefind-ignore`): a search
-            // excerpt would read `…试点。1 1 名称上…`.
-            Event::FootnoteReference(label) => {
-                let (id, n) = self.lookup(&label);
-                let href = escape_attr(&id);
-                Event::InlineHtml(
-                    format!("<sup class=\"footnote-reference\" data-pagefind-ignore><a href=\"#{href}\">{n}</a></sup>")
-                        .into(),
-                )
+    /// `events` with footnote references and definitions as HTML: each reference with its
+    /// id, each definition ending (inside its last paragraph, when it ends with one) with a
+    /// link back to each of its references. `back` names such a link.
+    fn apply<'e>(&self, events: Vec<Event<'e>>, back: &str) -> Vec<Event<'e>> {
+        let mut out = Vec::with_capacity(events.len());
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        // The definition being read, and whether its links back are written.
+        let mut open: Option<(CowStr<'e>, bool)> = None;
+        let mut events = events.into_iter().peekable();
+        while let Some(e) = events.next() {
+            match e {
+                // The numbers are not text to search or quote (`data-pagefind-ignore`): a
+                // search excerpt would read `…试点。1 1 名称上…`.
+                Event::FootnoteReference(label) => {
+                    let k = seen.entry(label.to_string()).or_default();
+                    let own = self.refs.get(label.as_ref()).and_then(|r| r.get(*k));
+                    *k += 1;
+                    let (id, n) = self.lookup(&label);
+                    let own = own.map(|r| format!(" id=\"{}\"", escape_attr(r)));
+                    out.push(Event::InlineHtml(
+                        format!("<sup class=\"footnote-reference\"{} data-pagefind-ignore><a href=\"#{}\">{n}</a></sup>", own.unwrap_or_default(), escape_attr(&id))
+                            .into(),
+                    ));
+                }
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    let (id, n) = self.lookup(&label);
+                    out.push(Event::Html(
+                        format!("<div class=\"footnote-definition\" id=\"{}\"><sup class=\"footnote-definition-label\" data-pagefind-ignore>{n}</sup>\n", escape_attr(&id))
+                            .into(),
+                    ));
+                    open = Some((label, false));
+                }
+                Event::End(TagEnd::Paragraph)
+                    if matches!(events.peek(), Some(Event::End(TagEnd::FootnoteDefinition))) =>
+                {
+                    if let Some((label, written)) = open.as_mut() {
+                        out.push(Event::InlineHtml(self.backlinks(label, back).into()));
+                        *written = true;
+                    }
+                    out.push(e);
+                }
+                Event::End(TagEnd::FootnoteDefinition) => {
+                    if let Some((label, false)) = open.take() {
+                        out.push(Event::Html(self.backlinks(&label, back).into()));
+                    }
+                    out.push(Event::Html("</div>\n".into()));
+                }
+                other => out.push(other),
             }
-            Event::Start(Tag::FootnoteDefinition(label)) => {
-                let (id, n) = self.lookup(&label);
-                let id = escape_attr(&id);
-                Event::Html(
-                    format!("<div class=\"footnote-definition\" id=\"{id}\"><sup class=\"footnote-definition-label\" data-pagefind-ignore>{n}</sup>\n")
-                        .into(),
-                )
-            }
-            Event::End(TagEnd::FootnoteDefinition) => Event::Html("</div>\n".into()),
-            other => other,
         }
+        out
+    }
+
+    /// Links back to each reference of footnote `label` (none for a note nothing refers to):
+    /// `↩`, then `↩2`, `↩3` for the later ones.
+    fn backlinks(&self, label: &str, back: &str) -> String {
+        let refs = self.refs.get(label).map_or(&[][..], Vec::as_slice);
+        if refs.is_empty() {
+            return String::new();
+        }
+        let mut html = String::from(" <span class=\"footnote-backrefs\" data-pagefind-ignore>");
+        for (i, id) in refs.iter().enumerate() {
+            let (name, mark) = match i {
+                0 => (back.to_string(), String::new()),
+                _ => (format!("{back} {}", i + 1), format!("<sup>{}</sup>", i + 1)),
+            };
+            // U+FE0E: the arrow as text, not as an emoji.
+            html += &format!(
+                "<a class=\"footnote-backref\" href=\"#{}\" aria-label=\"{}\">↩\u{FE0E}{mark}</a>",
+                escape_attr(id),
+                escape_attr(&name)
+            );
+        }
+        html + "</span>"
     }
 
     fn lookup(&self, label: &str) -> (String, String) {
@@ -589,6 +666,12 @@ impl Footnotes {
             .map_or_else(|| "?".to_string(), usize::to_string);
         (id, n)
     }
+}
+
+/// Whether raw HTML opens an `<a>` element.
+fn has_anchor(html: &str) -> bool {
+    let lower = html.to_ascii_lowercase();
+    lower.contains("<a ") || lower.contains("<a>") || lower.contains("<a\n")
 }
 
 fn escape_attr(text: &str) -> String {
@@ -764,7 +847,7 @@ mod tests {
         Markdown {
             highlighter: &h,
             raw_html: RawHtml::Allow,
-            tasks: Default::default(),
+            words: Default::default(),
         }
         .render(md, &KeepLinks)
     }
@@ -862,6 +945,45 @@ mod tests {
     }
 
     #[test]
+    fn a_footnote_links_back_to_each_reference() {
+        let r = render("甲[^注]，乙[^注]。\n\n[^注]: 说明。\n");
+        assert!(r.html.contains("<sup class=\"footnote-reference\" id=\"fnref-注\" data-pagefind-ignore><a href=\"#fn-注\">1</a></sup>"), "{}", r.html);
+        assert!(r.html.contains("id=\"fnref-注-1\""), "{}", r.html);
+        assert!(
+            r.html.contains("<p>说明。 <span class=\"footnote-backrefs\" data-pagefind-ignore><a class=\"footnote-backref\" href=\"#fnref-注\" aria-label=\"back to text\">↩\u{FE0E}</a><a class=\"footnote-backref\" href=\"#fnref-注-1\" aria-label=\"back to text 2\">↩\u{FE0E}<sup>2</sup></a></span></p>"),
+            "inside the last paragraph: {}",
+            r.html
+        );
+        let list = render("甲[^a]。\n\n[^a]:\n    - 一\n    - 二\n");
+        assert!(
+            list.html
+                .contains("</ul>\n <span class=\"footnote-backrefs\""),
+            "after a list: {}",
+            list.html
+        );
+        let unused = render("甲。\n\n[^a]: 没人引用。\n");
+        assert!(!unused.html.contains("footnote-backref"), "{}", unused.html);
+    }
+
+    #[test]
+    fn a_heading_links_to_itself_unless_it_has_a_link() {
+        let r = render("## 背景\n\n## 见[别处](https://example.org/)\n");
+        assert!(
+            r.html
+                .contains("<h2 id=\"背景\"><a class=\"heading-link\" href=\"#背景\">背景</a></h2>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<h2 id=\"见别处\">见<a href=\"https://example.org/\">别处</a></h2>"),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.toc[0].title, "背景", "the link is not in the title");
+    }
+
+    #[test]
     fn headings_leave_theme_ids_alone() {
         let r = render("## tkb-main\n");
         assert!(r.html.contains("<h2 id=\"h-tkb-main\">"), "{}", r.html);
@@ -874,7 +996,7 @@ mod tests {
         let r = Markdown {
             highlighter: &h,
             raw_html: RawHtml::Escape,
-            tasks: Default::default(),
+            words: Default::default(),
         }
         .render(md, &KeepLinks);
         assert!(

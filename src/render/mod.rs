@@ -26,7 +26,7 @@ use rayon::prelude::*;
 use tera::Tera;
 
 use crate::config::Config;
-use crate::content::markdown::{Markdown, Rendered, TaskLabels};
+use crate::content::markdown::{Markdown, Rendered, Words};
 use crate::content::SourceFile;
 use crate::diagnostic::{self, Diagnostic, Problem};
 use crate::highlight::{self, Highlighter};
@@ -131,18 +131,19 @@ pub fn prepare(
     let highlighter = Highlighter::default();
     let targets = Targets::new(site, &config.base_url, plan.link_targets());
     let word = |key: &str| theme.strings.get(key).and_then(|v| v.as_str());
-    let tasks = TaskLabels {
+    let words = Words {
         done: word("task_done").unwrap_or("done"),
         todo: word("task_todo").unwrap_or("to do"),
+        back: word("footnote_back").unwrap_or("back to text"),
     };
     let md = Markdown {
         highlighter: &highlighter,
         raw_html: config.raw_html,
-        tasks,
+        words,
     };
     let (keys, known) = match memo {
         Some(memo) => {
-            let keys = body_keys(config, site, &targets, tasks);
+            let keys = body_keys(config, site, &targets, words);
             let known = keys.iter().map(|k| memo.bodies.remove(k)).collect();
             (keys, known)
         }
@@ -161,12 +162,7 @@ pub fn prepare(
 
 /// The key of each article's body: its whole source file (front matter too: its page shows
 /// both), its page's path, and everything its links resolve against.
-fn body_keys(
-    config: &Config,
-    site: &Site,
-    targets: &Targets,
-    tasks: TaskLabels,
-) -> Table<PageId, u64> {
+fn body_keys(config: &Config, site: &Site, targets: &Targets, words: Words) -> Table<PageId, u64> {
     let links = targets.fingerprint();
     let raw_html = format!("{:?}", config.raw_html);
     site.pages
@@ -175,8 +171,9 @@ fn body_keys(
             memo::Key::new("body")
                 .number(links)
                 .text(&raw_html)
-                .text(tasks.done)
-                .text(tasks.todo)
+                .text(words.done)
+                .text(words.todo)
+                .text(words.back)
                 .text(&p.doc.file.rel)
                 .text(&p.path)
                 .number(p.doc.file.digest)

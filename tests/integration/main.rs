@@ -29,6 +29,7 @@ mod output;
 mod progress;
 mod properties;
 mod publishing;
+mod reading;
 mod related;
 mod relations;
 mod scaffold;

@@ -218,7 +218,7 @@ mod tests {
         let stage = Markdown {
             highlighter: &highlighter,
             raw_html: RawHtml::Allow,
-            tasks: Default::default(),
+            words: Default::default(),
         };
         stage.render(md, &KeepLinks)
     }
@@ -501,7 +501,7 @@ mod tests {
     fn headings_cells_and_tight_list_items_are_amended_too() {
         let heading = render("## **重点，**后文\n");
         assert!(
-            heading.contains("<strong>重点，</strong>后文</h2>"),
+            heading.contains("<strong>重点，</strong>后文</a></h2>"),
             "{heading}"
         );
         let cell = render("| **重点，**后文 |\n|---|\n");

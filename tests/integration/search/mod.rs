@@ -108,15 +108,15 @@ fn under_a_sub_path_the_search_page_loads_the_index_from_under_it() {
 /// a loopback port, stopped when dropped. (Not a server of the test's own: tiny_http,
 /// which tradekb's `serve` uses, left Chromium's requests for Pagefind's chunks waiting now
 /// and then when several browsers ran in one process.)
-pub(super) struct StaticHost {
+pub(crate) struct StaticHost {
     child: std::process::Child,
     /// The folder served: the site's, or one holding it at `prefix`.
     _root: Option<tempfile::TempDir>,
-    pub(super) url: String,
+    pub(crate) url: String,
 }
 
 impl StaticHost {
-    pub(super) fn serve(site: &std::path::Path, prefix: &'static str) -> StaticHost {
+    pub(crate) fn serve(site: &std::path::Path, prefix: &'static str) -> StaticHost {
         let port = (std::net::TcpListener::bind("127.0.0.1:0"))
             .and_then(|l| l.local_addr())
             .expect("a free port")
@@ -169,7 +169,7 @@ impl Drop for StaticHost {
 }
 
 /// The sample site built with `base_url` into a folder of its own.
-pub(super) fn built_sample(base_url: &str) -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn built_sample(base_url: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = sample_copy();
     let overrides = Overrides {
         base_url: Some(base_url.into()),

@@ -1,0 +1,116 @@
+//! The article page as a reader sees it, in a real browser (see `browser`): on a phone the
+//! text starts on the first screen, with the info panel and the table of contents folded
+//! above it (and opening when tapped); beside the text on a wide screen they stand open;
+//! tables of up to four columns fit a phone's width; a footnote leads back to where it is
+//! referred to.
+
+use serde_json::Value;
+
+use crate::browser::Browser;
+use crate::search::{built_sample, StaticHost};
+
+/// A phone's screen, in CSS pixels.
+const PHONE: (u32, u32) = (390, 844);
+
+/// The sample, built once for these tests.
+fn sample() -> &'static std::path::Path {
+    static BUILT: std::sync::OnceLock<(tempfile::TempDir, std::path::PathBuf)> =
+        std::sync::OnceLock::new();
+    &BUILT.get_or_init(|| built_sample("https://example.org/")).1
+}
+
+/// The URLs of the sample's articles, from its data export.
+fn articles(public: &std::path::Path) -> Vec<String> {
+    let text = std::fs::read_to_string(public.join("api/articles.json")).unwrap();
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    (doc["articles"].as_array().unwrap().iter())
+        .map(|a| a["url"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn on_a_phone_every_article_starts_its_text_on_the_first_screen_and_nothing_scrolls_sideways() {
+    let public = sample();
+    let host = StaticHost::serve(public, "/");
+    let browser = Browser::open(PHONE.0, PHONE.1);
+    let mut late = Vec::new();
+    for url in articles(public) {
+        browser.goto(&format!("{}{}", host.url, url.trim_start_matches('/')));
+        let seen = browser.eval(
+            "const first = document.querySelector('.article-body > p, .article-body > :first-child');
+             const tables = [...document.querySelectorAll('.article-body table')]
+               .filter(t => t.rows[0].cells.length <= 4 && t.scrollWidth > t.clientWidth)
+               .map(t => t.scrollWidth - t.clientWidth);
+             return { top: first ? first.getBoundingClientRect().top : 0,
+                      sideways: document.documentElement.scrollWidth - innerWidth, tables };",
+        );
+        let top = seen["top"].as_f64().unwrap();
+        if top >= f64::from(PHONE.1) {
+            late.push(format!("{url}: the text starts {top:.0} px down"));
+        }
+        assert_eq!(seen["sideways"], 0, "{url} scrolls sideways");
+        assert_eq!(
+            seen["tables"],
+            serde_json::json!([]),
+            "{url}: a table scrolls by so many pixels"
+        );
+    }
+    assert!(late.is_empty(), "{}", late.join("\n"));
+}
+
+#[test]
+fn the_panels_fold_on_a_phone_and_stand_open_beside_the_text() {
+    let public = sample();
+    let host = StaticHost::serve(public, "/");
+    let page = format!("{}policies/changsha-customs-reply/", host.url);
+    let shown = "return ['.meta-panel .meta', '.toc ol']
+        .map(s => document.querySelector(s).checkVisibility())";
+    let phone = Browser::open(PHONE.0, PHONE.1);
+    phone.goto(&page);
+    assert_eq!(
+        phone.eval(shown),
+        serde_json::json!([false, false]),
+        "folded"
+    );
+    phone.eval("document.querySelectorAll('.fold-summary').forEach(s => s.click())");
+    assert_eq!(
+        phone.eval(shown),
+        serde_json::json!([true, true]),
+        "opened by a tap"
+    );
+    let desk = Browser::open(1280, 900);
+    desk.goto(&page);
+    assert_eq!(
+        desk.eval(shown),
+        serde_json::json!([true, true]),
+        "open beside the text"
+    );
+    let summaries =
+        "return [...document.querySelectorAll('.fold-summary')].map(s => s.checkVisibility())";
+    assert_eq!(
+        desk.eval(summaries),
+        serde_json::json!([false, false]),
+        "no summary to click"
+    );
+}
+
+#[test]
+fn a_footnote_leads_back_to_where_it_is_referred_to() {
+    let public = sample();
+    let host = StaticHost::serve(public, "/");
+    let browser = Browser::open(1280, 900);
+    browser.goto(&format!("{}policies/changsha-customs-reply/", host.url));
+    browser.eval("document.querySelector('.footnote-reference a').click()");
+    browser.eval("document.querySelector(':target .footnote-backref').click()");
+    assert_eq!(
+        browser.eval("return document.querySelector(':target').className"),
+        "footnote-reference"
+    );
+    // Scrolled to smoothly, where the reader allows motion.
+    browser.wait_until(
+        "the reference in view",
+        std::time::Duration::from_secs(5),
+        "const top = document.querySelector(':target').getBoundingClientRect().top;
+         return top >= 0 && top < innerHeight",
+    );
+}
