@@ -383,7 +383,10 @@ pub struct TagIndex<'a> {
 #[derive(Serialize)]
 pub struct TagList<'a> {
     pub tag: TagPage<'a>,
+    /// The articles of this page: by kind, newest first within each.
     pub pages: Vec<Record>,
+    /// The same articles in a group per kind.
+    pub groups: Vec<KindGroup<'a>>,
     pub paginator: Paginator,
 }
 
@@ -524,6 +527,9 @@ pub struct CityWithBody<'a> {
 pub struct KindGroup<'a> {
     pub kind: &'a Kind,
     pub label: String,
+    /// How many of the whole list are of this kind (a list over several pages shows some of
+    /// them here).
+    pub count: usize,
     pub pages: Vec<Record>,
 }
 

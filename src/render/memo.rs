@@ -383,7 +383,12 @@ impl Keys<'_> {
             PageJob::Tag(i, n) => {
                 let (items, per) = self.pages.tag_items(i);
                 let key = key.text("tag").value(&self.pages.tag_page(i));
-                self.list(key, items, per, n, reads)
+                // Each kind's count over every page shows on each.
+                let kinds: Vec<&str> = items
+                    .iter()
+                    .map(|&p| self.site.pages[p].kind.key())
+                    .collect();
+                self.list(key.value(&kinds), &items, per, n, reads)
             }
             PageJob::City(i) => {
                 let key = key.text("city").value(&self.pages.city_with_body(i));

@@ -235,10 +235,11 @@ impl<'a> Pages<'a> {
 
     fn tag_list(&self, i: TagId, n: usize) -> (TagList<'a>, String) {
         let (items, per) = self.tag_items(i);
-        let (pages, paginator, path) = self.paginate(items, per, &self.site().tags[i].path, n);
+        let (pages, paginator, path) = self.paginate(&items, per, &self.site().tags[i].path, n);
         let view = TagList {
             tag: self.tag_page(i),
             pages,
+            groups: self.kind_groups(on_page(&items, per, n), &items),
             paginator,
         };
         (view, path)
@@ -252,9 +253,13 @@ impl<'a> Pages<'a> {
         }
     }
 
-    /// The articles a tag lists, and how many go on one page.
-    pub fn tag_items(&self, i: TagId) -> (&'a [PageId], usize) {
-        (&self.site().tags[i].pages, self.views.config.paginate_by)
+    /// The articles a tag lists, by kind (newest first within each), and how many go on one
+    /// page.
+    pub fn tag_items(&self, i: TagId) -> (Vec<PageId>, usize) {
+        let site = self.site();
+        let mut items = site.tags[i].pages.clone();
+        items.sort_by_key(|&p| &site.pages[p].kind);
+        (items, crate::site::plan::TAG_PER_PAGE)
     }
 
     /// Page `n` of `items`, its paginator and its path.
@@ -391,26 +396,32 @@ impl<'a> Pages<'a> {
     }
 
     fn city_page(&self, i: CityId) -> CityPage<'a> {
+        let pages = &self.site().cities[i].pages;
+        CityPage {
+            city: self.city_with_body(i),
+            groups: self.kind_groups(pages, pages),
+        }
+    }
+
+    /// `shown` by kind: policies, pilots, analysis, then a site's own kinds by name; each
+    /// group with how many of `all` (the whole list, over every page) are of its kind.
+    fn kind_groups(&self, shown: &[PageId], all: &[PageId]) -> Vec<KindGroup<'a>> {
         let site = self.site();
-        let pages = &site.cities[i].pages;
-        let mut kinds: Vec<&Kind> = pages.iter().map(|&p| &site.pages[p].kind).collect();
+        let kind = |p: &PageId| &site.pages[*p].kind;
+        let mut kinds: Vec<&Kind> = shown.iter().map(kind).collect();
         kinds.sort();
         kinds.dedup();
-        let groups = kinds
-            .into_iter()
-            .map(|kind| KindGroup {
-                kind,
-                label: self.views.kind_label(kind),
-                pages: (pages.iter())
-                    .filter(|&&p| site.pages[p].kind == *kind)
+        (kinds.into_iter())
+            .map(|k| KindGroup {
+                kind: k,
+                label: self.views.kind_label(k),
+                count: all.iter().filter(|p| kind(p) == k).count(),
+                pages: (shown.iter())
+                    .filter(|p| kind(p) == k)
                     .map(|&p| self.refs[p].clone())
                     .collect(),
             })
-            .collect();
-        CityPage {
-            city: self.city_with_body(i),
-            groups,
-        }
+            .collect()
     }
 
     /// Cities by region, then province; cities without one under the "other" heading.

@@ -132,6 +132,8 @@ pub const SITE_FEED: &str = "atom.xml";
 pub const SEARCH_DIR: &str = "pagefind/";
 pub const SEARCH_SCRIPT: &str = "pagefind/pagefind.js";
 pub const SYNTAX_CSS: &str = "syntax.css";
+/// Articles per page of a tag's list: a tag page is an index by kind, not a reading list.
+pub const TAG_PER_PAGE: usize = 50;
 /// URLs per sitemap file, as the sitemap protocol allows.
 pub const SITEMAP_LIMIT: usize = 50_000;
 
@@ -366,7 +368,7 @@ impl Planner<'_> {
     /// Tag lists (paginated) and city pages. Terms whose names make no URL are left out:
     /// they are reported where they are used.
     fn term_pages(&mut self) {
-        let (site, per) = (self.site, self.config.paginate_by);
+        let (site, per) = (self.site, TAG_PER_PAGE);
         for (i, t) in TagId::each(&site.tags).filter(|(_, t)| !t.slug.is_empty()) {
             let source = t.profile.as_ref().map(|f| f.path.clone());
             let fallback = first_user(site, &t.pages);

@@ -265,3 +265,51 @@ fn a_profiled_city_without_pilots_shows_its_profile_not_an_empty_card() {
     assert_eq!(page.count(".city-card .pilots"), 1);
     assert_eq!(page.count(".city-card-note"), 1);
 }
+
+#[test]
+fn a_tag_page_groups_its_articles_by_kind_without_repeating_the_tag() {
+    let page = built().page("tags/customs/index.html");
+    assert_eq!(
+        page.grouped(".kind-group", ".kind-group-title"),
+        [["政策 1 篇"], ["试点 1 篇"], ["分析 1 篇"]]
+    );
+    assert!(
+        !page
+            .attrs(".card-chips a", "href")
+            .contains(&"/tags/customs/".to_string()),
+        "the page's own tag is on every card: {:?}",
+        page.texts(".card-chips a")
+    );
+}
+
+#[test]
+fn a_tag_lists_fifty_articles_a_page_counting_each_kind_over_every_page() {
+    let article = |section: &str, n: usize| {
+        let path = format!("content/{section}/a{n:02}.md");
+        let text = format!(
+            "---\ntitle: 第{n}篇\ndate: 2014-01-{:02}\ntags: [海关, 物流]\n---\n正文。\n",
+            n % 28 + 1
+        );
+        (path, text)
+    };
+    let files: Vec<(String, String)> = (0..40)
+        .map(|n| article("policies", n))
+        .chain((0..20).map(|n| article("pilots", n)))
+        .collect();
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let out = Site::from_files(&files).build();
+    let first = out.page("tags/海关/index.html");
+    assert_eq!(first.count(".card"), 50);
+    let second = out.page("tags/海关/page/2/index.html");
+    assert_eq!(second.count(".card"), 10);
+    assert!(!out.exists("tags/海关/page/3/index.html"));
+    assert_eq!(
+        second.texts(".kind-group-title"),
+        ["试点 20 篇"],
+        "the count is the tag's, not the page's"
+    );
+    assert_eq!(first.texts(".card-chips a"), vec!["标签：物流"; 50]);
+}

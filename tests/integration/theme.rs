@@ -223,3 +223,22 @@ fn only_pages_that_show_code_wait_for_the_code_stylesheet() {
         "published for the pages that need it"
     );
 }
+
+#[test]
+fn the_home_page_names_the_site_as_every_header_does() {
+    let site = crate::support::Site::from_files(&[
+        ("content/_index.md", "---\ntitle: 首页\n---\n欢迎。\n"),
+        (
+            "content/policies/a.md",
+            "---\ntitle: 甲\ndate: 2014-01-01\n---\n正文。\n",
+        ),
+    ]);
+    let home = site.build().page("index.html");
+    assert_eq!(home.text(".hero h1"), "测试站");
+    assert_eq!(home.text(".hero h1"), home.text(".brand-name"));
+    assert_eq!(
+        home.text("title"),
+        "首页 · 测试站",
+        "the home page's own title names the tab"
+    );
+}
