@@ -129,6 +129,22 @@ impl Browser {
         call("POST", &self.path("/execute/sync"), Some(body))["value"].take()
     }
 
+    /// Runs `script` (a function body) until it calls its last argument, `done(value)`;
+    /// the value.
+    pub fn eval_async(&self, script: &str) -> Value {
+        let body = json!({ "script": script, "args": [] });
+        call("POST", &self.path("/execute/async"), Some(body))["value"].take()
+    }
+
+    /// Pages in this browser from now on prefer a dark (or a light) colour scheme, as
+    /// `prefers-color-scheme` reports it.
+    pub fn prefer_dark(&self, dark: bool) {
+        let scheme = if dark { "dark" } else { "light" };
+        let params = json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] });
+        let body = json!({ "cmd": "Emulation.setEmulatedMedia", "params": params });
+        call("POST", &self.path("/goog/cdp/execute"), Some(body));
+    }
+
     /// What the pages logged to the console since the last call: `(level, message)`.
     pub fn console(&self) -> Vec<(String, String)> {
         let body = json!({ "type": "browser" });

@@ -74,7 +74,7 @@ fn the_chart_has_a_bar_per_year_linking_to_it_and_a_table_of_the_counts() {
     );
     assert_eq!(
         page.attrs("a.chart-bar", "aria-label"),
-        ["2012年：1 篇", "2013年：2 篇", "2014年：3 篇"]
+        ["2012：1 篇", "2013：2 篇", "2014：3 篇"]
     );
     let heights: Vec<Vec<f32>> = (page.inner_html("a.chart-bar").iter())
         .map(|bar| {

@@ -190,7 +190,7 @@ pub(super) fn results(browser: &Browser, root: &str, query: &str) -> Vec<(String
 }
 
 /// Waits for a search to show its results, or to say it found none.
-pub(super) fn wait_for_results(browser: &Browser) {
+pub(crate) fn wait_for_results(browser: &Browser) {
     let start = std::time::Instant::now();
     let status = "return document.getElementById('tkb-search-status').textContent";
     let none = browser.eval("return document.getElementById('tkb-search').dataset.tNone");
