@@ -145,6 +145,13 @@ impl Browser {
         call("POST", &self.path("/goog/cdp/execute"), Some(body));
     }
 
+    /// Runs `script` in every page this browser loads from now on, before the page's own.
+    pub fn add_to_every_page(&self, script: &str) {
+        let body = json!({ "cmd": "Page.addScriptToEvaluateOnNewDocument",
+            "params": { "source": script } });
+        call("POST", &self.path("/goog/cdp/execute"), Some(body));
+    }
+
     /// What the pages logged to the console since the last call: `(level, message)`.
     pub fn console(&self) -> Vec<(String, String)> {
         let body = json!({ "type": "browser" });

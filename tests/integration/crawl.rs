@@ -9,17 +9,24 @@ use tradekb::Overrides;
 
 use crate::support::{build_site, describe, is_external, repo_root, Output};
 
-pub(crate) fn build_sample(base_url: &str) -> (tempfile::TempDir, Output) {
-    let dir = tempfile::tempdir().unwrap();
-    let overrides = Overrides {
-        output: Some(dir.path().join("public")),
-        base_url: Some(base_url.into()),
-        no_minify: true,
-        ..Overrides::default()
-    };
-    let out = build_site(repo_root(), overrides)
-        .unwrap_or_else(|e| panic!("the sample site does not build: {}", describe(&e)));
-    (dir, out)
+/// The sample site built unminified with `base_url`, once per test process (the tests only
+/// read it).
+pub(crate) fn build_sample(base_url: &str) -> &'static Output {
+    static BUILT: std::sync::Mutex<BTreeMap<String, &'static Output>> =
+        std::sync::Mutex::new(BTreeMap::new());
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    built.entry(base_url.to_string()).or_insert_with(|| {
+        let dir = Box::leak(Box::new(tempfile::tempdir().unwrap()));
+        let overrides = Overrides {
+            output: Some(dir.path().join("public")),
+            base_url: Some(base_url.into()),
+            no_minify: true,
+            ..Overrides::default()
+        };
+        let out = build_site(repo_root(), overrides)
+            .unwrap_or_else(|e| panic!("the sample site does not build: {}", describe(&e)));
+        Box::leak(Box::new(out))
+    })
 }
 
 /// Every link of every page that leads nowhere, as `page: link (why)`. Links under `base`
@@ -82,8 +89,8 @@ pub(crate) fn dead_links(out: &Output, base: &str) -> Vec<String> {
 
 #[test]
 fn sample_site_has_no_dead_links_at_the_domain_root() {
-    let (_dir, out) = build_sample("https://example.org/");
-    let dead = dead_links(&out, "https://example.org/");
+    let out = build_sample("https://example.org/");
+    let dead = dead_links(out, "https://example.org/");
     assert!(
         dead.is_empty(),
         "{} dead links:\n{}",
@@ -94,8 +101,8 @@ fn sample_site_has_no_dead_links_at_the_domain_root() {
 
 #[test]
 fn sample_site_has_no_dead_links_under_a_sub_path() {
-    let (_dir, out) = build_sample("https://example.org/kb/");
-    let dead = dead_links(&out, "https://example.org/kb/");
+    let out = build_sample("https://example.org/kb/");
+    let dead = dead_links(out, "https://example.org/kb/");
     assert!(
         dead.is_empty(),
         "{} dead links:\n{}",
@@ -106,7 +113,7 @@ fn sample_site_has_no_dead_links_under_a_sub_path() {
 
 #[test]
 fn sample_site_pages_have_unique_ids() {
-    let (_dir, out) = build_sample("https://example.org/");
+    let out = build_sample("https://example.org/");
     let clashes: Vec<String> = out
         .html_files()
         .into_iter()
@@ -124,7 +131,7 @@ fn sample_site_pages_have_unique_ids() {
 
 #[test]
 fn sample_site_has_every_expected_page() {
-    let (_dir, out) = build_sample("https://example.org/");
+    let out = build_sample("https://example.org/");
     let missing: Vec<String> = expected_pages(&repo_root().join("content"))
         .into_iter()
         .filter(|p| !out.exists(p))

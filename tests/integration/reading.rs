@@ -12,11 +12,8 @@ use crate::search::{built_sample, StaticHost};
 /// A phone's screen, in CSS pixels.
 const PHONE: (u32, u32) = (390, 844);
 
-/// The sample, built once for these tests.
 fn sample() -> &'static std::path::Path {
-    static BUILT: std::sync::OnceLock<(tempfile::TempDir, std::path::PathBuf)> =
-        std::sync::OnceLock::new();
-    &BUILT.get_or_init(|| built_sample("https://example.org/")).1
+    built_sample("https://example.org/")
 }
 
 /// The URLs of the sample's articles, from its data export.

@@ -2,7 +2,8 @@
 //! and the box in every page's header; then a reader's searches in a real browser, over a
 //! plain static server, as on any static host.
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::Path;
 use std::time::Duration;
 
 use tradekb::Overrides;
@@ -168,17 +169,22 @@ impl Drop for StaticHost {
     }
 }
 
-/// The sample site built with `base_url` into a folder of its own.
-pub(crate) fn built_sample(base_url: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = sample_copy();
-    let overrides = Overrides {
-        base_url: Some(base_url.into()),
-        output: Some(dir.path().join("public")),
-        ..Overrides::default()
-    };
-    build_site(dir.path(), overrides).expect("the sample builds");
-    let public = dir.path().join("public");
-    (dir, public)
+/// The sample site built with `base_url` (search index and all), once per test process:
+/// its output folder, which the tests only read.
+pub(crate) fn built_sample(base_url: &str) -> &'static Path {
+    static BUILT: std::sync::Mutex<BTreeMap<String, &'static Path>> =
+        std::sync::Mutex::new(BTreeMap::new());
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    built.entry(base_url.to_string()).or_insert_with(|| {
+        let dir = Box::leak(Box::new(sample_copy()));
+        let overrides = Overrides {
+            base_url: Some(base_url.into()),
+            output: Some(dir.path().join("public")),
+            ..Overrides::default()
+        };
+        build_site(dir.path(), overrides).expect("the sample builds");
+        Box::leak(dir.path().join("public").into_boxed_path())
+    })
 }
 
 /// The titles and links of the results the search page shows for `query`, once it shows
@@ -244,8 +250,8 @@ pub(super) fn is_article(url: &str, root_path: &str) -> bool {
 
 #[test]
 fn a_reader_finds_articles_by_their_chinese_words_and_narrows_them_by_city() {
-    let (_dir, public) = built_sample("https://example.org/");
-    let host = StaticHost::serve(&public, "/");
+    let public = built_sample("https://example.org/");
+    let host = StaticHost::serve(public, "/");
     let root = host.url.clone();
     let browser = Browser::open(1280, 900);
     for (query, expected) in [
@@ -336,8 +342,8 @@ fn a_reader_finds_articles_by_their_chinese_words_and_narrows_them_by_city() {
 
 #[test]
 fn under_a_sub_path_results_link_to_pages_under_it() {
-    let (_dir, public) = built_sample("https://example.org/kb/");
-    let host = StaticHost::serve(&public, "/kb/");
+    let public = built_sample("https://example.org/kb/");
+    let host = StaticHost::serve(public, "/kb/");
     let root = host.url.clone();
     let browser = Browser::open(390, 800);
     let found = results(&browser, &root, "长沙");
@@ -350,8 +356,8 @@ fn under_a_sub_path_results_link_to_pages_under_it() {
 
 #[test]
 fn odd_queries_find_nothing_or_show_text_and_never_run_markup() {
-    let (_dir, public) = built_sample("https://example.org/");
-    let host = StaticHost::serve(&public, "/");
+    let public = built_sample("https://example.org/");
+    let host = StaticHost::serve(public, "/");
     let browser = Browser::open(1280, 900);
     let long = "跨境".repeat(500);
     for query in [

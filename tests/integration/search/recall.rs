@@ -305,9 +305,9 @@ fn measure(public: &Path, queries: &[&str], site: &str) -> Measure {
 #[test]
 fn search_finds_the_articles_that_hold_a_chinese_word_and_only_those() {
     assert!(SAMPLE.len() >= 60);
-    let (_dir, public) = built_sample("https://example.org/");
+    let public = built_sample("https://example.org/");
     let queries: Vec<&str> = SAMPLE.iter().chain(ABSENT).copied().collect();
-    let m = measure(&public, &queries, "the sample site");
+    let m = measure(public, &queries, "the sample site");
     assert!(
         m.not_articles.is_empty(),
         "results that are not articles: {:?}",
