@@ -27,13 +27,10 @@ pub struct OwnKind(String);
 
 impl Ord for Kind {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        let rank = |k: &Kind| {
+        fn rank(k: &Kind) -> (usize, &str) {
             let built_in = Kind::BUILT_IN.iter().position(|b| b == k);
-            (
-                built_in.unwrap_or(Kind::BUILT_IN.len()),
-                k.key().to_string(),
-            )
-        };
+            (built_in.unwrap_or(Kind::BUILT_IN.len()), k.key())
+        }
         rank(self).cmp(&rank(other))
     }
 }

@@ -398,12 +398,8 @@ impl<'a, 'e> State<'a, 'e> {
         };
         self.out.push(Event::Start(tag));
         // The heading links to itself, so that a reader can take its address (a heading
-        // with a link of its own stays as written: links do not nest).
-        let linked = (h.events.iter()).any(|e| match e {
-            Event::Start(Tag::Link { .. }) => true,
-            Event::InlineHtml(html) | Event::Html(html) => has_anchor(html),
-            _ => false,
-        });
+        // with a link of its own stays as written: links do not nest; an empty one too).
+        let linked = h.events.is_empty() || has_link(&h.events);
         if !linked {
             let href = format!("<a class=\"heading-link\" href=\"#{}\">", escape_attr(&id));
             self.out.push(Event::InlineHtml(href.into()));
@@ -597,21 +593,11 @@ impl Footnotes {
                 // search excerpt would read `…试点。1 1 名称上…`.
                 Event::FootnoteReference(label) => {
                     let k = seen.entry(label.to_string()).or_default();
-                    let own = self.refs.get(label.as_ref()).and_then(|r| r.get(*k));
+                    out.push(Event::InlineHtml(self.reference(&label, *k).into()));
                     *k += 1;
-                    let (id, n) = self.lookup(&label);
-                    let own = own.map(|r| format!(" id=\"{}\"", escape_attr(r)));
-                    out.push(Event::InlineHtml(
-                        format!("<sup class=\"footnote-reference\"{} data-pagefind-ignore><a href=\"#{}\">{n}</a></sup>", own.unwrap_or_default(), escape_attr(&id))
-                            .into(),
-                    ));
                 }
                 Event::Start(Tag::FootnoteDefinition(label)) => {
-                    let (id, n) = self.lookup(&label);
-                    out.push(Event::Html(
-                        format!("<div class=\"footnote-definition\" id=\"{}\"><sup class=\"footnote-definition-label\" data-pagefind-ignore>{n}</sup>\n", escape_attr(&id))
-                            .into(),
-                    ));
+                    out.push(Event::Html(self.definition_start(&label).into()));
                     open = Some((label, false));
                 }
                 Event::End(TagEnd::Paragraph)
@@ -633,6 +619,24 @@ impl Footnotes {
             }
         }
         out
+    }
+
+    /// The `k`-th reference (from 0) to footnote `label`: its number, with the reference's id
+    /// (the way back to it) and a link to the note.
+    fn reference(&self, label: &str, k: usize) -> String {
+        let (id, n) = self.lookup(label);
+        let own = (self.refs.get(label).and_then(|r| r.get(k)))
+            .map(|r| format!(" id=\"{}\"", escape_attr(r)))
+            .unwrap_or_default();
+        let href = escape_attr(&id);
+        format!("<sup class=\"footnote-reference\"{own} data-pagefind-ignore><a href=\"#{href}\">{n}</a></sup>")
+    }
+
+    /// Where footnote `label`'s note starts: its number and id.
+    fn definition_start(&self, label: &str) -> String {
+        let (id, n) = self.lookup(label);
+        let id = escape_attr(&id);
+        format!("<div class=\"footnote-definition\" id=\"{id}\"><sup class=\"footnote-definition-label\" data-pagefind-ignore>{n}</sup>\n")
     }
 
     /// Links back to each reference of footnote `label` (none for a note nothing refers to):
@@ -666,6 +670,16 @@ impl Footnotes {
             .map_or_else(|| "?".to_string(), usize::to_string);
         (id, n)
     }
+}
+
+/// Whether `events` hold a link: Markdown's, a footnote reference's (made a link later) or
+/// raw HTML's.
+fn has_link(events: &[Event]) -> bool {
+    events.iter().any(|e| match e {
+        Event::Start(Tag::Link { .. }) | Event::FootnoteReference(_) => true,
+        Event::InlineHtml(html) | Event::Html(html) => has_anchor(html),
+        _ => false,
+    })
 }
 
 /// Whether raw HTML opens an `<a>` element.
@@ -967,6 +981,12 @@ mod tests {
 
     #[test]
     fn a_heading_links_to_itself_unless_it_has_a_link() {
+        let notes = render("## 背景[^1]\n\n##\n\n正文。\n\n[^1]: 说明。\n");
+        assert!(
+            !notes.html.contains("heading-link"),
+            "no link in a link, none empty: {}",
+            notes.html
+        );
         let r = render("## 背景\n\n## 见[别处](https://example.org/)\n");
         assert!(
             r.html

@@ -219,19 +219,28 @@ fn urls(views: &Views, ids: impl Iterator<Item = PageId>) -> Vec<String> {
     ids.map(|i| base.url(&site.pages[i].path)).collect()
 }
 
+/// The articles among `pages` that the export lists (see [`exported`]), by URL.
+fn exported_urls(views: &Views, pages: &[PageId]) -> Vec<String> {
+    let site = views.site;
+    let listed = pages.iter().copied();
+    urls(views, listed.filter(|&p| site.pages[p].section.is_some()))
+}
+
 fn tag<'a>(views: &Views<'a>, t: &'a Term) -> TagEntry<'a> {
+    let articles = exported_urls(views, &t.pages);
     TagEntry {
         name: &t.name,
         slug: &t.slug,
         url: views.config.base_url.url(&t.path),
         description: t.description.as_deref(),
-        count: t.pages.len(),
-        articles: urls(views, t.pages.iter().copied()),
+        count: articles.len(),
+        articles,
     }
 }
 
 fn city<'a>(views: &Views<'a>, c: &'a City) -> CityEntry<'a> {
     let meta = c.meta.as_ref();
+    let articles = exported_urls(views, &c.pages);
     CityEntry {
         name: &c.name,
         slug: &c.slug,
@@ -246,8 +255,8 @@ fn city<'a>(views: &Views<'a>, c: &'a City) -> CityEntry<'a> {
                 longitude: lon,
             }),
         pilots: meta.map_or_else(Vec::new, |m| m.pilots.iter().map(pilot).collect()),
-        count: c.pages.len(),
-        articles: urls(views, c.pages.iter().copied()),
+        count: articles.len(),
+        articles,
     }
 }
 

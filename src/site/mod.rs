@@ -33,7 +33,7 @@ pub struct Site {
     pub sections: Vec<Section>,
     /// Published articles and root pages, newest first.
     pub pages: Vec<Page>,
-    /// Tags in name order.
+    /// Tags: the profiled ones by profile file, then the others as articles first use them.
     pub tags: Vec<Term>,
     pub cities: Vec<City>,
     /// Files under `content/` that are not Markdown, by path inside it, sorted.

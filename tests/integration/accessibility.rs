@@ -85,6 +85,8 @@ fn check_at(width: u32, height: u32) -> Vec<String> {
         browser.prefer_dark(dark);
         for page in PAGES {
             browser.goto(&format!("{}{page}", host.url));
+            let seen = browser.eval("return matchMedia('(prefers-color-scheme: dark)').matches");
+            assert_eq!(seen, dark, "the page sees the scheme asked for");
             if page.starts_with("search/") {
                 wait_for_results(&browser);
             }

@@ -5,28 +5,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use percent_encoding::percent_decode_str;
-use tradekb::Overrides;
 
-use crate::support::{build_site, describe, is_external, repo_root, Output};
+use crate::support::{is_external, repo_root, Output};
 
-/// The sample site built unminified with `base_url`, once per test process (the tests only
-/// read it).
-pub(crate) fn build_sample(base_url: &str) -> &'static Output {
-    static BUILT: std::sync::Mutex<BTreeMap<String, &'static Output>> =
-        std::sync::Mutex::new(BTreeMap::new());
-    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
-    built.entry(base_url.to_string()).or_insert_with(|| {
-        let dir = Box::leak(Box::new(tempfile::tempdir().unwrap()));
-        let overrides = Overrides {
-            output: Some(dir.path().join("public")),
-            base_url: Some(base_url.into()),
-            no_minify: true,
-            ..Overrides::default()
-        };
-        let out = build_site(repo_root(), overrides)
-            .unwrap_or_else(|e| panic!("the sample site does not build: {}", describe(&e)));
-        Box::leak(Box::new(out))
-    })
+/// The sample site built unminified with `base_url`, once per test process.
+pub(crate) fn build_sample(base_url: &str) -> Output {
+    Output::at(crate::support::sample_built(base_url, false).to_path_buf())
 }
 
 /// Every link of every page that leads nowhere, as `page: link (why)`. Links under `base`
@@ -90,7 +74,7 @@ pub(crate) fn dead_links(out: &Output, base: &str) -> Vec<String> {
 #[test]
 fn sample_site_has_no_dead_links_at_the_domain_root() {
     let out = build_sample("https://example.org/");
-    let dead = dead_links(out, "https://example.org/");
+    let dead = dead_links(&out, "https://example.org/");
     assert!(
         dead.is_empty(),
         "{} dead links:\n{}",
@@ -102,7 +86,7 @@ fn sample_site_has_no_dead_links_at_the_domain_root() {
 #[test]
 fn sample_site_has_no_dead_links_under_a_sub_path() {
     let out = build_sample("https://example.org/kb/");
-    let dead = dead_links(out, "https://example.org/kb/");
+    let dead = dead_links(&out, "https://example.org/kb/");
     assert!(
         dead.is_empty(),
         "{} dead links:\n{}",

@@ -38,7 +38,7 @@ fn on_a_phone_every_article_starts_its_text_on_the_first_screen_and_nothing_scro
              const tables = [...document.querySelectorAll('.article-body table')]
                .filter(t => t.rows[0].cells.length <= 4 && t.scrollWidth > t.clientWidth)
                .map(t => t.scrollWidth - t.clientWidth);
-             return { top: first ? first.getBoundingClientRect().top : 0,
+             return { top: first ? first.getBoundingClientRect().top : 1e9,
                       sideways: document.documentElement.scrollWidth - innerWidth, tables };",
         );
         let top = seen["top"].as_f64().unwrap();

@@ -30,6 +30,33 @@ pub fn sample_copy() -> TempDir {
     dir
 }
 
+/// The sample site built with `base_url`, minified as a user's build is or not, once per
+/// test process, for the tests that only read it: its output folder, under Cargo's folder
+/// for tests' files (`target/tmp/`), made afresh by each test process.
+pub fn sample_built(base_url: &str, minify: bool) -> &'static Path {
+    static BUILT: std::sync::Mutex<BTreeMap<(String, bool), &'static Path>> =
+        std::sync::Mutex::new(BTreeMap::new());
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    let key = (base_url.to_string(), minify);
+    built.entry(key).or_insert_with(|| {
+        let name: String = (base_url.chars())
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        let plain = if minify { "" } else { "-unminified" };
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("sample-{name}{plain}"));
+        let _ = fs::remove_dir_all(&out);
+        let overrides = Overrides {
+            output: Some(out.clone()),
+            base_url: Some(base_url.into()),
+            no_minify: !minify,
+            ..Overrides::default()
+        };
+        build_site(repo_root(), overrides)
+            .unwrap_or_else(|e| panic!("the sample site does not build: {}", describe(&e)));
+        Box::leak(out.into_boxed_path())
+    })
+}
+
 /// Proptest's settings: `PROPTEST_CASES` cases a property (`default` if unset); failing
 /// inputs are shown in the failure message, no files are written beside the tests.
 pub fn proptest_cases(default: u32) -> proptest::test_runner::Config {

@@ -2,14 +2,13 @@
 //! and the box in every page's header; then a reader's searches in a real browser, over a
 //! plain static server, as on any static host.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
 use tradekb::Overrides;
 
 use crate::browser::Browser;
-use crate::support::{build_site, sample_copy, Site};
+use crate::support::Site;
 
 mod recall;
 
@@ -169,22 +168,9 @@ impl Drop for StaticHost {
     }
 }
 
-/// The sample site built with `base_url` (search index and all), once per test process:
-/// its output folder, which the tests only read.
+/// The sample site built with `base_url` (search index and all), once per test process.
 pub(crate) fn built_sample(base_url: &str) -> &'static Path {
-    static BUILT: std::sync::Mutex<BTreeMap<String, &'static Path>> =
-        std::sync::Mutex::new(BTreeMap::new());
-    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
-    built.entry(base_url.to_string()).or_insert_with(|| {
-        let dir = Box::leak(Box::new(sample_copy()));
-        let overrides = Overrides {
-            base_url: Some(base_url.into()),
-            output: Some(dir.path().join("public")),
-            ..Overrides::default()
-        };
-        build_site(dir.path(), overrides).expect("the sample builds");
-        Box::leak(dir.path().join("public").into_boxed_path())
-    })
+    crate::support::sample_built(base_url, true)
 }
 
 /// The titles and links of the results the search page shows for `query`, once it shows
@@ -280,6 +266,12 @@ fn a_reader_finds_articles_by_their_chinese_words_and_narrows_them_by_city() {
                .filter(m => m.previousSibling?.nodeName === 'MARK').length",
         );
         assert_eq!(split, 0, "{query}: marks side by side");
+        let robots = "return document.querySelector('meta[name=robots]')?.content ?? null";
+        assert_eq!(
+            browser.eval(robots),
+            "noindex",
+            "a page of results is not to be indexed"
+        );
         // Excerpts read as Chinese: no full stop and space that Pagefind puts after a
         // heading, and no gap after Chinese punctuation.
         let odd = browser.eval(
@@ -734,4 +726,11 @@ fn a_field_marked_as_a_filter_is_one_on_the_search_page() {
     assert_eq!(titles(&browser)[0].0, "乙");
     let url = browser.eval("return decodeURIComponent(location.search)");
     assert!(url.as_str().unwrap_or("").contains("文种=意见"), "{url}");
+}
+
+#[test]
+fn the_search_page_itself_may_be_indexed() {
+    let page = crate::support::Output::at(built_sample("https://example.org/").to_path_buf())
+        .page("search/index.html");
+    assert_eq!(page.count("meta[name=robots]"), 0);
 }

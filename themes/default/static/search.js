@@ -88,24 +88,36 @@ async function start(root) {
     for (const [key, values] of Object.entries(chosen)) filters[key] = { any: values };
     const found = await find(pagefind, query, filters);
     if (ask !== latest) return;
-    await showMore(found, 0, ask);
+    // Results and chips appear together: chips arriving later would push the results down
+    // under the reader's eyes.
+    const [, counts] = await Promise.all([showMore(found, 0, ask, false), found.counts]);
     if (ask !== latest) return;
     const count = found.results.length;
     status.textContent = count ? t.tCount.replace("{n}", count) : t.tNone;
-    const counts = await found.counts;
-    if (ask === latest) showFilters(counts);
+    showFilters(counts);
+    more.hidden = count <= SHOWN;
+    list.replaceChildren(...pending);
   }
 
-  /// The next `SHOWN` results `found` from `from`, and a button for the ones after them.
-  async function showMore(found, from, ask) {
+  // The first results of a search, made but not yet shown (see `run`).
+  let pending = [];
+
+  /// The next `SHOWN` results `found` from `from`, and a button for the ones after them;
+  /// the first ones are left in `pending` for `run` to show when `show` is false.
+  async function showMore(found, from, ask, show = true) {
     const { results, words } = found;
     const data = await Promise.all(results.slice(from, from + SHOWN).map((r) => r.data()));
     if (ask !== latest) return;
     const cards = data.map((result) => card(result, words));
-    // The first ones replace the last search's (only once they are here: no flicker).
-    if (from === 0) list.replaceChildren(...cards);
-    else list.append(...cards);
-    more.hidden = results.length <= from + SHOWN;
+    if (!show) {
+      pending = cards;
+    } else if (from === 0) {
+      // The first ones replace the last search's (only once they are here: no flicker).
+      list.replaceChildren(...cards);
+    } else {
+      list.append(...cards);
+    }
+    if (show) more.hidden = results.length <= from + SHOWN;
     more.onclick = () => {
       const first = list.children.length;
       showMore(found, from + SHOWN, ask).then(() => {
@@ -307,8 +319,15 @@ async function countsOf(results, fewest) {
   return counts;
 }
 
-/// The query and filters in the URL, so that a search can be shared.
+/// The query and filters in the URL, so that a search can be shared; a page of results is
+/// no page for search engines to keep (the search page itself is).
 function remember(query, chosen) {
+  if ((query || Object.keys(chosen).length) && !document.querySelector('meta[name="robots"]')) {
+    const robots = document.createElement("meta");
+    robots.name = "robots";
+    robots.content = "noindex";
+    document.head.append(robots);
+  }
   const params = new URLSearchParams();
   if (query) params.set("q", query);
   for (const [key, values] of Object.entries(chosen)) {
