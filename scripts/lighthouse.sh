@@ -34,7 +34,8 @@ pages=(
   "tag|tags/central-western/"
   "city|cities/changsha/"
   "timeline|timeline/"
-  "search|search/?q=%E9%95%BF%E6%B2%99"
+  "search page|search/"
+  "search results|search/?q=%E9%95%BF%E6%B2%99"
 )
 flags="--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run \
 --disable-background-networking --disable-component-update --disable-sync"
