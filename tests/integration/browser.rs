@@ -140,9 +140,31 @@ impl Browser {
     /// `prefers-color-scheme` reports it.
     pub fn prefer_dark(&self, dark: bool) {
         let scheme = if dark { "dark" } else { "light" };
-        let params = json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] });
+        self.emulate_media("prefers-color-scheme", scheme);
+    }
+
+    /// Pages in this browser from now on are told the reader wants less motion
+    /// (`prefers-reduced-motion: reduce`): they jump where they would scroll smoothly.
+    pub fn prefer_less_motion(&self) {
+        self.emulate_media("prefers-reduced-motion", "reduce");
+    }
+
+    fn emulate_media(&self, name: &str, value: &str) {
+        let params = json!({ "features": [{ "name": name, "value": value }] });
         let body = json!({ "cmd": "Emulation.setEmulatedMedia", "params": params });
         call("POST", &self.path("/goog/cdp/execute"), Some(body));
+    }
+
+    /// Every request from now on takes `latency` more, as on a slow phone network.
+    pub fn slow_network(&self, latency: Duration) {
+        let conditions = json!({ "offline": false, "latency": latency.as_millis() as u64,
+            "download_throughput": 400_000, "upload_throughput": 100_000 });
+        let body = json!({ "network_conditions": conditions });
+        call(
+            "POST",
+            &self.path("/chromium/network_conditions"),
+            Some(body),
+        );
     }
 
     /// Runs `script` in every page this browser loads from now on, before the page's own.

@@ -96,6 +96,7 @@ fn a_footnote_leads_back_to_where_it_is_referred_to() {
     let public = sample();
     let host = StaticHost::serve(public, "/");
     let browser = Browser::open(1280, 900);
+    browser.prefer_less_motion();
     browser.goto(&format!("{}policies/changsha-customs-reply/", host.url));
     browser.eval("document.querySelector('.footnote-reference a').click()");
     browser.eval("document.querySelector(':target .footnote-backref').click()");
@@ -103,10 +104,9 @@ fn a_footnote_leads_back_to_where_it_is_referred_to() {
         browser.eval("return document.querySelector(':target').className"),
         "footnote-reference"
     );
-    // Scrolled to smoothly, where the reader allows motion.
     browser.wait_until(
         "the reference in view",
-        std::time::Duration::from_secs(5),
+        std::time::Duration::from_secs(10),
         "const top = document.querySelector(':target').getBoundingClientRect().top;
          return top >= 0 && top < innerHeight",
     );

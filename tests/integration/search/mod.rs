@@ -734,3 +734,27 @@ fn the_search_page_itself_may_be_indexed() {
         .page("search/index.html");
     assert_eq!(page.count("meta[name=robots]"), 0);
 }
+
+/// A page opened with a query shows its results and their filter chips at once: nothing
+/// moves under the reader once drawn (what Lighthouse counts as layout shift).
+#[test]
+fn a_page_of_results_does_not_move_as_they_arrive() {
+    let public = built_sample("https://example.org/");
+    let host = StaticHost::serve(public, "/");
+    let browser = Browser::open(390, 844);
+    browser.add_to_every_page(
+        "window.tkbShifts = [];
+         new PerformanceObserver(list => window.tkbShifts.push(...list.getEntries()
+             .filter(e => !e.hadRecentInput).map(e => e.value)))
+           .observe({ type: 'layout-shift', buffered: true });",
+    );
+    // As on a phone: the index's files come one after another, not all at once.
+    browser.slow_network(Duration::from_millis(150));
+    browser.goto(&format!("{}search/?q={}", host.url, urlencode("长沙")));
+    wait_for_results(&browser);
+    wait_for_chips(&browser);
+    // Anything still to come (a second count of the chips) has come.
+    std::thread::sleep(Duration::from_millis(1500));
+    let shifts = browser.eval("return window.tkbShifts");
+    assert_eq!(shifts, serde_json::json!([]), "layout shifts");
+}

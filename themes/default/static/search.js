@@ -6,6 +6,9 @@
 
 const FILTERS = ["kind", "tag", "city", "year", "status"];
 const SHOWN = 30;
+/// How long a page opened with a query waits for the filters' data before it shows results
+/// (milliseconds).
+const FILTERS_WAIT = 1500;
 // Chips a filter group shows before its "all" button (a chosen value is always shown):
 // fewer on a phone, where they would push the results below the screen.
 const CHIPS = matchMedia("(max-width: 40rem)").matches ? 4 : 8;
@@ -59,9 +62,6 @@ async function start(root) {
     for (const bundle of bundles.slice(1)) {
       await pagefind.mergeIndex(bundle, { baseUrl: t.root });
     }
-    // The filters' data (each search counts its results by them, for the chips) waits for
-    // the first results unless the URL chose filters: on a large site it is hundreds of files.
-    if (Object.keys(chosen).length) await pagefind.filters();
   } catch (error) {
     status.textContent = t.tFailed;
     console.warn(error);
@@ -229,12 +229,19 @@ async function start(root) {
     event.preventDefault();
   });
   input.focus();
+  // The filters' data (each search counts its results by them, for the chips; on a large
+  // site hundreds of files): a page of results (a shared link, a search from the header)
+  // waits for it, up to FILTERS_WAIT, so that results and chips appear once, counted by
+  // every filter (chips coming later would push the results down); an empty page, or one
+  // whose filters come later, searches again once they are here.
+  const filters = pagefind.filters().then(() => true, () => false);
+  const asked = /[\p{L}\p{N}]/u.test(input.value) || Object.keys(chosen).length > 0;
+  const wait = new Promise((done) => setTimeout(() => done(false), FILTERS_WAIT));
+  const ready = asked && (await Promise.race([filters, wait]));
   await run();
-  if (!Object.keys(chosen).length) {
-    await pagefind.filters();
-    run();
-  }
+  if (!ready && (await filters)) run();
 }
+
 
 /// The articles that hold every word of `query` (see `words`) as written,
 /// with `filters`: `{results, counts, words}`, the results best first, for each filter the
