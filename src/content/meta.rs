@@ -275,13 +275,15 @@ mod scalar {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
 #[serde(
     rename_all = "kebab-case",
-    expecting = "one of in-force, amended, repealed, draft"
+    expecting = "one of in-force, amended, repealed, draft, proposal"
 )]
 pub enum Status {
     InForce,
     Amended,
     Repealed,
     Draft,
+    /// A proposal (建议, 提案) that asks for a policy: no text that is or will be in force.
+    Proposal,
 }
 
 impl Status {
@@ -291,6 +293,7 @@ impl Status {
             Status::Amended => "amended",
             Status::Repealed => "repealed",
             Status::Draft => "draft",
+            Status::Proposal => "proposal",
         }
     }
 }

@@ -160,7 +160,7 @@ fn place_ref(views: &Views, c: &City) -> Value {
 fn legal_force(s: Status) -> &'static str {
     match s {
         Status::InForce | Status::Amended => "https://schema.org/InForce",
-        Status::Repealed | Status::Draft => "https://schema.org/NotInForce",
+        Status::Repealed | Status::Draft | Status::Proposal => "https://schema.org/NotInForce",
     }
 }
 

@@ -232,3 +232,27 @@ fn lists_and_the_home_page_carry_no_article_data() {
         assert!(json_ld(out, rel).is_empty(), "{rel}");
     }
 }
+
+#[test]
+fn a_proposal_is_shown_as_one_and_is_not_in_force() {
+    let site = crate::support::Site::from_files(&[(
+        "content/policies/proposal.md",
+        "---\ntitle: 关于发展跨境电商的建议\ndate: 2014-03\nstatus: proposal\n---\n正文。\n",
+    )]);
+    let out = site.build();
+    let page = out.page("policies/proposal/index.html");
+    assert_eq!(page.texts(".article-kicker .status-proposal"), ["建议"]);
+    assert_eq!(
+        page.count(".notice"),
+        0,
+        "no banner: a proposal is not a draft of a text"
+    );
+    let g = graph(&out, "policies/proposal/index.html");
+    let law = node(&g, "Legislation");
+    assert_eq!(
+        law["legislationLegalForce"],
+        "https://schema.org/NotInForce"
+    );
+    let api: serde_json::Value = serde_json::from_str(&out.read("api/articles.json")).unwrap();
+    assert_eq!(api["articles"][0]["status"], "proposal");
+}
