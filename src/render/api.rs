@@ -44,8 +44,13 @@ pub fn file(views: &Views, bodies: &Table<PageId, Rendered>, which: ApiFile) -> 
 /// content root), in the site's order.
 pub fn exported(site: &crate::site::Site) -> impl Iterator<Item = PageId> + '_ {
     PageId::each(&site.pages)
-        .filter(|(_, p)| p.section.is_some())
+        .filter(|(_, p)| is_exported(p))
         .map(|(i, _)| i)
+}
+
+/// Whether the export lists `p` as an article.
+fn is_exported(p: &Page) -> bool {
+    p.section.is_some()
 }
 
 #[derive(Serialize)]
@@ -223,7 +228,7 @@ fn urls(views: &Views, ids: impl Iterator<Item = PageId>) -> Vec<String> {
 fn exported_urls(views: &Views, pages: &[PageId]) -> Vec<String> {
     let site = views.site;
     let listed = pages.iter().copied();
-    urls(views, listed.filter(|&p| site.pages[p].section.is_some()))
+    urls(views, listed.filter(|&p| is_exported(&site.pages[p])))
 }
 
 fn tag<'a>(views: &Views<'a>, t: &'a Term) -> TagEntry<'a> {

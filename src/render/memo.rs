@@ -324,11 +324,11 @@ impl Keys<'_> {
                 let all: Vec<PageId> = super::api::exported(self.site).collect();
                 self.records(key.text("structure").number(self.epoch), &all, reads)
             }
-            Output::Api(ApiFile::Tags | ApiFile::Cities) => {
+            Output::Redirect(i) => self.records(key, &[self.site.redirects[i].to], reads),
+            // Structure alone: what only a new resolve changes.
+            Output::Sitemap(_) | Output::Robots | Output::Api(ApiFile::Tags | ApiFile::Cities) => {
                 key.text("structure").number(self.epoch)
             }
-            Output::Redirect(i) => self.records(key, &[self.site.redirects[i].to], reads),
-            Output::Sitemap(_) | Output::Robots => key.text("structure").number(self.epoch),
             // Made each time, with the rest of its bundle (which the plan does not list).
             Output::SearchIndex => return None,
             // The highlighting themes are in the config, which the site-wide key covers.
