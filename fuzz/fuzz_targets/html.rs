@@ -1,14 +1,15 @@
 //! Bytes as a rendered HTML page, through what the render stage does to every page: the
-//! minifier (one-pass, with its fallback) and the crawl's reader, on the input and on the
-//! minified output. Must not panic; ids come out sorted and unique; a value the reader
-//! returns borrowed is a piece of the page.
+//! minifier (one-pass, with its fallback, and with shared parts marked at two places the
+//! input chooses) and the crawl's reader, on the input and on the minified output. Must not
+//! panic; ids come out sorted and unique; a value the reader returns borrowed is a piece of
+//! the page.
 
 #![no_main]
 
 use std::borrow::Cow;
 
 use libfuzzer_sys::fuzz_target;
-use tradekb::render::minify;
+use tradekb::render::minify::{self, Shared, SHARED_CLOSE, SHARED_OPEN};
 use tradekb::text::html as scan;
 
 fn read(html: &[u8]) -> usize {
@@ -27,9 +28,24 @@ fn read(html: &[u8]) -> usize {
     found.depth
 }
 
+/// The page with a shared part marked from `from` to `to` (as fractions of its length).
+fn marked(data: &[u8], from: u8, to: u8) -> Vec<u8> {
+    let at = |f: u8| data.len() * usize::from(f) / 255;
+    let (from, to) = (at(from.min(to)), at(from.max(to)));
+    [&data[..from], SHARED_OPEN, &data[from..to], SHARED_CLOSE, &data[to..]].concat()
+}
+
 fuzz_target!(|data: &[u8]| {
+    let shared = Shared::default();
     let depth = read(data);
-    if let Ok(small) = minify::html(data, depth) {
+    if let Ok(small) = minify::page(data.to_vec(), depth, &shared) {
         read(&small);
+    }
+    if let [from, to, page @ ..] = data {
+        let page = marked(page, *from, *to);
+        let depth = read(&page);
+        if let Ok(small) = minify::page(page, depth, &shared) {
+            read(&small);
+        }
     }
 });

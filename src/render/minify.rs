@@ -5,6 +5,11 @@
 //! standing alone between two elements directly inside a layout element (`div`, `section`,
 //! `body`…) is dropped (the README says so; the minify property test holds it to that).
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{LazyLock, Mutex};
+
+use memchr::memmem;
 use minify_html_onepass::Cfg;
 
 /// Inline `<style>` is minified; inline scripts are left as the author wrote them.
@@ -42,6 +47,168 @@ pub fn html(mut page: Vec<u8>, depth: usize) -> Result<Vec<u8>, Refusal> {
             at: e.position,
         }),
     }
+}
+
+/// `page` minified, with the parts its theme marks as shared minified once per build: see
+/// [`Shared`]. Where the shared parts cannot be used (marks unbalanced or nested, a part
+/// the minifier refuses), the page is minified whole.
+pub fn page(page: Vec<u8>, depth: usize, shared: &Shared) -> Result<Vec<u8>, Refusal> {
+    if depth > MAX_DEPTH {
+        return Err(Refusal::TooDeep(depth));
+    }
+    match shared.splice(&page) {
+        Some(small) => Ok(small),
+        None => html(page, depth),
+    }
+}
+
+/// The marks a theme writes around HTML that many pages repeat (the site's header, an
+/// article's card, a tag's chip): what stands between them is minified once a build and
+/// spliced into each page that shows it, instead of being minified again on every page.
+/// A shared part is whole elements, where whitespace between elements does not show (as
+/// directly inside `ul`, `ol`, `div`, `header`, `article`, `body` or `head`).
+pub const SHARED_OPEN: &[u8] = b"<!--tkb:shared-->";
+pub const SHARED_CLOSE: &[u8] = b"<!--/tkb:shared-->";
+const MARK_END: &[u8] = b"tkb:shared-->";
+
+/// What a shared part leaves in the page while the rest is minified: an element, so the
+/// minifier treats the whitespace around it as around the part, and one it does not know,
+/// so it leaves the closing tag of the element before it where it is.
+const SLOT: &[u8] = b"<tkb-shared></tkb-shared>";
+/// Written after a shared part while it is minified alone, so that its last element keeps
+/// a closing tag the page around it may need.
+const END: &[u8] = b"<tkb-end></tkb-end>";
+
+/// The shared parts of one build's pages, minified, by a hash of their text (`None` for a
+/// part the minifier refused). Each thread keeps its own: a part is minified at most once
+/// a thread, and threads never wait for each other.
+pub struct Shared {
+    by_thread: Vec<Mutex<Minified>>,
+}
+
+type Minified = HashMap<u128, Option<Box<[u8]>>, BuildHasherDefault<Xxh3Key>>;
+
+impl Default for Shared {
+    fn default() -> Self {
+        // One for each of rayon's threads, and one for any other.
+        let threads = rayon::current_num_threads() + 1;
+        Shared {
+            by_thread: (0..threads).map(|_| Mutex::default()).collect(),
+        }
+    }
+}
+
+impl Shared {
+    /// The page minified around its shared parts, each minified once; `None` when it has
+    /// none or they cannot be used.
+    fn splice(&self, page: &[u8]) -> Option<Vec<u8>> {
+        let parts = shared_parts(page)?;
+        let mut rest = Vec::with_capacity(page.len());
+        let mut at = 0;
+        for part in &parts {
+            rest.extend_from_slice(&page[at..part.mark_start]);
+            rest.extend_from_slice(&page[part.mark_end..part.start]);
+            rest.extend_from_slice(SLOT);
+            rest.extend_from_slice(&page[part.end..part.close_start]);
+            at = part.close_end;
+        }
+        rest.extend_from_slice(&page[at..]);
+        let len = minify_html_onepass::in_place(&mut rest, &CFG).ok()?;
+        rest.truncate(len);
+        let thread = rayon::current_thread_index().unwrap_or(self.by_thread.len() - 1);
+        let mut known = self.by_thread.get(thread)?.lock().ok()?;
+        let mut out = Vec::with_capacity(page.len());
+        let mut slots = memmem::find_iter(&rest, SLOT);
+        let mut at = 0;
+        for part in &parts {
+            let slot = slots.next()?;
+            out.extend_from_slice(&rest[at..slot]);
+            out.extend_from_slice(minified(&mut known, &page[part.start..part.end])?);
+            at = slot + SLOT.len();
+        }
+        // A slot the theme did not make (an author's text holding one) leaves the page whole.
+        if slots.next().is_some() {
+            return None;
+        }
+        out.extend_from_slice(&rest[at..]);
+        Some(out)
+    }
+}
+
+/// One shared part minified, from those `known` or made now.
+fn minified<'k>(known: &'k mut Minified, part: &[u8]) -> Option<&'k [u8]> {
+    let made = known
+        .entry(xxhash_rust::xxh3::xxh3_128(part))
+        .or_insert_with(|| {
+            let mut alone = Vec::with_capacity(part.len() + END.len());
+            alone.extend_from_slice(part);
+            alone.extend_from_slice(END);
+            let len = minify_html_onepass::in_place(&mut alone, &CFG).ok()?;
+            alone[..len].strip_suffix(END).map(Box::from)
+        });
+    made.as_deref()
+}
+
+/// Hashes a key that is already a hash: its low half is the hash.
+#[derive(Default)]
+struct Xxh3Key(u64);
+
+impl Hasher for Xxh3Key {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only u128 keys are hashed, through `write_u128`.
+        self.0 = xxhash_rust::xxh3::xxh3_64(bytes);
+    }
+    fn write_u128(&mut self, key: u128) {
+        self.0 = key as u64;
+    }
+}
+
+/// Where one shared part is: its marks, and its text between them without the whitespace
+/// at either end (which stays in the page, around the slot).
+struct Part {
+    mark_start: usize,
+    mark_end: usize,
+    start: usize,
+    end: usize,
+    close_start: usize,
+    close_end: usize,
+}
+
+/// The shared parts of a page, in order; `None` when it has none, or a mark without its
+/// pair, or one part inside another.
+fn shared_parts(page: &[u8]) -> Option<Vec<Part>> {
+    // Both marks end in the same text: one search for it finds them all.
+    static MARK: LazyLock<memmem::Finder> = LazyLock::new(|| memmem::Finder::new(MARK_END));
+    let mut parts = Vec::new();
+    let mut open = None;
+    for hit in MARK.find_iter(page) {
+        let is = |mark: &[u8]| page[..hit + MARK_END.len()].ends_with(mark);
+        match open {
+            None if is(SHARED_OPEN) => open = Some(hit + MARK_END.len() - SHARED_OPEN.len()),
+            Some(mark_start) if is(SHARED_CLOSE) => {
+                let mark_end = mark_start + SHARED_OPEN.len();
+                let close_start = hit + MARK_END.len() - SHARED_CLOSE.len();
+                let inside = &page[mark_end..close_start];
+                let lead = inside.len() - inside.trim_ascii_start().len();
+                let trail = inside.len() - inside.trim_ascii_end().len();
+                parts.push(Part {
+                    mark_start,
+                    mark_end,
+                    start: mark_end + lead,
+                    end: (close_start - trail).max(mark_end + lead),
+                    close_start,
+                    close_end: hit + MARK_END.len(),
+                });
+                open = None;
+            }
+            _ if is(SHARED_OPEN) || is(SHARED_CLOSE) => return None,
+            _ => {}
+        }
+    }
+    (open.is_none() && !parts.is_empty()).then_some(parts)
 }
 
 /// Why the minifier did not take a page.
@@ -147,5 +314,83 @@ mod tests {
             .unwrap_err()
             .explain(page.as_bytes());
         assert!(why.contains("nest"), "{why}");
+    }
+
+    /// A page minified with its shared parts, as text.
+    fn spliced(page: &str, shared: &Shared) -> String {
+        String::from_utf8(super::page(page.into(), 8, shared).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn shared_parts_read_as_the_page_minified_whole() {
+        let shared = Shared::default();
+        let page = "<ul>\n  <!--tkb:shared--> <li><a href=/a/>甲</a></li>\n<!--/tkb:shared-->\n  \
+                    <!--tkb:shared--><li>乙 <b>丙</b></li><!--/tkb:shared--></ul>";
+        // A part's end tags stay, where the page minified whole would leave out a `</li>`.
+        assert_eq!(
+            spliced(page, &shared),
+            "<ul><li><a href=/a/>甲</a></li><li>乙 <b>丙</b></li></ul>"
+        );
+        let inline = "<p>甲<!--tkb:shared--> <b>乙</b> <!--/tkb:shared-->丙</p>";
+        assert_eq!(spliced(inline, &shared), "<p>甲 <b>乙</b> 丙");
+        assert_eq!(
+            spliced(inline, &shared),
+            String::from_utf8(html(inline.into(), 2).unwrap()).unwrap(),
+            "whitespace around a part is the page's, as when minified whole"
+        );
+    }
+
+    #[test]
+    fn a_shared_part_keeps_the_end_tag_that_text_after_it_needs() {
+        // Minified alone, `<p>甲</p>` would lose its end tag, and 乙 would join the paragraph.
+        let page = "<div><!--tkb:shared--><p>甲</p><!--/tkb:shared-->乙</div>";
+        assert_eq!(spliced(page, &Shared::default()), "<div><p>甲</p>乙</div>");
+    }
+
+    #[test]
+    fn a_part_on_many_pages_is_minified_once_a_thread() {
+        let shared = Shared::default();
+        let card = "<!--tkb:shared--><li>\n  <a href=/x/>甲</a>\n</li><!--/tkb:shared-->";
+        let pages: Vec<String> = (0..3)
+            .map(|n| format!("<ol><li>{n}</li>{card}</ol>"))
+            .collect();
+        for (n, page) in pages.iter().enumerate() {
+            assert_eq!(
+                spliced(page, &shared),
+                format!("<ol><li>{n}</li><li><a href=/x/>甲</a></li></ol>")
+            );
+        }
+        let known: usize = shared
+            .by_thread
+            .iter()
+            .map(|m| m.lock().unwrap().len())
+            .sum();
+        assert_eq!(known, 1);
+    }
+
+    #[test]
+    fn marks_that_do_not_pair_or_a_slot_in_the_text_leave_the_page_whole() {
+        let shared = Shared::default();
+        for page in [
+            "<div><!--tkb:shared--><p>甲</p></div>",
+            "<div><p>甲</p><!--/tkb:shared--></div>",
+            "<div><!--tkb:shared--><!--tkb:shared--><p>甲</p><!--/tkb:shared--></div>",
+            "<div><!--/tkb:shared--><!--tkb:shared--><p>甲</p><!--/tkb:shared--></div>",
+        ] {
+            assert_eq!(spliced(page, &shared), "<div><p>甲</div>", "{page}");
+        }
+        // An author's raw HTML may hold the element a part leaves behind: it is not replaced.
+        let page =
+            "<div><!--tkb:shared--><p>甲</p><!--/tkb:shared--><tkb-shared></tkb-shared></div>";
+        assert_eq!(
+            spliced(page, &shared),
+            "<div><p>甲</p><tkb-shared></tkb-shared></div>"
+        );
+    }
+
+    #[test]
+    fn a_part_the_minifier_refuses_leaves_the_page_to_be_refused_whole() {
+        let page = "<div><!--tkb:shared--><p>甲</div><!--/tkb:shared--></div>";
+        assert!(super::page(page.into(), 3, &Shared::default()).is_err());
     }
 }

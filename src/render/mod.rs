@@ -302,6 +302,7 @@ pub fn render(
         None => vec![None; plan.files.len()],
     };
     let known = memo.as_deref().map(|m| &m.files);
+    let shared = (config.minify && sink.keeps()).then(minify::Shared::default);
     // The search index is made on threads of its own while the pages are (waiting for it
     // on one of rayon's would starve Pagefind, which works on rayon's threads too).
     let (searched, files): (Vec<_>, Vec<_>) = (plan.files.iter().zip(keys.iter().copied()))
@@ -328,7 +329,7 @@ pub fn render(
                     return Ok(Emitted::kept(kept, quiet));
                 }
                 let made = make.file(path, output)?;
-                let minify = config.minify && sink.keeps();
+                let minify = shared.as_ref();
                 let crawl = (!quiet).then_some(&crawl);
                 emit(path, made, minify, sink, crawl, || make.file(path, output))
             });
@@ -452,13 +453,14 @@ impl Emitted {
     }
 }
 
-/// Minifies one finished file, hands it to the sink and scans it for the crawl. The
-/// content's own HTML files are copied as they are. `remake` makes the file again: the
-/// minifier overwrites a page it refuses, which is then written as it was rendered.
+/// Minifies one finished file (when there are `shared` parts to minify it with), hands it
+/// to the sink and scans it for the crawl. The content's own HTML files are copied as they
+/// are. `remake` makes the file again: the minifier overwrites a page it refuses, which is
+/// then written as it was rendered.
 fn emit<'m>(
     path: &str,
     made: Made<'m>,
-    minify: bool,
+    shared: Option<&minify::Shared>,
     sink: &dyn Sink,
     crawl: Option<&crawl::Crawl>,
     remake: impl FnOnce() -> Result<Made<'m>, Diagnostic>,
@@ -467,7 +469,7 @@ fn emit<'m>(
         crawled: None,
         unminified: None,
     };
-    if minify && path.ends_with(".css") {
+    if shared.is_some() && path.ends_with(".css") {
         sink.put(path, &minify::css(made.bytes()));
         return Ok(emitted);
     }
@@ -481,11 +483,11 @@ fn emit<'m>(
         emitted.crawled = crawl.map(|c| Arc::new(c.page(path, scan)));
         depth
     };
-    if !minify {
+    let Some(shared) = shared else {
         sink.put(path, text);
         return Ok(emitted);
-    }
-    match minify::html(made.into_bytes(), depth) {
+    };
+    match minify::page(made.into_bytes(), depth, shared) {
         Ok(small) => sink.put(path, &small),
         Err(refusal) => {
             let page = remake()?;

@@ -115,14 +115,15 @@ fn after_comment(html: &[u8], start: usize) -> usize {
     if text.starts_with(b"->") {
         return start + 2;
     }
-    let ends = [
-        memmem::find(text, b"-->").map(|i| i + 3),
-        memmem::find(text, b"--!>").map(|i| i + 4),
-    ];
-    ends.into_iter()
-        .flatten()
-        .min()
-        .map_or(html.len(), |e| start + e)
+    // `--!>` is looked for only before the first `-->`: looking through the rest of the
+    // page for it at every comment made the scan slow on pages of many comments.
+    let close = memmem::find(text, b"-->");
+    let before = &text[..close.map_or(text.len(), |c| c + 3)];
+    let end = match memmem::find(before, b"--!>") {
+        Some(bang) => Some(bang + 4),
+        None => close.map(|c| c + 3),
+    };
+    end.map_or(html.len(), |e| start + e)
 }
 
 fn after_gt(html: &[u8], from: usize) -> usize {

@@ -410,6 +410,9 @@ fn tricky() -> BoxedStrategy<String> {
     .boxed()
 }
 
+/// One cache of shared parts for every case, as for every page of a build.
+static SHARED: std::sync::LazyLock<minify::Shared> = std::sync::LazyLock::new(Default::default);
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -424,6 +427,33 @@ proptest! {
         prop_assert_eq!(shape(&after), shape(&before), "{}", out);
         prop_assert_eq!(visible_text(&after), visible_text(&before), "{}", out);
         prop_assert!(out.len() <= doc.len());
+    }
+
+    #[test]
+    fn pages_with_shared_parts_read_as_when_minified_whole(
+        blocks in proptest::collection::vec((document(), any::<bool>()), 1..6)
+    ) {
+        // Parts the theme marks shared are whole elements directly inside a layout element.
+        let body: String = blocks
+            .iter()
+            .map(|(block, marked)| {
+                let block = format!("<div>{block}</div>");
+                if *marked {
+                    format!("\n<!--tkb:shared-->\n{block}\n<!--/tkb:shared-->\n")
+                } else {
+                    block
+                }
+            })
+            .collect();
+        let doc = format!("<!doctype html><html><head><title>t</title></head><body>{body}</body></html>");
+        let depth = scan::scan(doc.as_bytes()).depth;
+        let out = minify::page(doc.clone().into_bytes(), depth, &SHARED).expect("valid HTML is minified");
+        let out = String::from_utf8(out).expect("UTF-8");
+        let before = Html::parse_document(&doc);
+        let after = Html::parse_document(&out);
+        prop_assert_eq!(shape(&after), shape(&before), "{}", out);
+        prop_assert_eq!(visible_text(&after), visible_text(&before), "{}", out);
+        prop_assert!(!out.contains("tkb-"), "{}", out);
     }
 
     #[test]
