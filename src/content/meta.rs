@@ -330,15 +330,42 @@ pub struct RelationRef {
     pub target: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "a mapping with `name` and an optional `url`"
-)]
+/// Where an article's facts come from: a document named (and perhaps linked to), or an
+/// article of this site, named by its Markdown source and resolved like a link.
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceRef {
-    pub name: String,
+    /// The name to show; without one, the article named is shown by its title.
+    pub name: Option<String>,
+    pub to: SourceLink,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceLink {
+    None,
+    /// An `http://` or `https://` address.
+    Web(String),
+    /// A Markdown source of this site, as written (relative to the article's file, or to
+    /// `content/` with a leading `/`).
+    Article(String),
+}
+
+/// `source:` as written: a Markdown source alone, or a name with an optional URL.
+#[derive(Deserialize)]
+#[serde(
+    untagged,
+    expecting = "an article's Markdown source (../sources/name.md), or a mapping with `name` and an optional `url`"
+)]
+enum WrittenSource {
+    Article(String),
+    Named(NamedSource),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NamedSource {
+    name: String,
     #[serde(default)]
-    pub url: Option<String>,
+    url: Option<String>,
 }
 
 /// The front matter of an article.
@@ -464,20 +491,39 @@ impl ArticleMeta {
     }
 }
 
-/// `source:`, whose URL must be one a reader can safely follow.
+/// `source:`, whose URL must be one a reader can safely follow or an article's Markdown
+/// source (checked when resolving).
 fn take_source(f: &mut Fields) -> Option<SourceRef> {
-    let source: SourceRef = f.take("source")?;
-    let Some(url) = &source.url else {
-        return Some(source);
+    let (name, url) = match f.take::<WrittenSource>("source")? {
+        WrittenSource::Article(path) => (None, path),
+        WrittenSource::Named(NamedSource { name, url: None }) => {
+            return Some(SourceRef {
+                name: Some(name),
+                to: SourceLink::None,
+            })
+        }
+        WrittenSource::Named(NamedSource {
+            name,
+            url: Some(url),
+        }) => (Some(name), url),
     };
-    match unsafe_url(url) {
-        None => Some(source),
+    let to = match unsafe_url(&url) {
+        _ if url.ends_with(".md") && !url.contains(':') => SourceLink::Article(url),
+        None if url.contains(':') || url.starts_with("//") => SourceLink::Web(url),
+        None => {
+            let message = format!("`{url}` is neither a web address nor an article's source");
+            let help = "use an http:// or https:// address, or the Markdown source of an \
+                        article of this site (../sources/name.md)";
+            f.invalid("source", message, help);
+            return None;
+        }
         Some(why) => {
             let message = format!("url `{url}` {why}");
             f.invalid("source", message, "use an http:// or https:// address");
-            None
+            return None;
         }
-    }
+    };
+    Some(SourceRef { name, to })
 }
 
 /// Why a URL from front matter must not become a link, if it must not.

@@ -14,23 +14,25 @@ pub struct Backlink {
     pub anchor: Option<String>,
 }
 
-/// For each article, the articles whose bodies link to it, in the site's order (newest
-/// first), each once per heading it links to (and once for links to no heading); an
-/// article's links to itself are not counted.
+/// For each article, the articles whose bodies link to it or whose `source:` names it, in
+/// the site's order (newest first), each once per heading it links to (and once for links
+/// to no heading); an article's links to itself are not counted.
 pub fn of(site: &Site, bodies: &Table<PageId, Rendered>) -> Table<PageId, Vec<Backlink>> {
     let by_path: HashMap<&str, PageId> = PageId::each(&site.pages)
         .map(|(i, p)| (p.path.as_str(), i))
         .collect();
     let mut to: Table<PageId, Vec<Backlink>> = site.pages.iter().map(|_| Vec::new()).collect();
     for (from, body) in PageId::all(&site.pages).into_iter().zip(bodies.iter()) {
-        for link in &body.links {
-            let Some(&target) = by_path.get(link.target.as_str()) else {
-                continue;
-            };
+        let source = site.relations[from].source.map(|to| (to, None));
+        let links = body.links.iter().filter_map(|link| {
+            let &target = by_path.get(link.target.as_str())?;
             // Only a heading of the target is worth naming: a link to a footnote or to an id
             // in raw HTML counts as a link to the article.
             let anchor =
                 (link.anchor.as_deref()).filter(|id| heading(&bodies[target].toc, id).is_some());
+            Some((target, anchor))
+        });
+        for (target, anchor) in source.into_iter().chain(links) {
             let backlink = Backlink {
                 from,
                 anchor: anchor.map(str::to_string),

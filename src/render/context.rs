@@ -3,6 +3,8 @@
 //! `null` when empty; [`Html`] fields are marked safe, so templates print them as they are.
 //! [`views`](super::views) fills these in; [`pages`](super::pages) hands them to Tera.
 
+use std::borrow::Cow;
+
 use serde::{Serialize, Serializer};
 use tera::Value;
 
@@ -370,7 +372,9 @@ pub struct FieldView<'a> {
 #[derive(Serialize)]
 pub struct SourceView<'a> {
     pub name: &'a str,
-    pub url: Option<&'a str>,
+    pub url: Option<Cow<'a, str>>,
+    /// The URL is another site's (else it is an article of this one).
+    pub external: bool,
 }
 
 /// `tags.html`: every tag, by count and then name.

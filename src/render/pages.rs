@@ -1,5 +1,7 @@
 //! Render stage, pages: the context of each kind of page, and its rendering.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use tera::{Context, Tera};
 
@@ -13,7 +15,7 @@ use super::views::{summary, Views};
 use super::{Bodies, Theme};
 use crate::config::BaseUrl;
 use crate::content::markdown::Rendered;
-use crate::content::meta::{Relation, SortBy};
+use crate::content::meta::{Relation, SortBy, SourceLink};
 use crate::content::{Kind, Region};
 use crate::diagnostic::Diagnostic;
 use crate::site::plan::PageJob as Job;
@@ -310,10 +312,7 @@ impl<'a> Pages<'a> {
             record: record(i),
             content: Html(&body.html),
             toc: &body.toc,
-            source: (p.doc.meta.source.as_ref()).map(|s| SourceView {
-                name: &s.name,
-                url: s.url.as_deref(),
-            }),
+            source: self.source(i),
             extra: &p.doc.meta.extra,
             char_count: body.char_count,
             fields: self.views.fields(&p.doc.meta.custom),
@@ -342,6 +341,27 @@ impl<'a> Pages<'a> {
     }
 
     /// The articles related to `i` by front matter, from both ends.
+    /// Where article `i` says its facts come from: a document, or an article of the site.
+    fn source(&self, i: PageId) -> Option<SourceView<'a>> {
+        let site = self.site();
+        let source = site.pages[i].doc.meta.source.as_ref()?;
+        let named = site.relations[i].source.map(|t| &site.pages[t]);
+        let (url, external) = match (&source.to, named) {
+            (SourceLink::Web(url), _) => (Some(Cow::Borrowed(url.as_str())), true),
+            (SourceLink::Article(_), Some(to)) => (
+                Some(Cow::Owned(self.views.config.base_url.url(&to.path))),
+                false,
+            ),
+            _ => (None, false),
+        };
+        let title = named.map(|to| to.doc.meta.title.as_str());
+        Some(SourceView {
+            name: source.name.as_deref().or(title)?,
+            url,
+            external,
+        })
+    }
+
     pub fn relations(&self, i: PageId) -> RelationsView {
         let ties = &self.site().relations[i];
         let from = |r| self.records(ties.from_by(r));

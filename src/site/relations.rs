@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::{links, Page, PageId, Site, Table, Unpublished};
-use crate::content::meta::{Date, Relation, RelationRef, Status};
+use crate::content::meta::{Date, Relation, RelationRef, SourceLink, Status};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::text::file::join;
 
@@ -25,6 +25,8 @@ pub struct Relations {
     /// The articles that amend, supersede or implement it, in the site's order (newest
     /// first).
     pub from: Vec<Tie>,
+    /// The article its `source:` names, when it names one of this site.
+    pub source: Option<PageId>,
 }
 
 impl Relations {
@@ -92,6 +94,23 @@ pub fn resolve(site: &Site) -> (Table<PageId, Relations>, Vec<Diagnostic>) {
     }
     let mut table: Table<PageId, Relations> =
         site.pages.iter().map(|_| Relations::default()).collect();
+    for (i, page) in PageId::each(&site.pages) {
+        let Some(SourceLink::Article(written)) = page.doc.meta.source.as_ref().map(|s| &s.to)
+        else {
+            continue;
+        };
+        match target(site, &by_path, page, written) {
+            Ok(Some(t)) if t == i => {
+                let message = format!("`{written}` is this article itself");
+                problems.push(at_source(page, written, message));
+            }
+            Ok(to) => table[i].source = to,
+            Err(why) => {
+                let message = format!("no article at `{written}`: {why}");
+                problems.push(at_source(page, written, message));
+            }
+        }
+    }
     // In the site's order of the naming articles, so each `from` list is in it too.
     for n in &named {
         let relation = n.written.relation;
@@ -132,7 +151,7 @@ fn target(
     match by_path.get(path.as_str()) {
         Some(&t) => Ok(Some(t)),
         None => Err(format!(
-            "content/{rel} is not an article (a section, city or tag profile has no relations)"
+            "content/{rel} is not an article but a section's, a city's or a tag's page"
         )),
     }
 }
@@ -155,6 +174,15 @@ fn at(page: &Page, named: &RelationRef, message: String) -> Diagnostic {
         message,
     };
     super::at_item(&page.doc.file, key, &named.target, problem)
+}
+
+/// A diagnostic at the article `source:` names in `page`'s front matter.
+fn at_source(page: &Page, written: &str, message: String) -> Diagnostic {
+    let problem = Problem::InvalidValue {
+        key: "source".into(),
+        message,
+    };
+    super::at_item(&page.doc.file, "source", written, problem)
 }
 
 /// An error for each circle of articles that amend or supersede each other (a → b → a),

@@ -394,7 +394,8 @@ fn duplicate_key_position(yaml: &str, message: &str) -> Option<(usize, usize, us
 }
 
 /// Where `item` of the top-level list `key` is written in the front matter of `source` (a
-/// whole file): in `cities: [长沙市, 杭州]`, in a block list, or as the key's single value.
+/// whole file): in `cities: [长沙市, 杭州]`, in a block list, as the key's single value, or
+/// as a value of the key's mapping.
 /// None when the front matter does not hold it as written.
 pub fn item_position(source: &str, key: &str, item: &str) -> Option<Position> {
     let split = split(Path::new(""), source).ok()?;
@@ -457,6 +458,16 @@ fn scalars<'a>(
                     Event::SequenceEnd => break,
                     Event::Scalar(text, ..) => out.push((text, span)),
                     nested => skip(&nested, events),
+                }
+            }
+        }
+        // A mapping's values (`source: { name: …, url: … }`).
+        (Event::MappingStart(..), _) => {
+            while let Some((Event::Scalar(..), _)) = events.next() {
+                match events.next() {
+                    Some((Event::Scalar(text, ..), span)) => out.push((text, span)),
+                    Some((nested, _)) => skip(&nested, events),
+                    None => break,
                 }
             }
         }

@@ -320,14 +320,23 @@ fn a_number_for_title_is_a_type_error() {
 }
 
 #[test]
-fn a_string_for_source_says_what_source_takes_never_a_type_name() {
+fn a_source_of_the_wrong_shape_says_what_source_takes_never_a_type_name() {
     let s = Sample::new();
     s.set_line(ARTICLE, 9, Some("source: 18f"));
+    s.fails(&[
+        "`source`: `18f` is neither a web address nor an article's source",
+        &at(9, 9),
+        "the Markdown source of an article of this site (../sources/name.md)",
+    ]);
+    s.set_line(ARTICLE, 9, Some("source: 5"));
     let stderr = s.fails(&[
-        "`source`: invalid type: string \"18f\", expected a mapping with `name` and an optional `url`",
+        "`source`: an article's Markdown source (../sources/name.md), or a mapping with `name` and an optional `url`",
         &at(9, 9),
     ]);
-    assert!(!stderr.contains("struct"), "{stderr}");
+    assert!(
+        !stderr.contains("struct") && !stderr.contains("enum"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -121,7 +121,7 @@ fn a_relation_that_leads_nowhere_is_an_error_at_its_line_and_column() {
         "content/policies/broken.md:7:13 `supersedes`: `broken.md` is this article itself ()",
         "content/policies/broken.md:8:13 `implements`: no article at `../../outside.md`: it points above the content folder ()",
         "content/policies/to-draft.md:4:14 `implements`: no article at `draft.md`: content/policies/draft.md is a draft, left out of this build (publish it, or remove the link) ()",
-        "content/policies/to-draft.md:4:24 `implements`: no article at `_index.md`: content/policies/_index.md is not an article (a section, city or tag profile has no relations) ()",
+        "content/policies/to-draft.md:4:24 `implements`: no article at `_index.md`: content/policies/_index.md is not an article but a section's, a city's or a tag's page ()",
     ];
     for e in expected {
         assert!(
@@ -193,4 +193,85 @@ fn a_status_or_a_date_that_a_relation_contradicts_is_a_warning() {
         ],
         "a month (2014-03) is not after a day in it"
     );
+}
+
+/// `source:` may name an article of the site: the knowledge base's entry for the document
+/// its facts come from.
+fn sourced() -> Site {
+    Site::from_files(&[
+        (
+            "content/sources/article.md",
+            "---\ntitle: 《外贸电商的新机会》\ndate: 2014-03\n---\n正文。\n",
+        ),
+        (
+            "content/analysis/a.md",
+            "---\ntitle: 甲\ndate: 2014-03-05\nsource: ../sources/article.md\n---\n正文。\n",
+        ),
+        (
+            "content/analysis/b.md",
+            "---\ntitle: 乙\ndate: 2014-03-06\nsource: { name: 原文, url: /sources/article.md }\n---\n正文。\n",
+        ),
+        (
+            "content/analysis/c.md",
+            "---\ntitle: 丙\ndate: 2014-03-07\nsource: { name: 报告, url: \"https://example.org/r\" }\n---\n正文。\n",
+        ),
+    ])
+}
+
+#[test]
+fn a_source_that_names_an_article_links_to_it_and_it_lists_who_cites_it() {
+    let out = sourced().build();
+    let a = out.page("analysis/a/index.html");
+    assert_eq!(
+        a.texts(".meta-panel a[href='/sources/article/']"),
+        ["《外贸电商的新机会》"]
+    );
+    let b = out.page("analysis/b/index.html");
+    assert_eq!(b.texts(".meta-panel a[href='/sources/article/']"), ["原文"]);
+    assert_eq!(
+        b.texts(".meta-panel a[href='/sources/article/'] .external-mark"),
+        [""; 0],
+        "a link inside the site is not marked external"
+    );
+    let c = out.page("analysis/c/index.html");
+    assert_eq!(
+        c.attrs(".meta-panel a[rel~=external]", "href"),
+        ["https://example.org/r"]
+    );
+    let source = out.page("sources/article/index.html");
+    assert_eq!(
+        source.attrs(".backlink-list > li > a", "href"),
+        ["/analysis/b/", "/analysis/a/"],
+        "the articles that name it as their source, newest first"
+    );
+}
+
+#[test]
+fn a_source_that_names_no_article_is_an_error_at_its_line_and_column() {
+    let site = sourced();
+    site.write(
+        "content/analysis/d.md",
+        "---\ntitle: 丁\ndate: 2014-03-08\nsource: { name: 原文, url: ../sources/gone.md }\n---\n正文。\n",
+    );
+    site.write(
+        "content/analysis/e.md",
+        "---\ntitle: 戊\ndate: 2014-03-08\nsource: /sources/\n---\n正文。\n",
+    );
+    site.write(
+        "content/analysis/f.md",
+        "---\ntitle: 己\ndate: 2014-03-08\nsource: f.md\n---\n正文。\n",
+    );
+    let shown = shown(&site.diagnostics());
+    let expected = [
+        "content/analysis/d.md:4:26 `source`: no article at `../sources/gone.md`: content/sources/gone.md does not exist ()",
+        "content/analysis/e.md:4:9 `source`: `/sources/` is neither a web address nor an article's source",
+        "content/analysis/f.md:4:9 `source`: `f.md` is this article itself ()",
+    ];
+    for e in expected {
+        assert!(
+            shown.iter().any(|s| s.contains(e)),
+            "missing {e}\nin {shown:#?}"
+        );
+    }
+    assert_eq!(shown.len(), expected.len(), "{shown:#?}");
 }
