@@ -23,6 +23,10 @@ const PAGES: &[&str] = &[
     "policies/changsha-customs-reply/",
     // A pilot with a four-column table.
     "pilots/later-approved-cities/",
+    // A plan with a task list and a source inside the site; the source, cited by every
+    // article (a long list of backlinks).
+    "policies/anhui-plans/",
+    "sources/new-opportunities-for-trade-ecommerce/",
     // A page at the content root.
     "about/",
     "tags/",

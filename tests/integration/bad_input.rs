@@ -23,7 +23,7 @@ const TIME_LIMIT: Duration = Duration::from_secs(60);
 
 /// The article most tests break. Its front matter, line by line:
 /// 1 `---`, 2 `title:`, 3 `date:`, 4 `summary:`, 5 `tags:`, 6 `cities:`, 7 `issuer:`,
-/// 8 `status:`, 9 `source:`, 10 `---`.
+/// 8 `文种:`, 9 `source:`, 10 `下发日期:`, 11 `---`.
 const ARTICLE: &str = "content/policies/changsha-customs-reply.md";
 /// Where that article is published.
 const ARTICLE_PAGE: &str = "policies/changsha-customs-reply/index.html";
@@ -255,7 +255,7 @@ fn missing_front_matter_is_reported_at_the_first_line() {
 #[test]
 fn unclosed_front_matter_is_reported_at_its_opening_fence() {
     let s = Sample::new();
-    s.set_line(ARTICLE, 12, None);
+    s.set_line(ARTICLE, 11, None);
     s.fails(&["front matter is not closed", &at(1, 1)]);
 }
 

@@ -238,6 +238,10 @@ fn breaking_one_link_in_the_sample_site_fails_build_and_check_and_keeps_public()
 
     let article = root.join("content/policies/changsha-customs-reply.md");
     let text = std::fs::read_to_string(&article).unwrap();
+    let line = 1
+        + (text.lines())
+            .position(|l| l.contains("east-to-west-spread.md#各省的尝试"))
+            .expect("the sample article links to a heading of another");
     std::fs::write(
         &article,
         text.replace(
@@ -255,7 +259,9 @@ fn breaking_one_link_in_the_sample_site_fails_build_and_check_and_keeps_public()
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
         assert!(
-            err.contains("--> content/policies/changsha-customs-reply.md:35:"),
+            err.contains(&format!(
+                "--> content/policies/changsha-customs-reply.md:{line}:"
+            )),
             "{args:?}: {err}"
         );
         assert!(err.contains("#不存在"), "{err}");

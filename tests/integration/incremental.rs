@@ -24,7 +24,7 @@ use super::support::{proptest_cases, repo_root, sample_copy, tree};
 const ARTICLES: &[&str] = &[
     "policies/changsha-customs-reply.md",
     "pilots/first-batch.md",
-    "pilots/hangzhou-ningbo-models.md",
+    "pilots/anhui-cluster-zone.md",
     "analysis/dhgate-nine-years.md",
     "analysis/east-to-west-spread.md",
 ];
