@@ -43,9 +43,12 @@ pub struct Crawled {
 }
 
 struct Known<'a> {
-    files: HashSet<&'a str>,
-    folders: HashSet<&'a str>,
+    files: FastSet<&'a str>,
+    folders: FastSet<&'a str>,
 }
+
+/// Looked up for every link of every page: a fast hash, as the keys are the site's own.
+type FastSet<T> = HashSet<T, foldhash::fast::RandomState>;
 
 impl<'a> Crawl<'a> {
     pub fn new(files: &'a [&'a str], root: &'a str, redirects: HashMap<String, String>) -> Self {
@@ -112,6 +115,10 @@ impl<'a> Crawl<'a> {
                 } else {
                     self.known().files.contains(&*inside)
                 };
+                // Most links name a page that is there and no anchor: nothing more to do.
+                if found && fragment.is_none_or(str::is_empty) {
+                    continue;
+                }
                 let file = if folder {
                     Cow::Owned(format!("{inside}index.html"))
                 } else {
