@@ -341,31 +341,64 @@ pub struct SourceRef {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SourceLink {
-    None,
-    /// An `http://` or `https://` address.
+    /// A name alone.
+    Unlinked,
+    /// An address as written: `http://` or `https://`, or a path of the site.
     Web(String),
     /// A Markdown source of this site, as written (relative to the article's file, or to
     /// `content/` with a leading `/`).
     Article(String),
 }
 
-/// `source:` as written: a Markdown source alone, or a name with an optional URL.
-#[derive(Deserialize)]
-#[serde(
-    untagged,
-    expecting = "an article's Markdown source (../sources/name.md), or a mapping with `name` and an optional `url`"
-)]
-enum WrittenSource {
-    Article(String),
-    Named(NamedSource),
+/// `source:` as written: an address alone, or a mapping with a name, an address or both.
+/// Written by hand (not `untagged`) so that a mapping's own errors (an unknown key, a name
+/// that is not text) are told as they are.
+struct WrittenSource {
+    name: Option<String>,
+    url: Option<String>,
+    /// Written as a string alone, not as a mapping.
+    bare: bool,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct NamedSource {
-    name: String,
+    #[serde(default)]
+    name: Option<String>,
     #[serde(default)]
     url: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for WrittenSource {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Written;
+        impl<'de> serde::de::Visitor<'de> for Written {
+            type Value = WrittenSource;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an article's Markdown source (../sources/name.md), a web address, or a mapping with `name` and `url`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<WrittenSource, E> {
+                Ok(WrittenSource {
+                    name: None,
+                    url: Some(v.to_string()),
+                    bare: true,
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<WrittenSource, A::Error> {
+                let named =
+                    NamedSource::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(WrittenSource {
+                    name: named.name,
+                    url: named.url,
+                    bare: false,
+                })
+            }
+        }
+        d.deserialize_any(Written)
+    }
 }
 
 /// The front matter of an article.
@@ -494,36 +527,49 @@ impl ArticleMeta {
 /// `source:`, whose URL must be one a reader can safely follow or an article's Markdown
 /// source (checked when resolving).
 fn take_source(f: &mut Fields) -> Option<SourceRef> {
-    let (name, url) = match f.take::<WrittenSource>("source")? {
-        WrittenSource::Article(path) => (None, path),
-        WrittenSource::Named(NamedSource { name, url: None }) => {
-            return Some(SourceRef {
-                name: Some(name),
-                to: SourceLink::None,
-            })
-        }
-        WrittenSource::Named(NamedSource {
-            name,
-            url: Some(url),
-        }) => (Some(name), url),
-    };
-    let to = match unsafe_url(&url) {
-        _ if url.ends_with(".md") && !url.contains(':') => SourceLink::Article(url),
-        None if url.contains(':') || url.starts_with("//") => SourceLink::Web(url),
-        None => {
-            let message = format!("`{url}` is neither a web address nor an article's source");
-            let help = "use an http:// or https:// address, or the Markdown source of an \
-                        article of this site (../sources/name.md)";
+    let WrittenSource { name, url, bare } = f.take("source")?;
+    let to = match url {
+        // A word alone is more likely a name than a relative address.
+        Some(url) if bare && !is_article_source(&url) && !is_address(&url) => {
+            let message = format!("`{url}` is neither an article's Markdown source nor an address");
+            let help = "write the Markdown source of an article of this site \
+                        (../sources/name.md), an http:// or https:// address, or \
+                        `{ name: …, url: … }`";
             f.invalid("source", message, help);
             return None;
         }
-        Some(why) => {
-            let message = format!("url `{url}` {why}");
-            f.invalid("source", message, "use an http:// or https:// address");
+        None if name.is_none() => {
+            let message = "names neither a document nor an address".to_string();
+            f.invalid("source", message, "give `name`, `url` or both");
             return None;
         }
+        None => SourceLink::Unlinked,
+        Some(url) if is_article_source(&url) => SourceLink::Article(url),
+        Some(url) => match unsafe_url(&url) {
+            None => SourceLink::Web(url),
+            Some(why) => {
+                let message = format!("url `{url}` {why}");
+                f.invalid("source", message, "use an http:// or https:// address");
+                return None;
+            }
+        },
     };
     Some(SourceRef { name, to })
+}
+
+/// Whether a string alone reads as an address: with a scheme, or a path from the site's
+/// root.
+fn is_address(url: &str) -> bool {
+    url.starts_with('/')
+        || url
+            .split_once(':')
+            .is_some_and(|(scheme, _)| !scheme.is_empty())
+}
+
+/// Whether an address names a Markdown source of the site (`../sources/name.md`), not a web
+/// address (`https://…/README.md`, `//host/README.md`).
+fn is_article_source(url: &str) -> bool {
+    url.ends_with(".md") && !url.contains(':') && !url.starts_with("//")
 }
 
 /// Why a URL from front matter must not become a link, if it must not.

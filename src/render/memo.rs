@@ -373,7 +373,10 @@ impl Keys<'_> {
                     .map(|t| (t.relation as u8, t.page))
                     .unzip();
                 let key = key.number(ties.to.len() as u64).value(&kinds);
-                self.records(key, &tied, reads)
+                let key = self.records(key, &tied, reads);
+                // The article its `source:` names: its title and URL are shown.
+                let source: Vec<PageId> = ties.source.into_iter().collect();
+                self.records(key.number(source.len() as u64), &source, reads)
             }
             PageJob::Section(i, n) => {
                 let (items, per) = self.pages.section_items(i);

@@ -6,7 +6,6 @@
 //! `body`…) is dropped (the README says so; the minify property test holds it to that).
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{LazyLock, Mutex};
 
 use memchr::memmem;
@@ -49,7 +48,7 @@ pub fn html(mut page: Vec<u8>, depth: usize) -> Result<Vec<u8>, Refusal> {
     }
 }
 
-/// `page` minified, with the parts its theme marks as shared minified once per build: see
+/// `page` minified, with the parts its theme marks as shared minified once (a thread): see
 /// [`Shared`]. Where the shared parts cannot be used (marks unbalanced or nested, a part
 /// the minifier refuses), the page is minified whole.
 pub fn page(page: Vec<u8>, depth: usize, shared: &Shared) -> Result<Vec<u8>, Refusal> {
@@ -63,10 +62,10 @@ pub fn page(page: Vec<u8>, depth: usize, shared: &Shared) -> Result<Vec<u8>, Ref
 }
 
 /// The marks a theme writes around HTML that many pages repeat (the site's header, an
-/// article's card, a tag's chip): what stands between them is minified once a build and
-/// spliced into each page that shows it, instead of being minified again on every page.
-/// A shared part is whole elements, where whitespace between elements does not show (as
-/// directly inside `ul`, `ol`, `div`, `header`, `article`, `body` or `head`).
+/// article's card, a tag's chip): what stands between them is minified once (by each of the
+/// build's threads) and spliced into each page that shows it, instead of being minified
+/// again on every page. A shared part is whole elements, never inside `pre`, `textarea`,
+/// `script`, `style` or `title` (whose text the minifier must not touch).
 pub const SHARED_OPEN: &[u8] = b"<!--tkb:shared-->";
 pub const SHARED_CLOSE: &[u8] = b"<!--/tkb:shared-->";
 const MARK_END: &[u8] = b"tkb:shared-->";
@@ -75,18 +74,21 @@ const MARK_END: &[u8] = b"tkb:shared-->";
 /// minifier treats the whitespace around it as around the part, and one it does not know,
 /// so it leaves the closing tag of the element before it where it is.
 const SLOT: &[u8] = b"<tkb-shared></tkb-shared>";
-/// Written after a shared part while it is minified alone, so that its last element keeps
-/// a closing tag the page around it may need.
-const END: &[u8] = b"<tkb-end></tkb-end>";
+/// What a shared part is minified inside when alone: an element the minifier does not know,
+/// so it keeps one space wherever there was whitespace between the part's elements (the
+/// part cannot know whether its place in the page shows it); and after the part, an element
+/// that keeps the closing tag of its last element, which the page around it may need.
+const ALONE_OPEN: &[u8] = b"<tkb-part>";
+const ALONE_CLOSE: &[u8] = b"<tkb-end></tkb-end></tkb-part>";
 
 /// The shared parts of one build's pages, minified, by a hash of their text (`None` for a
-/// part the minifier refused). Each thread keeps its own: a part is minified at most once
-/// a thread, and threads never wait for each other.
+/// part the minifier refused). Each of rayon's threads keeps its own, so they never wait
+/// for each other (other threads share one): a part is minified at most once a thread.
 pub struct Shared {
     by_thread: Vec<Mutex<Minified>>,
 }
 
-type Minified = HashMap<u128, Option<Box<[u8]>>, BuildHasherDefault<Xxh3Key>>;
+type Minified = HashMap<u128, Option<Box<[u8]>>, foldhash::fast::RandomState>;
 
 impl Default for Shared {
     fn default() -> Self {
@@ -140,30 +142,12 @@ fn minified<'k>(known: &'k mut Minified, part: &[u8]) -> Option<&'k [u8]> {
     let made = known
         .entry(xxhash_rust::xxh3::xxh3_128(part))
         .or_insert_with(|| {
-            let mut alone = Vec::with_capacity(part.len() + END.len());
-            alone.extend_from_slice(part);
-            alone.extend_from_slice(END);
+            let mut alone = [ALONE_OPEN, part, ALONE_CLOSE].concat();
             let len = minify_html_onepass::in_place(&mut alone, &CFG).ok()?;
-            alone[..len].strip_suffix(END).map(Box::from)
+            let inside = alone[..len].strip_prefix(ALONE_OPEN)?;
+            inside.strip_suffix(ALONE_CLOSE).map(Box::from)
         });
     made.as_deref()
-}
-
-/// Hashes a key that is already a hash: its low half is the hash.
-#[derive(Default)]
-struct Xxh3Key(u64);
-
-impl Hasher for Xxh3Key {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        // Only u128 keys are hashed, through `write_u128`.
-        self.0 = xxhash_rust::xxh3::xxh3_64(bytes);
-    }
-    fn write_u128(&mut self, key: u128) {
-        self.0 = key as u64;
-    }
 }
 
 /// Where one shared part is: its marks, and its text between them without the whitespace
@@ -337,6 +321,17 @@ mod tests {
             spliced(inline, &shared),
             String::from_utf8(html(inline.into(), 2).unwrap()).unwrap(),
             "whitespace around a part is the page's, as when minified whole"
+        );
+    }
+
+    #[test]
+    fn a_part_of_several_elements_keeps_the_space_between_them_wherever_it_stands() {
+        // Inside a paragraph the space between two elements shows: minified alone, the part
+        // cannot know that, so it keeps one.
+        let page = "<p>甲<!--tkb:shared--><b>乙</b> <i>丙</i><!--/tkb:shared-->丁</p>";
+        assert_eq!(
+            spliced(page, &Shared::default()),
+            "<p>甲<b>乙</b> <i>丙</i>丁"
         );
     }
 

@@ -340,7 +340,6 @@ impl<'a> Pages<'a> {
         ids.map(|k| self.refs[k].clone()).collect()
     }
 
-    /// The articles related to `i` by front matter, from both ends.
     /// Where article `i` says its facts come from: a document, or an article of the site.
     fn source(&self, i: PageId) -> Option<SourceView<'a>> {
         let site = self.site();
@@ -355,13 +354,18 @@ impl<'a> Pages<'a> {
             _ => (None, false),
         };
         let title = named.map(|to| to.doc.meta.title.as_str());
+        let address = match &source.to {
+            SourceLink::Web(url) => Some(url.as_str()),
+            _ => None,
+        };
         Some(SourceView {
-            name: source.name.as_deref().or(title)?,
+            name: source.name.as_deref().or(title).or(address)?,
             url,
             external,
         })
     }
 
+    /// The articles related to `i` by front matter, from both ends.
     pub fn relations(&self, i: PageId) -> RelationsView {
         let ties = &self.site().relations[i];
         let from = |r| self.records(ties.from_by(r));

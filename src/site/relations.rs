@@ -71,44 +71,32 @@ pub fn resolve(site: &Site) -> (Table<PageId, Relations>, Vec<Diagnostic>) {
         .collect();
     let mut named = Vec::new();
     let mut problems = Vec::new();
-    for (i, page) in PageId::each(&site.pages) {
-        for written in &page.doc.meta.relations {
-            match target(site, &by_path, page, &written.target) {
-                Ok(Some(t)) if t == i => {
-                    let message = format!("`{}` is this article itself", written.target);
-                    problems.push(at(page, written, message));
-                }
-                Ok(Some(to)) => named.push(Named {
-                    from: i,
-                    written,
-                    to,
-                }),
-                // Its own problems are reported already.
-                Ok(None) => {}
-                Err(why) => {
-                    let message = format!("no article at `{}`: {why}", written.target);
-                    problems.push(at(page, written, message));
-                }
-            }
-        }
-    }
     let mut table: Table<PageId, Relations> =
         site.pages.iter().map(|_| Relations::default()).collect();
     for (i, page) in PageId::each(&site.pages) {
-        let Some(SourceLink::Article(written)) = page.doc.meta.source.as_ref().map(|s| &s.to)
-        else {
-            continue;
+        // The other article a key names, or None with the reason among the problems.
+        let mut other = |key: &str, written: &str| match other(site, &by_path, i, written) {
+            Ok(to) => to,
+            Err(message) => {
+                let problem = Problem::InvalidValue {
+                    key: key.into(),
+                    message,
+                };
+                problems.push(super::at_item(&page.doc.file, key, written, problem));
+                None
+            }
         };
-        match target(site, &by_path, page, written) {
-            Ok(Some(t)) if t == i => {
-                let message = format!("`{written}` is this article itself");
-                problems.push(at_source(page, written, message));
+        for written in &page.doc.meta.relations {
+            if let Some(to) = other(written.relation.key(), &written.target) {
+                named.push(Named {
+                    from: i,
+                    written,
+                    to,
+                });
             }
-            Ok(to) => table[i].source = to,
-            Err(why) => {
-                let message = format!("no article at `{written}`: {why}");
-                problems.push(at_source(page, written, message));
-            }
+        }
+        if let Some(SourceLink::Article(written)) = page.doc.meta.source.as_ref().map(|s| &s.to) {
+            table[i].source = other("source", written);
         }
     }
     // In the site's order of the naming articles, so each `from` list is in it too.
@@ -176,13 +164,19 @@ fn at(page: &Page, named: &RelationRef, message: String) -> Diagnostic {
     super::at_item(&page.doc.file, key, &named.target, problem)
 }
 
-/// A diagnostic at the article `source:` names in `page`'s front matter.
-fn at_source(page: &Page, written: &str, message: String) -> Diagnostic {
-    let problem = Problem::InvalidValue {
-        key: "source".into(),
-        message,
-    };
-    super::at_item(&page.doc.file, "source", written, problem)
+/// The other article that article `i` names (`written`) under a front-matter key, or why
+/// there is none; None without a reason when that article has problems of its own.
+fn other(
+    site: &Site,
+    by_path: &HashMap<&str, PageId>,
+    i: PageId,
+    written: &str,
+) -> Result<Option<PageId>, String> {
+    match target(site, by_path, &site.pages[i], written) {
+        Ok(Some(t)) if t == i => Err(format!("`{written}` is this article itself")),
+        Ok(to) => Ok(to),
+        Err(why) => Err(format!("no article at `{written}`: {why}")),
+    }
 }
 
 /// An error for each circle of articles that amend or supersede each other (a → b → a),

@@ -444,7 +444,8 @@ fn list_items<'a>(yaml: &'a str, key: &str) -> Vec<(Cow<'a, str>, Span)> {
     Vec::new()
 }
 
-/// The scalars of the node that starts with `first`: itself, or the items of its list.
+/// The scalars of the node that starts with `first`: itself, the items of its list, or the
+/// values of its mapping.
 fn scalars<'a>(
     first: Spanned<'a>,
     events: &mut impl Iterator<Item = Spanned<'a>>,

@@ -324,19 +324,28 @@ fn a_source_of_the_wrong_shape_says_what_source_takes_never_a_type_name() {
     let s = Sample::new();
     s.set_line(ARTICLE, 9, Some("source: 18f"));
     s.fails(&[
-        "`source`: `18f` is neither a web address nor an article's source",
+        "`source`: `18f` is neither an article's Markdown source nor an address",
         &at(9, 9),
-        "the Markdown source of an article of this site (../sources/name.md)",
+        "(../sources/name.md)",
     ]);
     s.set_line(ARTICLE, 9, Some("source: 5"));
     let stderr = s.fails(&[
-        "`source`: an article's Markdown source (../sources/name.md), or a mapping with `name` and an optional `url`",
+        "`source`: invalid type: integer `5`, expected an article's Markdown source (../sources/name.md), a web address, or a mapping with `name` and `url`",
         &at(9, 9),
     ]);
     assert!(
         !stderr.contains("struct") && !stderr.contains("enum"),
         "{stderr}"
     );
+    s.set_line(
+        ARTICLE,
+        9,
+        Some("source: { name: 复函, urll: \"https://example.org/\" }"),
+    );
+    s.fails(&[
+        "`source`: unknown field `urll`, expected `name` or `url`",
+        &at(9, 9),
+    ]);
 }
 
 #[test]

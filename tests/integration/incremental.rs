@@ -506,6 +506,34 @@ fn a_new_first_paragraph_changes_the_summary_the_export_shows() {
     );
 }
 
+/// An article whose `source:` names another without a name of its own shows that article's
+/// title: retitling the source is served on the citing article's page too.
+#[test]
+fn a_retitled_source_is_served_on_the_articles_that_cite_it() {
+    let (dir, config) = sample_site();
+    let mut served = Served::default();
+    served.rebuild(&config).expect("the sample builds");
+    let source = dir
+        .path()
+        .join("content/sources/new-opportunities-for-trade-ecommerce.md");
+    let text = fs::read_to_string(&source).unwrap();
+    fs::write(
+        &source,
+        text.replacen("title: 《外贸电商的新机会》", "title: 《新的标题》", 1),
+    )
+    .unwrap();
+    served.memo.saw(None);
+    let (kept, _) = served.rebuild(&config).expect("the edit builds");
+    let (full, _) = full_build(&config).expect("a full build");
+    let differ: Vec<&String> = full
+        .keys()
+        .filter(|p| kept.get(*p) != full.get(*p))
+        .collect();
+    assert!(differ.is_empty(), "served otherwise than built: {differ:?}");
+    let page = "pilots/pingtan-pilot/index.html";
+    assert!(String::from_utf8_lossy(&kept[page]).contains("《新的标题》"));
+}
+
 /// The memo makes a difference: an edited body is the one page made again.
 #[test]
 fn a_body_edit_makes_only_its_page_again() {

@@ -212,6 +212,14 @@ fn sourced() -> Site {
             "---\ntitle: 乙\ndate: 2014-03-06\nsource: { name: 原文, url: /sources/article.md }\n---\n正文。\n",
         ),
         (
+            "content/analysis/d.md",
+            "---\ntitle: 丁\ndate: 2014-03-04\nsource: { url: ../sources/article.md }\n---\n正文。\n",
+        ),
+        (
+            "content/analysis/e.md",
+            "---\ntitle: 戊\ndate: 2014-03-03\nsource: \"https://example.org/report\"\n---\n正文。\n",
+        ),
+        (
             "content/analysis/c.md",
             "---\ntitle: 丙\ndate: 2014-03-07\nsource: { name: 报告, url: \"https://example.org/r\" }\n---\n正文。\n",
         ),
@@ -233,6 +241,18 @@ fn a_source_that_names_an_article_links_to_it_and_it_lists_who_cites_it() {
         [""; 0],
         "a link inside the site is not marked external"
     );
+    let d = out.page("analysis/d/index.html");
+    assert_eq!(
+        d.texts(".meta-panel a[href='/sources/article/']"),
+        ["《外贸电商的新机会》"],
+        "a url without a name shows the article's title"
+    );
+    let e = out.page("analysis/e/index.html");
+    let shown = e.texts(".meta-panel a[rel~=external]");
+    assert!(
+        shown.len() == 1 && shown[0].starts_with("https://example.org/report"),
+        "a web address alone is shown as itself: {shown:?}"
+    );
     let c = out.page("analysis/c/index.html");
     assert_eq!(
         c.attrs(".meta-panel a[rel~=external]", "href"),
@@ -241,7 +261,7 @@ fn a_source_that_names_an_article_links_to_it_and_it_lists_who_cites_it() {
     let source = out.page("sources/article/index.html");
     assert_eq!(
         source.attrs(".backlink-list > li > a", "href"),
-        ["/analysis/b/", "/analysis/a/"],
+        ["/analysis/b/", "/analysis/a/", "/analysis/d/"],
         "the articles that name it as their source, newest first"
     );
 }
@@ -250,12 +270,12 @@ fn a_source_that_names_an_article_links_to_it_and_it_lists_who_cites_it() {
 fn a_source_that_names_no_article_is_an_error_at_its_line_and_column() {
     let site = sourced();
     site.write(
-        "content/analysis/d.md",
-        "---\ntitle: 丁\ndate: 2014-03-08\nsource: { name: 原文, url: ../sources/gone.md }\n---\n正文。\n",
+        "content/analysis/g.md",
+        "---\ntitle: 庚\ndate: 2014-03-08\nsource: { name: 原文, url: ../sources/gone.md }\n---\n正文。\n",
     );
     site.write(
-        "content/analysis/e.md",
-        "---\ntitle: 戊\ndate: 2014-03-08\nsource: /sources/\n---\n正文。\n",
+        "content/analysis/h.md",
+        "---\ntitle: 辛\ndate: 2014-03-08\nsource: 原文\n---\n正文。\n",
     );
     site.write(
         "content/analysis/f.md",
@@ -263,8 +283,8 @@ fn a_source_that_names_no_article_is_an_error_at_its_line_and_column() {
     );
     let shown = shown(&site.diagnostics());
     let expected = [
-        "content/analysis/d.md:4:26 `source`: no article at `../sources/gone.md`: content/sources/gone.md does not exist ()",
-        "content/analysis/e.md:4:9 `source`: `/sources/` is neither a web address nor an article's source",
+        "content/analysis/g.md:4:26 `source`: no article at `../sources/gone.md`: content/sources/gone.md does not exist ()",
+        "content/analysis/h.md:4:9 `source`: `原文` is neither an article's Markdown source nor an address",
         "content/analysis/f.md:4:9 `source`: `f.md` is this article itself ()",
     ];
     for e in expected {
