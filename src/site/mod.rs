@@ -216,12 +216,12 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
     let (mut articles, left_out) = publishable(config, articles);
     unpublished.extend(left_out);
     unpublished.extend(broken.into_iter().map(|rel| (rel, Unpublished::Invalid)));
-    // Newest first, undated last by title. Keys are taken once and the articles moved
-    // once: they are large.
+    // Newest first, undated last by title (Chinese by pinyin). Keys are taken once and the
+    // articles moved once: they are large.
     articles.sort_by_cached_key(|a| {
         (
             std::cmp::Reverse(a.meta.date),
-            a.meta.title.clone(),
+            crate::text::collate::key(&a.meta.title),
             a.file.rel.clone(),
         )
     });
@@ -297,9 +297,11 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
     let cities = city_terms.finish();
 
     let mut sections = sections.list;
+    let title_keys: Table<PageId, String> = (pages.iter())
+        .map(|p| crate::text::collate::key(&p.doc.meta.title))
+        .collect();
     order_lists(&mut sections, |i| {
-        let doc = &pages[i].doc;
-        (doc.meta.title.as_str(), doc.file.rel.as_str())
+        (title_keys[i].as_str(), pages[i].doc.file.rel.as_str())
     });
     let site = Site {
         home,
@@ -539,7 +541,8 @@ fn dated(
     kept
 }
 
-/// Puts each list of a section sorted by title (`sort_by: title`) in that order; the
+/// Puts each list of a section sorted by title (`sort_by: title`, by the titles'
+/// [`collate::key`](crate::text::collate::key)) in that order; the
 /// others keep the site's, newest first (so in id order, as finding an article's
 /// neighbours there by binary search needs).
 fn order_lists<'p>(sections: &mut [Section], title_of: impl Fn(PageId) -> (&'p str, &'p str)) {
