@@ -345,21 +345,17 @@ impl<'a> Pages<'a> {
         let site = self.site();
         let source = site.pages[i].doc.meta.source.as_ref()?;
         let named = site.relations[i].source.map(|t| &site.pages[t]);
-        let (url, external) = match (&source.to, named) {
-            (SourceLink::Web(url), _) => (Some(Cow::Borrowed(url.as_str())), true),
-            (SourceLink::Article(_), Some(to)) => (
-                Some(Cow::Owned(self.views.config.base_url.url(&to.path))),
-                false,
-            ),
-            _ => (None, false),
-        };
-        let title = named.map(|to| to.doc.meta.title.as_str());
-        let address = match &source.to {
-            SourceLink::Web(url) => Some(url.as_str()),
-            _ => None,
+        // The link, and what it is called where `source:` gives no name.
+        let (url, external, called) = match (&source.to, named) {
+            (SourceLink::Web(url), _) => (Some(Cow::Borrowed(url.as_str())), true, Some(url)),
+            (SourceLink::Article(_), Some(to)) => {
+                let url = self.views.config.base_url.url(&to.path);
+                (Some(Cow::Owned(url)), false, Some(&to.doc.meta.title))
+            }
+            _ => (None, false, None),
         };
         Some(SourceView {
-            name: source.name.as_deref().or(title).or(address)?,
+            name: source.name.as_ref().or(called)?,
             url,
             external,
         })

@@ -297,11 +297,9 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
     let cities = city_terms.finish();
 
     let mut sections = sections.list;
-    let title_keys: Table<PageId, String> = (pages.iter())
-        .map(|p| crate::text::collate::key(&p.doc.meta.title))
-        .collect();
     order_lists(&mut sections, |i| {
-        (title_keys[i].as_str(), pages[i].doc.file.rel.as_str())
+        let doc = &pages[i].doc;
+        (doc.meta.title.as_str(), doc.file.rel.as_str())
     });
     let site = Site {
         home,
@@ -551,8 +549,12 @@ fn order_lists<'p>(sections: &mut [Section], title_of: impl Fn(PageId) -> (&'p s
         .iter_mut()
         .filter(|s| s.rules.sort_by == SortBy::Title)
     {
-        s.pages.sort_by(|&a, &b| title_of(a).cmp(&title_of(b)));
-        s.own.sort_by(|&a, &b| title_of(a).cmp(&title_of(b)));
+        let key = |&p: &PageId| {
+            let (title, rel) = title_of(p);
+            (crate::text::collate::key(title), rel)
+        };
+        s.pages.sort_by_cached_key(key);
+        s.own.sort_by_cached_key(key);
     }
 }
 
