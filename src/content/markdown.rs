@@ -152,6 +152,9 @@ impl Markdown<'_> {
         let mut state = State::new(self.highlighter, links);
         state.escape_html = self.raw_html == RawHtml::Escape;
         state.words = self.words;
+        state.source_len = body.len();
+        state.summary.wants_before_more = has_more_mark(body);
+        state.out.reserve(body.len() / 32);
         let events = Parser::new_ext(body, options()).into_offset_iter();
         for (event, range) in super::cjk_emphasis::amend(body, options(), events) {
             if matches!(event, Event::Start(Tag::CodeBlock(_)) | Event::Code(_)) {
@@ -198,6 +201,8 @@ struct State<'a, 'e> {
     code_spans: Vec<Range<usize>>,
     has_code: bool,
     words: Words<'a>,
+    /// The length of the Markdown read.
+    source_len: usize,
 }
 
 impl<'a, 'e> State<'a, 'e> {
@@ -221,6 +226,7 @@ impl<'a, 'e> State<'a, 'e> {
             code_spans: Vec::new(),
             has_code: false,
             words: Words::default(),
+            source_len: 0,
         }
     }
 
@@ -475,7 +481,8 @@ impl<'a, 'e> State<'a, 'e> {
     fn finish(mut self) -> Rendered {
         let events = std::mem::take(&mut self.out);
         let footnotes = self.footnote_ids(&events);
-        let mut html = String::new();
+        // About what Chinese prose comes to as HTML; headings and code come to more.
+        let mut html = String::with_capacity(self.source_len + self.source_len / 4);
         pulldown_cmark::html::push_html(
             &mut html,
             footnotes.apply(events, self.words.back).into_iter(),
@@ -582,6 +589,9 @@ impl Footnotes {
     /// id, each definition ending (inside its last paragraph, when it ends with one) with a
     /// link back to each of its references. `back` names such a link.
     fn apply<'e>(&self, events: Vec<Event<'e>>, back: &str) -> Vec<Event<'e>> {
+        if self.ids.is_empty() {
+            return events;
+        }
         let mut out = Vec::with_capacity(events.len());
         let mut seen: HashMap<String, usize> = HashMap::new();
         // The definition being read, and whether its links back are written.
@@ -723,22 +733,44 @@ struct TextCounter {
 
 impl TextCounter {
     fn add(&mut self, text: &str) {
+        let (mut cjk, mut words) = (0, 0);
         let mut in_word = false;
-        for c in text.chars() {
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while let Some(&b) = bytes.get(at) {
+            // Most Chinese text is U+4E00 to U+9FFF, whose UTF-8 starts with E4 (from B8 on)
+            // to E9: counted without decoding it.
+            let common_han = matches!(b, 0xE5..=0xE9)
+                || (b == 0xE4 && bytes.get(at + 1).is_some_and(|&n| n >= 0xB8));
+            if common_han {
+                cjk += 1;
+                in_word = false;
+                at += 3;
+                continue;
+            }
+            // ASCII, most of what is not Chinese, without decoding or Unicode tables.
+            let c = if b.is_ascii() {
+                at += 1;
+                char::from(b)
+            } else {
+                let c = text[at..].chars().next().unwrap_or_default();
+                at += c.len_utf8();
+                c
+            };
             if is_cjk(c) {
-                self.cjk += 1;
+                cjk += 1;
                 in_word = false;
             } else if is_common_punctuation(c) {
                 in_word = false;
             } else if c.is_alphanumeric() {
-                if !in_word {
-                    self.words += 1;
-                }
+                words += usize::from(!in_word);
                 in_word = true;
             } else if !(in_word && matches!(c, '\'' | '-' | '.' | '_')) {
                 in_word = false;
             }
         }
+        self.cjk += cjk;
+        self.words += words;
     }
 
     fn count(&self) -> usize {
@@ -768,6 +800,8 @@ fn is_cjk(c: char) -> bool {
 /// The summary: text before `<!-- more -->` when there is one, else the first paragraph.
 #[derive(Default)]
 struct Summary {
+    /// Whether the body may have a `<!-- more -->`: only then is the text before it kept.
+    wants_before_more: bool,
     before_more: String,
     first_paragraph: String,
     depth: usize,
@@ -790,7 +824,7 @@ impl Summary {
             Event::End(TagEnd::Paragraph) if self.in_first => {
                 self.in_first = false;
                 self.first_done = true;
-                if !self.more_seen {
+                if !self.more_seen && self.wants_before_more {
                     self.before_more.push(' ');
                 }
             }
@@ -804,12 +838,12 @@ impl Summary {
                 | TagEnd::Table,
             ) => self.depth = self.depth.saturating_sub(1),
             Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item)
-                if !self.more_seen =>
+                if !self.more_seen && self.wants_before_more =>
             {
                 self.before_more.push(' ')
             }
             Event::Text(t) | Event::Code(t) => {
-                if !self.more_seen {
+                if !self.more_seen && self.wants_before_more {
                     self.before_more.push_str(t);
                 }
                 if self.in_first {
@@ -832,6 +866,16 @@ impl Summary {
         let cut: String = text.chars().take(SUMMARY_LIMIT).collect();
         format!("{}…", cut.trim_end())
     }
+}
+
+/// Whether `body` may hold the summary marker (an HTML comment saying `more`): a quick look
+/// that may say yes for a body that has none, never no for one that has.
+fn has_more_mark(body: &str) -> bool {
+    memchr::memmem::find_iter(body.as_bytes(), b"<!--").any(|at| {
+        let comment = &body[at + 4..];
+        let end = comment.find("-->").unwrap_or(comment.len());
+        comment[..end].trim().eq_ignore_ascii_case("more")
+    })
 }
 
 fn collapse(text: &str) -> String {

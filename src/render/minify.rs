@@ -48,7 +48,7 @@ pub fn html(mut page: Vec<u8>, depth: usize) -> Result<Vec<u8>, Refusal> {
     }
 }
 
-/// `page` minified, with the parts its theme marks as shared minified once (a thread): see
+/// `page` minified, with the parts its theme marks as shared minified once: see
 /// [`Shared`]. Where the shared parts cannot be used (marks unbalanced or nested, a part
 /// the minifier refuses), the page is minified whole.
 pub fn page(page: Vec<u8>, depth: usize, shared: &Shared) -> Result<Vec<u8>, Refusal> {
@@ -62,8 +62,8 @@ pub fn page(page: Vec<u8>, depth: usize, shared: &Shared) -> Result<Vec<u8>, Ref
 }
 
 /// The marks a theme writes around HTML that many pages repeat (the site's header, an
-/// article's card, a tag's chip): what stands between them is minified once (by each of the
-/// build's threads) and spliced into each page that shows it, instead of being minified
+/// article's card, a tag's chip): what stands between them is minified once a build and
+/// spliced into each page that shows it, instead of being minified
 /// again on every page. A shared part is whole elements, never inside `pre`, `textarea`,
 /// `script`, `style` or `title` (whose text the minifier must not touch).
 pub const SHARED_OPEN: &[u8] = b"<!--tkb:shared-->";
@@ -82,20 +82,22 @@ const ALONE_OPEN: &[u8] = b"<tkb-part>";
 const ALONE_CLOSE: &[u8] = b"<tkb-end></tkb-end></tkb-part>";
 
 /// The shared parts of one build's pages, minified, by a hash of their text (`None` for a
-/// part the minifier refused). Each of rayon's threads keeps its own, so they never wait
-/// for each other (other threads share one): a part is minified at most once a thread.
+/// part the minifier refused). The threads share them, in shards that each have a lock of
+/// their own, so that they seldom wait for each other: a part is minified once a build (or
+/// twice, when two threads meet it for the first time at the same moment).
 pub struct Shared {
-    by_thread: Vec<Mutex<Minified>>,
+    shards: Vec<Mutex<Minified>>,
 }
 
 type Minified = HashMap<u128, Option<Box<[u8]>>, foldhash::fast::RandomState>;
 
+/// Many more shards than threads: two threads rarely want the same one at once.
+const SHARDS: usize = 64;
+
 impl Default for Shared {
     fn default() -> Self {
-        // One for each of rayon's threads, and one for any other.
-        let threads = rayon::current_num_threads() + 1;
         Shared {
-            by_thread: (0..threads).map(|_| Mutex::default()).collect(),
+            shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
         }
     }
 }
@@ -117,15 +119,13 @@ impl Shared {
         rest.extend_from_slice(&page[at..]);
         let len = minify_html_onepass::in_place(&mut rest, &CFG).ok()?;
         rest.truncate(len);
-        let thread = rayon::current_thread_index().unwrap_or(self.by_thread.len() - 1);
-        let mut known = self.by_thread.get(thread)?.lock().ok()?;
         let mut out = Vec::with_capacity(page.len());
         let mut slots = memmem::find_iter(&rest, SLOT);
         let mut at = 0;
         for part in &parts {
             let slot = slots.next()?;
             out.extend_from_slice(&rest[at..slot]);
-            out.extend_from_slice(minified(&mut known, &page[part.start..part.end])?);
+            self.put(&page[part.start..part.end], &mut out)?;
             at = slot + SLOT.len();
         }
         // A slot the theme did not make (an author's text holding one) leaves the page whole.
@@ -135,19 +135,30 @@ impl Shared {
         out.extend_from_slice(&rest[at..]);
         Some(out)
     }
+
+    /// Writes `part` minified to `out`, minifying it if no thread has yet; `None` if the
+    /// minifier refuses it.
+    fn put(&self, part: &[u8], out: &mut Vec<u8>) -> Option<()> {
+        let hash = xxhash_rust::xxh3::xxh3_128(part);
+        let shard = &self.shards[hash as usize % SHARDS];
+        if let Some(known) = shard.lock().ok()?.get(&hash) {
+            out.extend_from_slice(known.as_deref()?);
+            return Some(());
+        }
+        // Minified without the lock: the other threads go on meanwhile.
+        let made = minified(part);
+        let written = made.as_deref().map(|small| out.extend_from_slice(small));
+        shard.lock().ok()?.insert(hash, made);
+        written
+    }
 }
 
-/// One shared part minified, from those `known` or made now.
-fn minified<'k>(known: &'k mut Minified, part: &[u8]) -> Option<&'k [u8]> {
-    let made = known
-        .entry(xxhash_rust::xxh3::xxh3_128(part))
-        .or_insert_with(|| {
-            let mut alone = [ALONE_OPEN, part, ALONE_CLOSE].concat();
-            let len = minify_html_onepass::in_place(&mut alone, &CFG).ok()?;
-            let inside = alone[..len].strip_prefix(ALONE_OPEN)?;
-            inside.strip_suffix(ALONE_CLOSE).map(Box::from)
-        });
-    made.as_deref()
+/// One shared part minified alone.
+fn minified(part: &[u8]) -> Option<Box<[u8]>> {
+    let mut alone = [ALONE_OPEN, part, ALONE_CLOSE].concat();
+    let len = minify_html_onepass::in_place(&mut alone, &CFG).ok()?;
+    let inside = alone[..len].strip_prefix(ALONE_OPEN)?;
+    inside.strip_suffix(ALONE_CLOSE).map(Box::from)
 }
 
 /// Where one shared part is: its marks, and its text between them without the whitespace
@@ -343,7 +354,7 @@ mod tests {
     }
 
     #[test]
-    fn a_part_on_many_pages_is_minified_once_a_thread() {
+    fn a_part_on_many_pages_is_minified_once() {
         let shared = Shared::default();
         let card = "<!--tkb:shared--><li>\n  <a href=/x/>甲</a>\n</li><!--/tkb:shared-->";
         let pages: Vec<String> = (0..3)
@@ -355,9 +366,7 @@ mod tests {
                 format!("<ol><li>{n}</li><li><a href=/x/>甲</a></li></ol>")
             );
         }
-        let known: usize = shared
-            .by_thread
-            .iter()
+        let known: usize = (shared.shards.iter())
             .map(|m| m.lock().unwrap().len())
             .sum();
         assert_eq!(known, 1);

@@ -3,68 +3,202 @@
 //! legal force from `status`, jurisdiction, issuer); any other article an `Article`; a
 //! city a `Place`; each page also gives its `BreadcrumbList`.
 
-use serde_json::{json, Map, Value};
+use serde::Serialize;
 
 use super::views::Views;
 use crate::content::meta::Status;
 use crate::content::Kind;
 use crate::site::{City, Page};
 
+// The records below serialize straight to JSON (no map built first): their fields are in
+// the order of their keys, so that every object lists its keys sorted.
+
+/// The page's description and its breadcrumb, as one graph.
+#[derive(Serialize)]
+struct Graph<T> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@graph")]
+    graph: (T, Breadcrumbs),
+}
+
+/// An article: `Legislation` (a policy) or `Article`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Work<'a> {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<Named<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_modified: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_published: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    headline: Option<String>,
+    in_language: &'a str,
+    is_part_of: WebSite<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    keywords: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    legislation_date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    legislation_jurisdiction: Option<Jurisdiction<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    legislation_legal_force: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    legislation_passed_by: Option<Named<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    main_entity_of_page: Option<&'a str>,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    publisher: Option<Named<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    spatial_coverage: Vec<PlaceRef<'a>>,
+    url: &'a str,
+}
+
+/// Something known by its type and name: an `Organization`.
+#[derive(Serialize)]
+struct Named<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct WebSite<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct PlaceRef<'a> {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    url: String,
+}
+
+/// Where a policy applies: its cities, or a country.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Jurisdiction<'a> {
+    Places(Vec<PlaceRef<'a>>),
+    Country {
+        #[serde(rename = "@type")]
+        kind: &'static str,
+        identifier: String,
+    },
+}
+
+/// A city.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Place<'a> {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    address: Option<Address<'a>>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    alternate_name: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    geo: Option<Geo>,
+    name: &'a str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Address<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    address_country: Option<String>,
+    address_region: &'a str,
+}
+
+#[derive(Serialize)]
+struct Geo {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    latitude: f64,
+    longitude: f64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Breadcrumbs {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    item_list_element: Vec<ListItem>,
+}
+
+#[derive(Serialize)]
+struct ListItem {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    item: String,
+    name: String,
+    position: usize,
+}
+
 /// The JSON-LD of article `page`, as the text of a `<script type="application/ld+json">`.
 pub fn article(views: &Views, page: &Page, summary: &str) -> String {
     let m = &page.doc.meta;
     let base = &views.config.base_url;
     let url = base.permalink(&page.path);
-    let mut main = Map::new();
-    main.insert("@id".into(), json!(format!("{url}#main")));
-    main.insert("url".into(), json!(url));
-    main.insert("name".into(), json!(m.title));
-    main.insert("inLanguage".into(), json!(views.config.language));
-    main.insert("isPartOf".into(), website(views));
-    put(&mut main, "description", non_empty(summary));
-    put(
-        &mut main,
-        "datePublished",
-        m.published_or_date().map(|d| d.iso()),
-    );
-    put(&mut main, "dateModified", m.updated.map(|d| d.iso()));
-    let keywords: Vec<&str> = (page.tags.iter())
-        .map(|&t| views.site.tags[t].name.as_str())
-        .collect();
-    if !keywords.is_empty() {
-        main.insert("keywords".into(), json!(keywords));
-    }
-    let places: Vec<Value> = (page.cities.iter())
+    let places: Vec<PlaceRef> = (page.cities.iter())
         .map(|&c| place_ref(views, &views.site.cities[c]))
         .collect();
-    if page.kind == Kind::Policy {
-        main.insert("@type".into(), json!("Legislation"));
-        put(&mut main, "legislationDate", m.date.map(|d| d.day_iso()));
-        put(
-            &mut main,
-            "legislationLegalForce",
-            m.status.map(legal_force),
-        );
-        put(
-            &mut main,
-            "legislationJurisdiction",
-            jurisdiction(views, &places),
-        );
-        put(
-            &mut main,
-            "legislationPassedBy",
-            m.issuer.as_deref().map(organization),
-        );
+    let policy = page.kind == Kind::Policy;
+    let issuer = m.issuer.as_deref().map(organization);
+    // A policy is passed by its issuer and applies to its cities; an article is written by
+    // it and covers them.
+    let (passed_by, author) = if policy {
+        (issuer, None)
     } else {
-        main.insert("@type".into(), json!("Article"));
-        main.insert("headline".into(), json!(headline(&m.title)));
-        main.insert("mainEntityOfPage".into(), json!(url));
-        put(&mut main, "author", m.issuer.as_deref().map(organization));
-        main.insert("publisher".into(), organization(&views.config.title));
-        if !places.is_empty() {
-            main.insert("spatialCoverage".into(), json!(places));
-        }
-    }
+        (None, issuer)
+    };
+    let (jurisdiction, spatial_coverage) = match policy {
+        true => (jurisdiction(views, places), Vec::new()),
+        false => (None, places),
+    };
+    let work = Work {
+        id: format!("{url}#main"),
+        kind: if policy { "Legislation" } else { "Article" },
+        author,
+        date_modified: m.updated.map(|d| d.iso()),
+        date_published: m.published_or_date().map(|d| d.iso()),
+        description: non_empty(summary),
+        headline: (!policy).then(|| headline(&m.title)),
+        in_language: &views.config.language,
+        is_part_of: website(views),
+        keywords: (page.tags.iter())
+            .map(|&t| views.site.tags[t].name.as_str())
+            .collect(),
+        legislation_date: m.date.filter(|_| policy).map(|d| d.day_iso()),
+        legislation_jurisdiction: jurisdiction,
+        legislation_legal_force: m.status.filter(|_| policy).map(legal_force),
+        legislation_passed_by: passed_by,
+        main_entity_of_page: (!policy).then_some(url.as_str()),
+        name: &m.title,
+        publisher: (!policy).then(|| organization(&views.config.title)),
+        spatial_coverage,
+        url: &url,
+    };
     let mut crumbs = vec![home(views)];
     let trail = page
         .section
@@ -74,63 +208,81 @@ pub fn article(views: &Views, page: &Page, summary: &str) -> String {
         let section = &views.site.sections[s];
         (views.section_title(section), base.permalink(&section.path))
     }));
-    crumbs.push((m.title.clone(), url));
-    script(Value::Object(main), &crumbs)
+    crumbs.push((m.title.clone(), url.clone()));
+    script(work, crumbs)
 }
 
 /// The JSON-LD of a city's page.
 pub fn city(views: &Views, c: &City, summary: &str) -> String {
     let base = &views.config.base_url;
     let url = base.permalink(&c.path);
-    let mut place = Map::new();
-    place.insert("@type".into(), json!("Place"));
-    place.insert("@id".into(), json!(format!("{url}#place")));
-    place.insert("name".into(), json!(c.name));
-    place.insert("url".into(), json!(url));
-    put(&mut place, "description", non_empty(summary));
-    if let Some(meta) = &c.meta {
-        if !meta.other_names.is_empty() {
-            place.insert("alternateName".into(), json!(meta.other_names));
-        }
-        if let Some(province) = &meta.province {
-            let mut address = json!({"@type": "PostalAddress", "addressRegion": province});
-            if let Some(country) = country(views) {
-                address["addressCountry"] = json!(country);
-            }
-            place.insert("address".into(), address);
-        }
-        if let Some([latitude, longitude]) = meta.coordinates {
-            place.insert(
-                "geo".into(),
-                json!({"@type": "GeoCoordinates", "latitude": latitude, "longitude": longitude}),
-            );
-        }
-    }
+    let meta = c.meta.as_ref();
+    let place = Place {
+        id: format!("{url}#place"),
+        kind: "Place",
+        address: meta
+            .and_then(|m| m.province.as_deref())
+            .map(|province| Address {
+                kind: "PostalAddress",
+                address_country: country(views),
+                address_region: province,
+            }),
+        alternate_name: meta.map_or(&[][..], |m| &m.other_names[..]),
+        description: non_empty(summary),
+        geo: meta
+            .and_then(|m| m.coordinates)
+            .map(|[latitude, longitude]| Geo {
+                kind: "GeoCoordinates",
+                latitude,
+                longitude,
+            }),
+        name: &c.name,
+        url: &url,
+    };
     let cities = views.strings.lookup_top("nav_cities");
-    let crumbs = [
+    let crumbs = vec![
         home(views),
         (cities, base.permalink("cities/")),
-        (c.name.clone(), url),
+        (c.name.clone(), url.clone()),
     ];
-    script(Value::Object(place), &crumbs)
+    script(place, crumbs)
 }
 
 /// The page's description and its breadcrumb as one JSON-LD graph, with `<`, `>` and `&`
 /// escaped so that no text can end the script element.
-fn script(main: Value, crumbs: &[(String, String)]) -> String {
-    let items: Vec<Value> = (crumbs.iter().enumerate())
-        .map(|(i, (name, item))| {
-            json!({"@type": "ListItem", "position": i + 1, "name": name, "item": item})
+fn script<T: Serialize>(main: T, crumbs: Vec<(String, String)>) -> String {
+    let items = (crumbs.into_iter().enumerate())
+        .map(|(i, (name, item))| ListItem {
+            kind: "ListItem",
+            item,
+            name,
+            position: i + 1,
         })
         .collect();
-    let graph = json!({
-        "@context": "https://schema.org",
-        "@graph": [main, {"@type": "BreadcrumbList", "itemListElement": items}],
-    });
-    let text = graph.to_string();
-    text.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    let graph = Graph {
+        context: "https://schema.org",
+        graph: (
+            main,
+            Breadcrumbs {
+                kind: "BreadcrumbList",
+                item_list_element: items,
+            },
+        ),
+    };
+    let text = serde_json::to_string(&graph).expect("plain records serialize");
+    if !text.contains(['<', '>', '&']) {
+        return text;
+    }
+    let mut safe = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '<' => safe.push_str("\\u003c"),
+            '>' => safe.push_str("\\u003e"),
+            '&' => safe.push_str("\\u0026"),
+            c => safe.push(c),
+        }
+    }
+    safe
 }
 
 fn home(views: &Views) -> (String, String) {
@@ -138,21 +290,29 @@ fn home(views: &Views) -> (String, String) {
     (name, views.config.base_url.permalink(""))
 }
 
-fn website(views: &Views) -> Value {
-    json!({
-        "@type": "WebSite",
-        "name": views.config.title,
-        "url": views.config.base_url.permalink(""),
-    })
+fn website<'a>(views: &'a Views) -> WebSite<'a> {
+    WebSite {
+        kind: "WebSite",
+        name: &views.config.title,
+        url: views.config.base_url.permalink(""),
+    }
 }
 
-fn organization(name: &str) -> Value {
-    json!({"@type": "Organization", "name": name})
+fn organization(name: &str) -> Named<'_> {
+    Named {
+        kind: "Organization",
+        name,
+    }
 }
 
-fn place_ref(views: &Views, c: &City) -> Value {
+fn place_ref<'a>(views: &Views, c: &'a City) -> PlaceRef<'a> {
     let url = views.config.base_url.permalink(&c.path);
-    json!({"@type": "Place", "@id": format!("{url}#place"), "name": c.name, "url": url})
+    PlaceRef {
+        id: format!("{url}#place"),
+        kind: "Place",
+        name: &c.name,
+        url,
+    }
 }
 
 /// schema.org's `LegalForceStatus` of a policy's status: an amended policy is in force as
@@ -166,11 +326,14 @@ fn legal_force(s: Status) -> &'static str {
 
 /// Where a policy applies: the cities it names, else the country of the site's language
 /// (`CN` for `zh-CN`), else unknown.
-fn jurisdiction(views: &Views, places: &[Value]) -> Option<Value> {
+fn jurisdiction<'a>(views: &Views, places: Vec<PlaceRef<'a>>) -> Option<Jurisdiction<'a>> {
     if !places.is_empty() {
-        return Some(json!(places));
+        return Some(Jurisdiction::Places(places));
     }
-    country(views).map(|c| json!({"@type": "Country", "identifier": c}))
+    country(views).map(|identifier| Jurisdiction::Country {
+        kind: "Country",
+        identifier,
+    })
 }
 
 /// The region subtag of the site's language (`zh-CN` → `CN`).
@@ -190,14 +353,8 @@ fn headline(title: &str) -> String {
     cut
 }
 
-fn non_empty(text: &str) -> Option<String> {
-    (!text.trim().is_empty()).then(|| text.trim().to_string())
-}
-
-fn put(map: &mut Map<String, Value>, key: &str, value: Option<impl Into<Value>>) {
-    if let Some(v) = value {
-        map.insert(key.into(), v.into());
-    }
+fn non_empty(text: &str) -> Option<&str> {
+    Some(text.trim()).filter(|t| !t.is_empty())
 }
 
 #[cfg(test)]
