@@ -251,8 +251,11 @@ pub fn render(
     let remembered = global
         .zip(memo.as_deref_mut())
         .map(|(g, m)| (g, inputs.epoch, m));
-    let (refs, ref_keys) = memo::page_refs(&views, &bodies.pages, &body_keys, remembered);
-    let backlinks = backlinks::of(site, &bodies.pages);
+    // Made side by side: the records on every thread, the backlinks on one.
+    let ((refs, ref_keys), backlinks) = rayon::join(
+        || memo::page_refs(&views, &bodies.pages, &body_keys, remembered),
+        || backlinks::of(site, &bodies.pages),
+    );
     let pages = Pages {
         views: &views,
         bodies: &bodies,
