@@ -33,7 +33,7 @@ pub struct Crawl<'a> {
 /// pages need not stay in memory.
 #[derive(Debug, Default, Clone)]
 pub struct Crawled {
-    ids: Vec<String>,
+    ids: Ids,
     /// Links to an anchor on another page: href, target file, fragment.
     pending: Vec<(String, String, String)>,
     /// Links that lead nowhere: href and why.
@@ -73,7 +73,7 @@ impl<'a> Crawl<'a> {
     /// Checks what can be checked of `page`'s links now.
     pub fn page(&self, page: &str, scan: Scan) -> Crawled {
         let mut out = Crawled {
-            ids: scan.ids.into_iter().map(Cow::into_owned).collect(),
+            ids: Ids::new(&scan.ids),
             ..Crawled::default()
         };
         for link in &scan.links {
@@ -139,7 +139,7 @@ impl<'a> Crawl<'a> {
                 continue;
             };
             if target == page {
-                if !has_id(&out.ids, &fragment) {
+                if !out.ids.has(&fragment) {
                     let reason = format!("{target} has no element with id `{fragment}`");
                     out.dead.push((href.to_string(), reason));
                 }
@@ -167,8 +167,48 @@ fn beside(page: &str, relative: &str) -> Option<String> {
     })
 }
 
-fn has_id(ids: &[String], id: &str) -> bool {
-    ids.binary_search_by(|probe| probe.as_str().cmp(id)).is_ok()
+/// A page's ids, sorted, kept in one string (a page has dozens: one allocation each made
+/// many small ones, for every page of the site).
+#[derive(Debug, Default, Clone)]
+struct Ids {
+    text: String,
+    /// Where each id ends in `text`.
+    ends: Vec<u32>,
+}
+
+impl Ids {
+    fn new(sorted: &[Cow<str>]) -> Ids {
+        let mut ids = Ids {
+            text: String::with_capacity(sorted.iter().map(|id| id.len()).sum()),
+            ends: Vec::with_capacity(sorted.len()),
+        };
+        for id in sorted {
+            ids.text.push_str(id);
+            ids.ends
+                .push(u32::try_from(ids.text.len()).unwrap_or(u32::MAX));
+        }
+        ids
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let start = i.checked_sub(1).map_or(0, |j| self.ends[j] as usize);
+        self.text
+            .get(start..self.ends[i] as usize)
+            .unwrap_or_default()
+    }
+
+    fn has(&self, id: &str) -> bool {
+        let (mut low, mut high) = (0, self.ends.len());
+        while low < high {
+            let mid = (low + high) / 2;
+            match self.get(mid).cmp(id) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return true,
+            }
+        }
+        false
+    }
 }
 
 /// A link a page has that leads nowhere.
@@ -186,8 +226,10 @@ pub fn dead(pages: &[(String, Arc<Crawled>)]) -> Vec<Dead> {
     let mut out = Vec::new();
     for (page, c) in pages {
         let late = c.pending.iter().filter_map(|(href, target, fragment)| {
-            let ids = by_path.get(target.as_str()).map_or(&[][..], |t| &t.ids[..]);
-            (!has_id(ids, fragment)).then(|| {
+            let found = by_path
+                .get(target.as_str())
+                .is_some_and(|t| t.ids.has(fragment));
+            (!found).then(|| {
                 let reason = format!("{target} has no element with id `{fragment}`");
                 (href.clone(), reason)
             })
@@ -352,6 +394,20 @@ mod tests {
         let targets: Vec<&str> = problems.iter().map(|d| d.href.as_str()).collect();
         assert_eq!(targets, ["#other", "/kb/a/#nope", "/kb/gone/"]);
         assert_eq!(problems[0].page, "index.html");
+    }
+
+    #[test]
+    fn a_pages_ids_are_found_whole_not_by_their_beginnings() {
+        // As a scan sorts them: by their bytes.
+        let sorted: Vec<Cow<str>> = ["a", "ab", "x", "一-总体要求"].map(Cow::from).to_vec();
+        let ids = Ids::new(&sorted);
+        for id in ["a", "ab", "一-总体要求", "x"] {
+            assert!(ids.has(id), "{id}");
+        }
+        for id in ["", "b", "一", "一-总体要求-续", "y"] {
+            assert!(!ids.has(id), "{id}");
+        }
+        assert!(!Ids::new(&[]).has("a"));
     }
 
     #[test]

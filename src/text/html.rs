@@ -7,6 +7,7 @@
 //! that a link written inside them is not taken for one.
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 use memchr::{memchr, memchr2, memmem};
 
@@ -117,14 +118,20 @@ fn after_comment(html: &[u8], start: usize) -> usize {
     }
     // `--!>` is looked for only before the first `-->`: looking through the rest of the
     // page for it at every comment made the scan slow on pages of many comments.
-    let close = memmem::find(text, b"-->");
+    let close = COMMENT_END.find(text);
     let before = &text[..close.map_or(text.len(), |c| c + 3)];
-    let end = match memmem::find(before, b"--!>") {
+    let end = match BANG_COMMENT_END.find(before) {
         Some(bang) => Some(bang + 4),
         None => close.map(|c| c + 3),
     };
     end.map_or(html.len(), |e| start + e)
 }
+
+// Searchers made once: a page has dozens of comments (the theme's marks), and making one for
+// each search cost more than the search.
+static COMMENT_END: LazyLock<memmem::Finder> = LazyLock::new(|| memmem::Finder::new("-->"));
+static BANG_COMMENT_END: LazyLock<memmem::Finder> = LazyLock::new(|| memmem::Finder::new("--!>"));
+static END_TAG: LazyLock<memmem::Finder> = LazyLock::new(|| memmem::Finder::new("</"));
 
 fn after_gt(html: &[u8], from: usize) -> usize {
     memchr(b'>', &html[from.min(html.len())..]).map_or(html.len(), |i| from + i + 1)
@@ -151,7 +158,7 @@ fn text_element(name: &str) -> Option<TextContent> {
 /// the file.
 fn end_tag_at(html: &[u8], from: usize, name: &str) -> usize {
     let mut at = from;
-    while let Some(lt) = memmem::find(&html[at..], b"</").map(|i| at + i) {
+    while let Some(lt) = END_TAG.find(&html[at..]).map(|i| at + i) {
         let after = lt + 2 + name.len();
         let closes = html
             .get(lt + 2..after)
