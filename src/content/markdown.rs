@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -738,11 +739,7 @@ impl TextCounter {
         let bytes = text.as_bytes();
         let mut at = 0;
         while let Some(&b) = bytes.get(at) {
-            // Most Chinese text is U+4E00 to U+9FFF, whose UTF-8 starts with E4 (from B8 on)
-            // to E9: counted without decoding it.
-            let common_han = matches!(b, 0xE5..=0xE9)
-                || (b == 0xE4 && bytes.get(at + 1).is_some_and(|&n| n >= 0xB8));
-            if common_han {
+            if starts_common_han(bytes, at) {
                 cjk += 1;
                 in_word = false;
                 at += 3;
@@ -781,6 +778,16 @@ impl TextCounter {
     fn minutes(&self) -> u32 {
         let minutes = self.cjk as f64 / 500.0 + self.words as f64 / 200.0;
         (minutes.ceil() as u32).max(1)
+    }
+}
+
+/// Whether the character at `at` is one of U+4E00 to U+9FFF, most of Chinese text: its
+/// UTF-8 starts with E4 (then B8 or more) to E9, so it is known without decoding it.
+fn starts_common_han(bytes: &[u8], at: usize) -> bool {
+    match bytes.get(at) {
+        Some(0xE5..=0xE9) => true,
+        Some(0xE4) => bytes.get(at + 1).is_some_and(|&next| next >= 0xB8),
+        _ => false,
     }
 }
 
@@ -868,13 +875,19 @@ impl Summary {
     }
 }
 
-/// Whether `body` may hold the summary marker (an HTML comment saying `more`): a quick look
-/// that may say yes for a body that has none, never no for one that has.
+/// Whether `body` may hold the summary marker: a comment that says `more` and nothing
+/// else, as [`is_more`] reads one (in code too, where it is no marker: a quick look may say
+/// yes for a body that has none, never no for one that has). Linear: after each `<!--` it
+/// reads no further than the word and the `-->` it expects.
 fn has_more_mark(body: &str) -> bool {
-    memchr::memmem::find_iter(body.as_bytes(), b"<!--").any(|at| {
-        let comment = &body[at + 4..];
-        let end = comment.find("-->").unwrap_or(comment.len());
-        comment[..end].trim().eq_ignore_ascii_case("more")
+    static OPEN: LazyLock<memchr::memmem::Finder> =
+        LazyLock::new(|| memchr::memmem::Finder::new("<!--"));
+    OPEN.find_iter(body.as_bytes()).any(|at| {
+        let inside = body[at + 4..].trim_start();
+        let word = inside
+            .get(..4)
+            .is_some_and(|w| w.eq_ignore_ascii_case("more"));
+        word && inside[4..].trim_start().starts_with("-->")
     })
 }
 
@@ -982,6 +995,43 @@ mod tests {
             "{shortcut:?}"
         );
         assert_eq!(render("中文，English words。“引号”").char_count, 6);
+    }
+
+    #[test]
+    fn the_han_shortcut_agrees_with_decoding_for_every_character() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut utf8 = [0; 4];
+            let bytes = c.encode_utf8(&mut utf8).as_bytes();
+            let quick = starts_common_han(bytes, 0);
+            assert_eq!(quick, ('\u{4E00}'..='\u{9FFF}').contains(&c), "{c:?}");
+            assert!(!quick || is_cjk(c), "{c:?}");
+        }
+        // U+4DC0 (a hexagram, no Han character) starts with E4 too.
+        assert_eq!(render("䷀䷁字").char_count, 1);
+    }
+
+    #[test]
+    fn the_summary_marker_is_looked_for_as_it_is_read() {
+        let marked = [
+            "<!--more-->",
+            "甲<!--  MORE\t-->乙",
+            "<!--\r\nmore\r\n-->",
+            "<!-- a --> <!-- more -->",
+        ];
+        for body in marked {
+            assert!(has_more_mark(body), "{body:?}");
+        }
+        for body in [
+            "<!-- more than this -->",
+            "<!-- mor -->",
+            "<!--more",
+            "more -->",
+            "甲",
+        ] {
+            assert!(!has_more_mark(body), "{body:?}");
+        }
+        // Many openings and no end: read once, not once an opening.
+        assert!(!has_more_mark(&"<!--".repeat(200_000)));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! `body`…) is dropped (the README says so; the minify property test holds it to that).
 
 use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
+use std::sync::{LazyLock, Mutex, PoisonError};
 
 use memchr::memmem;
 use minify_html_onepass::Cfg;
@@ -140,16 +140,22 @@ impl Shared {
     /// minifier refuses it.
     fn put(&self, part: &[u8], out: &mut Vec<u8>) -> Option<()> {
         let hash = xxhash_rust::xxh3::xxh3_128(part);
-        let shard = &self.shards[hash as usize % SHARDS];
-        if let Some(known) = shard.lock().ok()?.get(&hash) {
+        // Nothing panics while a shard is locked; were it poisoned, its map is still whole.
+        let shard = |hash: u128| {
+            let shard = &self.shards[hash as usize % SHARDS];
+            shard.lock().unwrap_or_else(PoisonError::into_inner)
+        };
+        if let Some(known) = shard(hash).get(&hash) {
             out.extend_from_slice(known.as_deref()?);
             return Some(());
         }
-        // Minified without the lock: the other threads go on meanwhile.
+        // Minified without the lock: the other threads go on meanwhile. Two threads that
+        // minify the same part at once make the same bytes; the first to finish keeps them.
         let made = minified(part);
-        let written = made.as_deref().map(|small| out.extend_from_slice(small));
-        shard.lock().ok()?.insert(hash, made);
-        written
+        let mut known = shard(hash);
+        let small = known.entry(hash).or_insert(made).as_deref()?;
+        out.extend_from_slice(small);
+        Some(())
     }
 }
 

@@ -157,9 +157,24 @@ struct ListItem {
 
 /// The JSON-LD of article `page`, as the text of a `<script type="application/ld+json">`.
 pub fn article(views: &Views, page: &Page, summary: &str) -> String {
-    let m = &page.doc.meta;
     let base = &views.config.base_url;
     let url = base.permalink(&page.path);
+    let mut crumbs = vec![home(views)];
+    let trail = page
+        .section
+        .map(|s| views.site.trail(s))
+        .unwrap_or_default();
+    crumbs.extend(trail.into_iter().map(|s| {
+        let section = &views.site.sections[s];
+        (views.section_title(section), base.permalink(&section.path))
+    }));
+    crumbs.push((page.doc.meta.title.clone(), url.clone()));
+    script(work(views, page, summary, &url), crumbs)
+}
+
+/// Article `page` (at `url`) as schema.org sees it.
+fn work<'a>(views: &'a Views, page: &'a Page, summary: &'a str, url: &'a str) -> Work<'a> {
+    let m = &page.doc.meta;
     let places: Vec<PlaceRef> = (page.cities.iter())
         .map(|&c| place_ref(views, &views.site.cities[c]))
         .collect();
@@ -176,7 +191,7 @@ pub fn article(views: &Views, page: &Page, summary: &str) -> String {
         true => (jurisdiction(views, places), Vec::new()),
         false => (None, places),
     };
-    let work = Work {
+    Work {
         id: format!("{url}#main"),
         kind: if policy { "Legislation" } else { "Article" },
         author,
@@ -193,23 +208,12 @@ pub fn article(views: &Views, page: &Page, summary: &str) -> String {
         legislation_jurisdiction: jurisdiction,
         legislation_legal_force: m.status.filter(|_| policy).map(legal_force),
         legislation_passed_by: passed_by,
-        main_entity_of_page: (!policy).then_some(url.as_str()),
+        main_entity_of_page: (!policy).then_some(url),
         name: &m.title,
         publisher: (!policy).then(|| organization(&views.config.title)),
         spatial_coverage,
-        url: &url,
-    };
-    let mut crumbs = vec![home(views)];
-    let trail = page
-        .section
-        .map(|s| views.site.trail(s))
-        .unwrap_or_default();
-    crumbs.extend(trail.into_iter().map(|s| {
-        let section = &views.site.sections[s];
-        (views.section_title(section), base.permalink(&section.path))
-    }));
-    crumbs.push((m.title.clone(), url.clone()));
-    script(work, crumbs)
+        url,
+    }
 }
 
 /// The JSON-LD of a city's page.

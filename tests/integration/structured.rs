@@ -39,7 +39,7 @@ fn site() -> Site {
         ),
         (
             "content/analysis/note.md",
-            "---\ntitle: 长沙试点一年\ndate: 2015-01-02\ncities: [长沙]\n---\n正文。\n",
+            "---\ntitle: 长沙试点一年\ndate: 2015-01-02\ncities: [长沙]\nissuer: 商务部研究院\n---\n正文。\n",
         ),
     ])
 }
@@ -132,7 +132,7 @@ fn no_title_can_end_the_script_element() {
 }
 
 #[test]
-fn other_articles_are_articles_with_a_headline_publisher_and_places() {
+fn other_articles_are_articles_with_a_headline_author_publisher_and_places() {
     let out = built();
     let g = graph(out, "analysis/note/index.html");
     let article = node(&g, "Article");
@@ -147,7 +147,21 @@ fn other_articles_are_articles_with_a_headline_publisher_and_places() {
         "no `published`: the date"
     );
     assert_eq!(article["spatialCoverage"][0]["name"], "长沙");
-    assert!(article.get("legislationDate").is_none());
+    assert_eq!(
+        article["author"]["name"], "商务部研究院",
+        "an article's issuer wrote it"
+    );
+    for key in [
+        "legislationDate",
+        "legislationPassedBy",
+        "legislationJurisdiction",
+    ] {
+        assert!(article.get(key).is_none(), "{key}");
+    }
+    let law = node(&graph(out, "policies/reply/index.html"), "Legislation").clone();
+    for key in ["author", "headline", "publisher", "spatialCoverage"] {
+        assert!(law.get(key).is_none(), "a policy's {key}");
+    }
 }
 
 #[test]
