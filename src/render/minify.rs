@@ -6,10 +6,12 @@
 //! `body`…) is dropped (the README says so; the minify property test holds it to that).
 
 use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex, PoisonError};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 use memchr::memmem;
 use minify_html_onepass::Cfg;
+
+use crate::text::html::{self, Kept, Scan};
 
 /// Inline `<style>` is minified; inline scripts are left as the author wrote them.
 const CFG: Cfg = Cfg {
@@ -48,16 +50,30 @@ pub fn html(mut page: Vec<u8>, depth: usize) -> Result<Vec<u8>, Refusal> {
     }
 }
 
-/// `page` minified, with the parts its theme marks as shared minified once: see
-/// [`Shared`]. Where the shared parts cannot be used (marks unbalanced or nested, a part
-/// the minifier refuses), the page is minified whole.
-pub fn page(page: Vec<u8>, depth: usize, shared: &Shared) -> Result<Vec<u8>, Refusal> {
-    if depth > MAX_DEPTH {
-        return Err(Refusal::TooDeep(depth));
-    }
-    match shared.splice(&page) {
+/// `page` minified, with the parts its theme marks as shared minified once: see [`Shared`].
+/// `read` is given what the page offers and asks for (for the crawl): read from the rest of
+/// the page and from each distinct shared part once, or from the whole page where the
+/// shared parts cannot be used (marks unbalanced or nested, a part the minifier refuses),
+/// which is then minified whole.
+pub fn page(
+    page: Vec<u8>,
+    shared: &Shared,
+    read: impl FnOnce(Scan<'_>),
+) -> Result<Vec<u8>, Refusal> {
+    let Some(split) = shared.split(&page) else {
+        let scan = html::scan(&page);
+        let depth = scan.depth;
+        read(scan);
+        return self::html(page, depth);
+    };
+    let scan = html::scan(&split.rest);
+    let depth = scan.depth;
+    // As deep as the page can nest, should it be minified whole after all.
+    let whole = depth + split.parts.iter().map(|p| p.read.depth).max().unwrap_or(0);
+    read(scan.with(split.parts.iter().map(|p| &p.read)));
+    match split.join(depth) {
         Some(small) => Ok(small),
-        None => html(page, depth),
+        None => self::html(page, whole),
     }
 }
 
@@ -81,18 +97,31 @@ const SLOT: &[u8] = b"<tkb-shared></tkb-shared>";
 const ALONE_OPEN: &[u8] = b"<tkb-part>";
 const ALONE_CLOSE: &[u8] = b"<tkb-end></tkb-end></tkb-part>";
 
-/// The shared parts of one build's pages, minified, by a hash of their text (`None` for a
-/// part the minifier refused). The threads share them, in shards that each have a lock of
-/// their own, so that they seldom wait for each other: a part is minified once a build (or
-/// twice, when two threads meet it for the first time at the same moment).
+/// The shared parts of one build's pages, minified and read, by a hash of their text (`None`
+/// for a part the minifier refuses). The threads share them, in shards that each have a
+/// lock of their own, so that they seldom wait for each other: a part is minified and read
+/// once a build (or twice, when two threads meet it for the first time at the same moment).
 pub struct Shared {
-    shards: Vec<Mutex<Minified>>,
+    shards: Vec<Mutex<Known>>,
 }
 
-type Minified = HashMap<u128, Option<Box<[u8]>>, foldhash::fast::RandomState>;
+type Known = HashMap<u128, Option<Arc<Part>>, foldhash::fast::RandomState>;
 
 /// Many more shards than threads: two threads rarely want the same one at once.
 const SHARDS: usize = 64;
+
+/// One shared part, minified, and what it offers and asks for (its ids and links).
+struct Part {
+    html: Box<[u8]>,
+    read: Kept,
+}
+
+/// A page taken apart: the rest (each shared part replaced by a slot), not yet minified,
+/// and its shared parts, in order.
+struct Split {
+    rest: Vec<u8>,
+    parts: Vec<Arc<Part>>,
+}
 
 impl Default for Shared {
     fn default() -> Self {
@@ -103,73 +132,90 @@ impl Default for Shared {
 }
 
 impl Shared {
-    /// The page minified around its shared parts, each minified once; `None` when it has
-    /// none or they cannot be used.
-    fn splice(&self, page: &[u8]) -> Option<Vec<u8>> {
-        let parts = shared_parts(page)?;
+    /// `page` taken apart around its shared parts; `None` when it has none or they cannot
+    /// be used.
+    fn split(&self, page: &[u8]) -> Option<Split> {
+        let places = shared_parts(page)?;
         let mut rest = Vec::with_capacity(page.len());
+        let mut parts = Vec::with_capacity(places.len());
         let mut at = 0;
-        for part in &parts {
-            rest.extend_from_slice(&page[at..part.mark_start]);
-            rest.extend_from_slice(&page[part.mark_end..part.start]);
+        for place in &places {
+            rest.extend_from_slice(&page[at..place.mark_start]);
+            rest.extend_from_slice(&page[place.mark_end..place.start]);
             rest.extend_from_slice(SLOT);
-            rest.extend_from_slice(&page[part.end..part.close_start]);
-            at = part.close_end;
+            rest.extend_from_slice(&page[place.end..place.close_start]);
+            at = place.close_end;
+            parts.push(self.part(&page[place.start..place.end])?);
         }
         rest.extend_from_slice(&page[at..]);
-        let len = minify_html_onepass::in_place(&mut rest, &CFG).ok()?;
-        rest.truncate(len);
-        let mut out = Vec::with_capacity(page.len());
-        let mut slots = memmem::find_iter(&rest, SLOT);
-        let mut at = 0;
-        for part in &parts {
-            let slot = slots.next()?;
-            out.extend_from_slice(&rest[at..slot]);
-            self.put(&page[part.start..part.end], &mut out)?;
-            at = slot + SLOT.len();
-        }
-        // A slot the theme did not make (an author's text holding one) leaves the page whole.
-        if slots.next().is_some() {
-            return None;
-        }
-        out.extend_from_slice(&rest[at..]);
-        Some(out)
+        Some(Split { rest, parts })
     }
 
-    /// Writes `part` minified to `out`, minifying it if no thread has yet; `None` if the
+    /// One shared part, minified and read the first time a thread meets it; `None` if the
     /// minifier refuses it.
-    fn put(&self, part: &[u8], out: &mut Vec<u8>) -> Option<()> {
-        let hash = xxhash_rust::xxh3::xxh3_128(part);
+    fn part(&self, text: &[u8]) -> Option<Arc<Part>> {
+        let hash = xxhash_rust::xxh3::xxh3_128(text);
         // Nothing panics while a shard is locked; were it poisoned, its map is still whole.
         let shard = |hash: u128| {
             let shard = &self.shards[hash as usize % SHARDS];
             shard.lock().unwrap_or_else(PoisonError::into_inner)
         };
         if let Some(known) = shard(hash).get(&hash) {
-            out.extend_from_slice(known.as_deref()?);
-            return Some(());
+            return known.clone();
         }
-        // Minified without the lock: the other threads go on meanwhile. Two threads that
-        // minify the same part at once make the same bytes; the first to finish keeps them.
-        let made = minified(part);
-        let mut known = shard(hash);
-        let small = known.entry(hash).or_insert(made).as_deref()?;
-        out.extend_from_slice(small);
-        Some(())
+        // Made without the lock: the other threads go on meanwhile. Two threads that make
+        // the same part at once make the same bytes; the first to finish keeps them.
+        let made = Part::new(text).map(Arc::new);
+        shard(hash).entry(hash).or_insert(made).clone()
     }
 }
 
-/// One shared part minified alone.
-fn minified(part: &[u8]) -> Option<Box<[u8]>> {
-    let mut alone = [ALONE_OPEN, part, ALONE_CLOSE].concat();
-    let len = minify_html_onepass::in_place(&mut alone, &CFG).ok()?;
-    let inside = alone[..len].strip_prefix(ALONE_OPEN)?;
-    inside.strip_suffix(ALONE_CLOSE).map(Box::from)
+impl Part {
+    fn new(text: &[u8]) -> Option<Part> {
+        let read = html::scan(text).to_kept();
+        // Minified inside an element of its own: one level deeper.
+        if read.depth + 1 > MAX_DEPTH {
+            return None;
+        }
+        let mut alone = [ALONE_OPEN, text, ALONE_CLOSE].concat();
+        let len = minify_html_onepass::in_place(&mut alone, &CFG).ok()?;
+        let inside = alone[..len].strip_prefix(ALONE_OPEN)?;
+        let html = inside.strip_suffix(ALONE_CLOSE)?.into();
+        Some(Part { html, read })
+    }
+}
+
+impl Split {
+    /// The page minified: the rest (nesting `depth` deep) minified, and the parts put in
+    /// its slots; `None` when the minifier refuses the rest, or it has a slot the theme did
+    /// not make (an author's text holding one).
+    fn join(mut self, depth: usize) -> Option<Vec<u8>> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let len = minify_html_onepass::in_place(&mut self.rest, &CFG).ok()?;
+        let rest = &self.rest[..len];
+        let size = len + self.parts.iter().map(|p| p.html.len()).sum::<usize>();
+        let mut out = Vec::with_capacity(size);
+        let mut slots = memmem::find_iter(rest, SLOT);
+        let mut at = 0;
+        for part in &self.parts {
+            let slot = slots.next()?;
+            out.extend_from_slice(&rest[at..slot]);
+            out.extend_from_slice(&part.html);
+            at = slot + SLOT.len();
+        }
+        if slots.next().is_some() {
+            return None;
+        }
+        out.extend_from_slice(&rest[at..]);
+        Some(out)
+    }
 }
 
 /// Where one shared part is: its marks, and its text between them without the whitespace
 /// at either end (which stays in the page, around the slot).
-struct Part {
+struct Place {
     mark_start: usize,
     mark_end: usize,
     start: usize,
@@ -180,7 +226,7 @@ struct Part {
 
 /// The shared parts of a page, in order; `None` when it has none, or a mark without its
 /// pair, or one part inside another.
-fn shared_parts(page: &[u8]) -> Option<Vec<Part>> {
+fn shared_parts(page: &[u8]) -> Option<Vec<Place>> {
     // Both marks end in the same text: one search for it finds them all.
     static MARK: LazyLock<memmem::Finder> = LazyLock::new(|| memmem::Finder::new(MARK_END));
     let mut parts = Vec::new();
@@ -195,7 +241,7 @@ fn shared_parts(page: &[u8]) -> Option<Vec<Part>> {
                 let inside = &page[mark_end..close_start];
                 let lead = inside.len() - inside.trim_ascii_start().len();
                 let trail = inside.len() - inside.trim_ascii_end().len();
-                parts.push(Part {
+                parts.push(Place {
                     mark_start,
                     mark_end,
                     start: mark_end + lead,
@@ -319,7 +365,7 @@ mod tests {
 
     /// A page minified with its shared parts, as text.
     fn spliced(page: &str, shared: &Shared) -> String {
-        String::from_utf8(super::page(page.into(), 8, shared).unwrap()).unwrap()
+        String::from_utf8(super::page(page.into(), shared, |_| {}).unwrap()).unwrap()
     }
 
     #[test]
@@ -401,6 +447,6 @@ mod tests {
     #[test]
     fn a_part_the_minifier_refuses_leaves_the_page_to_be_refused_whole() {
         let page = "<div><!--tkb:shared--><p>甲</div><!--/tkb:shared--></div>";
-        assert!(super::page(page.into(), 3, &Shared::default()).is_err());
+        assert!(super::page(page.into(), &Shared::default(), |_| {}).is_err());
     }
 }

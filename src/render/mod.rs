@@ -457,7 +457,7 @@ impl Emitted {
 }
 
 /// Minifies one finished file (when there are `shared` parts to minify it with), hands it
-/// to the sink and scans it for the crawl. The content's own HTML files are copied as they
+/// to the sink and reads it for the crawl. The content's own HTML files are copied as they
 /// are. `remake` makes the file again: the minifier overwrites a page it refuses, which is
 /// then written as it was rendered.
 fn emit<'m>(
@@ -480,17 +480,15 @@ fn emit<'m>(
         sink.put(path, made.bytes());
         return Ok(emitted);
     };
-    let depth = {
-        let scan = crate::text::html::scan(text);
-        let depth = scan.depth;
+    let mut read = |scan: crate::text::html::Scan<'_>| {
         emitted.crawled = crawl.map(|c| Arc::new(c.page(path, scan)));
-        depth
     };
     let Some(shared) = shared else {
+        read(crate::text::html::scan(text));
         sink.put(path, text);
         return Ok(emitted);
     };
-    match minify::page(made.into_bytes(), depth, shared) {
+    match minify::page(made.into_bytes(), shared, read) {
         Ok(small) => sink.put(path, &small),
         Err(refusal) => {
             let page = remake()?;

@@ -38,6 +38,43 @@ impl Scan<'_> {
     pub fn has_id(&self, id: &str) -> bool {
         self.ids.binary_search_by(|probe| (**probe).cmp(id)).is_ok()
     }
+
+    /// What this reading found, kept apart from the HTML read (offsets left out).
+    pub fn to_kept(&self) -> Kept {
+        Kept {
+            ids: self.ids.iter().map(|id| id.to_string()).collect(),
+            links: self.links.iter().map(|l| l.value.to_string()).collect(),
+            depth: self.depth,
+        }
+    }
+}
+
+impl<'a> Scan<'a> {
+    /// This reading of a page together with the readings of pieces of the same page read
+    /// apart (links at the end, and at offset 0: where they are is not known). The depth
+    /// stays this reading's own.
+    pub fn with(mut self, pieces: impl IntoIterator<Item = &'a Kept>) -> Self {
+        for piece in pieces {
+            self.ids
+                .extend(piece.ids.iter().map(|id| Cow::Borrowed(id.as_str())));
+            self.links.extend(piece.links.iter().map(|l| Link {
+                value: Cow::Borrowed(l.as_str()),
+                at: 0,
+                len: l.len(),
+            }));
+        }
+        self.ids.sort_unstable();
+        self.ids.dedup();
+        self
+    }
+}
+
+/// A [`Scan`] kept apart from the HTML it read: the ids, the links' values and the depth.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Kept {
+    pub ids: Vec<String>,
+    pub links: Vec<String>,
+    pub depth: usize,
 }
 
 /// Reads `html`. Works on bytes: all it looks for is ASCII, and values are cut only beside

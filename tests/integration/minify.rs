@@ -212,11 +212,15 @@ fn visible_text(html: &Html) -> String {
 
 /// The links (sorted, without duplicates) and ids the crawl reads from a page.
 fn crawled(html: &[u8]) -> (Vec<String>, Vec<String>) {
-    let found = scan::scan(html);
-    let mut links: Vec<String> = found.links.iter().map(|l| l.value.to_string()).collect();
+    reading(&scan::scan(html))
+}
+
+/// A reading's links (sorted, without duplicates) and ids: what the crawl checks.
+fn reading(scan: &scan::Scan) -> (Vec<String>, Vec<String>) {
+    let mut links: Vec<String> = scan.links.iter().map(|l| l.value.to_string()).collect();
     links.sort();
     links.dedup();
-    (links, found.ids.iter().map(|i| i.to_string()).collect())
+    (links, scan.ids.iter().map(|i| i.to_string()).collect())
 }
 
 /// The links and ids (sorted, without duplicates, ids not empty) a browser's parser finds in
@@ -446,8 +450,12 @@ proptest! {
             })
             .collect();
         let doc = format!("<!doctype html><html><head><title>t</title></head><body>{body}</body></html>");
-        let depth = scan::scan(doc.as_bytes()).depth;
-        let out = minify::page(doc.clone().into_bytes(), depth, &SHARED).expect("valid HTML is minified");
+        let mut read = None;
+        let out = minify::page(doc.clone().into_bytes(), &SHARED, |scan| read = Some(reading(&scan)))
+            .expect("valid HTML is minified");
+        // Read around its parts (each part once a build), the page offers and asks for
+        // what it does read whole.
+        prop_assert_eq!(read, Some(reading(&scan::scan(doc.as_bytes()))), "{}", doc);
         let out = String::from_utf8(out).expect("UTF-8");
         let before = Html::parse_document(&doc);
         let after = Html::parse_document(&out);
