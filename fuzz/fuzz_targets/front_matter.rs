@@ -8,8 +8,9 @@
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use tradekb::text::yaml::{split, Fields};
+use tradekb::config::Schema;
 use tradekb::content::meta::{self, ArticleMeta, CityMeta, HomeMeta, SectionMeta, TagMeta};
+use tradekb::text::yaml::{split, Fields};
 use tradekb::Diagnostic;
 
 fuzz_target!(|data: &[u8]| {
@@ -30,13 +31,13 @@ fuzz_target!(|data: &[u8]| {
         Ok(s) => s,
         Err(d) => return check(&text, &[d]),
     };
-    let mut fields = match Fields::parse(path, &text, split.yaml, split.yaml_line) {
+    let mut fields = match Fields::parse(path, &text, split.front) {
         Ok(f) => f,
         Err(d) => return check(&text, &[d]),
     };
     let known = match role % 5 {
         0 => {
-            let _ = ArticleMeta::read(&mut fields);
+            let _ = ArticleMeta::read(&mut fields, &Schema::default(), Some("policies"), None);
             meta::ARTICLE_KEYS
         }
         1 => {

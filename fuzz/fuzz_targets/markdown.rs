@@ -9,8 +9,8 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use tradekb::config::RawHtml;
-use tradekb::highlight::Highlighter;
 use tradekb::content::markdown::{LinkOutcome, LinkResolver, Markdown};
+use tradekb::highlight::Highlighter;
 
 struct Links;
 
@@ -32,6 +32,10 @@ impl LinkResolver for Links {
             }
         }
     }
+
+    fn resolve_raw(&self, dest: &str) -> LinkOutcome {
+        self.resolve(dest)
+    }
 }
 
 fn highlighter() -> &'static Highlighter {
@@ -47,6 +51,7 @@ fuzz_target!(|data: &[u8]| {
         let md = Markdown {
             highlighter: highlighter(),
             raw_html,
+            words: Default::default(),
         };
         let r = md.render(body, &Links);
         assert!(r.reading_time >= 1);
