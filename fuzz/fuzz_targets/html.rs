@@ -48,17 +48,31 @@ fn marked(data: &[u8], from: u8, to: u8) -> Vec<u8> {
     .concat()
 }
 
+/// Links (sorted) and ids of a reading.
+fn sorted(r: &scan::Reading) -> (Vec<String>, Vec<String>) {
+    let mut links: Vec<String> = r.links.iter().map(|l| l.to_string()).collect();
+    links.sort();
+    (links, r.ids.iter().map(|i| i.to_string()).collect())
+}
+
+/// The page minified with `shared`, checking that what the crawl is given is what the page
+/// offers and asks for read whole.
+fn minified(page: Vec<u8>, shared: &Shared) {
+    let whole = sorted(&scan::scan(&page).reading());
+    let mut given = None;
+    if let Ok(small) = minify::page(page, shared, |r| given = Some(sorted(&r))) {
+        read(&small);
+    }
+    assert_eq!(given, Some(whole), "the crawl reads the page as it is");
+}
+
 fuzz_target!(|data: &[u8]| {
     let shared = Shared::default();
     read(data);
-    if let Ok(small) = minify::page(data.to_vec(), &shared, |_| {}) {
-        read(&small);
-    }
+    minified(data.to_vec(), &shared);
     if let [from, to, page @ ..] = data {
         let page = marked(page, *from, *to);
         read(&page);
-        if let Ok(small) = minify::page(page, &shared, |_| {}) {
-            read(&small);
-        }
+        minified(page, &shared);
     }
 });

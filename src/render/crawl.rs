@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::site::links::{has_scheme, percent_decode};
 use crate::site::plan::{Output, Plan};
-use crate::text::html::Scan;
+use crate::text::html::Reading;
 
 /// Checks the links of each page as it is finished. Whether a file exists is known at once
 /// (every output path is known before rendering); whether another page has an id is
@@ -71,13 +71,12 @@ impl<'a> Crawl<'a> {
     }
 
     /// Checks what can be checked of `page`'s links now.
-    pub fn page(&self, page: &str, scan: Scan) -> Crawled {
+    pub fn page(&self, page: &str, reading: Reading) -> Crawled {
         let mut out = Crawled {
-            ids: Ids::new(&scan.ids),
+            ids: Ids::new(&reading.ids),
             ..Crawled::default()
         };
-        for link in &scan.links {
-            let href = &link.value;
+        for href in &reading.links {
             if has_scheme(href) || href.starts_with("//") {
                 let web = ["http://", "https://"].iter().any(|s| {
                     href.get(..s.len())
@@ -378,8 +377,8 @@ mod tests {
         let pages: Vec<(String, Arc<Crawled>)> = files
             .iter()
             .map(|(p, html)| {
-                let scan = crate::text::html::scan(html.as_bytes());
-                (p.to_string(), Arc::new(crawl.page(p, scan)))
+                let reading = crate::text::html::scan(html.as_bytes()).reading();
+                (p.to_string(), Arc::new(crawl.page(p, reading)))
             })
             .collect();
         dead(&pages)

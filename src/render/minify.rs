@@ -11,7 +11,7 @@ use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use memchr::memmem;
 use minify_html_onepass::Cfg;
 
-use crate::text::html::{self, Kept, Scan};
+use crate::text::html::{self, Kept, Reading};
 
 /// Inline `<style>` is minified; inline scripts are left as the author wrote them.
 const CFG: Cfg = Cfg {
@@ -53,28 +53,42 @@ pub fn html(mut page: Vec<u8>, depth: usize) -> Result<Vec<u8>, Refusal> {
 /// `page` minified, with the parts its theme marks as shared minified once: see [`Shared`].
 /// `read` is given what the page offers and asks for (for the crawl): read from the rest of
 /// the page and from each distinct shared part once, or from the whole page where the
-/// shared parts cannot be used (marks unbalanced or nested, a part the minifier refuses),
-/// which is then minified whole.
+/// shared parts cannot be used (marks unbalanced or nested, a part the minifier refuses, a
+/// part whose place the page hides), which is then minified whole.
 pub fn page(
     page: Vec<u8>,
     shared: &Shared,
-    read: impl FnOnce(Scan<'_>),
+    read: impl FnOnce(Reading<'_>),
 ) -> Result<Vec<u8>, Refusal> {
     let Some(split) = shared.split(&page) else {
-        let scan = html::scan(&page);
-        let depth = scan.depth;
-        read(scan);
-        return self::html(page, depth);
+        return whole(page, read);
     };
     let scan = html::scan(&split.rest);
+    // Each slot must stand where its part stood, as markup: a comment left open before it
+    // (which a mark would have closed), or a `textarea` around it, would hide it.
+    if scan.slots != split.parts.len() {
+        return whole(page, read);
+    }
     let depth = scan.depth;
-    // As deep as the page can nest, should it be minified whole after all.
-    let whole = depth + split.parts.iter().map(|p| p.read.depth).max().unwrap_or(0);
-    read(scan.with(split.parts.iter().map(|p| &p.read)));
+    // As deep as the page can nest, should it be minified whole after all: a part stands
+    // where its slot did, one level up.
+    let deepest = split.parts.iter().map(|p| p.read.depth).max().unwrap_or(0);
+    let whole_depth = (depth + deepest).saturating_sub(1);
+    // Read before the minifier goes over the rest: what the page offers and asks for does
+    // not depend on whether it is then minified around its parts or whole.
+    read(scan.reading_with(split.parts.iter().map(|p| &p.read)));
     match split.join(depth) {
         Some(small) => Ok(small),
-        None => self::html(page, whole),
+        None => self::html(page, whole_depth),
     }
+}
+
+/// `page` read and minified whole.
+fn whole(page: Vec<u8>, read: impl FnOnce(Reading<'_>)) -> Result<Vec<u8>, Refusal> {
+    let scan = html::scan(&page);
+    let depth = scan.depth;
+    read(scan.reading());
+    self::html(page, depth)
 }
 
 /// The marks a theme writes around HTML that many pages repeat (the site's header, an
@@ -171,6 +185,9 @@ impl Shared {
 }
 
 impl Part {
+    /// `None` when the minifier refuses the part, which it does for one that leaves a
+    /// comment or a text element (`textarea`, `script`, `plaintext`…) open: read alone, such
+    /// a part would end where in the page it hides what follows.
     fn new(text: &[u8]) -> Option<Part> {
         let read = html::scan(text).to_kept();
         // Minified inside an element of its own: one level deeper.
@@ -385,6 +402,42 @@ mod tests {
             String::from_utf8(html(inline.into(), 2).unwrap()).unwrap(),
             "whitespace around a part is the page's, as when minified whole"
         );
+    }
+
+    #[test]
+    fn the_slot_is_the_element_the_reader_counts() {
+        let element = html::SLOT;
+        assert_eq!(SLOT, format!("<{element}></{element}>").as_bytes());
+        assert_eq!(html::scan(SLOT).slots, 1);
+    }
+
+    /// What `page` gives the crawl, as sorted links and ids.
+    fn read_of(page: &str) -> (Vec<String>, Vec<String>) {
+        let mut read = None;
+        let _ = super::page(page.into(), &Shared::default(), |r| {
+            let mut links: Vec<String> = r.links.iter().map(|l| l.to_string()).collect();
+            links.sort();
+            read = Some((links, r.ids.iter().map(|i| i.to_string()).collect()));
+        });
+        read.expect("read")
+    }
+
+    #[test]
+    fn a_part_whose_place_the_page_hides_is_read_as_the_page_shows_it() {
+        let part = "<!--tkb:shared--><a href=/part/ id=p>甲</a><!--/tkb:shared-->";
+        let after = "<a href=/after/ id=a>乙</a>";
+        let both: (Vec<String>, Vec<String>) = (
+            vec!["/after/".into(), "/part/".into()],
+            vec!["a".into(), "p".into()],
+        );
+        // Where the part stands as markup, its link and id are read (once a build).
+        assert_eq!(read_of(&format!("<div>{part}{after}</div>")), both);
+        // A comment left open before the part ends at its mark, so all that follows is
+        // markup; read without its marks, the page would hide it all in the comment.
+        assert_eq!(read_of(&format!("<div><!-- 未完{part}{after}</div>")), both);
+        // In a textarea the part is text: no link, no id.
+        let text = format!("<textarea>{part}</textarea>{after}");
+        assert_eq!(read_of(&text), (vec!["/after/".into()], vec!["a".into()]));
     }
 
     #[test]

@@ -480,11 +480,11 @@ fn emit<'m>(
         sink.put(path, made.bytes());
         return Ok(emitted);
     };
-    let mut read = |scan: crate::text::html::Scan<'_>| {
-        emitted.crawled = crawl.map(|c| Arc::new(c.page(path, scan)));
+    let mut read = |reading: crate::text::html::Reading<'_>| {
+        emitted.crawled = crawl.map(|c| Arc::new(c.page(path, reading)));
     };
     let Some(shared) = shared else {
-        read(crate::text::html::scan(text));
+        read(crate::text::html::scan(text).reading());
         sink.put(path, text);
         return Ok(emitted);
     };

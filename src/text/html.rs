@@ -22,6 +22,22 @@ pub struct Scan<'a> {
     /// How deep elements nest at the most, counting an element from its start tag to its
     /// end tag (an element whose end tag may be left out counts until there is one).
     pub depth: usize,
+    /// How many [`SLOT`] elements the file has, as markup (not inside a comment, an
+    /// attribute or an element whose content is text).
+    pub slots: usize,
+}
+
+/// The element a shared part leaves in a page while the rest of it is read and minified
+/// (see `render::minify`): its start tags are counted, so that a part whose place the page
+/// hides (in a comment left open before it, or in a `textarea`) is known.
+pub const SLOT: &str = "tkb-shared";
+
+/// What a page offers (ids, sorted, without duplicates) and asks for (`href` and `src`
+/// values, entities decoded), without where: what the crawl checks.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Reading<'a> {
+    pub ids: Vec<Cow<'a, str>>,
+    pub links: Vec<Cow<'a, str>>,
 }
 
 /// One `href` or `src` value.
@@ -50,26 +66,32 @@ impl Scan<'_> {
 }
 
 impl<'a> Scan<'a> {
-    /// This reading of a page together with the readings of pieces of the same page read
-    /// apart (links at the end, and at offset 0: where they are is not known). The depth
-    /// stays this reading's own.
-    pub fn with(mut self, pieces: impl IntoIterator<Item = &'a Kept>) -> Self {
+    /// What the file offers and asks for.
+    pub fn reading(self) -> Reading<'a> {
+        self.reading_with([])
+    }
+
+    /// What a page offers and asks for: this reading of it with the readings of pieces of
+    /// it that were read apart.
+    pub fn reading_with(self, pieces: impl IntoIterator<Item = &'a Kept>) -> Reading<'a> {
+        let mut reading = Reading {
+            ids: self.ids,
+            links: self.links.into_iter().map(|l| l.value).collect(),
+        };
         for piece in pieces {
-            self.ids
-                .extend(piece.ids.iter().map(|id| Cow::Borrowed(id.as_str())));
-            self.links.extend(piece.links.iter().map(|l| Link {
-                value: Cow::Borrowed(l.as_str()),
-                at: 0,
-                len: l.len(),
-            }));
+            let ids = piece.ids.iter().map(|id| Cow::Borrowed(id.as_str()));
+            reading.ids.extend(ids);
+            let links = piece.links.iter().map(|l| Cow::Borrowed(l.as_str()));
+            reading.links.extend(links);
         }
-        self.ids.sort_unstable();
-        self.ids.dedup();
-        self
+        reading.ids.sort_unstable();
+        reading.ids.dedup();
+        reading
     }
 }
 
-/// A [`Scan`] kept apart from the HTML it read: the ids, the links' values and the depth.
+/// What a piece of a page offers and asks for, kept apart from its HTML, and how deep it
+/// nests.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Kept {
     pub ids: Vec<String>,
@@ -97,6 +119,7 @@ pub fn scan(html: &[u8]) -> Scan<'_> {
             Some(b) if b.is_ascii_alphabetic() => {
                 let tag = start_tag(html, lt + 1, Some(&mut scan));
                 scan.depth = scan.depth.max(depth + 1);
+                scan.slots += usize::from(tag.name == SLOT);
                 match text_element(&tag.name) {
                     Some(TextContent::ToEnd) => html.len(),
                     Some(TextContent::UntilEndTag) => {

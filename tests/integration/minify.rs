@@ -212,15 +212,7 @@ fn visible_text(html: &Html) -> String {
 
 /// The links (sorted, without duplicates) and ids the crawl reads from a page.
 fn crawled(html: &[u8]) -> (Vec<String>, Vec<String>) {
-    reading(&scan::scan(html))
-}
-
-/// A reading's links (sorted, without duplicates) and ids: what the crawl checks.
-fn reading(scan: &scan::Scan) -> (Vec<String>, Vec<String>) {
-    let mut links: Vec<String> = scan.links.iter().map(|l| l.value.to_string()).collect();
-    links.sort();
-    links.dedup();
-    (links, scan.ids.iter().map(|i| i.to_string()).collect())
+    links_and_ids(&scan::scan(html).reading())
 }
 
 /// The links and ids (sorted, without duplicates, ids not empty) a browser's parser finds in
@@ -414,6 +406,27 @@ fn tricky() -> BoxedStrategy<String> {
     .boxed()
 }
 
+/// What may stand before a shared part: nothing, well-formed markup, or something left open.
+fn around() -> BoxedStrategy<String> {
+    prop_oneof![
+        Just(String::new()),
+        tricky(),
+        Just("<!-- left open ".to_string()),
+        Just("<textarea>".to_string()),
+        Just("<noscript>".to_string()),
+        Just("<a title='".to_string()),
+    ]
+    .boxed()
+}
+
+/// A reading's links (sorted, without duplicates) and ids.
+fn links_and_ids(r: &scan::Reading) -> (Vec<String>, Vec<String>) {
+    let mut links: Vec<String> = r.links.iter().map(|l| l.to_string()).collect();
+    links.sort();
+    links.dedup();
+    (links, r.ids.iter().map(|i| i.to_string()).collect())
+}
+
 /// One cache of shared parts for every case, as for every page of a build.
 static SHARED: std::sync::LazyLock<minify::Shared> = std::sync::LazyLock::new(Default::default);
 
@@ -450,18 +463,39 @@ proptest! {
             })
             .collect();
         let doc = format!("<!doctype html><html><head><title>t</title></head><body>{body}</body></html>");
-        let mut read = None;
-        let out = minify::page(doc.clone().into_bytes(), &SHARED, |scan| read = Some(reading(&scan)))
-            .expect("valid HTML is minified");
-        // Read around its parts (each part once a build), the page offers and asks for
-        // what it does read whole.
-        prop_assert_eq!(read, Some(reading(&scan::scan(doc.as_bytes()))), "{}", doc);
+        let out = minify::page(doc.clone().into_bytes(), &SHARED, |_| {}).expect("valid HTML is minified");
         let out = String::from_utf8(out).expect("UTF-8");
         let before = Html::parse_document(&doc);
         let after = Html::parse_document(&out);
         prop_assert_eq!(shape(&after), shape(&before), "{}", out);
         prop_assert_eq!(visible_text(&after), visible_text(&before), "{}", out);
         prop_assert!(!out.contains("tkb-"), "{}", out);
+    }
+
+    #[test]
+    fn a_page_is_read_around_its_shared_parts_as_it_is_read_whole(
+        pieces in proptest::collection::vec((document(), any::<bool>(), around()), 1..6)
+    ) {
+        // Between the theme's parts, what authors may leave: a comment or a text element
+        // opened and not closed, which hides what follows (parts included) or is closed by
+        // a mark's `-->`.
+        let body: String = pieces
+            .iter()
+            .map(|(block, marked, around)| {
+                let block = format!("<div>{block}</div>");
+                let block = if *marked {
+                    format!("<!--tkb:shared-->{block}<!--/tkb:shared-->")
+                } else {
+                    block
+                };
+                format!("{around}{block}")
+            })
+            .collect();
+        let doc = format!("<!doctype html><html><head><title>t</title></head><body>{body}</body></html>");
+        let mut read = None;
+        let _ = minify::page(doc.clone().into_bytes(), &SHARED, |r| read = Some(links_and_ids(&r)));
+        let whole = links_and_ids(&scan::scan(doc.as_bytes()).reading());
+        prop_assert_eq!(read, Some(whole), "{}", doc);
     }
 
     #[test]
