@@ -165,7 +165,7 @@ impl Shared {
         Some(Split { rest, parts })
     }
 
-    /// One shared part, minified and read the first time a thread meets it; `None` if the
+    /// One shared part, minified and read the first time the build meets it; `None` if the
     /// minifier refuses it.
     fn part(&self, text: &[u8]) -> Option<Arc<Part>> {
         let hash = xxhash_rust::xxh3::xxh3_128(text);

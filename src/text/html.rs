@@ -68,16 +68,16 @@ impl Scan<'_> {
 impl<'a> Scan<'a> {
     /// What the file offers and asks for.
     pub fn reading(self) -> Reading<'a> {
-        self.reading_with([])
+        Reading {
+            ids: self.ids,
+            links: self.links.into_iter().map(|l| l.value).collect(),
+        }
     }
 
     /// What a page offers and asks for: this reading of it with the readings of pieces of
     /// it that were read apart.
     pub fn reading_with(self, pieces: impl IntoIterator<Item = &'a Kept>) -> Reading<'a> {
-        let mut reading = Reading {
-            ids: self.ids,
-            links: self.links.into_iter().map(|l| l.value).collect(),
-        };
+        let mut reading = self.reading();
         for piece in pieces {
             let ids = piece.ids.iter().map(|id| Cow::Borrowed(id.as_str()));
             reading.ids.extend(ids);

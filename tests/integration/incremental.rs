@@ -525,10 +525,7 @@ fn a_retitled_source_is_served_on_the_articles_that_cite_it() {
     served.memo.saw(None);
     let (kept, _) = served.rebuild(&config).expect("the edit builds");
     let (full, _) = full_build(&config).expect("a full build");
-    let differ: Vec<&String> = full
-        .keys()
-        .filter(|p| kept.get(*p) != full.get(*p))
-        .collect();
+    let differ = changed_paths(&kept, &full);
     assert!(differ.is_empty(), "served otherwise than built: {differ:?}");
     let page = "pilots/pingtan-pilot/index.html";
     assert!(String::from_utf8_lossy(&kept[page]).contains("《新的标题》"));
