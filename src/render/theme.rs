@@ -269,38 +269,89 @@ fn leads_outside(config: &Config, path: &Path, target: &Path) -> Diagnostic {
         .with_help("copy the file into the folder, or remove the link")
 }
 
-/// The language file: the site's own `i18n/LANG.yaml` if it has one, else the theme's.
+/// The language file: the theme's `i18n/LANG.yaml` with the site's own file of that name laid
+/// over it key by key, so that a site can change one string (or one kind's name) and keep
+/// the theme's others; a language the theme lacks takes the site's file alone.
 fn load_strings(config: &Config, origin: &Origin) -> Result<serde_json::Value, Vec<Diagnostic>> {
     let file = format!("{}.yaml", config.language);
-    let own = config.root.join("i18n").join(&file);
-    let theme_file = match origin {
-        Origin::Folder(dir) => Some(dir.join("i18n").join(&file)),
-        Origin::Embedded => None,
+    let own = strings_file(config, &config.root.join("i18n").join(&file))?;
+    let theme = match origin {
+        Origin::Folder(dir) => strings_file(config, &dir.join("i18n").join(&file))?,
+        Origin::Embedded => match DEFAULT_THEME.get_file(format!("i18n/{file}")) {
+            Some(f) => {
+                let display = Path::new("(built-in theme)/i18n").join(&file);
+                let text = String::from_utf8_lossy(f.contents());
+                Some(strings(&display, &text)?)
+            }
+            None => None,
+        },
     };
-    for path in [Some(own), theme_file].into_iter().flatten() {
-        if path.is_file() {
-            let display = config.display_path(&path);
-            let text = crate::text::file::read_text(&path, &display).map_err(|d| vec![d])?;
-            return crate::text::yaml::parse_value(&display, &text).map_err(|d| vec![d]);
+    match (theme, own) {
+        (Some(mut theme), Some(own)) => {
+            overlay(&mut theme, own);
+            Ok(theme)
+        }
+        (Some(strings), None) | (None, Some(strings)) => Ok(strings),
+        (None, None) => {
+            let problem = Problem::Unsupported {
+                message: format!(
+                    "the theme has no strings for language `{}` (i18n/{file})",
+                    config.language
+                ),
+            };
+            Err(vec![Diagnostic::new(problem, crate::config::CONFIG_FILE)
+                .with_help(
+                    "set `language:` to zh-CN or en, or add the file to your site's i18n/ folder",
+                )])
         }
     }
-    if let Origin::Embedded = origin {
-        if let Some(f) = DEFAULT_THEME.get_file(format!("i18n/{file}")) {
-            let display = Path::new("(built-in theme)/i18n").join(&file);
-            let text = String::from_utf8_lossy(f.contents());
-            return crate::text::yaml::parse_value(&display, &text).map_err(|d| vec![d]);
+}
+
+/// The strings of the language file at `path`, if there is one.
+fn strings_file(
+    config: &Config,
+    path: &Path,
+) -> Result<Option<serde_json::Value>, Vec<Diagnostic>> {
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let display = config.display_path(path);
+    let text = crate::text::file::read_text(path, &display).map_err(|d| vec![d])?;
+    strings(&display, &text).map(Some)
+}
+
+/// A language file's strings: a mapping of names (an empty file has none).
+fn strings(display: &Path, text: &str) -> Result<serde_json::Value, Vec<Diagnostic>> {
+    match crate::text::yaml::parse_value(display, text).map_err(|d| vec![d])? {
+        serde_json::Value::Null => Ok(serde_json::Value::Object(serde_json::Map::new())),
+        map @ serde_json::Value::Object(_) => Ok(map),
+        _ => {
+            let problem = Problem::Unsupported {
+                message: "a language file is a mapping of names to strings".to_string(),
+            };
+            Err(vec![Diagnostic::new(problem, display).with_help(
+                "write each string as `name: text`, as in the theme's own i18n/ files",
+            )])
         }
     }
-    let problem = Problem::Unsupported {
-        message: format!(
-            "the theme has no strings for language `{}` (i18n/{file})",
-            config.language
-        ),
-    };
-    Err(vec![Diagnostic::new(problem, crate::config::CONFIG_FILE)
-        .with_help(
-            "set `language:` to zh-CN or en, or add the file to your site's i18n/ folder",
-        )])
+}
+
+/// `top` laid over `base`: mappings merge key by key, at every depth; anything else in
+/// `top` takes the place of what `base` had.
+fn overlay(base: &mut serde_json::Value, top: serde_json::Value) {
+    match (base, top) {
+        (serde_json::Value::Object(base), serde_json::Value::Object(top)) => {
+            for (key, value) in top {
+                match base.get_mut(&key) {
+                    Some(slot) => overlay(slot, value),
+                    None => {
+                        base.insert(key, value);
+                    }
+                }
+            }
+        }
+        (base, top) => *base = top,
+    }
 }
 
 fn check_required(config: &Config, theme: &Theme) -> Result<(), Vec<Diagnostic>> {

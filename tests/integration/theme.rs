@@ -47,6 +47,47 @@ fn site_static_file_overrides_the_theme_stylesheet() {
     );
 }
 
+/// A site's own language file changes the strings it names, nested ones too, and keeps the
+/// theme's others (it used to replace the theme's whole file, so a site that changed one
+/// string lost every other and its build failed on the first string a template asked for).
+#[test]
+fn a_site_language_file_changes_only_the_strings_it_names() {
+    let site = Site::fixture("overrides");
+    site.remove_dir("templates");
+    site.write(
+        "i18n/zh-CN.yaml",
+        "# only what this site says differently\nskip_to_content: 直达正文\nkinds:\n  policy: 政策文件\n",
+    );
+    let out = site.build();
+    let page = out.page("policies/a/index.html");
+    assert_eq!(page.text(".skip-link"), "直达正文");
+    assert_eq!(page.text(".article-kicker .kind"), "政策文件");
+    assert_eq!(
+        page.attrs(".breadcrumb", "aria-label"),
+        ["当前位置"],
+        "a string the site does not name is the theme's"
+    );
+    assert_eq!(
+        page.text(".article-header time"),
+        "2014年1月1日",
+        "the theme's date format"
+    );
+}
+
+#[test]
+fn a_language_file_that_is_not_a_mapping_is_an_error_naming_it() {
+    let site = Site::fixture("overrides");
+    site.write("i18n/zh-CN.yaml", "- 直达正文\n");
+    let diags = site.diagnostics();
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0].path, Path::new("i18n/zh-CN.yaml"));
+    assert!(
+        diags[0].to_string().contains("mapping of names to strings"),
+        "{}",
+        diags[0]
+    );
+}
+
 #[test]
 fn template_syntax_error_names_the_template() {
     let site = Site::fixture("overrides");
