@@ -2,7 +2,7 @@
 //! text starts on the first screen, with the info panel and the table of contents folded
 //! above it (and opening when tapped); beside the text on a wide screen they stand open;
 //! tables of up to four columns fit a phone's width; a footnote leads back to where it is
-//! referred to.
+//! referred to; the main navigation wraps into even rows on a narrow screen.
 
 use serde_json::Value;
 
@@ -89,6 +89,29 @@ fn the_panels_fold_on_a_phone_and_stand_open_beside_the_text() {
         serde_json::json!([false, false]),
         "no summary to click"
     );
+}
+
+/// How many of the main navigation's links stand on each row, top to bottom.
+const NAV_ROWS: &str = "const rows = new Map();
+    for (const a of document.querySelectorAll('.site-nav a')) {
+      const top = Math.round(a.getBoundingClientRect().top);
+      rows.set(top, (rows.get(top) || 0) + 1);
+    }
+    return [...rows.entries()].sort((x, y) => x[0] - y[0]).map(r => r[1]);";
+
+/// The sample's eight links took a row of seven and one alone at 390 px.
+#[test]
+fn on_a_narrow_screen_the_main_navigation_wraps_into_even_rows() {
+    let public = sample();
+    let host = StaticHost::serve(public, "/");
+    for (width, rows) in [(320, 2), (390, 2), (600, 1)] {
+        let browser = Browser::open(width, 700);
+        browser.goto(&format!("{}timeline/", host.url));
+        let seen: Vec<u64> = serde_json::from_value(browser.eval(NAV_ROWS)).unwrap();
+        assert_eq!(seen.len(), rows, "{width} px: rows of {seen:?}");
+        let (least, most) = (seen.iter().min().unwrap(), seen.iter().max().unwrap());
+        assert!(most - least <= 1, "{width} px: rows of {seen:?}");
+    }
 }
 
 #[test]
