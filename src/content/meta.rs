@@ -527,7 +527,7 @@ impl ArticleMeta {
 /// `source:`, whose URL must be one a reader can safely follow or an article's Markdown
 /// source (checked when resolving).
 fn take_source(f: &mut Fields) -> Option<SourceRef> {
-    let WrittenSource { name, url, bare } = f.take("source")?;
+    let WrittenSource { name, url, bare } = f.take_mapping("source", &["name", "url"])?;
     let to = match url {
         // A word alone is more likely a name than a relative address.
         Some(url) if bare && !is_article_source(&url) && !is_address(&url) => {

@@ -176,6 +176,39 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Takes an optional key whose value, when a mapping, has only the `known` keys: any
+    /// other is reported at its own place (a typo of `url` under `source:`), with the known
+    /// key nearest to it, and the value is not taken.
+    pub fn take_mapping<T: DeserializeOwned>(&mut self, key: &str, known: &[&str]) -> Option<T> {
+        let unknown: Vec<String> = (self.entries.iter())
+            .find(|(k, _)| k == key)
+            .and_then(|(_, value)| value.as_mapping())
+            .into_iter()
+            .flat_map(|map| map.keys())
+            .map(|k| k.as_str().map_or_else(|| format!("{k:?}"), str::to_string))
+            .filter(|k| !known.contains(&k.as_str()))
+            .collect();
+        if unknown.is_empty() {
+            return self.take(key);
+        }
+        self.take_raw(key);
+        let takes = match known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>()[..] {
+            [ref first @ .., ref last] if !first.is_empty() => {
+                format!("`{key}` takes {} and {last}", first.join(", "))
+            }
+            ref one => format!("`{key}` takes {}", one.join("")),
+        };
+        for child in unknown {
+            let help = match did_you_mean(&child, known) {
+                Some(near) => format!("did you mean `{near}`? {takes}"),
+                None => takes.clone(),
+            };
+            let message = format!("`{child}` is not a key of `{key}`");
+            self.invalid_in(key, &child, message, help);
+        }
+        None
+    }
+
     /// Takes a key that must be present.
     pub fn require<T: DeserializeOwned>(&mut self, key: &str) -> Option<T> {
         let present = self.has(key);
@@ -260,13 +293,30 @@ impl<'a> Fields<'a> {
     }
 
     /// Records that the entry `child` of the mapping at `key` is wrong (`fields:` → `文号:`),
-    /// pointing at the child's line when it is written as a block mapping, else at `key`'s.
+    /// pointing at the child: on its own line in a block mapping, inside `key`'s line in a
+    /// flow one (`{ name: …, urll: … }`); else at `key`'s value.
     pub fn invalid_in(&mut self, key: &str, child: &str, message: String, help: impl Into<String>) {
         let problem = Problem::InvalidValue {
             key: format!("{key}.{child}"),
             message,
         };
-        let (key_line, ..) = self.locate(key);
+        let (key_line, key_column, _) = self.locate(key);
+        let separator = match self.front.format {
+            Format::Yaml => ':',
+            Format::Toml => '=',
+        };
+        let in_flow = (self.source.lines().nth(key_line - 1))
+            .and_then(|line| flow_key_column(line, key_column, child, separator));
+        if let Some(column) = in_flow {
+            let d = Diagnostic::new(problem, self.path).at(
+                self.source,
+                key_line,
+                column,
+                child.chars().count(),
+            );
+            self.errors.push(d.with_help(help));
+            return;
+        }
         let lines = self
             .front
             .text
@@ -342,6 +392,27 @@ impl<'a> Fields<'a> {
         }
         (yaml_line.saturating_sub(1).max(1), 1, 3)
     }
+}
+
+/// The column (in characters, from 1) of `child` as a key of the flow mapping that starts
+/// at `from` in `line` (`{ name: 复函, urll: … }`), if it is one.
+fn flow_key_column(line: &str, from: usize, child: &str, separator: char) -> Option<usize> {
+    let start = line.char_indices().nth(from.checked_sub(1)?)?.0;
+    let value = &line[start..];
+    if !value.starts_with('{') {
+        return None;
+    }
+    let mut at = 0;
+    while let Some(i) = value[at..].find(child) {
+        let found = at + i;
+        let before = value[..found].trim_end_matches([' ', '"', '\'']);
+        let after = value[found + child.len()..].trim_start_matches(['"', '\'', ' ']);
+        if (before.ends_with('{') || before.ends_with(',')) && after.starts_with(separator) {
+            return Some(from + value[..found].chars().count());
+        }
+        at = found + child.len();
+    }
+    None
 }
 
 /// The rest of `line` after `key:` (`key =` in TOML, whose `[key]` table header gives an
@@ -717,6 +788,24 @@ mod tests {
 
     fn p() -> &'static Path {
         Path::new("a.md")
+    }
+
+    #[test]
+    fn a_key_of_a_flow_mapping_is_found_as_a_key_not_inside_a_value() {
+        let line = "source: { name: urll 原文, urll: x }";
+        assert_eq!(flow_key_column(line, 9, "urll", ':'), Some(26));
+        assert_eq!(
+            flow_key_column(line, 9, "url", ':'),
+            None,
+            "a key's beginning"
+        );
+        let toml = "source = { name = \"复函\", \"urll\" = \"x\" }";
+        assert_eq!(flow_key_column(toml, 10, "urll", '='), Some(26));
+        assert_eq!(
+            flow_key_column("source:", 1, "urll", ':'),
+            None,
+            "no flow mapping"
+        );
     }
 
     #[test]

@@ -342,10 +342,17 @@ fn a_source_of_the_wrong_shape_says_what_source_takes_never_a_type_name() {
         9,
         Some("source: { name: 复函, urll: \"https://example.org/\" }"),
     );
+    // A key of the mapping that `source` does not take is shown where it is written, in
+    // either form, with the key meant (it used to be shown at `source`, with no guess).
     s.fails(&[
-        "`source`: unknown field `urll`, expected `name` or `url`",
-        &at(9, 9),
+        "`source.urll`: `urll` is not a key of `source`",
+        &at(9, 21),
+        "did you mean `url`? `source` takes `name` and `url`",
     ]);
+    s.set_line(ARTICLE, 9, Some("source:"));
+    s.insert_line(ARTICLE, 10, "  name: 复函");
+    s.insert_line(ARTICLE, 11, "  link: https://example.org/");
+    s.fails(&["`source.link`: `link` is not a key of `source`", &at(11, 3)]);
 }
 
 #[test]
