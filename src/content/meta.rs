@@ -351,14 +351,18 @@ pub enum SourceLink {
 }
 
 /// `source:` as written: an address alone, or a mapping with a name, an address or both.
-/// Written by hand (not `untagged`) so that a mapping's own errors (an unknown key, a name
-/// that is not text) are told as they are.
+/// Written by hand (not `untagged`) so that a mapping's own errors (a name that is not
+/// text) are told as they are; a key it does not take is found before, where it is written
+/// ([`SOURCE_KEYS`]).
 struct WrittenSource {
     name: Option<String>,
     url: Option<String>,
     /// Written as a string alone, not as a mapping.
     bare: bool,
 }
+
+/// The keys of `source:` written as a mapping: [`NamedSource`]'s.
+const SOURCE_KEYS: &[&str] = &["name", "url"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -527,7 +531,7 @@ impl ArticleMeta {
 /// `source:`, whose URL must be one a reader can safely follow or an article's Markdown
 /// source (checked when resolving).
 fn take_source(f: &mut Fields) -> Option<SourceRef> {
-    let WrittenSource { name, url, bare } = f.take_mapping("source", &["name", "url"])?;
+    let WrittenSource { name, url, bare } = f.take_mapping("source", SOURCE_KEYS)?;
     let to = match url {
         // A word alone is more likely a name than a relative address.
         Some(url) if bare && !is_article_source(&url) && !is_address(&url) => {

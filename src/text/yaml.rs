@@ -185,7 +185,7 @@ impl<'a> Fields<'a> {
             .and_then(|(_, value)| value.as_mapping())
             .into_iter()
             .flat_map(|map| map.keys())
-            .map(|k| k.as_str().map_or_else(|| format!("{k:?}"), str::to_string))
+            .map(scalar_text)
             .filter(|k| !known.contains(&k.as_str()))
             .collect();
         if unknown.is_empty() {
@@ -293,55 +293,35 @@ impl<'a> Fields<'a> {
     }
 
     /// Records that the entry `child` of the mapping at `key` is wrong (`fields:` → `文号:`),
-    /// pointing at the child: on its own line in a block mapping, inside `key`'s line in a
-    /// flow one (`{ name: …, urll: … }`); else at `key`'s value.
+    /// pointing at the child where it is written (block or flow mapping, or a TOML table),
+    /// else at `key`'s value.
     pub fn invalid_in(&mut self, key: &str, child: &str, message: String, help: impl Into<String>) {
         let problem = Problem::InvalidValue {
             key: format!("{key}.{child}"),
             message,
         };
-        let (key_line, key_column, _) = self.locate(key);
-        let separator = match self.front.format {
-            Format::Yaml => ':',
-            Format::Toml => '=',
-        };
-        let in_flow = (self.source.lines().nth(key_line - 1))
-            .and_then(|line| flow_key_column(line, key_column, child, separator));
-        if let Some(column) = in_flow {
-            let d = Diagnostic::new(problem, self.path).at(
-                self.source,
-                key_line,
-                column,
-                child.chars().count(),
-            );
-            self.errors.push(d.with_help(help));
-            return;
-        }
-        let lines = self
-            .front
-            .text
-            .lines()
-            .enumerate()
-            .skip(key_line + 1 - self.front.line);
-        let indented = lines.take_while(|(_, l)| l.is_empty() || l.starts_with([' ', '\t']));
-        let found = indented.into_iter().find_map(|(i, l)| {
-            let rest = l.trim_start();
-            strip_key(rest, child, self.front.format).map(|_| (i, l.len() - rest.len()))
-        });
-        let d = Diagnostic::new(problem, self.path);
-        let d = match found {
-            Some((i, indent)) => d.at(
-                self.source,
-                self.front.line + i,
-                indent + 1,
-                child.chars().count(),
-            ),
-            None => {
-                let (line, column, width) = self.locate(key);
-                d.at(self.source, line, column, width)
-            }
-        };
+        let (line, column, width) =
+            (self.child_position(key, child)).unwrap_or_else(|| self.locate(key));
+        let d = Diagnostic::new(problem, self.path).at(self.source, line, column, width);
         self.errors.push(d.with_help(help));
+    }
+
+    /// Line, column and width of `child` written as a key of the mapping at the top-level
+    /// `key`.
+    fn child_position(&self, key: &str, child: &str) -> Option<(usize, usize, usize)> {
+        let (line, column) = match self.front.format {
+            Format::Yaml => {
+                let span = mapping_key_span(self.front.text, key, child)?;
+                (span.start.line(), span.start.col() + 1)
+            }
+            Format::Toml => toml_key_position(self.front.text, key, child)?,
+        };
+        let line = self.front.line + line - 1;
+        // A quoted key is shown from its first letter.
+        let text = self.source.lines().nth(line - 1)?;
+        let quoted = (text.chars().nth(column - 1)).is_some_and(|c| c == '"' || c == '\'');
+        let column = column + usize::from(quoted);
+        Some((line, column, child.chars().count()))
     }
 
     /// Ends reading: every key not taken is unknown. Returns all problems found, if any.
@@ -394,25 +374,61 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// Line (from 1) and column (in characters, from 1) of `child` as a key of the TOML table
+/// `key` in `toml`: inline on `key`'s line (`source = { name = "…", urll = "…" }`), or on
+/// the lines of a `[key]` table.
+fn toml_key_position(toml: &str, key: &str, child: &str) -> Option<(usize, usize)> {
+    let lines: Vec<&str> = toml.lines().collect();
+    let first = (lines.iter()).position(|l| strip_key(l, key, Format::Toml).is_some())?;
+    let rest = strip_key(lines[first], key, Format::Toml)?;
+    if rest.trim().is_empty() {
+        let table = lines.iter().enumerate().skip(first + 1);
+        let mut table = table.take_while(|(_, l)| !l.trim_start().starts_with('['));
+        let (i, l) = table.find(|(_, l)| strip_key(l, child, Format::Toml).is_some())?;
+        let indent = l.chars().count() - l.trim_start().chars().count();
+        return Some((i + 1, indent + 1));
+    }
+    let from = lines[first].chars().count() - rest.trim_start().chars().count() + 1;
+    flow_key_column(lines[first], from, child, '=').map(|column| (first + 1, column))
+}
+
 /// The column (in characters, from 1) of `child` as a key of the flow mapping that starts
-/// at `from` in `line` (`{ name: 复函, urll: … }`), if it is one.
+/// at `from` in `line` (`{ name = "复函", urll = "…" }`), if it is one.
 fn flow_key_column(line: &str, from: usize, child: &str, separator: char) -> Option<usize> {
+    if child.is_empty() {
+        return None;
+    }
     let start = line.char_indices().nth(from.checked_sub(1)?)?.0;
     let value = &line[start..];
     if !value.starts_with('{') {
         return None;
     }
-    let mut at = 0;
-    while let Some(i) = value[at..].find(child) {
-        let found = at + i;
-        let before = value[..found].trim_end_matches([' ', '"', '\'']);
-        let after = value[found + child.len()..].trim_start_matches(['"', '\'', ' ']);
-        if (before.ends_with('{') || before.ends_with(',')) && after.starts_with(separator) {
-            return Some(from + value[..found].chars().count());
+    let mut found = value.match_indices(child).map(|(at, _)| at);
+    found
+        .find(|&at| {
+            let before = value[..at].trim_end_matches([' ', '"', '\'']);
+            let after = value[at + child.len()..].trim_start_matches(['"', '\'', ' ']);
+            (before.ends_with('{') || before.ends_with(',')) && after.starts_with(separator)
+        })
+        .map(|at| from + value[..at].chars().count())
+}
+
+/// Where `child` is written as a key of the mapping at the top-level `key` of `yaml`, in
+/// either form, over any number of lines.
+fn mapping_key_span(yaml: &str, key: &str, child: &str) -> Option<Span> {
+    with_value(yaml, key, |value, events| {
+        if !matches!(value.0, Event::MappingStart(..)) {
+            return None;
         }
-        at = found + child.len();
-    }
-    None
+        while let Some((Event::Scalar(name, ..), span)) = events.next() {
+            if name == child {
+                return Some(span);
+            }
+            let (value, _) = events.next()?;
+            skip(&value, events);
+        }
+        None
+    })?
 }
 
 /// The rest of `line` after `key:` (`key =` in TOML, whose `[key]` table header gives an
@@ -496,6 +512,16 @@ type Spanned<'a> = (Event<'a>, Span);
 
 /// The scalars of the top-level `key` of `yaml`, with where each is written.
 fn list_items<'a>(yaml: &'a str, key: &str) -> Vec<(Cow<'a, str>, Span)> {
+    with_value(yaml, key, |value, events| scalars(value, events)).unwrap_or_default()
+}
+
+/// What `read` makes of the value of the top-level `key` of `yaml`: its first event, and
+/// the events after it.
+fn with_value<'a, T>(
+    yaml: &'a str,
+    key: &str,
+    read: impl FnOnce(Spanned<'a>, &mut dyn Iterator<Item = Spanned<'a>>) -> T,
+) -> Option<T> {
     let mut events = Parser::new_from_str(yaml).map_while(Result::ok);
     // A stream, a document, then the mapping of the front matter.
     if !events
@@ -503,23 +529,23 @@ fn list_items<'a>(yaml: &'a str, key: &str) -> Vec<(Cow<'a, str>, Span)> {
         .take(3)
         .any(|(e, _)| matches!(e, Event::MappingStart(..)))
     {
-        return Vec::new();
+        return None;
     }
     while let Some((Event::Scalar(name, ..), _)) = events.next() {
-        let Some(value) = events.next() else { break };
+        let value = events.next()?;
         if name == key {
-            return scalars(value, &mut events);
+            return Some(read(value, &mut events));
         }
         skip(&value.0, &mut events);
     }
-    Vec::new()
+    None
 }
 
 /// The scalars of the node that starts with `first`: itself, the items of its list, or the
 /// values of its mapping.
 fn scalars<'a>(
     first: Spanned<'a>,
-    events: &mut impl Iterator<Item = Spanned<'a>>,
+    events: &mut (impl Iterator<Item = Spanned<'a>> + ?Sized),
 ) -> Vec<(Cow<'a, str>, Span)> {
     let mut out = Vec::new();
     match first {
@@ -549,7 +575,7 @@ fn scalars<'a>(
 }
 
 /// Consumes the rest of the node that starts with `first`.
-fn skip<'a>(first: &Event<'a>, events: &mut impl Iterator<Item = Spanned<'a>>) {
+fn skip<'a>(first: &Event<'a>, events: &mut (impl Iterator<Item = Spanned<'a>> + ?Sized)) {
     let mut depth = nesting(first);
     while depth > 0 {
         let Some((event, _)) = events.next() else {
@@ -790,6 +816,41 @@ mod tests {
         Path::new("a.md")
     }
 
+    /// Where `take_mapping` shows each key of `source` that it does not take, in `src`.
+    fn unknown_source_keys(src: &str) -> Vec<(String, String)> {
+        let s = split(p(), src).unwrap();
+        let mut f = Fields::parse(p(), src, s.front).unwrap();
+        let taken: Option<serde_yaml::Value> = f.take_mapping("source", &["name", "url"]);
+        assert_eq!(taken, None);
+        f.take_rest();
+        let errs = f.finish(&[]).unwrap_err();
+        let shown = |e: &Diagnostic| match &e.problem {
+            Problem::InvalidValue { key, .. } => (key.clone(), e.location()),
+            other => panic!("{other:?}"),
+        };
+        errs.iter().map(shown).collect()
+    }
+
+    #[test]
+    fn a_key_a_mapping_does_not_take_is_shown_where_it_is_written() {
+        let shown = |key: &str, at: &str| vec![(key.to_string(), at.to_string())];
+        // After another key on its line, in a flow mapping over two lines, quoted.
+        let src = "---\nsource: { name: 复函,\n  url: x, \"urll\": y }\n---\n";
+        assert_eq!(unknown_source_keys(src), shown("source.urll", "a.md:3:12"));
+        let src = "---\nsource:\n  name: 复函\n  link: y\n---\n";
+        assert_eq!(unknown_source_keys(src), shown("source.link", "a.md:4:3"));
+        // A key that is no text is named as written; an empty one does not hang the search.
+        let src = "---\nsource: { 1: x }\n---\n";
+        assert_eq!(unknown_source_keys(src), shown("source.1", "a.md:2:11"));
+        let src = "+++\nsource = { \"\" = \"x\" }\n+++\n";
+        assert_eq!(unknown_source_keys(src), shown("source.", "a.md:2:10"));
+        // A TOML table, inline or on lines of its own.
+        let src = "+++\nsource = { name = \"复函\", urll = \"y\" }\n+++\n";
+        assert_eq!(unknown_source_keys(src), shown("source.urll", "a.md:2:25"));
+        let src = "+++\ntitle = \"甲\"\n[source]\nname = \"复函\"\nurll = \"y\"\n+++\n";
+        assert_eq!(unknown_source_keys(src), shown("source.urll", "a.md:5:1"));
+    }
+
     #[test]
     fn a_key_of_a_flow_mapping_is_found_as_a_key_not_inside_a_value() {
         let line = "source: { name: urll 原文, urll: x }";
@@ -805,6 +866,11 @@ mod tests {
             flow_key_column("source:", 1, "urll", ':'),
             None,
             "no flow mapping"
+        );
+        assert_eq!(
+            flow_key_column("{ a: b }", 1, "", ':'),
+            None,
+            "an empty key"
         );
     }
 
