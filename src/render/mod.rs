@@ -152,6 +152,7 @@ pub fn prepare(
     let (bodies, problems) = render_bodies(site, &md, &targets, observer, known);
     let mut warnings = shortcode_warnings(site, &bodies);
     warnings.extend(unlisted_pages(site, &bodies));
+    warnings.extend(theme.warnings.iter().cloned());
     Prepared {
         bodies,
         body_keys: keys,

@@ -52,6 +52,9 @@ pub struct Theme {
     pub statics: BTreeMap<String, StaticFile>,
     /// The UI strings for the site's language.
     pub strings: serde_json::Value,
+    /// What loading the theme found wrong that does not stop the build (a string of the
+    /// site's language file that no template uses).
+    pub warnings: Vec<Diagnostic>,
 }
 
 pub struct Template {
@@ -77,6 +80,7 @@ pub fn load(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         templates: BTreeMap::new(),
         statics: BTreeMap::new(),
         strings: serde_json::Value::Null,
+        warnings: Vec::new(),
     };
     match &origin {
         Origin::Embedded => load_embedded(&mut theme),
@@ -87,7 +91,7 @@ pub fn load(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         let template = built_in(REDIRECT).map(|t| (REDIRECT.into(), t));
         theme.templates.extend(template);
     }
-    theme.strings = load_strings(config, &origin)?;
+    (theme.strings, theme.warnings) = load_strings(config, &origin, &theme.templates)?;
     check_required(config, &theme)?;
     Ok(theme)
 }
@@ -269,88 +273,223 @@ fn leads_outside(config: &Config, path: &Path, target: &Path) -> Diagnostic {
         .with_help("copy the file into the folder, or remove the link")
 }
 
-/// The language file: the theme's `i18n/LANG.yaml` with the site's own file of that name laid
+/// A language file as read: its strings, and its name and text for messages.
+struct LanguageFile {
+    strings: serde_json::Map<String, serde_json::Value>,
+    display: PathBuf,
+    text: String,
+}
+
+/// The UI strings: the theme's `i18n/LANG.yaml` with the site's own file of that name laid
 /// over it key by key, so that a site can change one string (or one kind's name) and keep
-/// the theme's others; a language the theme lacks takes the site's file alone.
-fn load_strings(config: &Config, origin: &Origin) -> Result<serde_json::Value, Vec<Diagnostic>> {
+/// the theme's others; a language the theme lacks takes the site's file alone. With them,
+/// the warnings about the site's file (a string no template uses, likely misspelt).
+fn load_strings(
+    config: &Config,
+    origin: &Origin,
+    templates: &BTreeMap<String, Template>,
+) -> Result<(serde_json::Value, Vec<Diagnostic>), Vec<Diagnostic>> {
     let file = format!("{}.yaml", config.language);
-    let own = strings_file(config, &config.root.join("i18n").join(&file))?;
+    let own = language_file(config, &config.root.join("i18n").join(&file))?;
     let theme = match origin {
-        Origin::Folder(dir) => strings_file(config, &dir.join("i18n").join(&file))?,
+        Origin::Folder(dir) => language_file(config, &dir.join("i18n").join(&file))?,
         Origin::Embedded => match DEFAULT_THEME.get_file(format!("i18n/{file}")) {
             Some(f) => {
                 let display = Path::new("(built-in theme)/i18n").join(&file);
-                let text = String::from_utf8_lossy(f.contents());
-                Some(strings(&display, &text)?)
+                let text = String::from_utf8_lossy(f.contents()).into_owned();
+                Some(read_language(display, text)?)
             }
             None => None,
         },
     };
-    match (theme, own) {
-        (Some(mut theme), Some(own)) => {
-            overlay(&mut theme, own);
-            Ok(theme)
-        }
-        (Some(strings), None) | (None, Some(strings)) => Ok(strings),
-        (None, None) => {
-            let problem = Problem::Unsupported {
-                message: format!(
-                    "the theme has no strings for language `{}` (i18n/{file})",
-                    config.language
-                ),
-            };
-            Err(vec![Diagnostic::new(problem, crate::config::CONFIG_FILE)
-                .with_help(
-                    "set `language:` to zh-CN or en, or add the file to your site's i18n/ folder",
-                )])
-        }
+    let mut errors: Vec<Diagnostic> = (theme.iter().chain(&own))
+        .flat_map(|file| ["date_format", "month_format"].map(|key| bad_date_format(file, key)))
+        .flatten()
+        .collect();
+    let (strings, warnings) = match (theme, own) {
+        (Some(theme), Some(own)) => lay_over(theme.strings, &own, templates, &mut errors),
+        (Some(one), None) | (None, Some(one)) => (one.strings.into(), Vec::new()),
+        (None, None) => return Err(vec![no_strings(config, &file)]),
+    };
+    if errors.is_empty() {
+        Ok((strings, warnings))
+    } else {
+        Err(errors)
     }
 }
 
-/// The strings of the language file at `path`, if there is one.
-fn strings_file(
-    config: &Config,
-    path: &Path,
-) -> Result<Option<serde_json::Value>, Vec<Diagnostic>> {
+/// Neither the theme nor the site has a language file for the site's language.
+fn no_strings(config: &Config, file: &str) -> Diagnostic {
+    let problem = Problem::Unsupported {
+        message: format!(
+            "the theme has no strings for language `{}` (i18n/{file})",
+            config.language
+        ),
+    };
+    Diagnostic::new(problem, crate::config::CONFIG_FILE)
+        .with_help("set `language:` to zh-CN or en, or add the file to your site's i18n/ folder")
+}
+
+/// The language file at `path`, if there is one.
+fn language_file(config: &Config, path: &Path) -> Result<Option<LanguageFile>, Vec<Diagnostic>> {
     if !path.is_file() {
         return Ok(None);
     }
+    let folder = path.parent().and_then(|p| p.canonicalize().ok());
+    if let Some(target) = folder.and_then(|folder| outside(&folder, path)) {
+        return Err(vec![leads_outside(config, path, &target)]);
+    }
     let display = config.display_path(path);
     let text = crate::text::file::read_text(path, &display).map_err(|d| vec![d])?;
-    strings(&display, &text).map(Some)
+    read_language(display, text).map(Some)
 }
 
 /// A language file's strings: a mapping of names (an empty file has none).
-fn strings(display: &Path, text: &str) -> Result<serde_json::Value, Vec<Diagnostic>> {
-    match crate::text::yaml::parse_value(display, text).map_err(|d| vec![d])? {
-        serde_json::Value::Null => Ok(serde_json::Value::Object(serde_json::Map::new())),
-        map @ serde_json::Value::Object(_) => Ok(map),
-        _ => {
+fn read_language(display: PathBuf, text: String) -> Result<LanguageFile, Vec<Diagnostic>> {
+    let strings = match crate::text::yaml::parse_value(&display, &text).map_err(|d| vec![d])? {
+        serde_json::Value::Null => serde_json::Map::new(),
+        serde_json::Value::Object(map) => map,
+        other => {
             let problem = Problem::Unsupported {
-                message: "a language file is a mapping of names to strings".to_string(),
+                message: format!(
+                    "a language file must be a mapping of names to strings, not {}",
+                    json_kind(&other)
+                ),
             };
-            Err(vec![Diagnostic::new(problem, display).with_help(
-                "write each string as `name: text`, as in the theme's own i18n/ files",
-            )])
+            let d = Diagnostic::new(problem, &display).at(&text, 1, 1, 1);
+            return Err(vec![d.with_help(
+                "write each string as `name: text`, such as `skip_to_content: 跳到正文`",
+            )]);
+        }
+    };
+    Ok(LanguageFile {
+        strings,
+        display,
+        text,
+    })
+}
+
+/// What is wrong with the date format at `key`, if it has one chrono cannot write.
+fn bad_date_format(file: &LanguageFile, key: &str) -> Option<Diagnostic> {
+    let format = file.strings.get(key)?.as_str()?;
+    let items = chrono::format::StrftimeItems::new(format);
+    if !items.into_iter().any(|i| i == chrono::format::Item::Error) {
+        return None;
+    }
+    let problem = Problem::InvalidValue {
+        key: key.into(),
+        message: format!("`{format}` is not a date format"),
+    };
+    let help = "use strftime fields: %Y year, %m month, %-m month without a zero, %d day, \
+                %-d day without a zero (`%Y年%-m月%-d日`)";
+    Some(file.diagnostic(&[key], problem).with_help(help))
+}
+
+impl LanguageFile {
+    /// `problem` shown at the key at `path` (`["kinds", "policy"]`).
+    fn diagnostic(&self, path: &[&str], problem: Problem) -> Diagnostic {
+        let d = Diagnostic::new(problem, &self.display);
+        match crate::text::yaml::key_path_position(&self.text, path) {
+            Some(at) => d.at(&self.text, at.line, at.column, at.width),
+            None => d,
         }
     }
 }
 
-/// `top` laid over `base`: mappings merge key by key, at every depth; anything else in
-/// `top` takes the place of what `base` had.
-fn overlay(base: &mut serde_json::Value, top: serde_json::Value) {
-    match (base, top) {
-        (serde_json::Value::Object(base), serde_json::Value::Object(top)) => {
-            for (key, value) in top {
-                match base.get_mut(&key) {
-                    Some(slot) => overlay(slot, value),
-                    None => {
-                        base.insert(key, value);
-                    }
-                }
+/// The theme's strings with `own` laid over them ([`overlay`], its errors added to
+/// `errors`); and warnings for `own`'s strings that neither the theme's file nor any
+/// template names.
+fn lay_over(
+    mut strings: serde_json::Map<String, serde_json::Value>,
+    own: &LanguageFile,
+    templates: &BTreeMap<String, Template>,
+    errors: &mut Vec<Diagnostic>,
+) -> (serde_json::Value, Vec<Diagnostic>) {
+    let theme_keys: Vec<&str> = strings.keys().map(String::as_str).collect();
+    let unused = (own.strings.keys())
+        .filter(|k| !strings.contains_key(*k))
+        .filter(|k| !templates.values().any(|t| names(&t.source, k)));
+    let warnings = unused
+        .map(|key| {
+            let problem = Problem::Unsupported {
+                message: format!("no template uses the string `{key}`"),
+            };
+            let help = match crate::diagnostic::did_you_mean(key, &theme_keys) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => "to change one of the theme's strings, write its name as the \
+                         theme's i18n file does"
+                    .to_string(),
+            };
+            own.diagnostic(&[key], problem).with_help(help).warning()
+        })
+        .collect();
+    overlay(&mut strings, &own.strings, &[], own, errors);
+    (strings.into(), warnings)
+}
+
+/// Whether `source` names `key` as a whole word (`t.footer_note` does not name
+/// `footer_not`).
+fn names(source: &str, key: &str) -> bool {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    source.match_indices(key).any(|(at, _)| {
+        !word(source[..at].chars().next_back()) && !word(source[at + key.len()..].chars().next())
+    })
+}
+
+/// `top` laid over `base`, at the keys `path`: groups merge key by key, at every depth; an
+/// empty value keeps the theme's; any other value takes the place of the theme's, but a
+/// group and a single string do not take each other's place (an error in `errors`).
+fn overlay(
+    base: &mut serde_json::Map<String, serde_json::Value>,
+    top: &serde_json::Map<String, serde_json::Value>,
+    path: &[&str],
+    file: &LanguageFile,
+    errors: &mut Vec<Diagnostic>,
+) {
+    use serde_json::Value;
+    for (key, value) in top {
+        let here = [path, &[key.as_str()]].concat();
+        let message = match (base.get_mut(key), value) {
+            (_, Value::Null) => None,
+            (Some(Value::Object(base)), Value::Object(top)) => {
+                overlay(base, top, &here, file, errors);
+                None
             }
+            (Some(Value::Object(_)), _) => Some((
+                "is a group of strings in the theme, not one string",
+                format!("write `{key}:` and under it, indented, each string to change"),
+            )),
+            (Some(_), Value::Object(_)) => Some((
+                "is one string in the theme, not a group",
+                format!("write `{key}: text`"),
+            )),
+            (Some(slot), value) => {
+                *slot = value.clone();
+                None
+            }
+            (None, value) => {
+                base.insert(key.clone(), value.clone());
+                None
+            }
+        };
+        if let Some((message, help)) = message {
+            let problem = Problem::InvalidValue {
+                key: here.join("."),
+                message: message.into(),
+            };
+            errors.push(file.diagnostic(&here, problem).with_help(help));
         }
-        (base, top) => *base = top,
+    }
+}
+
+/// A JSON value's kind, in words.
+fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Array(_) => "a list",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Null | serde_json::Value::Object(_) => "a mapping",
     }
 }
 
@@ -370,5 +509,34 @@ fn check_required(config: &Config, theme: &Theme) -> Result<(), Vec<Diagnostic>>
         Ok(())
     } else {
         Err(missing)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> LanguageFile {
+        read_language(PathBuf::from("i18n/zh-CN.yaml"), text.into()).unwrap()
+    }
+
+    #[test]
+    fn a_group_merges_key_by_key_and_an_empty_value_keeps_the_themes() {
+        let theme =
+            file("kinds:\n  policy: 政策\n  pilot: 试点\nfooter_note: 注\nnav_home: 首页\n");
+        let own = file("kinds:\n  policy: 政策文件\nfooter_note:\nnav_home: 主页\n");
+        let mut errors = Vec::new();
+        let (strings, warnings) = lay_over(theme.strings, &own, &BTreeMap::new(), &mut errors);
+        assert_eq!((errors, warnings), (vec![], vec![]));
+        let expected =
+            "kinds:\n  policy: 政策文件\n  pilot: 试点\nfooter_note: 注\nnav_home: 主页\n";
+        assert_eq!(strings, serde_json::Value::Object(file(expected).strings));
+    }
+
+    #[test]
+    fn a_template_names_a_string_as_a_whole_word() {
+        assert!(names("{{ t.footer_note }}", "footer_note"));
+        assert!(!names("{{ t.footer_note }}", "footer_not"));
+        assert!(!names("{{ t.my_footer_note }}", "footer_note"));
     }
 }

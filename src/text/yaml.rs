@@ -593,6 +593,46 @@ fn nesting(event: &Event) -> isize {
     }
 }
 
+/// Where the key at `path` (`["kinds", "policy"]`: `policy` in the mapping `kinds`) is
+/// written in the YAML file `yaml`.
+pub fn key_path_position(yaml: &str, path: &[&str]) -> Option<Position> {
+    let (first, rest) = path.split_first()?;
+    let span = with_value(yaml, first, |value, events| {
+        let mut value = value;
+        let mut at = None;
+        for key in rest {
+            if !matches!(value.0, Event::MappingStart(..)) {
+                return None;
+            }
+            at = loop {
+                let (Event::Scalar(name, ..), span) = events.next()? else {
+                    return None;
+                };
+                let next = events.next()?;
+                if name == *key {
+                    value = next;
+                    break Some(span);
+                }
+                skip(&next.0, events);
+            };
+        }
+        Some(at)
+    })??;
+    let (line, column) = match span {
+        Some(span) => (span.start.line(), span.start.col() + 1),
+        None => {
+            let line = (yaml.lines()).position(|l| strip_key(l, first, Format::Yaml).is_some())?;
+            (line + 1, 1)
+        }
+    };
+    let key = path.last()?;
+    Some(Position {
+        line,
+        column,
+        width: key.chars().count(),
+    })
+}
+
 /// Where the top-level `key` is written in the front matter of `source` (a whole file).
 pub fn key_position(source: &str, key: &str) -> Option<Position> {
     let front = split(Path::new(""), source).ok()?.front;

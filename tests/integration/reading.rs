@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::browser::Browser;
 use crate::search::{built_sample, StaticHost};
+use crate::support::sample_built;
 
 /// A phone's screen, in CSS pixels.
 const PHONE: (u32, u32) = (390, 844);
@@ -99,18 +100,20 @@ const NAV_ROWS: &str = "const rows = new Map();
     }
     return [...rows.entries()].sort((x, y) => x[0] - y[0]).map(r => r[1]);";
 
-/// The sample's eight links took a row of seven and one alone at 390 px.
+/// The sample's eight links took a row of seven and one alone at 390 px; minified or not,
+/// the same rows.
 #[test]
 fn on_a_narrow_screen_the_main_navigation_wraps_into_even_rows() {
-    let public = sample();
-    let host = StaticHost::serve(public, "/");
-    for (width, rows) in [(320, 2), (390, 2), (600, 1)] {
-        let browser = Browser::open(width, 700);
-        browser.goto(&format!("{}timeline/", host.url));
-        let seen: Vec<u64> = serde_json::from_value(browser.eval(NAV_ROWS)).unwrap();
-        assert_eq!(seen.len(), rows, "{width} px: rows of {seen:?}");
-        let (least, most) = (seen.iter().min().unwrap(), seen.iter().max().unwrap());
-        assert!(most - least <= 1, "{width} px: rows of {seen:?}");
+    for public in [sample(), sample_built("https://example.org/", false)] {
+        let host = StaticHost::serve(public, "/");
+        for (width, rows) in [(320, 2), (390, 2), (600, 1)] {
+            let browser = Browser::open(width, 700);
+            browser.goto(&format!("{}timeline/", host.url));
+            let seen: Vec<u64> = serde_json::from_value(browser.eval(NAV_ROWS)).unwrap();
+            assert_eq!(seen.len(), rows, "{width} px: rows of {seen:?}");
+            let (least, most) = (seen.iter().min().unwrap(), seen.iter().max().unwrap());
+            assert!(most - least <= 1, "{width} px: rows of {seen:?}");
+        }
     }
 }
 

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use tradekb::Problem;
 
-use crate::support::Site;
+use crate::support::{shown, Site};
 
 #[test]
 fn site_without_themes_folder_builds_with_the_built_in_theme() {
@@ -78,14 +78,50 @@ fn a_site_language_file_changes_only_the_strings_it_names() {
 fn a_language_file_that_is_not_a_mapping_is_an_error_naming_it() {
     let site = Site::fixture("overrides");
     site.write("i18n/zh-CN.yaml", "- 直达正文\n");
-    let diags = site.diagnostics();
-    assert_eq!(diags.len(), 1, "{diags:#?}");
-    assert_eq!(diags[0].path, Path::new("i18n/zh-CN.yaml"));
-    assert!(
-        diags[0].to_string().contains("mapping of names to strings"),
-        "{}",
-        diags[0]
+    assert_eq!(
+        shown(&site.diagnostics()),
+        ["i18n/zh-CN.yaml:1:1 a language file must be a mapping of names to strings, not a list \
+          (write each string as `name: text`, such as `skip_to_content: 跳到正文`)"]
     );
+}
+
+/// What a site's language file gets wrong is shown where it is written: a date format
+/// chrono cannot write (dates used to fall back to ISO without a word), a group written as
+/// one string (the kinds' names used to be lost); a string no template uses, likely
+/// misspelt, is a warning (it used to be ignored without a word).
+#[test]
+fn a_site_language_file_is_checked_where_it_is_written() {
+    let site = Site::fixture("overrides");
+    site.remove_dir("templates");
+    site.write(
+        "i18n/zh-CN.yaml",
+        "kinds: 政策文件\nstatus:\n  draft: 草稿\ndate_format: \"%Y年%Q\"\n",
+    );
+    let shown = shown(&site.diagnostics());
+    assert_eq!(shown.len(), 2, "{shown:#?}");
+    assert!(shown[0].starts_with("i18n/zh-CN.yaml:1:1 `kinds`: is a group of strings in the theme, not one string (write `kinds:` and under it"), "{shown:#?}");
+    assert!(
+        shown[1].starts_with(
+            "i18n/zh-CN.yaml:4:1 `date_format`: `%Y年%Q` is not a date format (use strftime fields"
+        ),
+        "{shown:#?}"
+    );
+
+    site.write(
+        "i18n/zh-CN.yaml",
+        "footer_not: 自定义\nstatus:\n  draft: 草稿\n",
+    );
+    let warnings = site.warnings();
+    assert_eq!(
+        super::support::shown(&warnings),
+        ["i18n/zh-CN.yaml:1:1 no template uses the string `footer_not` (did you mean `footer_note`?)"]
+    );
+    // A string of the site's own templates is theirs to use.
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}{{ t.footer_not }}{% endblock main %}",
+    );
+    assert_eq!(site.warnings(), []);
 }
 
 #[test]
@@ -223,6 +259,17 @@ fn a_static_link_that_leads_out_of_the_site_is_refused_a_link_inside_is_publishe
     std::fs::remove_file(site.root().join("static/leak.txt")).unwrap();
     let out = site.build();
     assert_eq!(out.read("same.css"), out.read("style.css"));
+    // The language file is read into every page: a link out of i18n/ is refused too.
+    std::fs::write(&secret, "footer_note: 私钥\n").unwrap();
+    std::fs::create_dir(site.root().join("i18n")).unwrap();
+    std::os::unix::fs::symlink(&secret, site.root().join("i18n/zh-CN.yaml")).unwrap();
+    let problems = site.diagnostics();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].path.ends_with("i18n/zh-CN.yaml"),
+        "{problems:?}"
+    );
+    assert!(problems[0].to_string().contains("outside its folder"));
 }
 
 #[test]
