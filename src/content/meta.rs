@@ -287,6 +287,25 @@ pub enum Status {
 }
 
 impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::InForce,
+        Status::Amended,
+        Status::Repealed,
+        Status::Draft,
+        Status::Proposal,
+    ];
+
+    /// How the default theme shows it in Chinese, which authors may write instead of the key.
+    pub fn chinese(self) -> &'static str {
+        match self {
+            Status::InForce => "现行有效",
+            Status::Amended => "已修订",
+            Status::Repealed => "已废止",
+            Status::Draft => "草案",
+            Status::Proposal => "建议",
+        }
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             Status::InForce => "in-force",
@@ -477,7 +496,7 @@ impl ArticleMeta {
         let tags = f.take_list("tags");
         let cities = f.take_list("cities");
         let issuer = take_text(f, "issuer", false);
-        let status = f.take::<Status>("status");
+        let status = take_status(f);
         let source = take_source(f);
         let slug = take_slug(f);
         let aliases = f.take_list("aliases");
@@ -526,6 +545,32 @@ impl ArticleMeta {
             dated_by_name: from_name.is_some(),
         })
     }
+}
+
+/// `status:`, one of [`Status`]'s keys. Its Chinese name (`现行有效`), the likeliest slip,
+/// is answered with the key to write.
+fn take_status(f: &mut Fields) -> Option<Status> {
+    let written: String = f.take("status")?;
+    let written = written.trim();
+    if let Some(status) = Status::ALL.into_iter().find(|s| s.key() == written) {
+        return Some(status);
+    }
+    let keys = Status::ALL.map(Status::key);
+    let meant = (Status::ALL.into_iter())
+        .find(|s| s.chinese() == written)
+        .or_else(|| {
+            let near = crate::diagnostic::did_you_mean(written, &keys)?;
+            Status::ALL.into_iter().find(|s| s.key() == near)
+        });
+    let help = match meant {
+        Some(s) => format!("write `{}` ({})", s.key(), s.chinese()),
+        None => {
+            let each = Status::ALL.map(|s| format!("`{}` ({})", s.key(), s.chinese()));
+            format!("write one of {}", each.join(", "))
+        }
+    };
+    f.invalid("status", format!("`{written}` is not a status"), help);
+    None
 }
 
 /// `source:`, whose URL must be one a reader can safely follow or an article's Markdown

@@ -249,7 +249,9 @@ fn skeleton(kind: &Kind, title: &str, date: &Date) -> String {
     s.push_str("cities: []          # names as in content/cities/\n");
     if *kind == Kind::Policy {
         s.push_str("issuer:             # the issuing body\n");
-        s.push_str("status: draft       # in-force | amended | repealed | draft\n");
+        s.push_str(
+            "status:             # in-force 现行有效 | amended 已修订 | repealed 已废止 | draft 草案 | proposal 建议\n",
+        );
     }
     s.push_str("draft: true         # delete this line to publish\n");
     s.push_str("---\n");
@@ -315,7 +317,7 @@ fn needs_escape(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::meta::{ArticleMeta, Status, ARTICLE_KEYS};
+    use crate::content::meta::{ArticleMeta, ARTICLE_KEYS};
     use crate::text::yaml;
 
     fn load(text: &str) -> ArticleMeta {
@@ -342,8 +344,7 @@ mod tests {
             assert!(meta.draft, "{kind:?}");
             assert_eq!(meta.summary, None);
             assert!(meta.tags.is_empty() && meta.cities.is_empty());
-            let status = (kind == Kind::Policy).then_some(Status::Draft);
-            assert_eq!(meta.status, status);
+            assert_eq!(meta.status, None, "a draft article, not a draft policy");
             assert_eq!(meta.issuer, None);
         }
     }

@@ -798,6 +798,12 @@ fn yaml_message(e: &serde_yaml::Error) -> String {
         Some(i) => &text[..i],
         None => &text,
     };
+    // serde's words for a value outside a list of names (an enum's variants).
+    if let Some(rest) = text.strip_prefix("unknown variant ") {
+        if let Some((value, expected)) = rest.split_once(", expected ") {
+            return format!("{value} is not {expected}");
+        }
+    }
     let struct_at = text
         .find("expected struct ")
         .or_else(|| text.find("expected enum "));

@@ -355,6 +355,27 @@ fn a_source_of_the_wrong_shape_says_what_source_takes_never_a_type_name() {
     s.fails(&["`source.link`: `link` is not a key of `source`", &at(11, 3)]);
 }
 
+/// The status as the page shows it (现行有效) is the likeliest slip: it is answered with the
+/// key to write (it used to get serde's "unknown variant" and no help).
+#[test]
+fn a_status_written_in_chinese_or_misspelt_is_answered_with_its_key() {
+    let s = Sample::new();
+    s.insert_line(ARTICLE, 8, "status: 现行有效");
+    s.fails(&[
+        "`status`: `现行有效` is not a status",
+        &at(8, 9),
+        "write `in-force` (现行有效)",
+    ]);
+    s.set_line(ARTICLE, 8, Some("status: amend"));
+    s.fails(&["`amend` is not a status", "write `amended` (已修订)"]);
+    s.set_line(ARTICLE, 8, Some("status: 有效"));
+    let stderr = s.fails(&[
+        "`有效` is not a status",
+        "write one of `in-force` (现行有效), ",
+    ]);
+    assert!(!stderr.contains("variant"), "{stderr}");
+}
+
 #[test]
 fn a_string_for_draft_is_a_type_error() {
     let s = Sample::new();

@@ -312,12 +312,25 @@ fn new_writes_a_draft_skeleton_and_says_where() {
         "summary:",
         "cities: []",
         "issuer:",
-        "status: draft",
+        "status:",
         "draft: true",
     ] {
         assert!(text.lines().any(|l| l.starts_with(key)), "{key} in\n{text}");
     }
     assert!(text.contains("\n## "), "a heading placeholder in\n{text}");
+    // Published as the message says, it is no draft policy (the skeleton said
+    // `status: draft`, so the page showed 草案 and the draft banner).
+    let published: String = (text.lines())
+        .filter(|l| !l.starts_with("draft:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    site.write("content/policies/my-policy.md", published);
+    let page = site.build().page("policies/my-policy/index.html");
+    assert_eq!(
+        page.count(".status, .notice, .badge-draft"),
+        0,
+        "no status shown"
+    );
 }
 
 #[test]
