@@ -101,7 +101,7 @@ fn parse_month(text: &str) -> Option<Result<Date, String>> {
         let (year, month) = (text[..4].parse().ok(), text[5..].parse().ok());
         (year.zip(month))
             .and_then(|(y, m)| Date::of_month(y, m))
-            .ok_or_else(|| "no such month".to_string())
+            .ok_or_else(|| format!("there is no month {}", &text[5..]))
     })
 }
 
@@ -115,7 +115,33 @@ fn parse_day(text: &str) -> Result<NaiveDate, String> {
     if !shaped {
         return Err("expected YYYY-MM-DD, YYYY-MM or RFC 3339".into());
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| "no such day in the calendar".into())
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+        let (month, day) = (&text[5..7], &text[8..]);
+        if !("01"..="12").contains(&month) {
+            format!("there is no month {month}")
+        } else {
+            format!("{} has no day {day}", &text[..7])
+        }
+    })
+}
+
+/// The date `text` means, in the form to write, when it is one written another way
+/// (`2014/3/5`, `2014-3-5`, `2014.03.05`, `2014年3月5日`, `2014年3月`).
+fn meant_date(text: &str) -> Option<String> {
+    let text = text.trim().trim_end_matches(['日', '号', '月']);
+    let parts = text.split(['/', '-', '.', '年', '月']);
+    let numbers: Option<Vec<u32>> = parts
+        .map(|p| {
+            let digits = (1..=4).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit());
+            digits.then(|| p.parse().ok()).flatten()
+        })
+        .collect();
+    match numbers?[..] {
+        [y, m, d] if y >= 1000 => NaiveDate::from_ymd_opt(y.try_into().ok()?, m, d)
+            .map(|day| day.format("%Y-%m-%d").to_string()),
+        [y, m] if y >= 1000 => Date::of_month(y.try_into().ok()?, m).map(|d| d.iso()),
+        _ => None,
+    }
 }
 
 /// A time and its offset as written after the day, in RFC 3339's form (`09:05:00+08:00`).
@@ -233,12 +259,16 @@ pub(super) fn take_date(f: &mut Fields, key: &str, required: bool) -> Option<Dat
     match Date::parse(&text) {
         Ok(d) => Some(d),
         Err(reason) => {
+            let help = match meant_date(&text) {
+                Some(meant) => format!("did you mean `{meant}`? {DATE_HELP}"),
+                None => DATE_HELP.to_string(),
+            };
             let problem = Problem::InvalidDate {
                 key: key.into(),
                 value: text,
                 reason,
             };
-            f.report_with_help(key, problem, Some(DATE_HELP));
+            f.report_with_help(key, problem, Some(help));
             None
         }
     }
@@ -942,21 +972,38 @@ mod tests {
         let fifth = Date::parse("2014-03-05").unwrap();
         let february = Date::parse("2014-02-28").unwrap();
         assert!(february < march && march < fifth);
-        assert_eq!(Date::parse("2014-13").unwrap_err(), "no such month");
-        assert_eq!(Date::parse("2014-00").unwrap_err(), "no such month");
+        assert_eq!(Date::parse("2014-13").unwrap_err(), "there is no month 13");
+        assert_eq!(Date::parse("2014-00").unwrap_err(), "there is no month 00");
         assert!(Date::parse("2014-3").is_err());
         assert!(Date::parse("2014").is_err());
+    }
+
+    #[test]
+    fn a_date_written_another_way_is_given_as_it_should_be_written() {
+        let meant = |t: &str| meant_date(t);
+        assert_eq!(meant("2014/3/5").as_deref(), Some("2014-03-05"));
+        assert_eq!(meant("2014-3-5").as_deref(), Some("2014-03-05"));
+        assert_eq!(meant("2014.03.05").as_deref(), Some("2014-03-05"));
+        assert_eq!(meant("2014年3月5日").as_deref(), Some("2014-03-05"));
+        assert_eq!(meant("2014年3月").as_deref(), Some("2014-03"));
+        assert_eq!(meant("2014/2/30"), None, "no such day");
+        assert_eq!(meant("3/5/2014"), None, "day or month first: not guessed");
+        assert_eq!(meant("去年三月"), None);
     }
 
     #[test]
     fn impossible_and_malformed_dates_are_refused() {
         assert_eq!(
             Date::parse("2014-02-30").unwrap_err(),
-            "no such day in the calendar"
+            "2014-02 has no day 30"
         );
         assert_eq!(
-            Date::parse("2014-13-01").unwrap_err(),
-            "no such day in the calendar"
+            Date::parse("2014-13-40").unwrap_err(),
+            "there is no month 13"
+        );
+        assert_eq!(
+            Date::parse("2014-00-01").unwrap_err(),
+            "there is no month 00"
         );
         assert!(Date::parse("2014/01/02").is_err());
         let no_zone = Date::parse("2014-01-02 10:00").unwrap_err();

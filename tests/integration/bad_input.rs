@@ -388,9 +388,23 @@ fn impossible_date_is_refused() {
     let s = Sample::new();
     s.set_line(ARTICLE, 3, Some("date: 2014-02-30"));
     s.fails(&[
-        "invalid date `2014-02-30`: no such day in the calendar",
+        "invalid date `2014-02-30`: 2014-02 has no day 30",
         &at(3, 7),
     ]);
+}
+
+/// A date written the way Chinese documents write it is answered with the form to write.
+#[test]
+fn a_date_written_another_way_is_answered_with_the_form_to_write() {
+    let s = Sample::new();
+    s.set_line(ARTICLE, 3, Some("date: 2014年1月2日"));
+    s.fails(&[
+        "invalid date `2014年1月2日`",
+        &at(3, 7),
+        "did you mean `2014-01-02`?",
+    ]);
+    s.set_line(ARTICLE, 3, Some("date: 2014/1/2"));
+    s.fails(&["did you mean `2014-01-02`?"]);
 }
 
 #[test]

@@ -56,7 +56,7 @@ fn impossible_date_is_refused() {
         Problem::InvalidDate {
             key: "date".into(),
             value: "2014-02-30".into(),
-            reason: "no such day in the calendar".into(),
+            reason: "2014-02 has no day 30".into(),
         }
     );
     assert_eq!(d.location(), format!("{PATH}:3:7"));

@@ -177,7 +177,7 @@ fn a_month_that_does_not_exist_is_refused_at_its_line() {
         Problem::InvalidDate {
             key: "date".into(),
             value: "2014-13".into(),
-            reason: "no such month".into(),
+            reason: "there is no month 13".into(),
         }
     );
     assert_eq!(d.location(), "content/policies/bad.md:3:7");

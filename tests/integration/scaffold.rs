@@ -454,7 +454,7 @@ fn new_with_an_impossible_date_is_a_usage_error() {
     let site = Site::from_files(&[]);
     new_in(&site, &["policy", "x", "--date", "2014-02-30"])
         .code(2)
-        .stderr(predicate::str::contains("no such day in the calendar"));
+        .stderr(predicate::str::contains("2014-02 has no day 30"));
 }
 
 #[test]
