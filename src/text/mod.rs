@@ -7,5 +7,6 @@ pub mod apart;
 pub mod collate;
 pub mod file;
 pub mod html;
+pub mod slips;
 pub mod slug;
 pub mod yaml;

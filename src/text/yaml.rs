@@ -10,6 +10,7 @@ use std::path::Path;
 use saphyr_parser::{Event, Parser, Span};
 use serde::de::DeserializeOwned;
 
+use super::slips;
 use crate::diagnostic::{did_you_mean, Diagnostic, Position, Problem};
 
 /// The language of a front matter, told by its fence.
@@ -676,9 +677,16 @@ fn toml_item_position(front: Front, key: &str, item: &str) -> Option<Position> {
 /// YAML front matter as a value; a problem points at its line.
 fn parse_yaml(path: &Path, source: &str, front: Front) -> Result<serde_yaml::Value, Diagnostic> {
     let (yaml, yaml_line) = (front.text, front.line);
+    let slipped = |slip| slipped(path, source, yaml_line, slip);
+    if let Some(slip) = slips::full_width_colon(yaml) {
+        return Err(slipped(slip));
+    }
     serde_yaml::from_str(yaml).map_err(|e| {
         let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
         let message = yaml_message(&e);
+        if let Some(slip) = slips::explain(yaml, line, &message) {
+            return slipped(slip);
+        }
         let help = (message == "repetition limit exceeded").then_some(
             "YAML aliases (`*name`) here expand into too much data; write the values out",
         );
@@ -776,16 +784,27 @@ pub fn parse_file<'a>(path: &'a Path, source: &'a str) -> Result<Fields<'a>, Dia
 
 /// Parses a whole YAML file into a free-form value (language files).
 pub fn parse_value(path: &Path, source: &str) -> Result<serde_json::Value, Diagnostic> {
+    if let Some(slip) = slips::full_width_colon(source) {
+        return Err(slipped(path, source, 1, slip));
+    }
     serde_yaml::from_str(source).map_err(|e| {
         let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-        Diagnostic::new(
-            Problem::InvalidYaml {
-                message: yaml_message(&e),
-            },
-            path,
-        )
-        .at(source, line, column, 1)
+        let message = yaml_message(&e);
+        if let Some(slip) = slips::explain(source, line, &message) {
+            return slipped(path, source, 1, slip);
+        }
+        Diagnostic::new(Problem::InvalidYaml { message }, path).at(source, line, column, 1)
     })
+}
+
+/// A slip of YAML found in the text that starts at line `first` of `source`, shown there.
+fn slipped(path: &Path, source: &str, first: usize, slip: slips::Slip) -> Diagnostic {
+    let problem = Problem::InvalidYaml {
+        message: slip.message,
+    };
+    Diagnostic::new(problem, path)
+        .at(source, first + slip.line - 1, slip.column, slip.width)
+        .with_help(slip.help)
 }
 
 /// serde_yaml's message without the trailing " at line L column C", which we show ourselves.

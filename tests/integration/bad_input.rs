@@ -393,6 +393,36 @@ fn impossible_date_is_refused() {
     ]);
 }
 
+/// The YAML slips a Chinese author makes most are told where they are, with what to
+/// write: a full-width colon after a key (the parser blamed the next line, or, on the last
+/// line, took it into the value above), a tab, a list left open (blamed at the fence).
+#[test]
+fn yaml_slips_are_told_where_they_are() {
+    let s = Sample::new();
+    s.set_line(
+        ARTICLE,
+        2,
+        Some("title：海关总署同意长沙开展跨境电子商务服务试点"),
+    );
+    s.fails(&[
+        "invalid YAML: `title` is followed by a full-width colon `：`",
+        &at(2, 6),
+        "YAML needs the ASCII colon and a space: `title: 海关总署同意长沙开展跨境电子商务服务试点`",
+    ]);
+    s.set_line(
+        ARTICLE,
+        2,
+        Some("title: 海关总署同意长沙开展跨境电子商务服务试点"),
+    );
+    s.set_line(ARTICLE, 10, Some("下发日期：2014-01-02"));
+    s.fails(&["`下发日期` is followed by a full-width colon", &at(10, 5)]);
+    s.set_line(ARTICLE, 10, Some("下发日期: 2014-01-02"));
+    s.set_line(ARTICLE, 5, Some("tags: [海关, 试点城市, 中西部, 跨境电商"));
+    s.fails(&["invalid YAML: this `[` is not closed", &at(5, 7)]);
+    s.set_line(ARTICLE, 5, Some("tags:\n\t- 海关"));
+    s.fails(&["invalid YAML: this line is indented with a tab", &at(6, 1)]);
+}
+
 /// A date written the way Chinese documents write it is answered with the form to write.
 #[test]
 fn a_date_written_another_way_is_answered_with_the_form_to_write() {
