@@ -207,6 +207,7 @@ pub fn resolve(config: &Config, content: Content) -> (Site, Vec<Diagnostic>) {
     let mut assets = assets;
     assets.sort();
     problems.extend(left_out_keys(&articles));
+    problems.extend(list_commas(&articles));
     let mut unpublished: BTreeMap<String, Unpublished> = BTreeMap::new();
     let undated = sections::Undated::new(&section_docs, &broken);
     let articles = dated(&undated, articles, &mut problems, &mut unpublished);
@@ -508,6 +509,35 @@ fn left_out_keys(articles: &[Doc<ArticleMeta>]) -> Vec<Diagnostic> {
             let problem = Problem::UnknownKey { key: key.clone() };
             let help = "left out (`unknown_keys: warn` in site.yaml); declare it under `fields:` to keep it";
             out.push(at_key(&a.file, key, problem).with_help(help).warning());
+        }
+    }
+    out
+}
+
+/// A warning for each tag or city written with a Chinese comma in it (`[跨境电商，试点城市]`):
+/// YAML separates a list with `,` only, so the two names became one.
+fn list_commas(articles: &[Doc<ArticleMeta>]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for a in articles {
+        let lists = [("tags", &a.meta.tags), ("cities", &a.meta.cities)];
+        for (key, names) in lists {
+            for name in names.iter().filter(|n| n.contains(['，', '、'])) {
+                let parts: Vec<&str> = name.split(['，', '、']).map(str::trim).collect();
+                let problem = Problem::InvalidValue {
+                    key: key.into(),
+                    message: format!("`{name}` is one name with a Chinese comma in it"),
+                };
+                let help = format!(
+                    "a list is separated by `,` (ASCII): write `[{}]` for {} names",
+                    parts.join(", "),
+                    parts.len()
+                );
+                out.push(
+                    at_item(&a.file, key, name, problem)
+                        .with_help(help)
+                        .warning(),
+                );
+            }
         }
     }
     out

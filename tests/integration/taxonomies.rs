@@ -165,6 +165,31 @@ fn tagged(tags: &str) -> String {
     format!("---\ntitle: 文章\ndate: 2014-01-01\ntags: [{tags}]\n---\n正文。\n")
 }
 
+/// YAML separates a list with `,` only: `[跨境电商，试点城市]` is one tag, which used to be
+/// made without a word.
+#[test]
+fn a_chinese_comma_in_a_list_is_a_warning_with_the_list_to_write() {
+    let a = tagged("跨境电商，试点城市");
+    let site = Site::from_files(&[("content/policies/a.md", a.as_str())]);
+    let warnings: Vec<String> = site
+        .warnings()
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {} ({})",
+                d.location(),
+                d.problem,
+                d.help.as_deref().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(
+        warnings,
+        ["content/policies/a.md:4:8 `tags`: `跨境电商，试点城市` is one name with a Chinese comma in it \
+          (a list is separated by `,` (ASCII): write `[跨境电商, 试点城市]` for 2 names)"]
+    );
+}
+
 #[test]
 fn tags_differing_in_case_are_one_tag_with_a_warning_naming_both_files() {
     let (a, b, c) = (
