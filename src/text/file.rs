@@ -72,8 +72,46 @@ fn not_utf8(bytes: &[u8], valid_up_to: usize, display: &Path) -> Diagnostic {
     let valid = String::from_utf8_lossy(&bytes[..valid_up_to]).into_owned();
     let (line, column) = diagnostic::line_column(&valid, valid.len());
     let mut d = Diagnostic::new(Problem::NotUtf8, display).at(&valid, line, column, 1);
-    d.snippet = valid.lines().last().map(str::to_string).or(d.snippet);
+    // The line as far as it goes, the bytes that are no UTF-8 shown as `�`: the caret stands
+    // under the first of them.
+    let line_start = bytes[..valid_up_to]
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line_end =
+        memchr::memchr(b'\n', &bytes[valid_up_to..]).map_or(bytes.len(), |i| valid_up_to + i);
+    d.snippet = Some(
+        String::from_utf8_lossy(&bytes[line_start..line_end])
+            .trim_end()
+            .to_string(),
+    );
+    if looks_like_gbk(&bytes[valid_up_to..]) {
+        let path = display.display();
+        return d.with_help(format!(
+            "it looks like GBK (GB2312, GB18030), as Chinese Windows editors save: convert it \
+             with `iconv -f GB18030 -t UTF-8 {path} -o {path}.utf8` and put that in its place, \
+             or save it as UTF-8"
+        ));
+    }
     d.with_help("save the file as UTF-8")
+}
+
+/// Whether `bytes` (from the first that is no UTF-8 on) read as GBK text: ASCII, and pairs of a
+/// lead byte 0x81–0xFE and a trail byte 0x40–0xFE (not 0x7F), at least one.
+fn looks_like_gbk(bytes: &[u8]) -> bool {
+    let mut pairs = 0;
+    let mut rest = bytes;
+    while let Some((&first, after)) = rest.split_first() {
+        rest = match (first, after.first()) {
+            (..=0x7f, _) => after,
+            (0x81..=0xfe, Some(&trail)) if (0x40..=0xfe).contains(&trail) && trail != 0x7f => {
+                pairs += 1;
+                &after[1..]
+            }
+            _ => return false,
+        };
+    }
+    pairs > 0
 }
 
 /// A relative path (`../pilots/a.md`, `./b/`) joined onto a folder (`policies`), `.` and `..`

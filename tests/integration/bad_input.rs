@@ -461,6 +461,25 @@ fn file_that_is_not_utf8_is_reported_at_the_bad_byte() {
     s.fails(&["file is not valid UTF-8", &at(2, 8)]);
 }
 
+/// A file a Chinese Windows editor saved as GBK: the line is shown as far as it goes, and
+/// the help names the encoding and the command that converts it.
+#[test]
+fn a_gbk_file_is_named_as_such_with_the_command_that_converts_it() {
+    let s = Sample::new();
+    // 标题 in GBK.
+    s.write(
+        ARTICLE,
+        b"---\ntitle: GBK \xb1\xea\xcc\xe2\ndate: 2014-01-02\n---\n",
+    );
+    let stderr = s.fails(&[
+        "file is not valid UTF-8",
+        &at(2, 12),
+        "it looks like GBK (GB2312, GB18030)",
+        "iconv -f GB18030 -t UTF-8",
+    ]);
+    assert!(stderr.contains("title: GBK \u{fffd}"), "{stderr}");
+}
+
 #[test]
 fn nul_byte_is_reported_where_it_is() {
     let s = Sample::new();
