@@ -68,6 +68,25 @@ pub enum ServeError {
     Site(#[from] Error),
 }
 
+/// Why a port cannot be listened on, in a user's words (not the system's error number).
+fn why_not_listening(e: &(dyn std::error::Error + 'static)) -> String {
+    use std::io::ErrorKind;
+    match e.downcast_ref::<std::io::Error>().map(std::io::Error::kind) {
+        Some(ErrorKind::AddrInUse) => "another program is already listening there".into(),
+        Some(ErrorKind::PermissionDenied) => {
+            "this user may not listen there (ports below 1024 need more rights)".into()
+        }
+        Some(ErrorKind::AddrNotAvailable) => "this machine has no such address".into(),
+        _ => {
+            let text = e.to_string();
+            match text.find(" (os error ") {
+                Some(at) => text[..at].to_string(),
+                None => text,
+            }
+        }
+    }
+}
+
 /// Stops a running server from another thread (Ctrl-C).
 #[derive(Debug, Clone, Default)]
 pub struct Stop(Arc<AtomicBool>);
@@ -94,7 +113,7 @@ pub fn serve(
     let addr = SocketAddr::new(options.bind, options.port);
     let server = tiny_http::Server::http(addr).map_err(|e| ServeError::Listen {
         addr,
-        reason: e.to_string(),
+        reason: why_not_listening(&*e),
     })?;
     let server = Arc::new(server);
     let port = server

@@ -468,6 +468,10 @@ fn a_port_in_use_is_a_clear_error() {
         said.contains("cannot listen on") && said.contains("--port"),
         "{said}"
     );
+    assert!(
+        said.contains("another program is already listening there") && !said.contains("os error"),
+        "{said}"
+    );
 }
 
 #[test]
