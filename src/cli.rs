@@ -10,7 +10,6 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use tradekb::content::Date;
-use tradekb::content::Kind;
 use tradekb::import::ImportError;
 use tradekb::scaffold::{self, IfNotEmpty, InitOptions, NewArticle, ScaffoldError};
 use tradekb::{Config, Error, IfLocked, Overrides, Step};
@@ -315,9 +314,9 @@ impl ImportArgs {
 
 #[derive(Debug, Args)]
 pub struct NewArgs {
-    /// policy, pilot or analysis (or the folder names: policies, pilots, analysis).
-    #[arg(value_parser = parse_kind)]
-    pub kind: Kind,
+    /// policy, pilot or analysis (or their folders: policies, pilots, analysis), or the
+    /// folder of another section of the site (notes, policies/customs).
+    pub kind: String,
     /// The file name without .md, also the end of the URL: ASCII letters, digits, `-`, `_`, `.`.
     #[arg(value_parser = parse_slug)]
     pub slug: String,
@@ -327,10 +326,6 @@ pub struct NewArgs {
     /// The article's date, YYYY-MM-DD or YYYY-MM [default: today].
     #[arg(long, value_parser = parse_date)]
     pub date: Option<Date>,
-}
-
-fn parse_kind(s: &str) -> Result<Kind, String> {
-    Kind::built_in(s)
 }
 
 fn parse_slug(s: &str) -> Result<String, ScaffoldError> {
@@ -345,7 +340,8 @@ fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s).map_err(|reason| format!("{reason}; write the date as YYYY-MM-DD or YYYY-MM"))
 }
 
-/// Why a command failed; every failure exits with 1.
+/// Why a command failed: 2 for a command that asks for what cannot be (a section the site
+/// does not have), 1 for the rest.
 #[derive(Debug, thiserror::Error)]
 pub enum Failure {
     #[error(transparent)]
@@ -356,6 +352,15 @@ pub enum Failure {
     Serve(#[from] tradekb::serve::ServeError),
     #[error(transparent)]
     Import(#[from] ImportError),
+}
+
+impl Failure {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Scaffold(ScaffoldError::NoSection { .. }) => 2,
+            _ => 1,
+        }
+    }
 }
 
 /// What a command has to say when it succeeds.
@@ -533,7 +538,7 @@ impl NewArgs {
         let today = chrono::Local::now().date_naive();
         let date = self.date.unwrap_or(Date::of_day(today));
         let article = NewArticle {
-            kind: self.kind.clone(),
+            section: self.kind.clone(),
             slug: self.slug.clone(),
             title: self.title.clone(),
             date,

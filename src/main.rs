@@ -43,7 +43,7 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             print_error(&e);
-            ExitCode::from(1)
+            ExitCode::from(e.exit_code())
         }
     }
 }

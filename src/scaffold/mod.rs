@@ -33,6 +33,12 @@ pub enum ScaffoldError {
     NoSite { root: PathBuf },
     #[error("{} already exists; refusing to overwrite it", .path.display())]
     Exists { path: PathBuf },
+    #[error(
+        "unknown kind or section `{name}`: use policy, pilot or analysis, or the folder of a \
+         section of this site (one with an _index.md){}",
+        if known.is_empty() { String::from(" (it has none)") } else { format!(": {}", known.join(", ")) }
+    )]
+    NoSection { name: String, known: Vec<String> },
     #[error("`{slug}` is not a valid slug: {SLUG_RULE}")]
     InvalidSlug { slug: String },
     #[error("invalid title: {reason}")]
@@ -200,8 +206,9 @@ pub fn parse_title(s: &str) -> Result<String, ScaffoldError> {
 /// One article for `new` to write.
 #[derive(Debug, Clone)]
 pub struct NewArticle {
-    /// A built-in kind ([`Kind::built_in`]): its folder is where the article goes.
-    pub kind: Kind,
+    /// A built-in kind or its folder (`policy`, `policies`), or the folder of a section of
+    /// the site (`notes`, `policies/customs`): where the article goes.
+    pub section: String,
     pub slug: String,
     /// `None` writes a placeholder title.
     pub title: Option<String>,
@@ -229,14 +236,42 @@ pub fn new_article(root: &Path, article: &NewArticle) -> Result<NewReport, Scaff
         Some(t) => parse_title(t)?,
         None => PLACEHOLDER_TITLE.to_string(),
     };
-    let file = Path::new("content")
-        .join(article.kind.folder())
-        .join(format!("{slug}.md"));
-    let text = skeleton(&article.kind, &title, &article.date);
+    let (folder, kind) = section(root, &article.section)?;
+    let file = Path::new("content").join(folder).join(format!("{slug}.md"));
+    let text = skeleton(&kind, &title, &article.date);
     match write_new(&root.join(&file), &text) {
         Err(ScaffoldError::Exists { .. }) => Err(ScaffoldError::Exists { path: file }),
         other => other.map(|()| NewReport { file }),
     }
+}
+
+/// Where `new` writes an article of `name` (see [`NewArticle::section`]), and the kind of
+/// its skeleton: a sub-section's articles are of its top section's kind.
+fn section(root: &Path, name: &str) -> Result<(String, Kind), ScaffoldError> {
+    if let Ok(kind) = Kind::built_in(name) {
+        return Ok((kind.folder().to_string(), kind));
+    }
+    let folder = name.trim_matches('/');
+    let plain = folder
+        .split('/')
+        .all(|p| !p.is_empty() && p != "." && p != "..");
+    let content = root.join("content");
+    if plain && content.join(folder).join("_index.md").is_file() {
+        let top = folder.split('/').next().unwrap_or(folder);
+        return Ok((folder.to_string(), Kind::of_folder(top)));
+    }
+    let mut known: Vec<String> = fs::read_dir(&content)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().join("_index.md").is_file())
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .collect();
+    known.sort();
+    Err(ScaffoldError::NoSection {
+        name: name.into(),
+        known,
+    })
 }
 
 /// The text of a new article. Keys left empty load as absent, so every key written loads.

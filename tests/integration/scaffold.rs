@@ -430,10 +430,58 @@ fn new_never_overwrites_a_file() {
 fn new_with_an_unknown_kind_is_a_usage_error() {
     let site = Site::from_files(&[]);
     new_in(&site, &["news", "x"]).code(2).stdout("").stderr(
-        predicate::str::contains("unknown kind `news`")
-            .and(predicate::str::contains("policy, pilot or analysis")),
+        predicate::str::contains("unknown kind or section `news`")
+            .and(predicate::str::contains("policy, pilot or analysis"))
+            .and(predicate::str::contains("(it has none)")),
     );
     assert!(!site.root().join("content").exists());
+}
+
+/// Any folder is a section (the README says so), and `new` writes into it: a site's own
+/// section, or a sub-section, whose articles are of its top section's kind (`new` took the
+/// three built-in kinds only).
+#[test]
+fn new_writes_into_any_section_of_the_site() {
+    let site = Site::from_files(&[
+        ("content/notes/_index.md", "---\ntitle: 笔记\n---\n"),
+        (
+            "content/policies/customs/_index.md",
+            "---\ntitle: 海关\n---\n",
+        ),
+    ]);
+    new_in(
+        &site,
+        &[
+            "notes",
+            "first",
+            "--title",
+            "第一篇",
+            "--date",
+            "2015-03-07",
+        ],
+    )
+    .success()
+    .stdout(predicate::str::starts_with(
+        "Created content/notes/first.md\n",
+    ));
+    new_in(
+        &site,
+        &["policies/customs", "reply", "--date", "2015-03-07"],
+    )
+    .success();
+    let reply = fs::read_to_string(site.root().join("content/policies/customs/reply.md")).unwrap();
+    assert!(reply.contains("\nissuer:"), "a policy's skeleton:\n{reply}");
+    let out = site.build_with(Overrides {
+        drafts: true,
+        ..unminified()
+    });
+    assert_eq!(out.page("notes/first/index.html").text("h1"), "第一篇");
+    new_in(&site, &["note", "x"])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "unknown kind or section `note`: use policy, pilot or analysis, or the folder of a \
+         section of this site (one with an _index.md): notes",
+        ));
 }
 
 #[test]
