@@ -40,7 +40,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Write a new article with a filled-in front matter skeleton, marked as a draft.
     New(NewArgs),
-    /// Build the site into memory, serve it, and rebuild and reload open pages on every edit.
+    /// Build the site into a private temporary folder, serve it, and rebuild and reload open
+    /// pages on every edit (public/ is left as it is).
     Serve(ServeArgs),
 }
 

@@ -180,6 +180,7 @@ fn keep_old_url(
         root: &p.found.root,
         rel: &p.found.rel,
         slug: front.slug.as_deref(),
+        title: front.title.as_deref(),
         date,
     };
     match source.old_url(&facts) {

@@ -60,7 +60,9 @@ impl Hugo {
         let pattern = self.permalinks.get(section)?;
         let parts = page_path(page.rel, None);
         let file = sanitize(parts.last().map_or("", String::as_str));
-        let slug = page.slug.map(sanitize);
+        // Hugo's `:slug` is the title where the page has no slug; `:title` always is.
+        let title = page.title.map(sanitize).filter(|t| !t.is_empty());
+        let slug = page.slug.map(sanitize).or_else(|| title.clone());
         let d = page.date;
         let fills = [
             (":year", d.format("%Y").to_string()),
@@ -86,8 +88,12 @@ impl Hugo {
         if let Some(slug) = &slug {
             url = url.replace(":slug", slug);
         }
+        if let Some(title) = &title {
+            url = url.replace(":title", title);
+        }
         if url.contains(':') {
-            let why = "the section's [permalinks] pattern has a part import cannot fill (`:title`, or `:slug` without a slug)";
+            let why = "the section's [permalinks] pattern has a part import cannot fill \
+                       (`:title` or `:slug` of a page without a title)";
             return Some(OldUrl::Unknown(why));
         }
         let url = format!("/{}", url.trim_start_matches('/'));
@@ -171,6 +177,7 @@ mod tests {
             root: &root,
             rel,
             slug,
+            title: None,
             date: chrono::NaiveDate::from_ymd_opt(2015, 3, 7).unwrap(),
         };
         assert_eq!(
@@ -185,6 +192,45 @@ mod tests {
             hugo.old_url(&page("notes/a.md", None)),
             OldUrl::At("/notes/a/".into())
         );
+    }
+
+    /// Hugo fills `:slug` with the title where a page has no slug, and `:title` with the
+    /// title (import reported both as not kept).
+    #[test]
+    fn a_permalink_of_slug_or_title_takes_the_title() {
+        let hugo = Hugo {
+            site: SiteInfo::default(),
+            permalinks: [
+                ("posts".to_string(), "/:year/:month/:slug/".to_string()),
+                ("news".to_string(), "/news/:title/".to_string()),
+            ]
+            .into(),
+        };
+        let root = Root::new("content", "", skip_none);
+        let page = |rel, slug, title| PageFacts {
+            root: &root,
+            rel,
+            slug,
+            title,
+            date: chrono::NaiveDate::from_ymd_opt(2014, 1, 7).unwrap(),
+        };
+        let titled = Some("长沙试点 Pilot");
+        assert_eq!(
+            hugo.old_url(&page("posts/a.md", None, titled)),
+            OldUrl::At("/2014/01/长沙试点-pilot/".into())
+        );
+        assert_eq!(
+            hugo.old_url(&page("posts/a.md", Some("cs"), titled)),
+            OldUrl::At("/2014/01/cs/".into())
+        );
+        assert_eq!(
+            hugo.old_url(&page("news/a.md", Some("cs"), titled)),
+            OldUrl::At("/news/长沙试点-pilot/".into())
+        );
+        assert!(matches!(
+            hugo.old_url(&page("posts/a.md", None, None)),
+            OldUrl::Unknown(_)
+        ));
     }
 
     #[test]

@@ -55,6 +55,8 @@ pub struct PageFacts<'a> {
     /// Path inside the root, with `/`, as in the source (`sub/a.md`).
     pub rel: &'a str,
     pub slug: Option<&'a str>,
+    /// As written in the source's front matter.
+    pub title: Option<&'a str>,
     pub date: NaiveDate,
 }
 
