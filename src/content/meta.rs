@@ -129,6 +129,10 @@ fn parse_day(text: &str) -> Result<NaiveDate, String> {
 /// (`2014/3/5`, `2014-3-5`, `2014.03.05`, `2014年3月5日`, `2014年3月`).
 fn meant_date(text: &str) -> Option<String> {
     let text = text.trim().trim_end_matches(['日', '号', '月']);
+    // `2014.10` is a number to YAML, read as `2014.1`: a month written so is not guessed.
+    if text.matches('.').count() == 1 {
+        return None;
+    }
     let parts = text.split(['/', '-', '.', '年', '月']);
     let numbers: Option<Vec<u32>> = parts
         .map(|p| {
@@ -989,6 +993,7 @@ mod tests {
         assert_eq!(meant("2014/2/30"), None, "no such day");
         assert_eq!(meant("3/5/2014"), None, "day or month first: not guessed");
         assert_eq!(meant("去年三月"), None);
+        assert_eq!(meant("2014.1"), None, "2014.10 as YAML reads it");
     }
 
     #[test]

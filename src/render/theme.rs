@@ -369,11 +369,13 @@ fn read_language(display: PathBuf, text: String) -> Result<LanguageFile, Vec<Dia
     })
 }
 
-/// What is wrong with the date format at `key`, if it has one chrono cannot write.
+/// What is wrong with the date format at `key`, if it has one chrono cannot write a day in
+/// (an unknown field, or one a day has not, such as `%H`).
 fn bad_date_format(file: &LanguageFile, key: &str) -> Option<Diagnostic> {
+    use std::fmt::Write;
     let format = file.strings.get(key)?.as_str()?;
-    let items = chrono::format::StrftimeItems::new(format);
-    if !items.into_iter().any(|i| i == chrono::format::Item::Error) {
+    let day = chrono::NaiveDate::from_ymd_opt(2014, 3, 5)?;
+    if write!(String::new(), "{}", day.format(format)).is_ok() {
         return None;
     }
     let problem = Problem::InvalidValue {
@@ -407,8 +409,12 @@ fn lay_over(
 ) -> (serde_json::Value, Vec<Diagnostic>) {
     let theme_keys: Vec<&str> = strings.keys().map(String::as_str).collect();
     let unused = (own.strings.keys())
-        .filter(|k| !strings.contains_key(*k))
-        .filter(|k| !templates.values().any(|t| names(&t.source, k)));
+        .filter(|k| !strings.contains_key(*k) && !ENGINE_STRINGS.contains(&k.as_str()))
+        .filter(|k| {
+            !templates
+                .values()
+                .any(|t| names(&t.source, k) || builds(&t.source, k))
+        });
     let warnings = unused
         .map(|key| {
             let problem = Problem::Unsupported {
@@ -425,6 +431,42 @@ fn lay_over(
         .collect();
     overlay(&mut strings, &own.strings, &[], own, errors);
     (strings.into(), warnings)
+}
+
+/// The strings tradekb reads itself, whatever the theme's file has.
+const ENGINE_STRINGS: &[&str] = &[
+    "date_format",
+    "month_format",
+    "batch",
+    "region_other",
+    "kinds",
+    "status",
+    "task_done",
+    "task_todo",
+    "footnote_back",
+    "nav_home",
+    "nav_cities",
+    "tag_title",
+    "timeline_description",
+];
+
+/// Whether `source` builds `key` from a part it writes out and a variable part: a name
+/// joined with `~` to a quoted start (`t["meta_date_" ~ page.kind]`) or end (`key ~ "_one"`).
+fn builds(source: &str, key: &str) -> bool {
+    source.match_indices('~').any(|(at, _)| {
+        let before = source[..at].trim_end();
+        let start = before
+            .strip_suffix('"')
+            .and_then(|b| b.rsplit_once('"'))
+            .map(|(_, s)| s);
+        let after = source[at + 1..].trim_start();
+        let end = after
+            .strip_prefix('"')
+            .and_then(|a| a.split_once('"'))
+            .map(|(e, _)| e);
+        start.is_some_and(|s| !s.is_empty() && key.len() > s.len() && key.starts_with(s))
+            || end.is_some_and(|e| !e.is_empty() && key.len() > e.len() && key.ends_with(e))
+    })
 }
 
 /// Whether `source` names `key` as a whole word (`t.footer_note` does not name
@@ -531,6 +573,15 @@ mod tests {
         let expected =
             "kinds:\n  policy: 政策文件\n  pilot: 试点\nfooter_note: 注\nnav_home: 主页\n";
         assert_eq!(strings, serde_json::Value::Object(file(expected).strings));
+    }
+
+    #[test]
+    fn a_template_builds_a_name_from_a_written_start_or_end() {
+        let source = r#"{{ t["meta_date_" ~ page.kind] }} {{ t[key ~ "_one"] }}"#;
+        assert!(builds(source, "meta_date_notes"));
+        assert!(builds(source, "article_count_one"));
+        assert!(!builds(source, "meta_date_"), "the written part alone");
+        assert!(!builds(source, "footer_not"));
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub enum ScaffoldError {
     Exists { path: PathBuf },
     #[error(
         "unknown kind or section `{name}`: use policy, pilot or analysis, or the folder of a \
-         section of this site (one with an _index.md){}",
+         section of this site{}",
         if known.is_empty() { String::from(" (it has none)") } else { format!(": {}", known.join(", ")) }
     )]
     NoSection { name: String, known: Vec<String> },
@@ -245,33 +245,55 @@ pub fn new_article(root: &Path, article: &NewArticle) -> Result<NewReport, Scaff
     }
 }
 
-/// Where `new` writes an article of `name` (see [`NewArticle::section`]), and the kind of
-/// its skeleton: a sub-section's articles are of its top section's kind.
+/// Where `new` writes an article of `name` (see [`NewArticle::section`]; `content/` before
+/// it and `/` around it are let be), and the kind of its skeleton: the section's `kind:`, or
+/// the nearest one above it, or its top folder's.
 fn section(root: &Path, name: &str) -> Result<(String, Kind), ScaffoldError> {
-    if let Ok(kind) = Kind::built_in(name) {
-        return Ok((kind.folder().to_string(), kind));
-    }
+    let content = root.join("content");
     let folder = name.trim_matches('/');
+    let folder = folder.strip_prefix("content/").unwrap_or(folder);
     let plain = folder
         .split('/')
         .all(|p| !p.is_empty() && p != "." && p != "..");
-    let content = root.join("content");
-    if plain && content.join(folder).join("_index.md").is_file() {
-        let top = folder.split('/').next().unwrap_or(folder);
-        return Ok((folder.to_string(), Kind::of_folder(top)));
+    let top = folder.split('/').next().unwrap_or(folder);
+    if plain && is_section(&content, top) && content.join(folder).is_dir() {
+        let kind = (folder.match_indices('/').map(|(at, _)| &folder[..at]))
+            .chain([folder])
+            .rev()
+            .find_map(|f| written_kind(&content.join(f).join("_index.md")))
+            .unwrap_or_else(|| Kind::of_folder(top));
+        return Ok((folder.to_string(), kind));
+    }
+    if let Ok(kind) = Kind::built_in(folder) {
+        return Ok((kind.folder().to_string(), kind));
     }
     let mut known: Vec<String> = fs::read_dir(&content)
         .into_iter()
         .flatten()
         .flatten()
-        .filter(|e| e.path().join("_index.md").is_file())
         .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|name| is_section(&content, name))
         .collect();
     known.sort();
     Err(ScaffoldError::NoSection {
         name: name.into(),
         known,
     })
+}
+
+/// Whether the top folder `name` of `content` holds articles: the profiles of cities and
+/// tags, and hidden folders, do not.
+fn is_section(content: &Path, name: &str) -> bool {
+    !matches!(name, "cities" | "tags") && !name.starts_with('.') && content.join(name).is_dir()
+}
+
+/// The `kind:` an `_index.md` gives its section, if it can be read and gives one.
+fn written_kind(index: &Path) -> Option<Kind> {
+    let text = fs::read_to_string(index).ok()?;
+    let split = crate::text::yaml::split(index, &text).ok()?;
+    let mut fields = crate::text::yaml::Fields::parse(index, &text, split.front).ok()?;
+    let kind: String = fields.take("kind")?;
+    Some(Kind::from_key(kind.trim()))
 }
 
 /// The text of a new article. Keys left empty load as absent, so every key written loads.

@@ -69,13 +69,14 @@ pub enum ServeError {
 }
 
 /// Why a port cannot be listened on, in a user's words (not the system's error number).
-fn why_not_listening(e: &(dyn std::error::Error + 'static)) -> String {
+fn why_not_listening(e: &(dyn std::error::Error + 'static), port: u16) -> String {
     use std::io::ErrorKind;
     match e.downcast_ref::<std::io::Error>().map(std::io::Error::kind) {
         Some(ErrorKind::AddrInUse) => "another program is already listening there".into(),
-        Some(ErrorKind::PermissionDenied) => {
-            "this user may not listen there (ports below 1024 need more rights)".into()
+        Some(ErrorKind::PermissionDenied) if port < 1024 => {
+            "ports below 1024 need more rights than this user has".into()
         }
+        Some(ErrorKind::PermissionDenied) => "this user may not listen there".into(),
         Some(ErrorKind::AddrNotAvailable) => "this machine has no such address".into(),
         _ => {
             let text = e.to_string();
@@ -113,7 +114,7 @@ pub fn serve(
     let addr = SocketAddr::new(options.bind, options.port);
     let server = tiny_http::Server::http(addr).map_err(|e| ServeError::Listen {
         addr,
-        reason: why_not_listening(&*e),
+        reason: why_not_listening(&*e, options.port),
     })?;
     let server = Arc::new(server);
     let port = server

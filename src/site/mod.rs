@@ -522,16 +522,20 @@ fn list_commas(articles: &[Doc<ArticleMeta>]) -> Vec<Diagnostic> {
         let lists = [("tags", &a.meta.tags), ("cities", &a.meta.cities)];
         for (key, names) in lists {
             for name in names.iter().filter(|n| n.contains(['，', '、'])) {
-                let parts: Vec<&str> = name.split(['，', '、']).map(str::trim).collect();
+                let parts: Vec<&str> = (name.split(['，', '、']).map(str::trim))
+                    .filter(|p| !p.is_empty())
+                    .collect();
                 let problem = Problem::InvalidValue {
                     key: key.into(),
                     message: format!("`{name}` is one name with a Chinese comma in it"),
                 };
-                let help = format!(
-                    "a list is separated by `,` (ASCII): write `[{}]` for {} names",
-                    parts.join(", "),
-                    parts.len()
-                );
+                let help = match parts.len() {
+                    1 => format!("write `{}` without the comma", parts.join("")),
+                    n => format!(
+                        "a list is separated by `,` (ASCII): write `[{}]` for {n} names",
+                        parts.join(", ")
+                    ),
+                };
                 out.push(
                     at_item(&a.file, key, name, problem)
                         .with_help(help)

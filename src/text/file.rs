@@ -89,29 +89,32 @@ fn not_utf8(bytes: &[u8], valid_up_to: usize, display: &Path) -> Diagnostic {
         let path = display.display();
         return d.with_help(format!(
             "it looks like GBK (GB2312, GB18030), as Chinese Windows editors save: convert it \
-             with `iconv -f GB18030 -t UTF-8 {path} -o {path}.utf8` and put that in its place, \
-             or save it as UTF-8"
+             with `iconv -f GB18030 -t UTF-8 \"{path}\" > \"{path}.utf8\"` and put that in its \
+             place, or save it as UTF-8"
         ));
     }
     d.with_help("save the file as UTF-8")
 }
 
 /// Whether `bytes` (from the first that is no UTF-8 on) read as GBK text: ASCII, and pairs of a
-/// lead byte 0x81–0xFE and a trail byte 0x40–0xFE (not 0x7F), at least one.
+/// lead byte 0x81–0xFE and a trail byte 0x40–0xFE (not 0x7F), most of them in GB2312's
+/// range of common Chinese (both bytes 0xA1–0xFE), which Latin-1 and Shift-JIS text seldom
+/// is.
 fn looks_like_gbk(bytes: &[u8]) -> bool {
-    let mut pairs = 0;
+    let (mut pairs, mut common) = (0, 0);
     let mut rest = bytes;
     while let Some((&first, after)) = rest.split_first() {
         rest = match (first, after.first()) {
             (..=0x7f, _) => after,
             (0x81..=0xfe, Some(&trail)) if (0x40..=0xfe).contains(&trail) && trail != 0x7f => {
                 pairs += 1;
+                common += usize::from(first >= 0xa1 && trail >= 0xa1);
                 &after[1..]
             }
             _ => return false,
         };
     }
-    pairs > 0
+    pairs > 0 && common * 2 > pairs
 }
 
 /// A relative path (`../pilots/a.md`, `./b/`) joined onto a folder (`policies`), `.` and `..`
@@ -128,4 +131,17 @@ pub fn join(dir: &str, rel: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gbk_is_told_from_latin1_and_shift_jis() {
+        assert!(looks_like_gbk(b"\xb1\xea\xcc\xe2 GBK"), "标题");
+        assert!(!looks_like_gbk(b"Z\xfcrich sch\xf6n"), "Latin-1");
+        assert!(!looks_like_gbk(b"\x93\xfa\x96\x7b"), "日本 in Shift-JIS");
+        assert!(!looks_like_gbk(b"\xff\xfe"), "no lead byte");
+    }
 }

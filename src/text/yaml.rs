@@ -312,7 +312,7 @@ impl<'a> Fields<'a> {
     fn child_position(&self, key: &str, child: &str) -> Option<(usize, usize, usize)> {
         let (line, column) = match self.front.format {
             Format::Yaml => {
-                let span = mapping_key_span(self.front.text, key, child)?;
+                let span = nested_key_span(self.front.text, &[key, child])?;
                 (span.start.line(), span.start.col() + 1)
             }
             Format::Toml => toml_key_position(self.front.text, key, child)?,
@@ -414,21 +414,30 @@ fn flow_key_column(line: &str, from: usize, child: &str, separator: char) -> Opt
         .map(|at| from + value[..at].chars().count())
 }
 
-/// Where `child` is written as a key of the mapping at the top-level `key` of `yaml`, in
-/// either form, over any number of lines.
-fn mapping_key_span(yaml: &str, key: &str, child: &str) -> Option<Span> {
-    with_value(yaml, key, |value, events| {
-        if !matches!(value.0, Event::MappingStart(..)) {
-            return None;
-        }
-        while let Some((Event::Scalar(name, ..), span)) = events.next() {
-            if name == child {
-                return Some(span);
+/// Where the key at the end of `path` is written in `yaml`, below the top level (`["source",
+/// "url"]`: `url` in the mapping `source`), in either form of mapping, over any number of
+/// lines; `None` for a path of one key, or one the file does not have.
+fn nested_key_span(yaml: &str, path: &[&str]) -> Option<Span> {
+    let (first, rest) = path.split_first()?;
+    with_value(yaml, first, |mut value, events| {
+        let mut at = None;
+        for key in rest {
+            if !matches!(value.0, Event::MappingStart(..)) {
+                return None;
             }
-            let (value, _) = events.next()?;
-            skip(&value, events);
+            at = loop {
+                let (Event::Scalar(name, ..), span) = events.next()? else {
+                    return None;
+                };
+                let next = events.next()?;
+                if name == *key {
+                    value = next;
+                    break Some(span);
+                }
+                skip(&next.0, events);
+            };
         }
-        None
+        at
     })?
 }
 
@@ -597,31 +606,10 @@ fn nesting(event: &Event) -> isize {
 /// Where the key at `path` (`["kinds", "policy"]`: `policy` in the mapping `kinds`) is
 /// written in the YAML file `yaml`.
 pub fn key_path_position(yaml: &str, path: &[&str]) -> Option<Position> {
-    let (first, rest) = path.split_first()?;
-    let span = with_value(yaml, first, |value, events| {
-        let mut value = value;
-        let mut at = None;
-        for key in rest {
-            if !matches!(value.0, Event::MappingStart(..)) {
-                return None;
-            }
-            at = loop {
-                let (Event::Scalar(name, ..), span) = events.next()? else {
-                    return None;
-                };
-                let next = events.next()?;
-                if name == *key {
-                    value = next;
-                    break Some(span);
-                }
-                skip(&next.0, events);
-            };
-        }
-        Some(at)
-    })??;
-    let (line, column) = match span {
+    let (line, column) = match nested_key_span(yaml, path) {
         Some(span) => (span.start.line(), span.start.col() + 1),
         None => {
+            let first = path.first()?;
             let line = (yaml.lines()).position(|l| strip_key(l, first, Format::Yaml).is_some())?;
             (line + 1, 1)
         }
@@ -677,16 +665,13 @@ fn toml_item_position(front: Front, key: &str, item: &str) -> Option<Position> {
 /// YAML front matter as a value; a problem points at its line.
 fn parse_yaml(path: &Path, source: &str, front: Front) -> Result<serde_yaml::Value, Diagnostic> {
     let (yaml, yaml_line) = (front.text, front.line);
-    let slipped = |slip| slipped(path, source, yaml_line, slip);
-    if let Some(slip) = slips::full_width_colon(yaml) {
-        return Err(slipped(slip));
-    }
     serde_yaml::from_str(yaml).map_err(|e| {
         let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-        let message = yaml_message(&e);
-        if let Some(slip) = slips::explain(yaml, line, &message) {
-            return slipped(slip);
+        let text = e.to_string();
+        if let Some(slip) = slips::explain(yaml, &slips::Stop::new(&text, line, column)) {
+            return slipped(path, source, yaml_line, slip);
         }
+        let message = yaml_message(&e);
         let help = (message == "repetition limit exceeded").then_some(
             "YAML aliases (`*name`) here expand into too much data; write the values out",
         );
@@ -784,15 +769,13 @@ pub fn parse_file<'a>(path: &'a Path, source: &'a str) -> Result<Fields<'a>, Dia
 
 /// Parses a whole YAML file into a free-form value (language files).
 pub fn parse_value(path: &Path, source: &str) -> Result<serde_json::Value, Diagnostic> {
-    if let Some(slip) = slips::full_width_colon(source) {
-        return Err(slipped(path, source, 1, slip));
-    }
     serde_yaml::from_str(source).map_err(|e| {
         let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-        let message = yaml_message(&e);
-        if let Some(slip) = slips::explain(source, line, &message) {
+        let text = e.to_string();
+        if let Some(slip) = slips::explain(source, &slips::Stop::new(&text, line, column)) {
             return slipped(path, source, 1, slip);
         }
+        let message = yaml_message(&e);
         Diagnostic::new(Problem::InvalidYaml { message }, path).at(source, line, column, 1)
     })
 }
@@ -937,6 +920,71 @@ mod tests {
             None,
             "an empty key"
         );
+    }
+
+    /// Where and what the parser's error in `yaml` (a whole file) is shown as.
+    fn slip(yaml: &str) -> (String, String, Option<String>) {
+        let d = parse_value(p(), yaml).unwrap_err();
+        (d.location(), d.problem.to_string(), d.help)
+    }
+
+    #[test]
+    fn the_yaml_slips_are_shown_where_they_are() {
+        let shown = |yaml| {
+            let (at, problem, _) = slip(yaml);
+            format!("{at} {problem}")
+        };
+        let colon = "a.md:1:6 invalid YAML: `title` is followed by a full-width colon `：`";
+        assert_eq!(shown("title：关于\ndate: 2015-02-01\n"), colon);
+        let (_, _, help) = slip("title：关于\ndate: 2015-02-01\n");
+        let help = help.unwrap();
+        assert_eq!(
+            help,
+            "YAML needs the ASCII colon and a space: `title: 关于`"
+        );
+        let last = "a.md:2:6 invalid YAML: `title` is followed by a full-width colon `：`";
+        assert_eq!(shown("date: 2015-02-01\ntitle：关于\n"), last);
+        let tab = "invalid YAML: this line is indented with a tab";
+        assert_eq!(shown("tags:\n\t- 乙\n"), format!("a.md:2:1 {tab}"));
+        assert_eq!(shown("tags:\n  - 甲\n\t- 乙\n"), format!("a.md:3:1 {tab}"));
+        let open = "invalid YAML: this `[` is not closed with `]`";
+        let list = "title: 甲\ntags: [跨境电商, 试点城市\nissuer: 海关\n";
+        assert_eq!(shown(list), format!("a.md:2:7 {open}"));
+        let map = "a: {x: 1\nb: 2\n";
+        assert_eq!(
+            shown(map),
+            "a.md:1:4 invalid YAML: this `{` is not closed with `}`"
+        );
+        let quoted = "a.md:1:10 invalid YAML: the value of `title` holds `: `";
+        assert_eq!(shown("title: 解读: 关于\n"), quoted);
+        let (_, _, help) = slip("title: 解读: 它's\n");
+        assert_eq!(
+            help.unwrap(),
+            "put the value in quotes: `title: '解读: 它''s'`"
+        );
+    }
+
+    #[test]
+    fn valid_yaml_is_never_questioned_and_other_errors_keep_their_words() {
+        // Full-width colons in values, keys and continued values; a tab inside a block.
+        let valid = [
+            "summary: \"第一行\n第二行：说明\"\n",
+            "tags: [甲,\n乙：丙]\n",
+            "注：说明: x\n",
+            "summary: |\n  代码\n  \t缩进\n",
+            "summary: 他说：好\n",
+        ];
+        for yaml in valid {
+            assert!(parse_value(p(), yaml).is_ok(), "{yaml:?}");
+        }
+        // An error elsewhere is not blamed on a tab or a bracket above it.
+        let below = "summary: |\n  代码\n  \t缩进\ntitle: 解读: 关于\n";
+        assert_eq!(slip(below).0, "a.md:4:10");
+        let comma = "summary: 适用区间[2014, 2015)\ntags: [甲, \"乙\" 丙]\n";
+        let (at, problem, help) = slip(comma);
+        assert_eq!(at, "a.md:2:15");
+        assert_eq!(problem, "invalid YAML: did not find expected ',' or ']'");
+        assert_eq!(help, None);
     }
 
     #[test]

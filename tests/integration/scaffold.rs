@@ -435,6 +435,11 @@ fn new_with_an_unknown_kind_is_a_usage_error() {
             .and(predicate::str::contains("(it has none)")),
     );
     assert!(!site.root().join("content").exists());
+    // The profiles of cities are no section.
+    site.write("content/cities/changsha.md", "---\nname: 长沙\n---\n");
+    new_in(&site, &["cities", "x"])
+        .code(2)
+        .stderr(predicate::str::contains("unknown kind or section `cities`"));
 }
 
 /// Any folder is a section (the README says so), and `new` writes into it: a site's own
@@ -448,7 +453,22 @@ fn new_writes_into_any_section_of_the_site() {
             "content/policies/customs/_index.md",
             "---\ntitle: 海关\n---\n",
         ),
+        (
+            "content/regulations/_index.md",
+            "---\ntitle: 法规\nkind: policy\n---\n",
+        ),
     ]);
+    // As shell completion writes it; a section whose `kind:` is policy.
+    new_in(
+        &site,
+        &["content/regulations/", "rule", "--date", "2015-03-07"],
+    )
+    .success();
+    let rule = fs::read_to_string(site.root().join("content/regulations/rule.md")).unwrap();
+    assert!(
+        rule.contains("\nissuer:"),
+        "the section's kind, policy:\n{rule}"
+    );
     new_in(
         &site,
         &[
@@ -480,7 +500,7 @@ fn new_writes_into_any_section_of_the_site() {
         .code(2)
         .stderr(predicate::str::contains(
             "unknown kind or section `note`: use policy, pilot or analysis, or the folder of a \
-         section of this site (one with an _index.md): notes",
+         section of this site: notes, policies, regulations",
         ));
 }
 

@@ -116,6 +116,10 @@ fn a_site_language_file_is_checked_where_it_is_written() {
         super::support::shown(&warnings),
         ["i18n/zh-CN.yaml:1:1 no template uses the string `footer_not` (did you mean `footer_note`?)"]
     );
+    // A name a template builds (`t["meta_date_" ~ page.kind]`) is no misspelling.
+    site.write("i18n/zh-CN.yaml", "meta_date_notes: 记录日期\n");
+    assert_eq!(site.warnings(), []);
+    site.write("i18n/zh-CN.yaml", "footer_not: 自定义\n");
     // A string of the site's own templates is theirs to use.
     site.write(
         "templates/404.html",
