@@ -125,10 +125,10 @@ impl tradekb::serve::ServeObserver for ServeTerminal {
             eprintln!("{}", w.render(diagnostic_style()));
         }
         println!(
-            "Built {} articles in {} ms: {changed} file{} changed",
-            report.articles,
+            "Built {} in {} ms: {} changed",
+            counted(report.articles, "article"),
             took.as_millis(),
-            if changed == 1 { "" } else { "s" }
+            counted(changed, "file")
         );
     }
 
@@ -560,5 +560,14 @@ fn under_root(root: &Path, path: &Path) -> PathBuf {
         path.to_path_buf()
     } else {
         root.join(path).components().collect()
+    }
+}
+
+/// `1 error`, `2 errors`; `1 city`, `2 cities`.
+pub fn counted(n: usize, what: &str) -> String {
+    match (n, what.strip_suffix('y')) {
+        (1, _) => format!("1 {what}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        _ => format!("{n} {what}s"),
     }
 }

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, Failure, Outcome};
+use cli::{counted, Cli, Command, Failure, Outcome};
 
 /// glibc's allocator serves large blocks from its heap once a few have been freed (its
 /// threshold for giving them their own mapping rises as they go), and the search index
@@ -88,12 +88,12 @@ fn print_outcome(outcome: &Outcome) {
                 );
             }
             println!(
-                "Built {} articles into {} pages ({} files), {} tags, {} cities in {:.0} ms → {}",
-                report.articles,
-                report.pages,
-                report.files,
-                report.tags,
-                report.cities,
+                "Built {} into {} ({}), {}, {} in {:.0} ms → {}",
+                counted(report.articles, "article"),
+                counted(report.pages, "page"),
+                counted(report.files, "file"),
+                counted(report.tags, "tag"),
+                counted(report.cities, "city"),
                 ms(s.total()),
                 output.display()
             );
@@ -120,13 +120,19 @@ fn print_check(report: &tradekb::check::CheckReport, format: cli::Format) {
     let external = if report.external.is_empty() {
         String::new()
     } else {
-        format!(", {} external links requested", report.external.len())
+        format!(
+            ", {} requested",
+            counted(report.external.len(), "external link")
+        )
     };
     let pages = match report.pages {
-        Some(n) => format!(", {n} pages"),
+        Some(n) => format!(", {}", counted(n, "page")),
         None => String::new(),
     };
-    let what = format!("Checked {} articles{pages}{external}", report.articles);
+    let what = format!(
+        "Checked {}{pages}{external}",
+        counted(report.articles, "article")
+    );
     if report.is_clean() {
         println!("{what}: no problems");
     } else {
@@ -137,11 +143,6 @@ fn print_check(report: &tradekb::check::CheckReport, format: cli::Format) {
             counted(warnings, "warning")
         );
     }
-}
-
-/// `1 error`, `2 errors`.
-fn counted(n: usize, what: &str) -> String {
-    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
 fn print_initialized(report: &tradekb::scaffold::InitReport) {

@@ -53,6 +53,21 @@ fn a_clean_site_exits_0_and_writes_nothing() {
         !site.root().join("public").exists(),
         "check never writes the site"
     );
+    // One of a thing is said without a plural (it said `1 articles`).
+    std::fs::remove_file(site.root().join("content/policies/b.md")).unwrap();
+    site.write(
+        "content/policies/a.md",
+        "---\ntitle: 甲\ndate: 2014-01-02\ncities: [长沙]\n---\n正文。\n",
+    );
+    let out = tradekb(&site).arg("check").output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.starts_with("Checked 1 article, "), "{said}");
+    let out = tradekb(&site).args(["build", "-q"]).output().unwrap();
+    assert!(out.stdout.is_empty());
+    let out = tradekb(&site).arg("build").output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.starts_with("Built 1 article into "), "{said}");
+    assert!(said.contains(", 1 city in "), "{said}");
 }
 
 #[test]
