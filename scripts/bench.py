@@ -57,7 +57,7 @@ TARGET_GROWTH = 5.5            # wall(50,000) / wall(10,000) for tradekb
 
 STAGES_RE = re.compile(
     r"stages: load ([\d.]+) ms, resolve ([\d.]+) ms, render ([\d.]+) ms, write ([\d.]+) ms")
-BUILT_RE = re.compile(r"Built (\d+) articles into (\d+) pages \((\d+) files\)")
+BUILT_RE = re.compile(r"Built (\d+) articles? into (\d+) pages? \((\d+) files?\)")
 STAGES = ("load", "resolve", "render", "write")
 
 
