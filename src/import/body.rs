@@ -1,6 +1,6 @@
 //! Markdown bodies of another tool: Hugo's common shortcodes become Markdown (figures,
-//! links to other pages, YouTube links, highlighted code), Zola's `@/` links become links
-//! to source files; every other shortcode, template tag, Vue component and `:::` container
+//! links to other pages, YouTube links, highlighted code), Zola's `@/` links and Hexo's
+//! `{% post_link %}` become links to source files; every other shortcode, template tag, Vue component and `:::` container
 //! is left as written and reported at its line. Fenced and inline code is never touched.
 
 use std::ops::Range;
@@ -334,6 +334,10 @@ impl Scan<'_, '_, '_> {
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
             .collect();
         let call = inner[name.len()..].trim_start().starts_with('(');
+        if self.ctx.tool == Tool::Hexo && close == "%}" && name == "post_link" {
+            self.post_link(&inner[name.len()..], whole, at);
+            return Some(end);
+        }
         let what = match (call, close, self.ctx.tool) {
             _ if name.is_empty() || name.starts_with("end") => return Some(self.copy(whole)),
             (true, _, _) => "Zola shortcode",
@@ -343,6 +347,28 @@ impl Scan<'_, '_, '_> {
         };
         self.left_as_written(at, what, whole);
         Some(self.copy(whole))
+    }
+
+    /// Hexo's `{% post_link slug [title] [escape] %}`: a link to the post's source file,
+    /// with the title written there (else the slug); left as written when there is no such
+    /// post.
+    fn post_link(&mut self, args: &str, whole: &str, at: usize) {
+        let args = args.trim();
+        let (slug, rest) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
+        let Some(link) = (self.ctx.resolve)(&format!("/{slug}.md")) else {
+            let message = format!(
+                "`{}`: no post `{slug}` to link to; left as written",
+                shorten(whole)
+            );
+            self.sink
+                .note(Some(self.line(at)), NoteKind::LeftAsWritten, message);
+            self.out.push_str(whole);
+            return;
+        };
+        let title = hexo_title(rest.trim()).unwrap_or_else(|| slug.to_string());
+        let text = title.replace('[', "\\[").replace(']', "\\]");
+        self.out
+            .push_str(&format!("[{text}]({})", destination(&link)));
     }
 
     fn container(&mut self, rest: &str, at: usize) -> Option<usize> {
@@ -406,6 +432,20 @@ fn longest_run(text: &str, c: char) -> usize {
         best = best.max(run);
     }
     best
+}
+
+/// The title of a `post_link` as written after the slug: quoted, or the words before a
+/// closing `true` or `false` (whether Hexo escapes it).
+fn hexo_title(rest: &str) -> Option<String> {
+    let title = match rest.chars().next()? {
+        q @ ('\'' | '"') => rest[1..].split(q).next().unwrap_or_default(),
+        _ => rest
+            .strip_suffix("true")
+            .or_else(|| rest.strip_suffix("false"))
+            .unwrap_or(rest)
+            .trim(),
+    };
+    (!title.is_empty()).then(|| title.to_string())
 }
 
 fn youtube(call: &Call) -> Option<String> {
@@ -614,6 +654,26 @@ mod tests {
                 "17 Vue component `<Badge>` left as written",
                 "18 container `::: tip 提示` left as written",
             ]
+        );
+    }
+
+    #[test]
+    fn a_hexo_post_link_becomes_a_link_to_the_posts_file() {
+        let body = "见{% post_link posts/b '政府工作报告 [摘要]' %}和{% post_link posts/b %}，\
+                    {% post_link posts/b 全文 true %}。\n{% post_link nothing %}\n";
+        let (out, report) = run(Tool::Hexo, body);
+        assert_eq!(
+            out,
+            "见[政府工作报告 \\[摘要\\]](../b.md)和[posts/b](../b.md)，[全文](../b.md)。\n\
+             {% post_link nothing %}\n"
+        );
+        let left: Vec<String> = left(&report)
+            .into_iter()
+            .map(|(l, m)| format!("{l} {m}"))
+            .collect();
+        assert_eq!(
+            left,
+            ["11 `{% post_link nothing %}`: no post `nothing` to link to; left as written"]
         );
     }
 
