@@ -76,9 +76,16 @@ fn complete(
         }));
     }
     if front.date.is_none() {
-        front.date = date_elsewhere(front, p, tool, &body, sink);
+        front.date = date_elsewhere(front, p, tool, &mut body, sink);
     }
     Some(body)
+}
+
+/// Line `i` of `body` blanked (kept, so that later lines keep their numbers).
+fn blank_line(body: &mut String, i: usize) {
+    let start: usize = body.split_inclusive('\n').take(i).map(str::len).sum();
+    let len = body[start..].find('\n').unwrap_or(body.len() - start);
+    body.replace_range(start..start + len, "");
 }
 
 /// The text of the first `# heading` outside code, which is blanked (its line kept, so
@@ -105,24 +112,28 @@ fn heading_text(line: &str) -> Option<String> {
     (!text.is_empty()).then(|| text.to_string())
 }
 
-/// A date from the file name or a leading line; none, reported, when there is neither (the
-/// article is then written undated, and its section says it has undated articles).
+/// A date from the file name or a leading line (which is then taken out of the body: it
+/// would be the summary); none, reported, when there is neither (the article is then
+/// written undated, and its section says it has undated articles). A date in the name of a
+/// plain Markdown file, or of a Zola page (whose URL leaves it out), is left out of its slug.
 fn date_elsewhere(
     front: &mut ArticleFront,
     p: &Placed,
     tool: Tool,
-    body: &str,
+    body: &mut String,
     sink: &mut Sink,
 ) -> Option<Date> {
     let stem = stem(&p.found.rel).to_string();
     if let Some(day) = dates::from_file_name(&stem) {
         let dated_slug = zola::without_date(&stem);
-        if tool == Tool::Zola && front.slug.is_none() && is_valid_slug(&dated_slug) {
+        let drops_date = matches!(tool, Tool::Zola | Tool::Markdown);
+        if drops_date && front.slug.is_none() && is_valid_slug(&dated_slug) {
             front.slug = Some(dated_slug);
         }
         return Some(Date::of_day(day));
     }
-    if let Some((day, _)) = dates::from_leading_line(body) {
+    if let Some((day, i)) = dates::from_leading_line(body) {
+        blank_line(body, i);
         return Some(Date::of_day(day));
     }
     // A page at the content root needs none.

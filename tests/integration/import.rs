@@ -190,7 +190,7 @@ fn hugo_front_matter_and_shortcodes_are_written_as_tradekb_reads_them() {
     assert!(hangzhou.contains("[长沙试点](../changsha-pilot.md)"));
     let plain = read("notes/plain.md");
     assert!(
-        plain.starts_with("---\ntitle: 没有前置元数据的笔记\ndate: 2014-03-05\n---\n日期"),
+        plain.starts_with("---\ntitle: 没有前置元数据的笔记\ndate: 2014-03-05\n---\n正文第一段。"),
         "{plain}"
     );
     let config = fs::read_to_string(site.join("site.yaml")).unwrap();
@@ -358,7 +358,7 @@ fn plain_markdown_gets_titles_and_dates_and_its_dead_link_is_reported_where_writ
         .collect();
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(
-        errors[0].starts_with("content/analysis/观察.md:7: link to `不存在.md`"),
+        errors[0].starts_with("content/analysis/观察.md:5: link to `不存在.md`"),
         "{errors:?}"
     );
     let read = |rel: &str| fs::read_to_string(site.join("content").join(rel)).unwrap();
@@ -367,6 +367,12 @@ fn plain_markdown_gets_titles_and_dates_and_its_dead_link_is_reported_where_writ
     ));
     assert!(read("policies/notes-20150307.md").contains("date: 2015-03-07\n"));
     assert!(read("analysis/观察.md").contains("date: 2015-06-01\n"));
+    // The line that gave the date is not left in the text, where it was the summary.
+    assert!(
+        !read("analysis/观察.md").contains("Date:"),
+        "{}",
+        read("analysis/观察.md")
+    );
     assert!(read("analysis/年月日.md").contains("date: 2016-03-05\n"));
     assert!(site.join("content/policies/map.png").is_file());
     assert!(
