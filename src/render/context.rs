@@ -66,6 +66,9 @@ pub struct Globals<'a> {
     pub search_url: Option<String>,
     /// Root-relative URL of the timeline, when the site has dated articles.
     pub timeline_url: Option<String>,
+    /// Root-relative URL of the city index, when the site has cities (a blog brought in
+    /// from another tool may have none: its menus then leave the index out).
+    pub cities_url: Option<String>,
 }
 
 #[derive(Serialize)]

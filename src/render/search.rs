@@ -361,7 +361,13 @@ fn record(views: &Views, page: &Page, body: &Rendered) -> Record {
         }
     }
     let summary = m.summary.as_deref().unwrap_or(&body.summary);
-    let mut meta = vec![("title", m.title.clone()), ("kind", kind)];
+    // The key beside the label: a result's badge takes the colour of its kind.
+    let kind_key = page.kind.key().to_string();
+    let mut meta = vec![
+        ("title", m.title.clone()),
+        ("kind", kind),
+        ("kind_key", kind_key),
+    ];
     if let Some(d) = &m.date {
         meta.push(("date", views.strings.date(d)));
         let sort = d.day.format("%Y-%m-%d").to_string();

@@ -140,6 +140,7 @@ impl<'a> Views<'a> {
                 .map(|p| config.base_url.url(&p)),
             search_url: search_page.then(|| config.base_url.url("search/")),
             timeline_url: timeline.then(|| config.base_url.url(crate::site::timeline::PATH)),
+            cities_url: (!self.site.cities.is_empty()).then(|| config.base_url.url("cities/")),
         }
     }
 

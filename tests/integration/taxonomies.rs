@@ -165,6 +165,26 @@ fn tagged(tags: &str) -> String {
     format!("---\ntitle: 文章\ndate: 2014-01-01\ntags: [{tags}]\n---\n正文。\n")
 }
 
+/// A site without cities (a blog brought in from another tool) has no 城市 in its menus,
+/// which led to an empty index.
+#[test]
+fn the_menus_name_the_city_index_only_when_the_site_has_cities() {
+    let article = "---\ntitle: 文章\ndate: 2014-01-01\n---\n正文。\n";
+    let site = Site::from_files(&[("content/policies/a.md", article)]);
+    let page = site.build().page("policies/a/index.html");
+    assert_eq!(
+        page.count(".site-nav a[href='/cities/'], .footer-nav a[href='/cities/']"),
+        0
+    );
+    site.write(
+        "content/cities/changsha.md",
+        "---\nname: 长沙\nslug: changsha\n---\n",
+    );
+    let page = site.build().page("policies/a/index.html");
+    assert_eq!(page.texts(".site-nav a[href='/cities/']"), ["城市"]);
+    assert_eq!(page.texts(".footer-nav a[href='/cities/']"), ["城市"]);
+}
+
 /// YAML separates a list with `,` only: `[跨境电商，试点城市]` is one tag, which used to be
 /// made without a word.
 #[test]

@@ -253,6 +253,19 @@ fn a_reader_finds_articles_by_their_chinese_words_and_narrows_them_by_city() {
             found.iter().any(|(t, _)| t == expected),
             "{query}: {found:?}"
         );
+        // Each badge in the colour of its kind, as in every other list (they were grey).
+        let badges = browser.eval(
+            "return [...document.querySelectorAll('#tkb-search-results .badge.kind')]
+               .map(b => b.className)",
+        );
+        let badges = badges.as_array().unwrap();
+        assert!(!badges.is_empty());
+        assert!(
+            badges
+                .iter()
+                .all(|c| c.as_str().unwrap().contains(" kind-")),
+            "{badges:?}"
+        );
         assert!(
             found.iter().all(|(_, u)| is_article(u, "/")),
             "only articles: {found:?}"

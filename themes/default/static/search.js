@@ -353,7 +353,8 @@ function card(result, words) {
   link.href = result.url;
   title.append(link);
   const meta = el("p", "card-meta");
-  if (m.kind) meta.append(el("span", "badge kind", m.kind));
+  const kindClass = (m.kind_key || "").replace(/[^\w-]/g, "");
+  if (m.kind) meta.append(el("span", "badge kind" + (kindClass ? " kind-" + kindClass : ""), m.kind));
   if (m.date) meta.append(el("span", "card-date", m.date));
   const excerpt = el("p", "card-summary");
   excerpt.append(...excerptOf(result, words));
