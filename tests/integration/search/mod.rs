@@ -751,6 +751,49 @@ fn the_search_page_itself_may_be_indexed() {
     assert_eq!(page.count("meta[name=robots]"), 0);
 }
 
+/// On a phone the filters fold under their summary, so that the first result shows on the
+/// first screen (six groups of chips pushed it to the bottom edge); chosen filters, or a
+/// wide screen, keep them open.
+#[test]
+fn on_a_phone_the_filters_fold_and_the_results_start_on_the_first_screen() {
+    let public = built_sample("https://example.org/");
+    let host = StaticHost::serve(public, "/");
+    let phone = Browser::open(390, 844);
+    phone.goto(&format!("{}search/?q={}", host.url, urlencode("跨境")));
+    wait_for_results(&phone);
+    wait_for_chips(&phone);
+    let seen = "const card = document.querySelector('#tkb-search-results .card');
+        const chip = document.querySelector('.search-chip');
+        return [card.getBoundingClientRect().bottom < innerHeight, chip.checkVisibility()]";
+    assert_eq!(phone.eval(seen), serde_json::json!([true, false]), "folded");
+    phone.eval("document.querySelector('#tkb-search-fold > summary').click()");
+    assert_eq!(
+        phone.eval(seen)[1],
+        serde_json::json!(true),
+        "opened by a tap"
+    );
+    phone.goto(&format!(
+        "{}search/?q={}&city={}",
+        host.url,
+        urlencode("跨境"),
+        urlencode("长沙")
+    ));
+    wait_for_chips(&phone);
+    assert_eq!(
+        phone.eval(seen)[1],
+        serde_json::json!(true),
+        "a city chosen: open"
+    );
+    let desk = Browser::open(1280, 900);
+    desk.goto(&format!("{}search/?q={}", host.url, urlencode("跨境")));
+    wait_for_chips(&desk);
+    assert_eq!(
+        desk.eval(seen)[1],
+        serde_json::json!(true),
+        "open where there is room"
+    );
+}
+
 /// A page opened with a query shows its results and their filter chips at once: nothing
 /// moves under the reader once drawn (what Lighthouse counts as layout shift).
 #[test]

@@ -37,6 +37,8 @@ async function start(root) {
   const status = document.getElementById("tkb-search-status");
   const list = document.getElementById("tkb-search-results");
   const chips = document.getElementById("tkb-search-filters");
+  // A theme made before the filters folded has no fold.
+  const fold = document.getElementById("tkb-search-fold");
   const more = document.getElementById("tkb-search-more");
   // The site's own fields that are filters, after the built-in ones, with their labels.
   const fields = [...root.querySelectorAll("template[data-filter-key]")];
@@ -48,6 +50,10 @@ async function start(root) {
   for (const key of groups) {
     const values = params.getAll(key);
     if (values.length) chosen[key] = values;
+  }
+  // Folded on a phone, unless filters are chosen already; open where there is room.
+  if (fold && (matchMedia("(min-width: 40rem)").matches || Object.keys(chosen).length)) {
+    fold.open = true;
   }
 
   status.textContent = t.tLoading;
@@ -80,7 +86,7 @@ async function start(root) {
     if (!query && !Object.keys(chosen).length) {
       list.replaceChildren();
       more.hidden = true;
-      chips.hidden = true;
+      showChips(false);
       status.textContent = "";
       return;
     }
@@ -180,13 +186,19 @@ async function start(root) {
       });
       chips.append(clear);
     }
-    chips.hidden = !chips.childElementCount;
+    showChips(chips.childElementCount > 0);
     // The chip just toggled keeps the focus across the redraw.
     if (refocus) {
       const again = [...chips.querySelectorAll("button")].find((c) => c.dataset.filter === refocus);
       (again || input).focus();
       refocus = null;
     }
+  }
+
+  /// Shows the filter chips (and their fold), or hides them.
+  function showChips(shown) {
+    chips.hidden = !shown;
+    if (fold) fold.hidden = !shown;
   }
 
   /// The button that shows a group's every value, or only its first ones again.
