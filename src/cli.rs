@@ -565,7 +565,8 @@ fn under_root(root: &Path, path: &Path) -> PathBuf {
 
 /// `1 error`, `2 errors`; `1 city`, `2 cities`.
 pub fn counted(n: usize, what: &str) -> String {
-    match (n, what.strip_suffix('y')) {
+    let consonant_y = (what.strip_suffix('y')).filter(|stem| !stem.ends_with(['a', 'e', 'o', 'u']));
+    match (n, consonant_y) {
         (1, _) => format!("1 {what}"),
         (_, Some(stem)) => format!("{n} {stem}ies"),
         _ => format!("{n} {what}s"),

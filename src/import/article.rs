@@ -81,11 +81,16 @@ fn complete(
     Some(body)
 }
 
-/// Line `i` of `body` blanked (kept, so that later lines keep their numbers).
-fn blank_line(body: &mut String, i: usize) {
+/// Line `i` of `body`, which gave the date, blanked (kept, so that later lines keep their
+/// numbers); left as it is inside code or a quote, which it would cut in two.
+fn blank_date_line(body: &mut String, i: usize) {
     let start: usize = body.split_inclusive('\n').take(i).map(str::len).sum();
     let len = body[start..].find('\n').unwrap_or(body.len() - start);
-    body.replace_range(start..start + len, "");
+    let in_prose =
+        (body::segments(body).into_iter()).any(|(code, range)| !code && range.contains(&start));
+    if in_prose && !body[start..].trim_start().starts_with('>') {
+        body.replace_range(start..start + len, "");
+    }
 }
 
 /// The text of the first `# heading` outside code, which is blanked (its line kept, so
@@ -115,7 +120,7 @@ fn heading_text(line: &str) -> Option<String> {
 /// A date from the file name or a leading line (which is then taken out of the body: it
 /// would be the summary); none, reported, when there is neither (the article is then
 /// written undated, and its section says it has undated articles). A date in the name of a
-/// plain Markdown file, or of a Zola page (whose URL leaves it out), is left out of its slug.
+/// Zola page is left out of its slug, as Zola's URL leaves it out.
 fn date_elsewhere(
     front: &mut ArticleFront,
     p: &Placed,
@@ -126,14 +131,13 @@ fn date_elsewhere(
     let stem = stem(&p.found.rel).to_string();
     if let Some(day) = dates::from_file_name(&stem) {
         let dated_slug = zola::without_date(&stem);
-        let drops_date = matches!(tool, Tool::Zola | Tool::Markdown);
-        if drops_date && front.slug.is_none() && is_valid_slug(&dated_slug) {
+        if tool == Tool::Zola && front.slug.is_none() && is_valid_slug(&dated_slug) {
             front.slug = Some(dated_slug);
         }
         return Some(Date::of_day(day));
     }
     if let Some((day, i)) = dates::from_leading_line(body) {
-        blank_line(body, i);
+        blank_date_line(body, i);
         return Some(Date::of_day(day));
     }
     // A page at the content root needs none.
@@ -354,6 +358,24 @@ fn base_url(given: Option<&str>, report: &mut ImportReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_date_line_is_blanked_only_where_it_stands_alone() {
+        let blanked = |body: &str, i: usize| {
+            let mut body = body.to_string();
+            blank_date_line(&mut body, i);
+            body
+        };
+        assert_eq!(
+            blanked("# 题\n\n日期：2014-03-05\n正文\n", 2),
+            "# 题\n\n\n正文\n"
+        );
+        assert_eq!(blanked("正文\r\n日期：2014-03-05", 1), "正文\r\n");
+        let quoted = "> 引文\n> 日期：2014-03-05\n> 引文\n";
+        assert_eq!(blanked(quoted, 1), quoted, "a quote is not cut in two");
+        let code = "```\n日期：2014-03-05\n```\n";
+        assert_eq!(blanked(code, 1), code, "code is left alone");
+    }
 
     #[test]
     fn urls_are_tradekbs() {

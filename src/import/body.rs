@@ -366,9 +366,8 @@ impl Scan<'_, '_, '_> {
             return;
         };
         let title = hexo_title(rest.trim()).unwrap_or_else(|| slug.to_string());
-        let text = title.replace('[', "\\[").replace(']', "\\]");
         self.out
-            .push_str(&format!("[{text}]({})", destination(&link)));
+            .push_str(&format!("[{}]({})", link_text(&title), destination(&link)));
     }
 
     fn container(&mut self, rest: &str, at: usize) -> Option<usize> {
@@ -435,17 +434,29 @@ fn longest_run(text: &str, c: char) -> usize {
 }
 
 /// The title of a `post_link` as written after the slug: quoted, or the words before a
-/// closing `true` or `false` (whether Hexo escapes it).
+/// closing word `true` or `false` (whether Hexo escapes it).
 fn hexo_title(rest: &str) -> Option<String> {
     let title = match rest.chars().next()? {
         q @ ('\'' | '"') => rest[1..].split(q).next().unwrap_or_default(),
-        _ => rest
-            .strip_suffix("true")
-            .or_else(|| rest.strip_suffix("false"))
-            .unwrap_or(rest)
-            .trim(),
+        _ => match rest.rsplit_once(char::is_whitespace) {
+            Some((words, "true" | "false")) => words.trim(),
+            _ => rest,
+        },
     };
     (!title.is_empty()).then(|| title.to_string())
+}
+
+/// `text` as the text of a Markdown link, shown as written: what Markdown would read as
+/// markup (brackets, emphasis, code, HTML, a backslash) escaped.
+fn link_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '[' | ']' | '*' | '_' | '`' | '<' | '&') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn youtube(call: &Call) -> Option<String> {
@@ -660,12 +671,13 @@ mod tests {
     #[test]
     fn a_hexo_post_link_becomes_a_link_to_the_posts_file() {
         let body = "见{% post_link posts/b '政府工作报告 [摘要]' %}和{% post_link posts/b %}，\
-                    {% post_link posts/b 全文 true %}。\n{% post_link nothing %}\n";
+                    {% post_link posts/b 全文 true %}、{% post_link posts/b untrue %}、\
+                    {% post_link posts/b 'a_b <i> c\\' %}。\n{% post_link nothing %}\n";
         let (out, report) = run(Tool::Hexo, body);
         assert_eq!(
             out,
-            "见[政府工作报告 \\[摘要\\]](../b.md)和[posts/b](../b.md)，[全文](../b.md)。\n\
-             {% post_link nothing %}\n"
+            "见[政府工作报告 \\[摘要\\]](../b.md)和[posts/b](../b.md)，[全文](../b.md)、\
+             [untrue](../b.md)、[a\\_b \\<i> c\\\\](../b.md)。\n{% post_link nothing %}\n"
         );
         let left: Vec<String> = left(&report)
             .into_iter()

@@ -155,6 +155,14 @@ impl Browser {
         call("POST", &self.path("/goog/cdp/execute"), Some(body));
     }
 
+    /// The phone's screen becomes `width` × `height` (turned on its side), without a reload.
+    pub fn turn(&self, width: u32, height: u32) {
+        let params = json!({ "width": width, "height": height, "deviceScaleFactor": 1,
+            "mobile": true });
+        let body = json!({ "cmd": "Emulation.setDeviceMetricsOverride", "params": params });
+        call("POST", &self.path("/goog/cdp/execute"), Some(body));
+    }
+
     /// Every request from now on takes `latency` more, as on a slow phone network.
     pub fn slow_network(&self, latency: Duration) {
         let conditions = json!({ "offline": false, "latency": latency.as_millis() as u64,

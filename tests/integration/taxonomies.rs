@@ -171,11 +171,13 @@ fn tagged(tags: &str) -> String {
 fn the_menus_name_the_city_index_only_when_the_site_has_cities() {
     let article = "---\ntitle: 文章\ndate: 2014-01-01\n---\n正文。\n";
     let site = Site::from_files(&[("content/policies/a.md", article)]);
-    let page = site.build().page("policies/a/index.html");
+    let out = site.build();
+    let page = out.page("policies/a/index.html");
     assert_eq!(
         page.count(".site-nav a[href='/cities/'], .footer-nav a[href='/cities/']"),
         0
     );
+    assert_eq!(out.page("404.html").count("main a[href='/cities/']"), 0);
     site.write(
         "content/cities/changsha.md",
         "---\nname: 长沙\nslug: changsha\n---\n",

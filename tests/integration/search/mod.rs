@@ -766,6 +766,16 @@ fn on_a_phone_the_filters_fold_and_the_results_start_on_the_first_screen() {
         const chip = document.querySelector('.search-chip');
         return [card.getBoundingClientRect().bottom < innerHeight, chip.checkVisibility()]";
     assert_eq!(phone.eval(seen), serde_json::json!([true, false]), "folded");
+    // Turned on its side, where the summary is gone, the filters open.
+    phone.turn(844, 390);
+    phone.wait_until(
+        "the filters to open",
+        Duration::from_secs(5),
+        "return document.querySelector('.search-chip').checkVisibility()",
+    );
+    phone.turn(390, 844);
+    phone.goto(&format!("{}search/?q={}", host.url, urlencode("跨境")));
+    wait_for_chips(&phone);
     phone.eval("document.querySelector('#tkb-search-fold > summary').click()");
     assert_eq!(
         phone.eval(seen)[1],

@@ -51,10 +51,13 @@ async function start(root) {
     const values = params.getAll(key);
     if (values.length) chosen[key] = values;
   }
-  // Folded on a phone, unless filters are chosen already; open where there is room.
-  if (fold && (matchMedia("(min-width: 40rem)").matches || Object.keys(chosen).length)) {
-    fold.open = true;
-  }
+  // Folded on a phone, unless filters are chosen already; open where there is room, also
+  // when the screen widens (a phone turned on its side), where the summary is gone.
+  const wide = matchMedia("(min-width: 40rem)");
+  if (fold && (wide.matches || Object.keys(chosen).length)) fold.open = true;
+  wide.addEventListener("change", (e) => {
+    if (fold && e.matches) fold.open = true;
+  });
 
   status.textContent = t.tLoading;
   let pagefind;
@@ -365,7 +368,7 @@ function card(result, words) {
   link.href = result.url;
   title.append(link);
   const meta = el("p", "card-meta");
-  const kindClass = (m.kind_key || "").replace(/[^\w-]/g, "");
+  const kindClass = (m.kind_key || "").replace(/\s/g, "");
   if (m.kind) meta.append(el("span", "badge kind" + (kindClass ? " kind-" + kindClass : ""), m.kind));
   if (m.date) meta.append(el("span", "card-date", m.date));
   const excerpt = el("p", "card-summary");
