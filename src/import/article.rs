@@ -95,7 +95,7 @@ fn blank_date_line(body: &mut String, i: usize) {
 
 /// The text of the first `# heading` outside code, which is blanked (its line kept, so
 /// that later lines keep their numbers).
-fn take_heading(body: &mut String) -> Option<String> {
+pub(super) fn take_heading(body: &mut String) -> Option<String> {
     let prose = body::segments(body).into_iter().filter(|(code, _)| !code);
     for (_, range) in prose {
         let mut at = range.start;
@@ -399,7 +399,7 @@ mod tests {
 
     #[test]
     fn site_yaml_declares_the_author_field_only_when_used() {
-        let source = super::super::markdown::Plain::open();
+        let source = super::super::markdown::Plain::open(std::path::Path::new(""));
         let mut report = ImportReport::new(Tool::Markdown);
         let text = |p: Planned| match p.payload {
             Payload::Made(t) => t,

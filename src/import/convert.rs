@@ -333,12 +333,19 @@ fn intro(
     report: &mut ImportReport,
 ) -> Option<Planned> {
     with_source(src, p, None, report, |cut, sink| {
-        let mut yaml = intro_front(&cut.map, p, source, sink);
+        // Without a `title:`, the first `# heading` is the title, as for an article (a
+        // README's heading, which the page would otherwise show twice).
+        let mut body = cut.body.to_string();
+        let heading = text(&cut.map, "title")
+            .is_none()
+            .then(|| article::take_heading(&mut body))
+            .flatten();
+        let mut yaml = intro_front(&cut.map, heading, p, source, sink);
         let section = p.dest.trim_end_matches("_index.md").trim_end_matches('/');
         if let Some(how) = undated.get(section) {
             how.write(&mut yaml, cut.map.contains_key("sort_by"));
         }
-        let body = convert_body(cut.body, cut.body_line, p, source.tool(), index, sink);
+        let body = convert_body(&body, cut.body_line, p, source.tool(), index, sink);
         Some(Planned {
             rel: format!("content/{}", p.dest),
             payload: Payload::Converted(yaml.front_matter(&body)),
@@ -347,10 +354,16 @@ fn intro(
     })
 }
 
-fn intro_front(map: &Map<String, Value>, p: &Placed, source: &dyn Source, sink: &mut Sink) -> Yaml {
+fn intro_front(
+    map: &Map<String, Value>,
+    heading: Option<String>,
+    p: &Placed,
+    source: &dyn Source,
+    sink: &mut Sink,
+) -> Yaml {
     let home = role_of(&p.dest) == Role::Home;
     let mut yaml = Yaml::default();
-    let title = text(map, "title").unwrap_or_else(|| fallback_title(p, source, home));
+    let title = (text(map, "title").or(heading)).unwrap_or_else(|| fallback_title(p, source, home));
     yaml.text("title", &title);
     if let Some(d) = text(map, "description") {
         yaml.text("description", &d);

@@ -113,7 +113,7 @@ pub fn open(
         Tool::Zola => Box::new(zola::Zola::open(src, report)?),
         Tool::Hexo => Box::new(hexo::Hexo::open(src, report)?),
         Tool::Vuepress => Box::new(vuepress::Vuepress::open(src, report)),
-        Tool::Markdown => Box::new(markdown::Plain::open()),
+        Tool::Markdown => Box::new(markdown::Plain::open(src)),
     })
 }
 
