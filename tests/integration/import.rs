@@ -378,10 +378,19 @@ fn plain_markdown_gets_titles_and_dates_and_its_dead_link_is_reported_where_writ
     // The README is the home page's intro, as on GitHub, and its heading names the site and
     // the intro (it was a stray page at /README/, the site named 我的知识库).
     let home = read("_index.md");
-    assert!(home.starts_with("---\ntitle: 一个 Markdown 文件夹\n---\n"), "{home}");
-    assert!(!home.contains("# 一个"), "the heading is the title, not shown twice: {home}");
+    assert!(
+        home.starts_with("---\ntitle: 一个 Markdown 文件夹\n---\n"),
+        "{home}"
+    );
+    assert!(
+        !home.contains("# 一个"),
+        "the heading is the title, not shown twice: {home}"
+    );
     let config = fs::read_to_string(site.join("site.yaml")).unwrap();
-    assert!(config.contains("\ntitle: 一个 Markdown 文件夹\n"), "{config}");
+    assert!(
+        config.contains("\ntitle: 一个 Markdown 文件夹\n"),
+        "{config}"
+    );
     assert!(
         !report.notes.iter().any(|n| n.file == "README.md"),
         "nothing to say about a root page without a date"
