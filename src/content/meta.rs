@@ -306,11 +306,7 @@ mod scalar {
 }
 
 /// Where a policy stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
-#[serde(
-    rename_all = "kebab-case",
-    expecting = "one of in-force, amended, repealed, draft, proposal"
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
     InForce,
     Amended,

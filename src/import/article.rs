@@ -111,7 +111,8 @@ pub(super) fn take_heading(body: &mut String) -> Option<String> {
     None
 }
 
-fn heading_text(line: &str) -> Option<String> {
+/// The text of a `# heading` line, without its closing `#`s.
+pub(super) fn heading_text(line: &str) -> Option<String> {
     let text = line.trim_end().strip_prefix("# ")?;
     let text = text.trim().trim_end_matches('#').trim();
     (!text.is_empty()).then(|| text.to_string())

@@ -38,9 +38,7 @@ fn is_readme(name: &str) -> bool {
 fn first_heading(text: &str) -> Option<String> {
     text.lines()
         .take_while(|l| !l.trim_start().starts_with("```"))
-        .find_map(|l| l.strip_prefix("# "))
-        .map(|h| h.trim().trim_end_matches('#').trim().to_string())
-        .filter(|h| !h.is_empty())
+        .find_map(super::article::heading_text)
 }
 
 impl Source for Plain {

@@ -575,6 +575,25 @@ mod tests {
         assert_eq!(strings, serde_json::Value::Object(file(expected).strings));
     }
 
+    /// A status's Chinese name, which messages about `status:` give, is the one the built-in
+    /// theme shows: the two are written in two places.
+    #[test]
+    fn the_status_names_in_messages_are_the_themes() {
+        use crate::content::meta::Status;
+        let zh = DEFAULT_THEME.get_file("i18n/zh-CN.yaml").unwrap();
+        let text = String::from_utf8_lossy(zh.contents()).into_owned();
+        let strings = read_language(PathBuf::from("zh-CN.yaml"), text)
+            .unwrap()
+            .strings;
+        for status in Status::ALL {
+            assert_eq!(
+                strings["status"][status.key()],
+                status.chinese(),
+                "{status:?}"
+            );
+        }
+    }
+
     #[test]
     fn a_template_builds_a_name_from_a_written_start_or_end() {
         let source = r#"{{ t["meta_date_" ~ page.kind] }} {{ t[key ~ "_one"] }}"#;

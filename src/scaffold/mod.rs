@@ -292,8 +292,7 @@ fn written_kind(index: &Path) -> Option<Kind> {
     let text = fs::read_to_string(index).ok()?;
     let split = crate::text::yaml::split(index, &text).ok()?;
     let mut fields = crate::text::yaml::Fields::parse(index, &text, split.front).ok()?;
-    let kind: String = fields.take("kind")?;
-    Some(Kind::from_key(kind.trim()))
+    crate::content::meta::SectionMeta::read(&mut fields).kind
 }
 
 /// The text of a new article. Keys left empty load as absent, so every key written loads.

@@ -769,15 +769,12 @@ pub fn parse_file<'a>(path: &'a Path, source: &'a str) -> Result<Fields<'a>, Dia
 
 /// Parses a whole YAML file into a free-form value (language files).
 pub fn parse_value(path: &Path, source: &str) -> Result<serde_json::Value, Diagnostic> {
-    serde_yaml::from_str(source).map_err(|e| {
-        let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-        let text = e.to_string();
-        if let Some(slip) = slips::explain(source, &slips::Stop::new(&text, line, column)) {
-            return slipped(path, source, 1, slip);
-        }
-        let message = yaml_message(&e);
-        Diagnostic::new(Problem::InvalidYaml { message }, path).at(source, line, column, 1)
-    })
+    let whole = Front {
+        text: source,
+        line: 1,
+        format: Format::Yaml,
+    };
+    free_value(path, source, whole)
 }
 
 /// A slip of YAML found in the text that starts at line `first` of `source`, shown there.
